@@ -1,0 +1,37 @@
+"""The ``umbrella`` command line: a thin client of the public Python API."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from umbrella.errors import InputError
+
+app = typer.Typer(
+    name="umbrella",
+    help="Air- and missile-defence analysis: raids, weapon-target assignment, data, campaigns.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    # Sub-command modules attach themselves to ``app``; imported here so that
+    # ``umbrella.cli`` stays importable without pulling every command's dependencies twice.
+    from umbrella.cli import data as data_cli
+    from umbrella.cli import wta as wta_cli
+
+    app.add_typer(wta_cli.app, name="wta")
+    app.add_typer(data_cli.app, name="data")
+
+
+def main() -> None:
+    """Entry point: run the CLI; bad input becomes one line on stderr and exit code 2."""
+    _register()
+    try:
+        app()
+    except InputError as exc:
+        sys.stderr.write(f"error: {exc.one_line()}\n")
+        sys.exit(2)
