@@ -1,0 +1,1 @@
+"""Public attack reports: read, classify, aggregate into nights, model raid tempo."""
