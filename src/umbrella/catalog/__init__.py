@@ -1,0 +1,172 @@
+"""The catalogue of types and its resolution against a scenario.
+
+The bundled catalogue (``catalog.toml`` beside this module) holds public, illustrative values with
+their sources. A scenario's ``[catalog]`` table overrides any value of a type, or adds a new type
+(optionally derived from one with ``base = "name"``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from umbrella.errors import InputError
+from umbrella.scenario import Scenario, _key_path, locate_line
+from umbrella.types import FireUnitType, InterceptorType, SensorType, ThreatType
+
+__all__ = ["Catalog", "check_scenario", "load_catalog", "resolve_catalog"]
+
+T = TypeVar("T", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Types by name."""
+
+    threats: dict[str, ThreatType]
+    interceptors: dict[str, InterceptorType]
+    fire_units: dict[str, FireUnitType]
+    sensors: dict[str, SensorType]
+
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "threats": ThreatType,
+    "interceptors": InterceptorType,
+    "fire_units": FireUnitType,
+    "sensors": SensorType,
+}
+
+
+@cache
+def _bundled_raw() -> dict[str, dict[str, dict[str, Any]]]:
+    text = files("umbrella.catalog").joinpath("catalog.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _validate(model: type[T], raw: dict[str, Any], where: str, source: str, text: str | None) -> T:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(where.split(".")) + tuple(err["loc"])
+        raise InputError(
+            err["msg"],
+            source=source,
+            key=_key_path(loc),
+            line=locate_line(text, loc) if text else None,
+        ) from None
+
+
+def load_catalog() -> Catalog:
+    """The bundled catalogue."""
+    return resolve_catalog(None)
+
+
+def resolve_catalog(
+    scenario: Scenario | None, source: str | Path = "<scenario>", text: str | None = None
+) -> Catalog:
+    """The bundled catalogue with a scenario's overrides and new types applied."""
+    src = str(source)
+    raw = _bundled_raw()
+    out: dict[str, dict[str, Any]] = {}
+    for section, model in _SECTIONS.items():
+        entries = dict(raw.get(section, {}))
+        changes = getattr(scenario.catalog, section) if scenario is not None else {}
+        for name, change in changes.items():
+            change = dict(change)
+            base_name = change.pop("base", name)
+            if base_name in entries:
+                merged = {**entries[base_name], **change}
+            elif "base" in changes[name]:
+                raise InputError(
+                    f"unknown base type {base_name!r}",
+                    source=src,
+                    key=f"catalog.{section}.{name}.base",
+                    line=locate_line(text, ("catalog", section, name, "base")) if text else None,
+                )
+            else:
+                merged = change
+            entries[name] = merged
+        out[section] = {
+            name: _validate(model, entry, f"catalog.{section}.{name}", src, text)
+            for name, entry in entries.items()
+        }
+    return Catalog(
+        threats=out["threats"],
+        interceptors=out["interceptors"],
+        fire_units=out["fire_units"],
+        sensors=out["sensors"],
+    )
+
+
+def check_scenario(scenario: Scenario, source: str | Path = "<scenario>", text: str | None = None) -> None:
+    """Check a scenario's references and consistency against its catalogue.
+
+    Raises
+    ------
+    InputError
+        Unknown types, assets or interceptors; duplicate ids; an empty raid; a magazine of an
+        interceptor the unit cannot fire.
+    """
+    src = str(source)
+
+    def fail(msg: str, *loc: int | str) -> None:
+        raise InputError(
+            msg, source=src, key=_key_path(loc), line=locate_line(text, loc) if text else None
+        )
+
+    cat = resolve_catalog(scenario, source, text)
+    asset_ids = [a.id for a in scenario.assets]
+    for kind, items in (
+        ("assets", scenario.assets),
+        ("threats", scenario.threats),
+        ("sensors", scenario.sensors),
+        ("fire_units", scenario.fire_units),
+        ("ew_zones", scenario.ew_zones),
+    ):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                fail(f"duplicate id {item.id!r}", kind, i, "id")
+            seen.add(item.id)
+    for i, wave in enumerate(scenario.threats):
+        if wave.type not in cat.threats:
+            fail(f"unknown threat type {wave.type!r} (see `umbrella catalog`)", "threats", i, "type")
+        for asset in wave.aim:
+            if asset not in asset_ids:
+                fail(f"unknown asset {asset!r}", "threats", i, "aim", asset)
+    if sum(w.count for w in scenario.threats) == 0:
+        fail("empty raid: every wave has count 0", "threats")
+    for i, sensor in enumerate(scenario.sensors):
+        if sensor.type not in cat.sensors:
+            fail(f"unknown sensor type {sensor.type!r}", "sensors", i, "type")
+    for i, unit in enumerate(scenario.fire_units):
+        if unit.type not in cat.fire_units:
+            fail(f"unknown fire unit type {unit.type!r}", "fire_units", i, "type")
+        ftype = cat.fire_units[unit.type]
+        magazine = unit.magazine if unit.magazine is not None else ftype.magazine
+        for field, rounds in (("magazine", magazine), ("loaded", unit.loaded or {})):
+            for itype in rounds:
+                if itype not in cat.interceptors:
+                    fail(f"unknown interceptor type {itype!r}", "fire_units", i, field, itype)
+        for itype in unit.loaded or {}:
+            if itype not in magazine:
+                fail(f"{itype!r} is loaded but not in the magazine", "fire_units", i, "loaded", itype)
+    for name, ftype in cat.fire_units.items():
+        for itype in list(ftype.magazine) + list(ftype.loaded):
+            if itype not in cat.interceptors:
+                fail(f"unknown interceptor type {itype!r}", "catalog", "fire_units", name, "magazine")
+    doc = scenario.doctrine
+    for cls, names in doc.allow.items():
+        for name in names:
+            if name not in cat.interceptors:
+                fail(f"unknown interceptor type {name!r}", "doctrine", "allow", cls)
+    for i, res in enumerate(doc.reserves):
+        if res.interceptor not in cat.interceptors:
+            fail(f"unknown interceptor type {res.interceptor!r}", "doctrine", "reserves", i, "interceptor")

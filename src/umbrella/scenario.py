@@ -1,0 +1,325 @@
+"""Scenario files: the declarative description of a raid and a defence.
+
+A scenario is TOML with ``schema_version`` at the top. It is validated by pydantic into a frozen
+:class:`Scenario`, can be built in Python, and is written back to TOML losslessly by
+:func:`dump_scenario`. Catalogue types are named by key and may be overridden or extended in the
+scenario's ``[catalog]`` table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import tomli_w
+from pydantic import Field, ValidationError, model_validator
+
+from umbrella.errors import InputError
+from umbrella.types import Probability, Spec, ThreatClass
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Asset",
+    "CatalogOverrides",
+    "Doctrine",
+    "EWZone",
+    "FireUnitSite",
+    "Launch",
+    "Reserve",
+    "Ring",
+    "Scenario",
+    "SensorSite",
+    "Wave",
+    "dump_scenario",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_hash",
+]
+
+SCHEMA_VERSION = 1
+
+Point = tuple[float, float]
+Count = Annotated[int, Field(ge=0)]
+
+
+class Asset(Spec):
+    """A defended asset."""
+
+    id: str = Field(min_length=1)
+    kind: str = Field(description="power_plant, substation, government_quarter, ...")
+    position_km: Point
+    value: Annotated[float, Field(gt=0.0)] = Field(description="Relative value (arbitrary units).")
+
+
+class Launch(Spec):
+    """Launch area: a disc."""
+
+    center_km: Point
+    radius_km: Annotated[float, Field(ge=0.0)] = 0.0
+
+
+class Wave(Spec):
+    """A wave of one threat type: count, launch area and time window, route and aim points."""
+
+    id: str = Field(min_length=1)
+    type: str = Field(description="Threat type from the catalogue.")
+    count: Count
+    launch: Launch
+    launch_window_h: tuple[float, float] = Field(description="Launch times, hours after raid start.")
+    waypoints_km: list[Point] = Field(
+        default_factory=list, description="Dog-legs flown in order before the aim point."
+    )
+    corridor_km: Annotated[float, Field(ge=0.0)] = Field(
+        0.0, description="Width of the corridor the routes spread over, across the approach axis."
+    )
+    lanes: Annotated[int, Field(ge=1, le=64)] = Field(5, description="Route variants across it.")
+    aim: dict[str, Annotated[float, Field(gt=0.0)]] = Field(
+        default_factory=dict,
+        description="Aim-point weights by asset id; empty = every asset, weighted by value.",
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> Wave:
+        lo, hi = self.launch_window_h
+        if lo < 0 or hi < lo:
+            raise ValueError("launch_window_h must be [start, end] with 0 <= start <= end")
+        return self
+
+
+class Ring(Spec):
+    """Place ``count`` sites evenly on a circle."""
+
+    center_km: Point = (0.0, 0.0)
+    radius_km: Annotated[float, Field(ge=0.0)]
+    count: Annotated[int, Field(ge=1)]
+    phase_deg: float = 0.0
+
+
+class _Sited(Spec):
+    id: str = Field(min_length=1)
+    type: str
+    position_km: Point | None = None
+    ring: Ring | None = None
+
+    @model_validator(mode="after")
+    def _one_placement(self) -> _Sited:
+        if (self.position_km is None) == (self.ring is None):
+            raise ValueError("give exactly one of position_km or ring")
+        return self
+
+
+class SensorSite(_Sited):
+    """A sensor (or a ring of them) of a catalogue type."""
+
+
+class FireUnitSite(_Sited):
+    """A fire unit (or a ring of identical ones) of a catalogue type."""
+
+    magazine: dict[str, Count] | None = Field(
+        None, description="Rounds per interceptor type; replaces the type's magazine."
+    )
+    loaded: dict[str, Count] | None = Field(None, description="Rounds ready on launchers.")
+
+
+class EWZone(Spec):
+    """An electronic-warfare zone where GNSS-guided threats are lost."""
+
+    id: str = Field(min_length=1)
+    center_km: Point
+    radius_km: Annotated[float, Field(gt=0.0)]
+    p_loss: Probability = Field(description="Loss probability for a fully vulnerable threat.")
+
+
+class Reserve(Spec):
+    """Keep ``keep`` rounds of an interceptor type per fire unit for some threat classes only."""
+
+    interceptor: str
+    keep: Count
+    for_classes: list[ThreatClass]
+
+
+class Doctrine(Spec):
+    """Firing doctrine."""
+
+    shoot_look_shoot: bool = Field(
+        True, description="After a miss, re-engage survivors still in reach (else one look only)."
+    )
+    max_engagements: Annotated[int, Field(ge=1, le=16)] = Field(
+        4, description="Most engagements of one threat over the raid."
+    )
+    priority: Literal["value", "class", "arrival"] = Field(
+        "value", description="Order of waiting threats: class weight x asset value, class, arrival."
+    )
+    class_priority: dict[ThreatClass, Annotated[float, Field(gt=0.0)]] = Field(
+        default_factory=dict, description="Weights per class (default 1)."
+    )
+    allow: dict[ThreatClass, list[str]] = Field(
+        default_factory=dict,
+        description="Interceptors that may engage each class, in order of preference "
+        "(absent class: every interceptor with p_kill > 0, cheapest first).",
+    )
+    shots: dict[ThreatClass, Annotated[int, Field(ge=1, le=8)]] = Field(
+        default_factory=dict, description="Rounds per engagement (salvo size) per class (default 1)."
+    )
+    reserves: list[Reserve] = Field(default_factory=list)
+    fire_control: Literal["greedy", "wta"] = Field(
+        "greedy", description="greedy: first-come by priority; wta: assignment at decision points."
+    )
+
+
+class CatalogOverrides(Spec):
+    """Scenario-level changes to catalogue types: partial overrides or new types (``base = ...``)."""
+
+    threats: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    interceptors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    fire_units: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    sensors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class Scenario(Spec):
+    """A whole scenario: assets, raid, defence, doctrine and catalogue changes."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    name: str = Field(min_length=1)
+    description: str = ""
+    duration_h: Annotated[float, Field(gt=0.0, le=48.0)] = Field(
+        12.0, description="Raid horizon; threats still flying then are counted as expired."
+    )
+    assets: list[Asset] = Field(min_length=1)
+    threats: list[Wave] = Field(min_length=1)
+    sensors: list[SensorSite] = Field(default_factory=list)
+    fire_units: list[FireUnitSite] = Field(default_factory=list)
+    ew_zones: list[EWZone] = Field(default_factory=list)
+    doctrine: Doctrine = Field(default_factory=Doctrine)
+    catalog: CatalogOverrides = Field(default_factory=CatalogOverrides)
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def locate_line(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """Best-effort 1-based line of a key path in TOML ``text`` (None if not found).
+
+    Follows ``[[table]]`` headers by index and ``key =`` lines inside them.
+    """
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    found: int | None = None
+    parts = list(loc)
+    prefix: list[str] = []
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if not isinstance(part, str):
+            i += 1
+            continue
+        prefix.append(part)
+        dotted = ".".join(prefix)
+        nxt = parts[i + 1] if i + 1 < len(parts) else None
+        if isinstance(nxt, int):
+            hits = [k for k in range(start, end) if lines[k].strip() == f"[[{dotted}]]"]
+            if nxt < len(hits):
+                start = hits[nxt]
+                following = [k for k in range(start + 1, end) if lines[k].lstrip().startswith("[")]
+                end = following[0] if following else end
+                found = start + 1
+                i += 2
+                continue
+        header = [k for k in range(start, end) if lines[k].strip() == f"[{dotted}]"]
+        if header:
+            start = header[0]
+            found = start + 1
+            i += 1
+            continue
+        for k in range(start, end):
+            stripped = lines[k].lstrip()
+            if stripped.startswith((f"{part} =", f"{part}=", f'"{part}" =')):
+                return k + 1
+        i += 1
+    return found
+
+
+def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
+    """Parse and validate scenario TOML text.
+
+    Raises
+    ------
+    InputError
+        Malformed TOML, unknown keys, wrong types or values, or inconsistent references.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        line = getattr(exc, "lineno", None)
+        raise InputError(f"malformed TOML: {msg}", source=source, line=line) from None
+    return scenario_from_dict(raw, source=source, text=text)
+
+
+def scenario_from_dict(
+    raw: dict[str, Any], source: str | Path = "<dict>", text: str | None = None
+) -> Scenario:
+    """Validate a plain dictionary (as read from TOML) into a :class:`Scenario`."""
+    version = raw.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise InputError(
+            f"schema_version must be {SCHEMA_VERSION} (got {version!r})",
+            source=source,
+            key="schema_version",
+            line=locate_line(text, ("schema_version",)) if text else None,
+        )
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        raise InputError(
+            err["msg"],
+            source=source,
+            key=_key_path(loc) or None,
+            line=locate_line(text, loc) if text else None,
+        ) from None
+    from umbrella.catalog import check_scenario  # local: catalog imports this module
+
+    check_scenario(scenario, source=source, text=text)
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", source=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", source=path) from None
+    return parse_scenario(text, source=path)
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """Write a scenario back to TOML; ``parse_scenario(dump_scenario(s)) == s``."""
+    data = scenario.model_dump(mode="python", exclude_none=True)
+    return tomli_w.dumps(_lists(data))
+
+
+def _lists(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _lists(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_lists(v) for v in obj]
+    return obj
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the canonical TOML form (provenance for results)."""
+    return hashlib.sha256(dump_scenario(scenario).encode()).hexdigest()
