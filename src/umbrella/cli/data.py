@@ -1,7 +1,251 @@
-"""``umbrella data``: the public attack reports."""
+"""``umbrella data``: the public attack reports (summary, forecast, backtest, class table)."""
 
 from __future__ import annotations
 
+import json
+import math
+import sys
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from umbrella.data.backtest import MIN_HISTORY_DAYS, run_backtest, score_backtest
+from umbrella.data.classes import CLASSES, DEFAULT_CLASS_MAP, DRONE, MISSILE_CLASSES, load_class_map
+from umbrella.data.forecast import QUANTITIES, make_forecast
+from umbrella.data.nights import BREAK_DATE, NATIONAL_ACCOUNTS, load_nights
+from umbrella.data.summary import summarise_nights, write_summary
+from umbrella.errors import InputError
+from umbrella.outputs import atomic_dir
 
 app = typer.Typer(help="Public attack reports: summary, forecast, backtest.", no_args_is_help=True)
+
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data", help="Directory holding missile_attacks_daily.csv (the dataset's format)."
+    ),
+]
+ClassesFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--classes",
+        help="TOML ([classes] model = class) or CSV (model,class) overriding the table.",
+    ),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout only.")]
+SHORT_NAMES = {
+    DRONE: "drones",
+    "cruise_missile": "cruise",
+    "ballistic_missile": "ballistic",
+    "aeroballistic_missile": "aeroball.",
+    "guided_air_to_surface_missile": "guided",
+}
+CREDIT = (
+    "Data: Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; "
+    "source: Air Force of the Armed Forces of Ukraine (CC BY-NC-SA 4.0)."
+)
+
+
+def _class_map(path: Path | None) -> Mapping[str, str]:
+    return DEFAULT_CLASS_MAP if path is None else load_class_map(path)
+
+
+def _parse_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"{text!r} is not a date (YYYY-MM-DD)", source="command line", key=option
+        ) from None
+
+
+def _plain(value: Any) -> Any:
+    """NaN → None, recursively, so the JSON printed is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _emit_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(_plain(doc), allow_nan=False) + "\n")
+
+
+def _fmt(value: float, quantity: str = "") -> str:
+    if not math.isfinite(value):
+        return "–"
+    if "share" in quantity:
+        return f"{value:.1%}"
+    return f"{value:,.0f}"
+
+
+@app.command("classes")
+def classes_command(classes: ClassesFile = None) -> None:
+    """Show the model-name → weapon-class table (after any --classes override)."""
+    table = Table(title="Weapon model → class (models not listed are 'other')")
+    table.add_column("model")
+    table.add_column("class")
+    mapping = _class_map(classes)
+    for cls in CLASSES:
+        for model, c in mapping.items():
+            if c == cls:
+                table.add_row(model, cls)
+    Console().print(table)
+
+
+@app.command("summary")
+def summary_command(
+    data: DataDir,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write tables and PNG charts here.")
+    ] = None,
+    months: Annotated[int, typer.Option("--months", help="Months shown in the table.")] = 18,
+    classes: ClassesFile = None,
+) -> None:
+    """Per month and class: launched, neutralised and share; heavy and largest nights."""
+    summary = summarise_nights(load_nights(data, _class_map(classes)))
+    console = Console()
+    by_class = {
+        (str(m), str(c)): (int(n), float(sh))
+        for m, c, n, sh in summary.by_class[["month", "cls", "launched", "share"]].itertuples(
+            index=False
+        )
+    }
+    shown = summary.by_month.tail(months)
+    table = Table(
+        title=f"National reports by month (night = date of the morning report; "
+        f"neutralised = shot down + lost, comparable across the {BREAK_DATE} break)"
+    )
+    table.caption = "each class: launched / neutralised share; nights: with 300+ / 500+ drones"
+    table.add_column("month", no_wrap=True)
+    for cls in (DRONE, *MISSILE_CLASSES):
+        table.add_column(SHORT_NAMES[cls], justify="right", no_wrap=True)
+    table.add_column("nights", justify="right", no_wrap=True)
+    for rec in shown.itertuples(index=False):
+        cells = [str(rec.month)]
+        for cls in (DRONE, *MISSILE_CLASSES):
+            launched, share = by_class[(str(rec.month), cls)]
+            pct = "–" if not math.isfinite(share) else f"{share:.0%}"
+            cells.append(f"{launched:,} / {pct}")
+        cells.append(f"{rec.nights_300_plus} / {rec.nights_500_plus}")
+        table.add_row(*cells)
+    console.print(table)
+    largest = Table(title="Largest nights (one-way attack drones, decoys included)")
+    for col in ("night", "drones", "missiles", "drones neutralised"):
+        largest.add_column(col, justify="right")
+    for night, drones, missiles, top_share in summary.largest.itertuples(index=False):
+        value = float(top_share)
+        pct = f"{value:.0%}" if math.isfinite(value) else "–"
+        largest.add_row(str(night), f"{int(drones):,}", f"{int(missiles):,}", pct)
+    console.print(largest)
+    console.print(f"National accounts: {', '.join(NATIONAL_ACCOUNTS)}. {CREDIT}")
+    if out is not None:
+        names = write_summary(summary, out)
+        console.print(f"Wrote {len(names)} files to {out}")
+
+
+@app.command("forecast")
+def forecast_command(
+    data: DataDir,
+    train_end: Annotated[str, typer.Option("--train-end", help="Last night fitted (YYYY-MM-DD).")],
+    start: Annotated[str, typer.Option("--start", help="First night forecast (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--end", help="Last night forecast, included.")],
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated runs.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    as_json: JsonFlag = False,
+    classes: ClassesFile = None,
+) -> None:
+    """Fit the raid-tempo model on reports up to --train-end and forecast a window."""
+    t_end = _parse_date(train_end, "--train-end")
+    w_start, w_end = _parse_date(start, "--start"), _parse_date(end, "--end")
+    nights = load_nights(data, _class_map(classes))
+    fc = make_forecast(nights, t_end, w_start, w_end, runs, np.random.default_rng(seed))
+    if as_json:
+        _emit_json(fc.to_json())
+        return
+    table = Table(
+        title=f"Forecast {w_start} to {w_end} ({fc.n_nights} nights), trained to {t_end}, "
+        f"{runs} runs, seed {seed}"
+    )
+    for col in ("quantity", "p05", "p50", "p95", "observed"):
+        table.add_column(col, justify="right" if col != "quantity" else "left")
+    for q in QUANTITIES:
+        qs = fc.quantiles[q]
+        obs = "–" if fc.observed is None else _fmt(fc.observed[q], q)
+        table.add_row(q, _fmt(qs["p05"], q), _fmt(qs["p50"], q), _fmt(qs["p95"], q), obs)
+    console = Console()
+    console.print(table)
+    if fc.observed is None:
+        console.print("The data do not cover the whole window: no observed values.")
+    console.print(CREDIT)
+
+
+@app.command("backtest")
+def backtest_command(
+    data: DataDir,
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per forecast.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    as_json: JsonFlag = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write per-origin rows and scores here.")
+    ] = None,
+    classes: ClassesFile = None,
+) -> None:
+    """Rolling-origin backtest: 3- and 6-month forecasts from every month end the data allow."""
+    nights = load_nights(data, _class_map(classes))
+    rows = run_backtest(nights, horizons=(3, 6), n_runs=runs, seed=seed)
+    if rows.empty:
+        raise InputError(
+            f"too little data for a backtest: need {MIN_HISTORY_DAYS} nights of history "
+            "before the first origin and a whole horizon after it",
+            source=data,
+        )
+    scores = score_backtest(rows)
+    if out is not None:
+        with atomic_dir(out) as staging:
+            for name, frame in (("backtest_rows", rows), ("backtest_scores", scores)):
+                frame.astype({c: str for c in ("origin", "start", "end") if c in frame}).to_csv(
+                    staging / f"{name}.csv", index=False
+                )
+    if as_json:
+        origins = sorted({str(o) for o in rows["origin"]})
+        _emit_json(
+            {
+                "runs": runs,
+                "seed": seed,
+                "min_history_days": MIN_HISTORY_DAYS,
+                "first_origin": origins[0],
+                "last_origin": origins[-1],
+                "scores": scores.to_dict(orient="records"),
+            }
+        )
+        return
+    table = Table(title=f"Rolling-origin backtest, {runs} runs per forecast, seed {seed}")
+    columns = ("horizon", "quantity", "origins", "90% coverage", "below / above")
+    for col in (*columns, "median error", "width / median"):
+        table.add_column(col, justify="left" if col == "quantity" else "right")
+    for r in scores.itertuples(index=False):
+        table.add_row(
+            f"{r.horizon_months} mo",
+            str(r.quantity),
+            str(r.origins),
+            f"{r.coverage_90:.0%}",
+            f"{r.below:.0%} / {r.above:.0%}",
+            f"{r.median_error:.3f}",
+            f"{r.relative_width:.2f}",
+        )
+    console = Console()
+    console.print(table)
+    console.print(
+        "median error: mean |log((p50+1)/(obs+1))| for counts, mean |p50 - obs| for the share. "
+        f"Origins: month ends from {rows['origin'].min()} to {rows['origin'].max()}."
+    )
