@@ -21,7 +21,13 @@ def _register() -> None:
     # Sub-command modules attach themselves to ``app``; imported here so that
     # ``umbrella.cli`` stays importable without pulling every command's dependencies twice.
     from umbrella.cli import data as data_cli
+    from umbrella.cli import raid as raid_cli
     from umbrella.cli import wta as wta_cli
+
+    app.command("run")(raid_cli.run)
+    app.command("validate")(raid_cli.validate)
+    app.command("example")(raid_cli.example)
+    app.command("catalog")(raid_cli.catalog)
 
     app.add_typer(wta_cli.app, name="wta")
     app.add_typer(data_cli.app, name="data")

@@ -1,0 +1,175 @@
+"""``umbrella run``, ``validate``, ``example`` and ``catalog``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from umbrella import __version__
+from umbrella.bundled import REFERENCE, bundled_text, load_bundled
+from umbrella.catalog import load_catalog, resolve_catalog
+from umbrella.engine import simulate
+from umbrella.errors import InputError
+from umbrella.raid import compile_raid
+from umbrella.report import run_meta, write_run
+from umbrella.results import RaidResult
+from umbrella.scenario import Scenario, load_scenario, scenario_hash
+from umbrella.types import THREAT_CLASSES
+
+__all__ = ["catalog", "example", "run", "validate"]
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _load(path: Path | None) -> tuple[Scenario, str]:
+    if path is None:
+        return load_bundled(REFERENCE), f"<bundled:{REFERENCE}>"
+    return load_scenario(path), str(path)
+
+
+def run(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario TOML (default: the bundled reference raid).")
+    ] = None,
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Replications (>= 2).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed (>= 0).")] = 0,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write Parquet tables, meta.json and a PNG here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
+) -> None:
+    """Simulate a raid: fates, interceptors fired, damage and costs with 95% CIs."""
+    if runs < 2:
+        raise InputError("runs must be at least 2 (confidence intervals need two)", key="--runs")
+    if seed < 0:
+        raise InputError("seed must be non-negative", key="--seed")
+    spec, source = _load(scenario)
+    raid = compile_raid(spec)
+    if as_json or not sys.stderr.isatty():
+        result = simulate(raid, runs, seed)
+    else:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(spec.name, total=runs)
+            result = simulate(raid, runs, seed, progress=lambda done: bar.update(task, completed=done))
+    meta = run_meta(result, scenario_hash(spec), source)
+    if out_dir is not None:
+        write_run(result, out_dir, meta)
+    if as_json:
+        doc = {"scenario": spec.name, "runs": runs, "seed": seed, "version": __version__}
+        sys.stdout.write(json.dumps(doc | result.summary()) + "\n")
+        return
+    _print_summary(result, spec)
+    if out_dir is not None:
+        out.print(f"wrote {out_dir}/")
+
+
+def _print_summary(result: RaidResult, spec: Scenario) -> None:
+    fates = result.fates_table()
+    t = Table(title=f"{spec.name}: {result.n_runs} runs, seed {result.seed} (mean [95% CI])")
+    t.add_column("threat type")
+    for col in ("launched", "killed", "lost", "leaked", "expired"):
+        t.add_column(col, justify="right")
+    for _, row in fates.iterrows():
+        cells = [f"{row['launched']:.0f}"]
+        for f in ("killed", "lost", "leaked", "expired"):
+            cells.append(f"{row[f]:.1f} [{row[f + '_lo']:.1f}, {row[f + '_hi']:.1f}]")
+        t.add_row(str(row["threat_type"]), *cells)
+    out.print(t)
+    it = Table(title="interceptors fired per raid")
+    it.add_column("interceptor")
+    it.add_column("fired", justify="right")
+    it.add_column("cost (USD)", justify="right")
+    for _, row in result.interceptors_table().iterrows():
+        it.add_row(
+            str(row["interceptor"]),
+            f"{row['fired']:.1f} [{row['fired_lo']:.1f}, {row['fired_hi']:.1f}]",
+            f"{row['cost_usd']:,.0f}",
+        )
+    out.print(it)
+    tot = result.totals_table().set_index("metric")
+    lk = tot.loc["leaked"]
+    dmg = tot.loc["damage"]
+    out.print(
+        f"leaked {lk['mean']:.1f} [{lk['lo']:.1f}, {lk['hi']:.1f}]   "
+        f"damage {dmg['mean']:.1f} [{dmg['lo']:.1f}, {dmg['hi']:.1f}] value units   "
+        f"defender spend ${tot.loc['defender_cost_usd', 'mean']:,.0f}   "
+        f"attacker spend ${tot.loc['attacker_cost_usd', 'mean']:,.0f}"
+    )
+
+
+def validate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML to check.")]) -> None:
+    """Check a scenario file; one line on success, one clear error line (exit 2) otherwise."""
+    spec = load_scenario(scenario)
+    raid = compile_raid(spec)
+    out.print(
+        f"ok: {scenario}: {spec.name}: {raid.n_threats} threats in {len(spec.threats)} waves, "
+        f"{len(raid.unit_ids)} fire units, {len(spec.sensors)} sensor sites, "
+        f"{len(spec.ew_zones)} EW zones, {len(spec.assets)} assets",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def example(
+    name: Annotated[str, typer.Argument(help="Bundled scenario name.")] = REFERENCE,
+) -> None:
+    """Print a bundled scenario file to start from."""
+    sys.stdout.write(bundled_text(name))
+
+
+def catalog(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Show the catalogue as this scenario changes it.")
+    ] = None,
+) -> None:
+    """List the catalogue of threat, interceptor, fire-unit and sensor types with sources."""
+    cat = resolve_catalog(load_scenario(scenario)) if scenario else load_catalog()
+    t = Table(title="threats")
+    for col in ("type", "class", "speed km/h", "alt m", "range km", "cost USD", "source (date)"):
+        t.add_column(col)
+    for name, tt in cat.threats.items():
+        cls = tt.threat_class + (" (decoy)" if tt.is_decoy else "")
+        t.add_row(
+            name, cls, f"{tt.speed_kmh:.0f}", f"{tt.altitude_m:.0f}", f"{tt.range_km:.0f}",
+            f"{tt.unit_cost_usd:,.0f}", f"{tt.source} ({tt.date})",
+        )  # fmt: skip
+    out.print(t)
+    t = Table(title="interceptors")
+    for col in ("type", *(f"Pk {c}" for c in THREAT_CLASSES), "cost USD", "source (date)"):
+        t.add_column(col)
+    for name, it in cat.interceptors.items():
+        pks = [f"{it.p_kill.get(c, 0.0):.2f}" for c in THREAT_CLASSES]
+        t.add_row(name, *pks, f"{it.unit_cost_usd:,.0f}", f"{it.source} ({it.date})")
+    out.print(t)
+    t = Table(title="fire units")
+    for col in ("type", "kind", "channels", "magazine", "range km", "alt m", "source (date)"):
+        t.add_column(col)
+    for name, ft in cat.fire_units.items():
+        mag = ", ".join(f"{k} {v}" for k, v in ft.magazine.items())
+        t.add_row(
+            name, ft.kind, str(ft.channels), mag,
+            f"{ft.min_range_km:g}-{ft.max_range_km:g}", f"{ft.min_altitude_m:g}-{ft.max_altitude_m:g}",
+            f"{ft.source} ({ft.date})",
+        )  # fmt: skip
+    out.print(t)
+    t = Table(title="sensors")
+    for col in ("type", "kind", "range km", "p_detect", "source (date)"):
+        t.add_column(col)
+    for name, st in cat.sensors.items():
+        t.add_row(name, st.kind, f"{st.range_km:g}", f"{st.p_detect:.2f}", f"{st.source} ({st.date})")
+    out.print(t)
