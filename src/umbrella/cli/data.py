@@ -232,7 +232,7 @@ def backtest_command(
     table = Table(title=f"Rolling-origin backtest, {runs} runs per forecast, seed {seed}")
     columns = ("horizon", "quantity", "origins", "90% coverage", "below / above")
     for col in (*columns, "median error", "width / median"):
-        table.add_column(col, justify="left" if col == "quantity" else "right")
+        table.add_column(col, justify="left" if col == "quantity" else "right", no_wrap=True)
     for r in scores.itertuples(index=False):
         table.add_row(
             f"{r.horizon_months} mo",
