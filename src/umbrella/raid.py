@@ -23,7 +23,7 @@ from umbrella.types import THREAT_CLASSES, FireUnitType, InterceptorType, Threat
 __all__ = ["PRIORITY_MODES", "Raid", "compile_raid", "site_positions"]
 
 F = npt.NDArray[np.float64]
-I = npt.NDArray[np.int64]
+IntA = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 
 PRIORITY_MODES = ("value", "class", "arrival")
@@ -45,58 +45,58 @@ class Raid:
     unit_types: tuple[str, ...]
     asset_ids: tuple[str, ...]
     # threat types (K)
-    type_class: I
+    type_class: IntA
     type_is_decoy: B
     type_damage: F
     type_cost: F
     type_ew_vuln: F
     type_pk_factor: F
     # threats (N)
-    threat_type: I
-    threat_wave: I
+    threat_type: IntA
+    threat_wave: IntA
     # waves (V)
     wave_t0_s: F
     wave_t1_s: F
-    wave_tmpl_start: I
-    wave_tmpl_end: I
+    wave_tmpl_start: IntA
+    wave_tmpl_end: IntA
     # templates (M)
     tmpl_cum_weight: F
-    tmpl_asset: I
+    tmpl_asset: IntA
     tmpl_arrival_s: F
     tmpl_expire_s: F
-    tmpl_opp_ptr: I  # (M+1,)
-    tmpl_sens_ptr: I  # (M+1,)
-    tmpl_ew_ptr: I  # (M+1,)
+    tmpl_opp_ptr: IntA  # (M+1,)
+    tmpl_sens_ptr: IntA  # (M+1,)
+    tmpl_ew_ptr: IntA  # (M+1,)
     # opportunities (O): envelope windows relative to launch
-    opp_unit: I
+    opp_unit: IntA
     opp_in_s: F
     opp_out_s: F
     # sensor coverage entries
-    sens_id: I
+    sens_id: IntA
     sens_t_s: F
     sensor_p_detect: F
     sensor_delay_s: F
     # EW entries
-    ew_zone: I
+    ew_zone: IntA
     ew_t_s: F
     zone_p_loss: F
     # fire units (U) and slots (S)
-    unit_channels: I
+    unit_channels: IntA
     unit_eng_s: F
     unit_turnaround_s: F
     unit_reload_s: F
-    unit_slot_ptr: I  # (U+1,)
-    slot_itype: I
-    slot_rounds: I
-    slot_loaded: I
-    # interceptors (I)
+    unit_slot_ptr: IntA  # (U+1,)
+    slot_itype: IntA
+    slot_rounds: IntA
+    slot_loaded: IntA
+    # interceptors (IntA)
     itype_cost: F
-    itype_pk: F  # (I, C)
+    itype_pk: F  # (IntA, C)
     # doctrine
-    allow_rank: I  # (C, I), -1 = not allowed
-    class_shots: I  # (C,)
+    allow_rank: IntA  # (C, IntA), -1 = not allowed
+    class_shots: IntA  # (C,)
     class_weight: F  # (C,)
-    reserve_keep: I  # (I, C): rounds of type i kept back from class c
+    reserve_keep: IntA  # (IntA, C): rounds of type i kept back from class c
     priority_mode: int
     shoot_look_shoot: bool
     max_engagements: int
@@ -119,10 +119,12 @@ class Raid:
             a, b = self.wave_tmpl_start[v], self.wave_tmpl_end[v]
             w = np.diff(np.concatenate([[0.0], self.tmpl_cum_weight[a:b]]))
             mean += float(np.sum(w * per_tmpl[a:b])) * int(np.sum(self.threat_wave == v))
-        return int(round(mean)) if m else 0
+        return round(mean) if m else 0
 
 
-def site_positions(position_km: tuple[float, float] | None, ring: Ring | None) -> list[tuple[float, float]]:
+def site_positions(
+    position_km: tuple[float, float] | None, ring: Ring | None
+) -> list[tuple[float, float]]:
     """Positions of a site entry: one point, or ``ring.count`` points on a circle."""
     if position_km is not None:
         return [position_km]
@@ -131,12 +133,17 @@ def site_positions(position_km: tuple[float, float] | None, ring: Ring | None) -
     for k in range(ring.count):
         ang = math.radians(ring.phase_deg + 360.0 * k / ring.count)
         out.append(
-            (ring.center_km[0] + ring.radius_km * math.cos(ang), ring.center_km[1] + ring.radius_km * math.sin(ang))
+            (
+                ring.center_km[0] + ring.radius_km * math.cos(ang),
+                ring.center_km[1] + ring.radius_km * math.sin(ang),
+            )
         )
     return out
 
 
-def _expand(sites: list[FireUnitSite] | list[SensorSite]) -> list[tuple[str, int, tuple[float, float]]]:
+def _expand(
+    sites: list[FireUnitSite] | list[SensorSite],
+) -> list[tuple[str, int, tuple[float, float]]]:
     out = []
     for i, site in enumerate(sites):
         pos = site_positions(site.position_km, site.ring)
@@ -164,7 +171,9 @@ def _routes(wave: Wave, scenario: Scenario) -> list[tuple[int, float, F]]:
         for lane in range(wave.lanes):
             frac = 0.0 if wave.lanes == 1 else lane / (wave.lanes - 1) - 0.5
             pts = [launch + perp * frac * 2.0 * wave.launch.radius_km]
-            pts += [np.array(p, dtype=float) + perp * frac * wave.corridor_km for p in wave.waypoints_km]
+            pts += [
+                np.array(p, dtype=float) + perp * frac * wave.corridor_km for p in wave.waypoints_km
+            ]
             pts.append(aim)
             out.append((k, w / total / wave.lanes, np.array(pts)))
     return out
@@ -177,8 +186,8 @@ def _engagement_s(ftype: FireUnitType, itypes: list[InterceptorType]) -> float:
     return ftype.reaction_s + 0.5 * ftype.max_range_km / speed_kms
 
 
-def _allow_rank(scenario: Scenario, cat: Catalog, inames: tuple[str, ...]) -> I:
-    """(C, I) preference rank of each interceptor type per class, -1 where not allowed."""
+def _allow_rank(scenario: Scenario, cat: Catalog, inames: tuple[str, ...]) -> IntA:
+    """(C, IntA) preference rank of each interceptor type per class, -1 where not allowed."""
     doc = scenario.doctrine
     iidx = {n: k for k, n in enumerate(inames)}
     allow = np.full((len(THREAT_CLASSES), len(inames)), -1, dtype=np.int64)
@@ -233,15 +242,19 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
     for (_, i, _), ftype in zip(units, unit_types, strict=True):
         site = scenario.fire_units[i]
         mag = site.magazine if site.magazine is not None else ftype.magazine
-        loaded = site.loaded if site.loaded is not None else (ftype.loaded if site.magazine is None else {})
-        names = [n for n in mag if mag[n] > 0]
-        for n in names:
-            slot_itype.append(iidx[n])
-            slot_rounds.append(mag[n])
-            slot_loaded.append(min(loaded.get(n, mag[n]), mag[n]))
+        loaded = (
+            site.loaded
+            if site.loaded is not None
+            else (ftype.loaded if site.magazine is None else {})
+        )
+        names = [name for name in mag if mag[name] > 0]
+        for name in names:
+            slot_itype.append(iidx[name])
+            slot_rounds.append(mag[name])
+            slot_loaded.append(min(loaded.get(name, mag[name]), mag[name]))
         slot_ptr.append(len(slot_itype))
         unit_channels.append(ftype.channels)
-        unit_eng.append(_engagement_s(ftype, [cat.interceptors[n] for n in mag] or itypes))
+        unit_eng.append(_engagement_s(ftype, [cat.interceptors[name] for name in mag] or itypes))
         unit_turn.append(ftype.turnaround_s)
         unit_reload.append(ftype.reload_s)
 
@@ -253,9 +266,16 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
             unit_can[u] |= allow[:, slot_itype[s_]] >= 0
 
     # Threats and templates.
-    threat_type, threat_wave = [], []
-    wave_t0, wave_t1, wave_start, wave_end = [], [], [], []
-    tmpl_cum, tmpl_asset, tmpl_arr, tmpl_exp = [], [], [], []
+    threat_type: list[int] = []
+    threat_wave: list[int] = []
+    wave_t0: list[float] = []
+    wave_t1: list[float] = []
+    wave_start: list[int] = []
+    wave_end: list[int] = []
+    tmpl_cum: list[float] = []
+    tmpl_asset: list[int] = []
+    tmpl_arr: list[float] = []
+    tmpl_exp: list[float] = []
     opp_ptr, sens_ptr, ew_ptr = [0], [0], [0]
     opp_unit: list[int] = []
     opp_in: list[float] = []
@@ -291,11 +311,19 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
                 if not unit_can[u, cls_index[tt.threat_class]]:
                     continue
                 rseg = np.full(nseg, ftype.max_range_km)
-                n = annulus_intervals(
-                    pts, alt, s, pos[0], pos[1], ftype.min_range_km, rseg,
-                    ftype.min_altitude_m, ftype.max_altitude_m, buf,
+                n_iv = annulus_intervals(
+                    pts,
+                    alt,
+                    s,
+                    pos[0],
+                    pos[1],
+                    ftype.min_range_km,
+                    rseg,
+                    ftype.min_altitude_m,
+                    ftype.max_altitude_m,
+                    buf,
                 )
-                for q in range(n):
+                for q in range(n_iv):
                     if buf[q, 1] > buf[q, 0]:
                         opp_unit.append(u)
                         opp_in.append(buf[q, 0] / speed)
@@ -306,13 +334,24 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
                 if tt.speed_kmh > stype.max_speed_kmh:
                     continue
                 if stype.kind == "radar":
-                    rseg = np.minimum(stype.range_km, radar_horizon_km(stype.antenna_height_m, seg_hi))
+                    rseg = np.minimum(
+                        stype.range_km, radar_horizon_km(stype.antenna_height_m, seg_hi)
+                    )
                 else:
                     rseg = np.full(nseg, stype.range_km)
-                n = annulus_intervals(
-                    pts, alt, s, pos[0], pos[1], 0.0, rseg, stype.min_altitude_m, stype.max_altitude_m, buf
+                n_iv = annulus_intervals(
+                    pts,
+                    alt,
+                    s,
+                    pos[0],
+                    pos[1],
+                    0.0,
+                    rseg,
+                    stype.min_altitude_m,
+                    stype.max_altitude_m,
+                    buf,
                 )
-                if n:
+                if n_iv:
                     entries.append((buf[0, 0] / speed, e))
             for t_enter, e in sorted(entries):
                 sens_id.append(e)
@@ -320,11 +359,19 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
             sens_ptr.append(len(sens_id))
             if tt.ew_vulnerability > 0:
                 for z, zone in enumerate(scenario.ew_zones):
-                    n = annulus_intervals(
-                        pts, alt, s, zone.center_km[0], zone.center_km[1], 0.0,
-                        np.full(nseg, zone.radius_km), -1.0, 1e9, buf,
+                    n_iv = annulus_intervals(
+                        pts,
+                        alt,
+                        s,
+                        zone.center_km[0],
+                        zone.center_km[1],
+                        0.0,
+                        np.full(nseg, zone.radius_km),
+                        -1.0,
+                        1e9,
+                        buf,
                     )
-                    if n:
+                    if n_iv:
                         ew_zone.append(z)
                         ew_t.append(buf[0, 0] / speed)
             ew_ptr.append(len(ew_zone))
@@ -339,10 +386,10 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
                 if cname not in res.for_classes:
                     keep[iidx[res.interceptor], c] = max(keep[iidx[res.interceptor], c], res.keep)
 
-    def f(x: list[float]) -> F:
+    def floats(x: list[float]) -> F:
         return np.asarray(x, dtype=np.float64)
 
-    def i(x: list[int]) -> I:
+    def ints(x: list[int]) -> IntA:
         return np.asarray(x, dtype=np.int64)
 
     return Raid(
@@ -352,54 +399,54 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
         unit_ids=tuple(u[0] for u in units),
         unit_types=tuple(scenario.fire_units[u[1]].type for u in units),
         asset_ids=tuple(a.id for a in scenario.assets),
-        type_class=i([cls_index[t.threat_class] for t in ttypes]),
+        type_class=ints([cls_index[t.threat_class] for t in ttypes]),
         type_is_decoy=np.asarray([t.is_decoy for t in ttypes], dtype=bool),
-        type_damage=f([0.0 if t.is_decoy else t.damage for t in ttypes]),
-        type_cost=f([t.unit_cost_usd for t in ttypes]),
-        type_ew_vuln=f([t.ew_vulnerability for t in ttypes]),
-        type_pk_factor=f([t.p_kill_factor for t in ttypes]),
-        threat_type=i(threat_type),
-        threat_wave=i(threat_wave),
-        wave_t0_s=f(wave_t0),
-        wave_t1_s=f(wave_t1),
-        wave_tmpl_start=i(wave_start),
-        wave_tmpl_end=i(wave_end),
-        tmpl_cum_weight=f(tmpl_cum),
-        tmpl_asset=i(tmpl_asset),
-        tmpl_arrival_s=f(tmpl_arr),
-        tmpl_expire_s=f(tmpl_exp),
-        tmpl_opp_ptr=i(opp_ptr),
-        tmpl_sens_ptr=i(sens_ptr),
-        tmpl_ew_ptr=i(ew_ptr),
-        opp_unit=i(opp_unit),
-        opp_in_s=f(opp_in),
-        opp_out_s=f(opp_out),
-        sens_id=i(sens_id),
-        sens_t_s=f(sens_t),
-        sensor_p_detect=f([s.p_detect for s in sens_types]),
-        sensor_delay_s=f([s.track_delay_s for s in sens_types]),
-        ew_zone=i(ew_zone),
-        ew_t_s=f(ew_t),
-        zone_p_loss=f([z.p_loss for z in scenario.ew_zones]),
-        unit_channels=i(unit_channels),
-        unit_eng_s=f(unit_eng),
-        unit_turnaround_s=f(unit_turn),
-        unit_reload_s=f(unit_reload),
-        unit_slot_ptr=i(slot_ptr),
-        slot_itype=i(slot_itype),
-        slot_rounds=i(slot_rounds),
-        slot_loaded=i(slot_loaded),
-        itype_cost=f([it.unit_cost_usd for it in itypes]),
+        type_damage=floats([0.0 if t.is_decoy else t.damage for t in ttypes]),
+        type_cost=floats([t.unit_cost_usd for t in ttypes]),
+        type_ew_vuln=floats([t.ew_vulnerability for t in ttypes]),
+        type_pk_factor=floats([t.p_kill_factor for t in ttypes]),
+        threat_type=ints(threat_type),
+        threat_wave=ints(threat_wave),
+        wave_t0_s=floats(wave_t0),
+        wave_t1_s=floats(wave_t1),
+        wave_tmpl_start=ints(wave_start),
+        wave_tmpl_end=ints(wave_end),
+        tmpl_cum_weight=floats(tmpl_cum),
+        tmpl_asset=ints(tmpl_asset),
+        tmpl_arrival_s=floats(tmpl_arr),
+        tmpl_expire_s=floats(tmpl_exp),
+        tmpl_opp_ptr=ints(opp_ptr),
+        tmpl_sens_ptr=ints(sens_ptr),
+        tmpl_ew_ptr=ints(ew_ptr),
+        opp_unit=ints(opp_unit),
+        opp_in_s=floats(opp_in),
+        opp_out_s=floats(opp_out),
+        sens_id=ints(sens_id),
+        sens_t_s=floats(sens_t),
+        sensor_p_detect=floats([s.p_detect for s in sens_types]),
+        sensor_delay_s=floats([s.track_delay_s for s in sens_types]),
+        ew_zone=ints(ew_zone),
+        ew_t_s=floats(ew_t),
+        zone_p_loss=floats([z.p_loss for z in scenario.ew_zones]),
+        unit_channels=ints(unit_channels),
+        unit_eng_s=floats(unit_eng),
+        unit_turnaround_s=floats(unit_turn),
+        unit_reload_s=floats(unit_reload),
+        unit_slot_ptr=ints(slot_ptr),
+        slot_itype=ints(slot_itype),
+        slot_rounds=ints(slot_rounds),
+        slot_loaded=ints(slot_loaded),
+        itype_cost=floats([it.unit_cost_usd for it in itypes]),
         itype_pk=np.array(
             [[it.p_kill.get(c, 0.0) for c in THREAT_CLASSES] for it in itypes], dtype=np.float64
         ).reshape(len(itypes), n_cls),
         allow_rank=allow,
-        class_shots=i([doc.shots.get(c, 1) for c in THREAT_CLASSES]),
-        class_weight=f([doc.class_priority.get(c, 1.0) for c in THREAT_CLASSES]),
+        class_shots=ints([doc.shots.get(c, 1) for c in THREAT_CLASSES]),
+        class_weight=floats([doc.class_priority.get(c, 1.0) for c in THREAT_CLASSES]),
         reserve_keep=keep,
         priority_mode=PRIORITY_MODES.index(doc.priority),
         shoot_look_shoot=doc.shoot_look_shoot,
         max_engagements=doc.max_engagements,
         horizon_s=scenario.duration_h * 3600.0,
-        asset_value=f([a.value for a in scenario.assets]),
+        asset_value=floats([a.value for a in scenario.assets]),
     )

@@ -8,12 +8,12 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from umbrella import __version__  # noqa: E402
-from umbrella.kernel import FATES  # noqa: E402
-from umbrella.outputs import atomic_dir, write_json  # noqa: E402
-from umbrella.results import RaidResult  # noqa: E402
+from umbrella import __version__
+from umbrella.kernel import FATES
+from umbrella.outputs import atomic_dir, write_json
+from umbrella.results import RaidResult
 
 __all__ = ["plot_fates", "run_meta", "write_run"]
 

@@ -73,7 +73,7 @@ class RaidResult:
     @cached_property
     def fates_by_type(self) -> npt.NDArray[np.int64]:
         """(R, K, 4) counts of each fate per threat type."""
-        r, n = self.fate.shape
+        r, _n = self.fate.shape
         k = len(self.raid.type_names)
         idx = (np.arange(r)[:, None] * k + self.raid.threat_type[None, :]) * 4 + self.fate
         return np.bincount(idx.ravel(), minlength=r * k * 4).reshape(r, k, 4)
@@ -205,7 +205,10 @@ class RaidResult:
                 for i, name in enumerate(self.raid.interceptor_names)
             },
             "assets": {
-                aid: {"hits": float(self.hits[:, a].mean()), "damage": float(self.damage[:, a].mean())}
+                aid: {
+                    "hits": float(self.hits[:, a].mean()),
+                    "damage": float(self.damage[:, a].mean()),
+                }
                 for a, aid in enumerate(self.raid.asset_ids)
             },
             "defender_cost": float(self.defender_cost.mean()),

@@ -9,6 +9,7 @@ scenario's ``[catalog]`` table.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -67,7 +68,9 @@ class Wave(Spec):
     type: str = Field(description="Threat type from the catalogue.")
     count: Count
     launch: Launch
-    launch_window_h: tuple[float, float] = Field(description="Launch times, hours after raid start.")
+    launch_window_h: tuple[float, float] = Field(
+        description="Launch times, hours after raid start."
+    )
     waypoints_km: list[Point] = Field(
         default_factory=list, description="Dog-legs flown in order before the aim point."
     )
@@ -161,7 +164,8 @@ class Doctrine(Spec):
         "(absent class: every interceptor with p_kill > 0, cheapest first).",
     )
     shots: dict[ThreatClass, Annotated[int, Field(ge=1, le=8)]] = Field(
-        default_factory=dict, description="Rounds per engagement (salvo size) per class (default 1)."
+        default_factory=dict,
+        description="Rounds per engagement (salvo size) per class (default 1).",
     )
     reserves: list[Reserve] = Field(default_factory=list)
     fire_control: Literal["greedy", "wta"] = Field(
@@ -170,7 +174,7 @@ class Doctrine(Spec):
 
 
 class CatalogOverrides(Spec):
-    """Scenario-level changes to catalogue types: partial overrides or new types (``base = ...``)."""
+    """Scenario changes to catalogue types: partial overrides or new types (``base = ...``)."""
 
     threats: dict[str, dict[str, Any]] = Field(default_factory=dict)
     interceptors: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -181,7 +185,7 @@ class CatalogOverrides(Spec):
 class Scenario(Spec):
     """A whole scenario: assets, raid, defence, doctrine and catalogue changes."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     name: str = Field(min_length=1)
     description: str = ""
     duration_h: Annotated[float, Field(gt=0.0, le=48.0)] = Field(
@@ -259,8 +263,11 @@ def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        line = getattr(exc, "lineno", None)
+        msg, line = str(exc), None
+        found = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        if found:
+            line = int(found.group(1))
+            msg = msg[: found.start()].strip() + f" (column {found.group(2)})"
         raise InputError(f"malformed TOML: {msg}", source=source, line=line) from None
     return scenario_from_dict(raw, source=source, text=text)
 

@@ -1,4 +1,4 @@
-"""Catalogue types: the public, illustrative parameters of threats, interceptors, fire units and sensors.
+"""Catalogue types: public, illustrative parameters of threats, interceptors, fire units, sensors.
 
 Each type is a frozen pydantic model; units are in the field names. A scenario names a type and
 may override any of its values.
@@ -50,7 +50,8 @@ class ThreatType(Sourced):
     speed_kmh: Positive = Field(description="Ground speed along the route, km/h.")
     altitude_m: NonNegative = Field(description="Cruise (or apogee) altitude, m.")
     dive_km: NonNegative = Field(
-        0.0, description="Distance before the aim point where the linear terminal descent starts, km."
+        0.0,
+        description="Distance before the aim point where the linear terminal descent starts, km.",
     )
     range_km: Positive = Field(description="Flight range; beyond it the threat expires, km.")
     ew_vulnerability: Probability = Field(

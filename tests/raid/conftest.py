@@ -49,7 +49,13 @@ TEST_CATALOG: dict[str, dict[str, dict[str, Any]]] = {
         }
     },
     "sensors": {
-        "eye": {"kind": "radar", "range_km": 200.0, "antenna_height_m": 100.0, "p_detect": 1.0, "track_delay_s": 0.0}
+        "eye": {
+            "kind": "radar",
+            "range_km": 200.0,
+            "antenna_height_m": 100.0,
+            "p_detect": 1.0,
+            "track_delay_s": 0.0,
+        }
     },
 }
 

@@ -105,7 +105,9 @@ def resolve_catalog(
     )
 
 
-def check_scenario(scenario: Scenario, source: str | Path = "<scenario>", text: str | None = None) -> None:
+def check_scenario(
+    scenario: Scenario, source: str | Path = "<scenario>", text: str | None = None
+) -> None:
     """Check a scenario's references and consistency against its catalogue.
 
     Raises
@@ -123,21 +125,22 @@ def check_scenario(scenario: Scenario, source: str | Path = "<scenario>", text: 
 
     cat = resolve_catalog(scenario, source, text)
     asset_ids = [a.id for a in scenario.assets]
-    for kind, items in (
-        ("assets", scenario.assets),
-        ("threats", scenario.threats),
-        ("sensors", scenario.sensors),
-        ("fire_units", scenario.fire_units),
-        ("ew_zones", scenario.ew_zones),
-    ):
-        seen: set[str] = set()
-        for i, item in enumerate(items):
-            if item.id in seen:
-                fail(f"duplicate id {item.id!r}", kind, i, "id")
-            seen.add(item.id)
+    ids: dict[str, list[str]] = {
+        "assets": [a.id for a in scenario.assets],
+        "threats": [w.id for w in scenario.threats],
+        "sensors": [s.id for s in scenario.sensors],
+        "fire_units": [f.id for f in scenario.fire_units],
+        "ew_zones": [z.id for z in scenario.ew_zones],
+    }
+    for kind, names in ids.items():
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                fail(f"duplicate id {name!r}", kind, i, "id")
     for i, wave in enumerate(scenario.threats):
         if wave.type not in cat.threats:
-            fail(f"unknown threat type {wave.type!r} (see `umbrella catalog`)", "threats", i, "type")
+            fail(
+                f"unknown threat type {wave.type!r} (see `umbrella catalog`)", "threats", i, "type"
+            )
         for asset in wave.aim:
             if asset not in asset_ids:
                 fail(f"unknown asset {asset!r}", "threats", i, "aim", asset)
@@ -157,11 +160,15 @@ def check_scenario(scenario: Scenario, source: str | Path = "<scenario>", text: 
                     fail(f"unknown interceptor type {itype!r}", "fire_units", i, field, itype)
         for itype in unit.loaded or {}:
             if itype not in magazine:
-                fail(f"{itype!r} is loaded but not in the magazine", "fire_units", i, "loaded", itype)
+                fail(
+                    f"{itype!r} is loaded but not in the magazine", "fire_units", i, "loaded", itype
+                )
     for name, ftype in cat.fire_units.items():
         for itype in list(ftype.magazine) + list(ftype.loaded):
             if itype not in cat.interceptors:
-                fail(f"unknown interceptor type {itype!r}", "catalog", "fire_units", name, "magazine")
+                fail(
+                    f"unknown interceptor type {itype!r}", "catalog", "fire_units", name, "magazine"
+                )
     doc = scenario.doctrine
     for cls, names in doc.allow.items():
         for name in names:
@@ -169,4 +176,10 @@ def check_scenario(scenario: Scenario, source: str | Path = "<scenario>", text: 
                 fail(f"unknown interceptor type {name!r}", "doctrine", "allow", cls)
     for i, res in enumerate(doc.reserves):
         if res.interceptor not in cat.interceptors:
-            fail(f"unknown interceptor type {res.interceptor!r}", "doctrine", "reserves", i, "interceptor")
+            fail(
+                f"unknown interceptor type {res.interceptor!r}",
+                "doctrine",
+                "reserves",
+                i,
+                "interceptor",
+            )

@@ -17,9 +17,14 @@ app = typer.Typer(
 )
 
 
+_registered: list[bool] = []
+
+
 def _register() -> None:
-    # Sub-command modules attach themselves to ``app``; imported here so that
-    # ``umbrella.cli`` stays importable without pulling every command's dependencies twice.
+    # Sub-command modules are imported on first use so that importing ``umbrella.cli`` is cheap.
+    if _registered:
+        return
+    _registered.append(True)
     from umbrella.cli import data as data_cli
     from umbrella.cli import raid as raid_cli
     from umbrella.cli import wta as wta_cli

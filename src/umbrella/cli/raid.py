@@ -65,7 +65,9 @@ def run(
             transient=True,
         ) as bar:
             task = bar.add_task(spec.name, total=runs)
-            result = simulate(raid, runs, seed, progress=lambda done: bar.update(task, completed=done))
+            result = simulate(
+                raid, runs, seed, progress=lambda done: bar.update(task, completed=done)
+            )
     meta = run_meta(result, scenario_hash(spec), source)
     if out_dir is not None:
         write_run(result, out_dir, meta)
@@ -80,14 +82,14 @@ def run(
 
 def _print_summary(result: RaidResult, spec: Scenario) -> None:
     fates = result.fates_table()
-    t = Table(title=f"{spec.name}: {result.n_runs} runs, seed {result.seed} (mean [95% CI])")
+    t = Table(title=f"{spec.name}: {result.n_runs} runs, seed {result.seed} (mean ±95% CI)")
     t.add_column("threat type")
     for col in ("launched", "killed", "lost", "leaked", "expired"):
         t.add_column(col, justify="right")
     for _, row in fates.iterrows():
         cells = [f"{row['launched']:.0f}"]
         for f in ("killed", "lost", "leaked", "expired"):
-            cells.append(f"{row[f]:.1f} [{row[f + '_lo']:.1f}, {row[f + '_hi']:.1f}]")
+            cells.append(f"{row[f]:.1f} ±{(row[f + '_hi'] - row[f + '_lo']) / 2:.1f}")
         t.add_row(str(row["threat_type"]), *cells)
     out.print(t)
     it = Table(title="interceptors fired per raid")
@@ -97,18 +99,17 @@ def _print_summary(result: RaidResult, spec: Scenario) -> None:
     for _, row in result.interceptors_table().iterrows():
         it.add_row(
             str(row["interceptor"]),
-            f"{row['fired']:.1f} [{row['fired_lo']:.1f}, {row['fired_hi']:.1f}]",
+            f"{row['fired']:.1f} ±{(row['fired_hi'] - row['fired_lo']) / 2:.1f}",
             f"{row['cost_usd']:,.0f}",
         )
     out.print(it)
-    tot = result.totals_table().set_index("metric")
-    lk = tot.loc["leaked"]
-    dmg = tot.loc["damage"]
+    rows = {r["metric"]: r for r in result.totals_table().to_dict("records")}
+    lk, dmg = rows["leaked"], rows["damage"]
     out.print(
         f"leaked {lk['mean']:.1f} [{lk['lo']:.1f}, {lk['hi']:.1f}]   "
         f"damage {dmg['mean']:.1f} [{dmg['lo']:.1f}, {dmg['hi']:.1f}] value units   "
-        f"defender spend ${tot.loc['defender_cost_usd', 'mean']:,.0f}   "
-        f"attacker spend ${tot.loc['attacker_cost_usd', 'mean']:,.0f}"
+        f"defender spend ${rows['defender_cost_usd']['mean']:,.0f}   "
+        f"attacker spend ${rows['attacker_cost_usd']['mean']:,.0f}"
     )
 
 
@@ -141,7 +142,7 @@ def catalog(
     cat = resolve_catalog(load_scenario(scenario)) if scenario else load_catalog()
     t = Table(title="threats")
     for col in ("type", "class", "speed km/h", "alt m", "range km", "cost USD", "source (date)"):
-        t.add_column(col)
+        t.add_column(col, no_wrap=col == "type")
     for name, tt in cat.threats.items():
         cls = tt.threat_class + (" (decoy)" if tt.is_decoy else "")
         t.add_row(
@@ -151,25 +152,28 @@ def catalog(
     out.print(t)
     t = Table(title="interceptors")
     for col in ("type", *(f"Pk {c}" for c in THREAT_CLASSES), "cost USD", "source (date)"):
-        t.add_column(col)
+        t.add_column(col, no_wrap=col == "type")
     for name, it in cat.interceptors.items():
         pks = [f"{it.p_kill.get(c, 0.0):.2f}" for c in THREAT_CLASSES]
         t.add_row(name, *pks, f"{it.unit_cost_usd:,.0f}", f"{it.source} ({it.date})")
     out.print(t)
     t = Table(title="fire units")
     for col in ("type", "kind", "channels", "magazine", "range km", "alt m", "source (date)"):
-        t.add_column(col)
+        t.add_column(col, no_wrap=col == "type")
     for name, ft in cat.fire_units.items():
         mag = ", ".join(f"{k} {v}" for k, v in ft.magazine.items())
         t.add_row(
             name, ft.kind, str(ft.channels), mag,
-            f"{ft.min_range_km:g}-{ft.max_range_km:g}", f"{ft.min_altitude_m:g}-{ft.max_altitude_m:g}",
+            f"{ft.min_range_km:g}-{ft.max_range_km:g}",
+            f"{ft.min_altitude_m:g}-{ft.max_altitude_m:g}",
             f"{ft.source} ({ft.date})",
         )  # fmt: skip
     out.print(t)
     t = Table(title="sensors")
     for col in ("type", "kind", "range km", "p_detect", "source (date)"):
-        t.add_column(col)
+        t.add_column(col, no_wrap=col == "type")
     for name, st in cat.sensors.items():
-        t.add_row(name, st.kind, f"{st.range_km:g}", f"{st.p_detect:.2f}", f"{st.source} ({st.date})")
+        t.add_row(
+            name, st.kind, f"{st.range_km:g}", f"{st.p_detect:.2f}", f"{st.source} ({st.date})"
+        )
     out.print(t)

@@ -1,0 +1,142 @@
+"""Every raid CLI command, the --json contract and bad input (exit 2, one line, nothing written)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from umbrella.bundled import bundled_text
+from umbrella.cli import main
+
+
+def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    argv = sys.argv
+    sys.argv = ["umbrella", *args]
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        sys.argv = argv
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_run_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = invoke(["run", "--runs", "20", "--seed", "7", "--json"], capsys)
+    assert code == 0, err
+    doc = json.loads(out)  # exactly one JSON document on stdout
+    assert set(doc) == {
+        "scenario", "runs", "seed", "version", "threats", "leaked_total", "interceptors",
+        "assets", "defender_cost", "attacker_cost",
+    }  # fmt: skip
+    assert doc["runs"] == 20 and doc["seed"] == 7
+    total_leaked = 0.0
+    for name, row in doc["threats"].items():
+        parts = row["killed"] + row["lost"] + row["leaked"] + row["expired"]
+        assert parts == pytest.approx(row["launched"]), name
+        total_leaked += row["leaked"]
+    lo, hi = doc["leaked_total"]["ci95"]
+    assert lo <= doc["leaked_total"]["mean"] <= hi
+    assert doc["leaked_total"]["mean"] == pytest.approx(total_leaked)
+    assert doc["defender_cost"] == pytest.approx(
+        sum(v["cost"] for v in doc["interceptors"].values())
+    )
+    assert doc["attacker_cost"] > 0
+    assert sum(a["hits"] for a in doc["assets"].values()) == pytest.approx(total_leaked)
+
+
+def test_same_seed_same_json(capsys: pytest.CaptureFixture[str]) -> None:
+    a = invoke(["run", "--runs", "10", "--seed", "3", "--json"], capsys)[1]
+    b = invoke(["run", "--runs", "10", "--seed", "3", "--json"], capsys)[1]
+    c = invoke(["run", "--runs", "10", "--seed", "4", "--json"], capsys)[1]
+    assert a == b and a != c
+
+
+def test_run_table_and_out_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_dir = tmp_path / "result"
+    code, out, _ = invoke(["run", "--runs", "10", "--seed", "1", "--out", str(out_dir)], capsys)
+    assert code == 0
+    assert "shahed" in out and "leaked" in out
+    names = {p.name for p in out_dir.iterdir()}
+    assert {
+        "fates.parquet",
+        "interceptors.parquet",
+        "assets.parquet",
+        "meta.json",
+        "fates.png",
+    } <= names
+    meta = json.loads((out_dir / "meta.json").read_text())
+    assert meta["seed"] == 1 and meta["runs"] == 10 and len(meta["scenario_hash"]) == 64
+    fates = pd.read_parquet(out_dir / "fates.parquet")
+    assert (fates[["killed", "lost", "leaked", "expired"]].sum(axis=1) == fates["launched"]).all()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_bad_scenario_exits_2_with_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(bundled_text().replace("count = 70", "count = -1"))
+    out_dir = tmp_path / "out"
+    code, out, err = invoke(
+        ["run", str(bad), "--runs", "5", "--out", str(out_dir), "--json"], capsys
+    )
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert str(bad) in err and "threats[0].count" in err
+    assert not out_dir.exists()
+    code, _, err = invoke(["validate", str(bad)], capsys)
+    assert code == 2 and "threats[0].count" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["run", "--runs", "1"], "--runs"),
+        (["run", "--seed", "-1"], "--seed"),
+        (["run", "missing.toml"], "no such file"),
+        (["example", "nope"], "no bundled scenario"),
+    ],
+)
+def test_impossible_parameters_exit_2(
+    args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = invoke(args, capsys)
+    assert code == 2 and out == ""
+    assert needle in err and err.count("\n") == 1
+
+
+def test_validate_example_and_catalog(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, text, _ = invoke(["example"], capsys)
+    assert code == 0
+    assert tomllib.loads(text)["schema_version"] == 1
+    path = tmp_path / "mine.toml"
+    path.write_text(text)
+    code, out, _ = invoke(["validate", str(path)], capsys)
+    assert code == 0 and out.startswith("ok:") and "550 threats" in out
+    code, out, _ = invoke(["catalog"], capsys)
+    assert code == 0
+    for name in ("shahed", "gerbera", "kh101", "kalibr", "iskander_k", "iskander_m", "kinzhal",
+                 "pac3_mse", "pac2_gemt", "iris_t_slm", "amraam", "gepard", "mobile_fire_group",
+                 "interceptor_drone", "long_range_radar", "acoustic_network"):  # fmt: skip
+        assert name in out, name
+
+
+def test_console_script_json_is_the_only_stdout() -> None:
+    exe = Path(sys.executable).with_name("umbrella")
+    proc = subprocess.run(
+        [str(exe), "run", "--runs", "5", "--seed", "2", "--json"],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["runs"] == 5
+    assert proc.stdout.count("\n") == 1
