@@ -52,6 +52,12 @@ CREDIT = (
 )
 
 
+def _console() -> Console:
+    """A console at least 110 columns wide, so tables stay legible when piped."""
+    width = Console().width
+    return Console(width=max(width, 110))
+
+
 def _class_map(path: Path | None) -> Mapping[str, str]:
     return DEFAULT_CLASS_MAP if path is None else load_class_map(path)
 
@@ -99,7 +105,7 @@ def classes_command(classes: ClassesFile = None) -> None:
         for model, c in mapping.items():
             if c == cls:
                 table.add_row(model, cls)
-    Console().print(table)
+    _console().print(table)
 
 
 @app.command("summary")
@@ -113,7 +119,7 @@ def summary_command(
 ) -> None:
     """Per month and class: launched, neutralised and share; heavy and largest nights."""
     summary = summarise_nights(load_nights(data, _class_map(classes)))
-    console = Console()
+    console = _console()
     by_class = {
         (str(m), str(c)): (int(n), float(sh))
         for m, c, n, sh in summary.by_class[["month", "cls", "launched", "share"]].itertuples(
@@ -182,7 +188,7 @@ def forecast_command(
         qs = fc.quantiles[q]
         obs = "–" if fc.observed is None else _fmt(fc.observed[q], q)
         table.add_row(q, _fmt(qs["p05"], q), _fmt(qs["p50"], q), _fmt(qs["p95"], q), obs)
-    console = Console()
+    console = _console()
     console.print(table)
     if fc.observed is None:
         console.print("The data do not cover the whole window: no observed values.")
@@ -230,22 +236,24 @@ def backtest_command(
         )
         return
     table = Table(title=f"Rolling-origin backtest, {runs} runs per forecast, seed {seed}")
-    columns = ("horizon", "quantity", "origins", "90% coverage", "below / above")
-    for col in (*columns, "median error", "width / median"):
+    columns = ("h", "quantity", "origins", "cover90", "below/above", "med.err", "width/p50")
+    for col in columns:
         table.add_column(col, justify="left" if col == "quantity" else "right", no_wrap=True)
     for r in scores.itertuples(index=False):
         table.add_row(
-            f"{r.horizon_months} mo",
+            f"{r.horizon_months}m",
             str(r.quantity),
             str(r.origins),
             f"{r.coverage_90:.0%}",
-            f"{r.below:.0%} / {r.above:.0%}",
+            f"{r.below:.0%}/{r.above:.0%}",
             f"{r.median_error:.3f}",
             f"{r.relative_width:.2f}",
         )
-    console = Console()
+    console = _console()
     console.print(table)
     console.print(
-        "median error: mean |log((p50+1)/(obs+1))| for counts, mean |p50 - obs| for the share. "
+        "h: horizon in months; cover90: share of outcomes inside the 90% interval; med.err: "
+        "mean |log((p50+1)/(obs+1))| for counts, mean |p50 - obs| for the share; width/p50: "
+        "mean (p95 - p05) / p50. "
         f"Origins: month ends from {rows['origin'].min()} to {rows['origin'].max()}."
     )
