@@ -42,7 +42,7 @@ def main() -> None:
     ap.add_argument(
         "--full-reference",
         action="store_true",
-        help="also time the reference simulation on the full reference raid (1 replication; minutes)",
+        help="also time the reference simulation on the full reference raid (1 replication)",
     )
     args = ap.parse_args()
 
@@ -75,20 +75,22 @@ def main() -> None:
     print(
         f"leaked per raid {res.leaked.mean():.1f}; defender spend ${res.defender_cost.mean():,.0f}"
     )
+    ratio = fast_small / ref_small
     rows = [
         ("replications/s, reference raid", f"{rate:,.0f}", ">= 5,000", rate >= 5000),
         (f"seconds for {args.runs:,} replications", f"{t_run:.2f}", "<= 2.0 (10,000)",
          t_run * 10_000 / args.runs <= 2.0),
         ("peak memory (RSS), MB", f"{peak_mb:,.0f}", "<= 2,048", peak_mb <= 2048),
-        ("fast / reference speed, small scenario", f"{fast_small / ref_small:,.0f}x "
-         f"({fast_small:,.0f} vs {ref_small:.2f} reps/s)", ">= 100x", fast_small / ref_small >= 100),
+        ("fast / reference speed, small scenario",
+         f"{ratio:,.0f}x ({fast_small:,.0f} vs {ref_small:.2f} reps/s)", ">= 100x", ratio >= 100),
     ]  # fmt: skip
     if args.full_reference:
         t0 = time.perf_counter()
         refsim.reference_simulate(load_bundled(), 1, seed=1)
         ref_full = 1.0 / (time.perf_counter() - t0)
-        rows.append(("fast / reference speed, reference raid", f"{rate / ref_full:,.0f}x "
-                     f"({rate:,.0f} vs {ref_full:.4f} reps/s)", ">= 100x", rate / ref_full >= 100))  # fmt: skip
+        full = rate / ref_full
+        got = f"{full:,.0f}x ({rate:,.0f} vs {ref_full:.4f} reps/s)"
+        rows.append(("fast / reference speed, reference raid", got, ">= 100x", full >= 100))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'measured':>32}  {'target':>16}  ok")
     for name, got, target, ok in rows:
