@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 
 from umbrella.errors import InputError
 from umbrella.kernel import run_block
@@ -34,6 +35,9 @@ def simulate(
     *,
     block_size: int = 500,
     progress: Callable[[int], None] | None = None,
+    wave_active: npt.NDArray[np.int64] | None = None,
+    slot_rounds: npt.NDArray[np.int64] | None = None,
+    rep0: int = 0,
 ) -> RaidResult:
     """Run ``n_runs`` independent replications of a raid.
 
@@ -49,6 +53,13 @@ def simulate(
         Replications per compiled call (progress granularity; results do not depend on it).
     progress
         Called with the number of replications finished after each block.
+    wave_active
+        (R, V) threats launched per wave in each replication (default: every wave's count).
+        Threats beyond it keep fate -1.
+    slot_rounds
+        (R, S) magazine rounds per slot in each replication (default: the scenario's).
+    rep0
+        Index of the first replication: replication ``rep0 + r`` uses the stream ``(seed, rep0 + r)``.
 
     Returns
     -------
@@ -58,6 +69,18 @@ def simulate(
     if n_runs < 1:
         raise InputError("runs must be at least 1", key="runs")
     key = base_key(seed)
+    if wave_active is None:
+        counts = np.bincount(raid.threat_wave, minlength=len(raid.wave_t0_s))
+        wave_active = np.broadcast_to(counts, (n_runs, counts.size))
+    if slot_rounds is None:
+        slot_rounds = np.broadcast_to(raid.slot_rounds, (n_runs, raid.slot_rounds.size))
+    wave_active = np.ascontiguousarray(wave_active, dtype=np.int64)
+    rounds = np.ascontiguousarray(slot_rounds, dtype=np.int64)
+    if wave_active.shape != (n_runs, len(raid.wave_t0_s)) or rounds.shape != (
+        n_runs,
+        raid.slot_rounds.size,
+    ):
+        raise ValueError("wave_active and slot_rounds need one row per replication")
     n, n_i = raid.n_threats, len(raid.interceptor_names)
     n_u, n_a = len(raid.unit_ids), len(raid.asset_ids)
     fate = np.empty((n_runs, n), np.int8)
@@ -71,9 +94,9 @@ def simulate(
     while done < n_runs:
         hi = min(n_runs, done + block_size)
         run_block(
-            key, done,
+            key, rep0 + done,
             raid.type_class, raid.type_damage, raid.type_ew_vuln, raid.type_pk_factor,
-            raid.threat_type, raid.threat_wave,
+            raid.threat_type, raid.threat_wave, raid.threat_rank, wave_active[done:hi],
             raid.wave_t0_s, raid.wave_t1_s, raid.wave_tmpl_start, raid.wave_tmpl_end,
             raid.tmpl_cum_weight, raid.tmpl_asset, raid.tmpl_arrival_s, raid.tmpl_expire_s,
             raid.tmpl_opp_ptr, raid.tmpl_sens_ptr, raid.tmpl_ew_ptr,
@@ -81,7 +104,7 @@ def simulate(
             raid.sens_id, raid.sens_t_s, raid.sensor_p_detect, raid.sensor_delay_s,
             raid.ew_zone, raid.ew_t_s, raid.zone_p_loss,
             raid.unit_channels, raid.unit_eng_s, raid.unit_turnaround_s, raid.unit_reload_s,
-            raid.unit_slot_ptr, raid.slot_itype, raid.slot_rounds, raid.slot_loaded,
+            raid.unit_slot_ptr, raid.slot_itype, rounds[done:hi], raid.slot_loaded,
             raid.itype_pk, raid.allow_rank, raid.class_shots, raid.class_weight, raid.reserve_keep,
             raid.priority_mode, raid.shoot_look_shoot, raid.max_engagements, raid.horizon_s,
             raid.asset_value,

@@ -156,6 +156,8 @@ def run_replication(  # type: ignore[no-untyped-def]
     type_pk_factor,
     threat_type,
     threat_wave,
+    threat_rank,
+    wave_active,
     wave_t0,
     wave_t1,
     wave_tmpl_start,
@@ -205,7 +207,10 @@ def run_replication(  # type: ignore[no-untyped-def]
 ):
     """Simulate one replication; write its outcome into the given output rows.
 
-    Outputs: ``fate`` (N,) fate code; ``fate_who`` (N,) killing unit or struck asset, else -1;
+    Threat ``i`` of wave ``v`` is launched only if ``threat_rank[i] < wave_active[v]``;
+    ``slot_rounds`` are this replication's magazines.
+
+    Outputs: ``fate`` (N,) fate code (-1: not launched); ``fate_who`` (N,) killing unit or struck asset, else -1;
     ``fate_itype`` (N,) killing interceptor type, else -1; ``fired`` (I,) rounds fired;
     ``kills_unit`` (U,) kills; ``hits`` (A,) leakers per asset; ``damage`` (A,) value destroyed.
     """
@@ -219,6 +224,12 @@ def run_replication(  # type: ignore[no-untyped-def]
     n_ev = 0
     for i in range(n):
         v = threat_wave[i]
+        if threat_rank[i] >= wave_active[v]:
+            # Not launched in this replication: no template, no events, no fate.
+            tmpl[i] = -1
+            t_end[i] = -1.0
+            t_lost[i] = np.inf
+            continue
         u0 = uniform(key, i, _S_TEMPLATE, 0)
         lo, hi = wave_tmpl_start[v], wave_tmpl_end[v] - 1
         while lo < hi:
@@ -260,6 +271,8 @@ def run_replication(  # type: ignore[no-untyped-def]
     for i in range(n):
         ev_lo[i] = k
         m = tmpl[i]
+        if m < 0:
+            continue
         tl = t_launch[i]
         for q in range(tmpl_opp_ptr[m], tmpl_opp_ptr[m + 1]):
             u = opp_unit[q]
@@ -424,7 +437,7 @@ def run_replication(  # type: ignore[no-untyped-def]
 
     survive = np.ones(asset_value.shape[0])
     for i in range(n):
-        if fate[i] >= 0:
+        if fate[i] >= 0 or tmpl[i] < 0:
             continue
         if t_lost[i] < t_end[i]:
             fate[i] = LOST
@@ -450,6 +463,8 @@ def run_block(  # type: ignore[no-untyped-def]
     type_pk_factor,
     threat_type,
     threat_wave,
+    threat_rank,
+    wave_active,
     wave_t0,
     wave_t1,
     wave_tmpl_start,
@@ -497,7 +512,11 @@ def run_block(  # type: ignore[no-untyped-def]
     hits,
     damage,
 ):
-    """Run replications ``rep0 .. rep0 + len(fate) - 1`` in parallel, one output row each."""
+    """Run replications ``rep0 .. rep0 + len(fate) - 1`` in parallel, one output row each.
+
+    ``wave_active`` (R, V) and ``slot_rounds`` (R, S) give each replication its raid size and
+    magazines (the campaign model changes both from night to night).
+    """
     for r in prange(fate.shape[0]):
         run_replication(
             replication_key(base, rep0 + r),
@@ -507,6 +526,8 @@ def run_block(  # type: ignore[no-untyped-def]
             type_pk_factor,
             threat_type,
             threat_wave,
+            threat_rank,
+            wave_active[r],
             wave_t0,
             wave_t1,
             wave_tmpl_start,
@@ -534,7 +555,7 @@ def run_block(  # type: ignore[no-untyped-def]
             unit_reload,
             slot_ptr,
             slot_itype,
-            slot_rounds,
+            slot_rounds[r],
             slot_loaded,
             itype_pk,
             allow_rank,

@@ -54,6 +54,7 @@ class Raid:
     # threats (N)
     threat_type: IntA
     threat_wave: IntA
+    threat_rank: IntA  # index of the threat within its wave
     # waves (V)
     wave_t0_s: F
     wave_t1_s: F
@@ -268,6 +269,7 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
     # Threats and templates.
     threat_type: list[int] = []
     threat_wave: list[int] = []
+    threat_rank: list[int] = []
     wave_t0: list[float] = []
     wave_t1: list[float] = []
     wave_start: list[int] = []
@@ -291,6 +293,7 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
         k_type = type_names.index(wave.type)
         threat_type += [k_type] * wave.count
         threat_wave += [v] * wave.count
+        threat_rank += list(range(wave.count))
         wave_t0.append(wave.launch_window_h[0] * 3600.0)
         wave_t1.append(wave.launch_window_h[1] * 3600.0)
         wave_start.append(len(tmpl_asset))
@@ -407,6 +410,7 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
         type_pk_factor=floats([t.p_kill_factor for t in ttypes]),
         threat_type=ints(threat_type),
         threat_wave=ints(threat_wave),
+        threat_rank=ints(threat_rank),
         wave_t0_s=floats(wave_t0),
         wave_t1_s=floats(wave_t1),
         wave_tmpl_start=ints(wave_start),

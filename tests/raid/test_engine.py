@@ -181,3 +181,17 @@ def test_more_interceptors_never_raise_mean_leakers(
     diff = more.leaked - less.leaked
     se = diff.std(ddof=1) / np.sqrt(diff.size) if diff.size > 1 else 0.0
     assert diff.mean() <= 3 * se + 1e-9
+
+
+def test_per_replication_raid_size_and_magazines(scenario_factory: Any) -> None:
+    raid = compile_raid(scenario_factory(count=50, p_kill=1.0, magazine=100))
+    active = np.array([[0], [10], [50]])
+    rounds = np.array([[100], [3], [100]])
+    res = simulate(raid, 3, 4, wave_active=active, slot_rounds=rounds)
+    assert np.all(res.fate[0] == -1)
+    assert (res.fate[1] >= 0).sum() == 10 and np.all(res.fate[1, 10:] == -1)
+    assert res.fired[1, 0] == 3 and (res.fate[1] == KILLED).sum() == 3
+    assert (res.fate[2] == KILLED).sum() == 50
+    # A replication's outcome depends only on (seed, replication index).
+    again = simulate(raid, 1, 4, wave_active=active[2:], slot_rounds=rounds[2:], rep0=2)
+    np.testing.assert_array_equal(again.fate[0], res.fate[2])
