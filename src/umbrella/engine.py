@@ -59,7 +59,7 @@ def simulate(
     slot_rounds
         (R, S) magazine rounds per slot in each replication (default: the scenario's).
     rep0
-        Index of the first replication: replication ``rep0 + r`` uses the stream ``(seed, rep0 + r)``.
+        Index of the first replication; replication ``rep0 + r`` draws from ``(seed, rep0 + r)``.
 
     Returns
     -------

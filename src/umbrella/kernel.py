@@ -210,7 +210,8 @@ def run_replication(  # type: ignore[no-untyped-def]
     Threat ``i`` of wave ``v`` is launched only if ``threat_rank[i] < wave_active[v]``;
     ``slot_rounds`` are this replication's magazines.
 
-    Outputs: ``fate`` (N,) fate code (-1: not launched); ``fate_who`` (N,) killing unit or struck asset, else -1;
+    Outputs: ``fate`` (N,) fate code (-1: not launched); ``fate_who`` (N,) killing unit or
+    struck asset, else -1;
     ``fate_itype`` (N,) killing interceptor type, else -1; ``fired`` (I,) rounds fired;
     ``kills_unit`` (U,) kills; ``hits`` (A,) leakers per asset; ``damage`` (A,) value destroyed.
     """
