@@ -116,26 +116,31 @@ def score_backtest(rows: pd.DataFrame) -> pd.DataFrame:
         ``median_error``, ``error_kind``, ``relative_width``.
     """
     out = []
-    for (h, q), g in rows.groupby(["horizon_months", "quantity"], sort=False):
-        g = g[np.isfinite(g["observed"].to_numpy(dtype=np.float64))]
-        if q in SHARE_QUANTITIES:
-            err = float(np.mean(np.abs(g["p50"] - g["observed"])))
-            kind = "mean |p50 - obs|"
-        else:
-            err = float(np.mean(np.abs(np.log((g["p50"] + 1.0) / (g["observed"] + 1.0)))))
-            kind = "mean |log((p50+1)/(obs+1))|"
-        width = (g["p95"] - g["p05"]) / g["p50"].where(g["p50"] > 0)
-        out.append(
-            {
-                "horizon_months": int(str(h)),
-                "quantity": str(q),
-                "origins": len(g),
-                "coverage_90": float(g["covered"].mean()),
-                "below": float((g["observed"] < g["p05"]).mean()),
-                "above": float((g["observed"] > g["p95"]).mean()),
-                "median_error": err,
-                "error_kind": kind,
-                "relative_width": float(width.mean()),
-            }
-        )
+    for h in sorted({int(v) for v in rows["horizon_months"]}):
+        for q in QUANTITIES:
+            g = rows[(rows["horizon_months"] == h) & (rows["quantity"] == q)]
+            if not g.empty:
+                out.append(_score(g, h, q))
     return pd.DataFrame(out)
+
+
+def _score(g: pd.DataFrame, h: int, q: str) -> dict[str, Any]:
+    g = g[np.isfinite(g["observed"].to_numpy(dtype=np.float64))]
+    if q in SHARE_QUANTITIES:
+        err = float(np.mean(np.abs(g["p50"] - g["observed"])))
+        kind = "mean |p50 - obs|"
+    else:
+        err = float(np.mean(np.abs(np.log((g["p50"] + 1.0) / (g["observed"] + 1.0)))))
+        kind = "mean |log((p50+1)/(obs+1))|"
+    width = (g["p95"] - g["p05"]) / g["p50"].where(g["p50"] > 0)
+    return {
+        "horizon_months": h,
+        "quantity": q,
+        "origins": len(g),
+        "coverage_90": float(g["covered"].mean()),
+        "below": float((g["observed"] < g["p05"]).mean()),
+        "above": float((g["observed"] > g["p95"]).mean()),
+        "median_error": err,
+        "error_kind": kind,
+        "relative_width": float(width.mean()),
+    }

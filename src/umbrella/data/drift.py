@@ -1,17 +1,17 @@
-"""How far a monthly level wanders: a local-level model for forecast uncertainty beyond the trend.
+"""How far a monthly level wanders beyond its trend: the forecast uncertainty no fit shows.
 
 Raid tempo and defence success change from month to month in ways no fitted trend foresees (the
 autumn-2024 escalation, the spring-2025 dip). Each such series (log mean drones per night, log
-mean missiles per night, logit share of drones neutralised) gets a local-level model on its
-monthly values ``z_j``::
+mean missiles per night, logit share of drones neutralised) wanders ahead of the training end as
 
-    z_j = μ_j + ε_j,        ε_j ~ N(0, month_sigma² + v_j)     (a passing month effect)
-    μ_j = μ_{j-1} + d + η_j, η_j ~ N(0, rw_sigma²)              (a lasting level shift)
+    W(u) = B(u) + M_m(u)
 
-with ``v_j`` the counting noise of month ``j``. ``rw_sigma`` and ``month_sigma`` are fitted by
-maximum likelihood (Kalman filter, weak priors). Ahead of the training end, forecasts add a
-Brownian motion with ``rw_sigma`` per square-root month and one ``N(0, month_sigma²)`` effect per
-calendar month to the series' fitted value.
+``B`` a Brownian motion with ``rw_sigma`` per square-root month (lasting level shifts) and
+``M`` one ``N(0, month_sigma²)`` effect per calendar month (passing ones), added to the series'
+fitted value. :func:`calibrate_wander` fits the two sigmas to the errors of the forecasts the
+model would have made from every month end of the training history (``h`` months ahead the error
+is taken as ``N(0, h·rw_sigma² + month_sigma² + v)``, ``v`` the counting noise), so the model is
+calibrated on its own past errors inside the training data, never on the window it forecasts.
 """
 
 from __future__ import annotations

@@ -93,12 +93,14 @@ class Laplace:
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> Laplace:
         """Rebuild from :func:`dataclasses.asdict` output (lists for tuples)."""
-        names = d["names"]
-        mean = d["mean"]
-        cov = d["cov"]
-        assert isinstance(names, list | tuple)
-        assert isinstance(mean, list | tuple)
-        assert isinstance(cov, list | tuple)
+        names, mean, cov = d["names"], d["mean"], d["cov"]
+        if not (
+            isinstance(names, list | tuple)
+            and isinstance(mean, list | tuple)
+            and isinstance(cov, list | tuple)
+            and len(names) == len(mean) == len(cov)
+        ):
+            raise TypeError("names, mean and cov must be lists of one length")
         return cls(
             names=tuple(str(n) for n in names),
             mean=tuple(float(m) for m in mean),

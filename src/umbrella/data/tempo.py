@@ -209,7 +209,7 @@ class TempoModel:
                 decoys=_share_from_dict(d["decoys"]),
                 neutralisation={k: _share_from_dict(v) for k, v in d["neutralisation"].items()},
             )
-        except (KeyError, TypeError, ValueError, AssertionError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"not a raid-tempo model: {exc!r}") from None
 
 
