@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from umbrella.data.classes import (
     AEROBALLISTIC,
@@ -102,3 +104,30 @@ def test_override_with_unknown_class_is_named(tmp_path: Path) -> None:
     path.write_text("model,class\nKalibr,cruise_missile\nX-59,rocket\n")
     with pytest.raises(InputError, match=r"classes.csv:3: row 2, column class: unknown class"):
         load_class_map(path)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from(sorted(DEFAULT_CLASS_MAP)), min_size=1, max_size=4),
+    launched=st.integers(min_value=0, max_value=10_000),
+)
+def test_split_keeps_every_launch(parts: list[str], launched: int) -> None:
+    split = split_combined(" and ".join(parts), launched, None, DEFAULT_CLASS_MAP)
+    assert sum(n for _, n in split) == launched
+    assert {cls for cls, _ in split} <= {class_of(p, DEFAULT_CLASS_MAP) for p in parts}
+    assert len({cls for cls, _ in split}) == len(split)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    total=st.integers(min_value=0, max_value=5_000),
+    weights=st.lists(st.floats(min_value=0.0, max_value=100.0), min_size=1, max_size=6),
+)
+def test_allocate_is_whole_and_close_to_proportional(total: int, weights: list[float]) -> None:
+    shares = allocate(total, weights)
+    if sum(weights) == 0 or total == 0:
+        assert shares == [0] * len(weights)
+        return
+    assert sum(shares) == total and min(shares) >= 0
+    exact = [total * w / sum(weights) for w in weights]
+    assert all(abs(s - e) < 1.0 for s, e in zip(shares, exact, strict=True))

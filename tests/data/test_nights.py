@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from umbrella.data.classes import BALLISTIC, CRUISE, DEFAULT_CLASS_MAP, DRONE
+from umbrella.data.classes import BALLISTIC, CLASSES, CRUISE, DEFAULT_CLASS_MAP, DRONE
 from umbrella.data.nights import BREAK_DATE, aggregate_nights, load_nights
 from umbrella.data.reports import read_reports
 from umbrella.errors import InputError
@@ -121,3 +121,17 @@ def test_no_national_rows_is_an_error(
     rows = [national_row("2025-03-02 08:00", "Orlan-10", 1, 1, source="PvKPivden/posts/a")]
     with pytest.raises(InputError, match="no national reports"):
         _nights(write_reports, rows)
+
+
+def test_every_national_launch_lands_in_exactly_one_night_and_class(synthetic_dir: Path) -> None:
+    reports = read_reports(synthetic_dir / "missile_attacks_daily.csv")
+    nights = aggregate_nights(reports, DEFAULT_CLASS_MAP)
+    national = reports[reports["account"] == "kpszsu"]
+    per_class = sum(nights[f"{c}_launched"].sum() for c in CLASSES)
+    assert per_class == national["launched"].sum()
+    assert (
+        nights["drones"].sum()
+        == national.loc[national["model"] == "Shahed-136/131", "launched"].sum()
+    )
+    assert (nights[f"{DRONE}_neutralised"] <= nights[f"{DRONE}_launched"]).all()
+    assert nights.index.is_monotonic_increasing and nights.index.is_unique
