@@ -186,3 +186,38 @@ def test_wrong_data_directory_as_a_user_sees_it(tmp_path: Path) -> None:
     assert run.stderr.count("\n") == 1
     assert run.stderr.startswith("error: ") and "data directory not found" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_fit_writes_a_model_file_the_campaign_can_load(
+    synthetic_dir: Path, tmp_path: Path, umbrella: Callable[..., Run]
+) -> None:
+    from datetime import date
+
+    from umbrella.data import fit_tempo, load_nights, load_tempo
+
+    out = tmp_path / "tempo.json"
+    run = umbrella(
+        "data", "fit", "--data", synthetic_dir, "--train-end", "2024-12-31", "--out", out
+    )
+    assert run.returncode == 0, run.stderr
+    expected = fit_tempo(load_nights(synthetic_dir), date(2024, 12, 31))
+    assert load_tempo(out) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "not JSON"),
+        ('{"kind": "something else"}', "not a raid-tempo model file"),
+        ('{"kind": "umbrella.raid_tempo", "model": {"train_end": "2025-01-01"}}', "bad model"),
+    ],
+)
+def test_bad_model_file_is_named(tmp_path: Path, text: str, message: str) -> None:
+    from umbrella.data import load_tempo
+    from umbrella.errors import InputError
+
+    path = tmp_path / "tempo.json"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message) as info:
+        load_tempo(path)
+    assert str(path) in info.value.one_line()

@@ -20,6 +20,7 @@ from umbrella.data.classes import CLASSES, DEFAULT_CLASS_MAP, DRONE, MISSILE_CLA
 from umbrella.data.forecast import QUANTITIES, make_forecast
 from umbrella.data.nights import BREAK_DATE, NATIONAL_ACCOUNTS, load_nights
 from umbrella.data.summary import summarise_nights, write_summary
+from umbrella.data.tempo import fit_tempo, save_tempo
 from umbrella.errors import InputError
 from umbrella.outputs import atomic_dir
 
@@ -193,6 +194,24 @@ def forecast_command(
     if fc.observed is None:
         console.print("The data do not cover the whole window: no observed values.")
     console.print(CREDIT)
+
+
+@app.command("fit")
+def fit_command(
+    data: DataDir,
+    train_end: Annotated[str, typer.Option("--train-end", help="Last night fitted (YYYY-MM-DD).")],
+    out: Annotated[Path, typer.Option("--out", help="JSON file to write the model to.")],
+    classes: ClassesFile = None,
+) -> None:
+    """Fit the raid-tempo model and write it as JSON (for campaign files and notebooks)."""
+    model = fit_tempo(load_nights(data, _class_map(classes)), _parse_date(train_end, "--train-end"))
+    save_tempo(model, out)
+    drone = model.neutralisation[DRONE]
+    _console().print(
+        f"Wrote the raid-tempo model trained to {model.train_end} to {out} "
+        f"(drone level {np.exp(model.drones.posterior.value('log_level')):.0f} a night, "
+        f"neutralised {drone.mean:.0%})."
+    )
 
 
 @app.command("backtest")

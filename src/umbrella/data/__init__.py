@@ -27,7 +27,7 @@ from umbrella.data.classes import (
 from umbrella.data.forecast import QUANTITIES, Forecast, make_forecast, observed_quantities
 from umbrella.data.nights import BREAK_DATE, NATIONAL_ACCOUNTS, aggregate_nights, load_nights
 from umbrella.data.reports import read_reports
-from umbrella.data.tempo import TempoModel, TempoSimulation, fit_tempo
+from umbrella.data.tempo import TempoModel, TempoSimulation, fit_tempo, load_tempo, save_tempo
 
 __all__ = [
     "BREAK_DATE",
@@ -44,10 +44,12 @@ __all__ = [
     "fit_tempo",
     "load_class_map",
     "load_nights",
+    "load_tempo",
     "make_forecast",
     "observed_quantities",
     "read_reports",
     "run_backtest",
+    "save_tempo",
     "score_backtest",
     "split_combined",
 ]

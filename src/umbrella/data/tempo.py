@@ -17,9 +17,11 @@ then the nights, vectorised across runs.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,12 +47,15 @@ from umbrella.data.shares import (
     prior_share,
 )
 from umbrella.errors import InputError
+from umbrella.outputs import write_json
 
 __all__ = [
     "MIN_DECOY_NIGHTS",
     "TempoModel",
     "TempoSimulation",
     "fit_tempo",
+    "load_tempo",
+    "save_tempo",
 ]
 
 MIN_DECOY_NIGHTS = 10
@@ -211,6 +216,28 @@ class TempoModel:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"not a raid-tempo model: {exc!r}") from None
+
+
+def save_tempo(model: TempoModel, path: str | Path) -> None:
+    """Write a model as JSON (atomically); :func:`load_tempo` reads it back."""
+    write_json(path, {"kind": "umbrella.raid_tempo", "version": 1, "model": model.to_dict()})
+
+
+def load_tempo(path: str | Path) -> TempoModel:
+    """Read a model written by :func:`save_tempo` (or by hand in the same layout)."""
+    path = Path(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("model file not found", source=path) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc.msg}", source=path, line=exc.lineno) from None
+    if not isinstance(doc, dict) or doc.get("kind") != "umbrella.raid_tempo":
+        raise InputError("not a raid-tempo model file (kind umbrella.raid_tempo)", source=path)
+    try:
+        return TempoModel.from_dict(doc["model"])
+    except (KeyError, InputError) as exc:
+        raise InputError(f"bad model: {exc}", source=path, key="model") from None
 
 
 def _level_from_dict(d: Mapping[str, Any]) -> LevelNoise:
