@@ -25,6 +25,7 @@ def _register() -> None:
     if _registered:
         return
     _registered.append(True)
+    from umbrella.cli import campaign as campaign_cli
     from umbrella.cli import data as data_cli
     from umbrella.cli import raid as raid_cli
     from umbrella.cli import wta as wta_cli
@@ -33,6 +34,7 @@ def _register() -> None:
     app.command("validate")(raid_cli.validate)
     app.command("example")(raid_cli.example)
     app.command("catalog")(raid_cli.catalog)
+    app.command("campaign")(campaign_cli.campaign)
 
     app.add_typer(wta_cli.app, name="wta")
     app.add_typer(data_cli.app, name="data")

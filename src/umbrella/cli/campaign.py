@@ -1,0 +1,184 @@
+"""``umbrella campaign FILE`` and ``umbrella campaign compare FILE FILE...``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from umbrella import __version__
+from umbrella.campaign import (
+    CampaignResult,
+    load_campaign,
+    prepare_campaign,
+    quantiles,
+    run_campaign,
+)
+from umbrella.campaign.report import write_campaign
+from umbrella.campaign.spec import campaign_hash
+from umbrella.errors import InputError
+
+__all__ = ["campaign"]
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _run(
+    path: Path, runs: int, seed: int, checkpoint: Path | None, resume: bool, quiet: bool
+) -> CampaignResult:
+    spec = load_campaign(path)
+    prep = prepare_campaign(spec, runs, seed, base=path.parent, source=str(path))
+    if quiet or not sys.stderr.isatty():
+        return run_campaign(prep, checkpoint=checkpoint, resume=resume)
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(f"{spec.name} (nights)", total=spec.n_nights)
+        return run_campaign(
+            prep, checkpoint=checkpoint, resume=resume,
+            progress=lambda done: bar.update(task, completed=done),
+        )  # fmt: skip
+
+
+def _checkpoint_path(path: Path, runs: int, seed: int) -> Path:
+    spec = load_campaign(path)
+    return Path(".umbrella") / "checkpoints" / f"{campaign_hash(spec)[:16]}-{runs}-{seed}.npz"
+
+
+def campaign(
+    files: Annotated[list[Path], typer.Argument(help="FILE, or: compare FILE FILE...")],
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Runs (>= 2).")] = 200,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed (>= 0).")] = 0,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write tables and charts here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run.")] = False,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option("--checkpoint", help="Checkpoint file (default under .umbrella/)."),
+    ] = None,
+) -> None:
+    """Carry interceptor stockpiles through a season of nightly raids.
+
+    `umbrella campaign FILE` runs one campaign; `umbrella campaign compare FILE FILE...` runs
+    each with the same seed (common random numbers) and reports differences against the first.
+    """
+    if files and str(files[0]) == "compare":
+        _compare(files[1:], runs, seed, as_json)
+        return
+    if len(files) != 1:
+        raise InputError("give one campaign file (or: compare FILE FILE...)", key="FILE")
+    path = files[0]
+    ckpt = checkpoint or _checkpoint_path(path, runs, seed)
+    result = _run(path, runs, seed, ckpt, resume, as_json)
+    meta = {
+        "campaign": result.name, "source": str(path),
+        "campaign_hash": campaign_hash(load_campaign(path)),
+        "runs": runs, "seed": seed, "version": __version__,
+    }  # fmt: skip
+    if out_dir is not None:
+        write_campaign(result, out_dir, meta)
+    summary = result.summary()
+    if as_json:
+        sys.stdout.write(json.dumps(summary) + "\n")
+        return
+    _print(result, summary)
+    if out_dir is not None:
+        out.print(f"wrote {out_dir}/")
+
+
+def _q(q: dict[str, float], fmt: str = ",.0f") -> str:
+    return f"{q['p50']:{fmt}} [{q['p05']:{fmt}}, {q['p95']:{fmt}}]"
+
+
+def _print(result: CampaignResult, summary: dict[str, Any]) -> None:
+    t = Table(title=f"{result.name}: {summary['start']} to {summary['end']}, {result.runs} runs "
+                    "(median [90% interval])")  # fmt: skip
+    for col in ("interceptor", "start", "end stock", "fired", "P(out)", "first out"):
+        t.add_column(col, no_wrap=col in ("interceptor", "first out"))
+    for name, row in summary["interceptors"].items():
+        if name not in result.tracked:
+            continue
+        t.add_row(name, f"{row['stock_start']:,.0f}", _q(row["stock_end"]), _q(row["fired_total"]),
+                  f"{row['p_stockout_by_end']:.2f}", row["first_stockout_p50"] or "-")  # fmt: skip
+    out.print(t)
+    out.print(
+        f"leaked {_q(summary['leaked_total'])}   damage {_q(summary['damage_total'])}   "
+        f"defender spend ${_q(summary['defender_cost_total'])}   "
+        f"attacker spend ${_q(summary['attacker_cost_total'])}",
+        highlight=False,
+    )
+
+
+def _compare(files: list[Path], runs: int, seed: int, as_json: bool) -> None:
+    if len(files) < 2:
+        raise InputError("compare needs at least two campaign files", key="FILE")
+    results = [_run(f, runs, seed, None, False, as_json) for f in files]
+    base = results[0]
+    doc: dict[str, Any] = {
+        "baseline": str(files[0]),
+        "runs": runs,
+        "seed": seed,
+        "alternatives": {},
+    }
+    metrics = ("leaked", "damage", "defender_cost", "attacker_cost")
+    for f, res in zip(files[1:], results[1:], strict=True):
+        row: dict[str, Any] = {}
+        for metric in metrics:
+            name = f"{metric}_total"
+            diff = getattr(res, metric).sum(axis=1) - getattr(base, metric).sum(axis=1)
+            half = 1.96 * diff.std(ddof=1) / np.sqrt(diff.size)
+            row[name] = {"mean": float(diff.mean()), "ci95": [float(diff.mean() - half),
+                         float(diff.mean() + half)], **quantiles(diff)}  # fmt: skip
+        stock = {}
+        for kind in set(base.tracked) & set(res.tracked):
+            ka, kb = base.tracked.index(kind), res.tracked.index(kind)
+            a = base.stockout()[:, -1, ka].mean()
+            b = res.stockout()[:, -1, kb].mean()
+            end = res.stock[:, -1, kb] - base.stock[:, -1, ka]
+            stock[kind] = {"p_stockout_by_end": float(b - a), "stock_end": quantiles(end)}
+        row["stocks"] = stock
+        doc["alternatives"][str(f)] = row
+    if as_json:
+        sys.stdout.write(json.dumps(doc) + "\n")
+        return
+    title = f"difference from {files[0].name}: mean [95% CI] over {runs} runs, seed {seed}"
+    t = Table(title=title + ", common random numbers")
+    t.add_column("metric", no_wrap=True)
+    for f in files[1:]:
+        t.add_column(f.stem)
+    for metric in metrics:
+        k = 1e6 if metric.endswith("cost") else 1.0
+        label = metric + (" ($M)" if k > 1 else "")
+        cells = []
+        for f in files[1:]:
+            r = doc["alternatives"][str(f)][f"{metric}_total"]
+            cells.append(
+                f"{r['mean'] / k:+,.0f} [{r['ci95'][0] / k:+,.0f}, {r['ci95'][1] / k:+,.0f}]"
+            )
+        t.add_row(label, *cells)
+    out.print(t)
+    st = Table(title="change in P(stock-out by the end) and in the median end stock")
+    st.add_column("interceptor", no_wrap=True)
+    for f in files[1:]:
+        st.add_column(f.stem)
+    for name in results[0].tracked:
+        cells = []
+        for f in files[1:]:
+            r = doc["alternatives"][str(f)]["stocks"].get(name)
+            if r is None:
+                cells.append("-")
+            else:
+                cells.append(f"{r['p_stockout_by_end']:+.2f}, {r['stock_end']['p50']:+,.0f}")
+        st.add_row(name, *cells)
+    out.print(st)
