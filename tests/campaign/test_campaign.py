@@ -51,8 +51,10 @@ def test_stock_accounting(result: Any) -> None:
 def test_supply_schedule_pauses_production_and_budget(small: Any) -> None:
     camp = small.model_copy(
         update={
-            "deliveries": [Delivery(interceptor="missile", quantity=10, first=date(2026, 1, 2), every_days=7)],
-            "pauses": [Pause(interceptor="missile", start=date(2026, 1, 8), end=date(2026, 1, 10), deferred=True)],
+            "deliveries": [Delivery(interceptor="missile", quantity=10, first=date(2026, 1, 2),
+                                    every_days=7)],
+            "pauses": [Pause(interceptor="missile", start=date(2026, 1, 8), end=date(2026, 1, 10),
+                             deferred=True)],
             "production": [Production(interceptor="burst", per_day_start=0.5, per_day_end=0.5,
                                       ramp_start=date(2026, 1, 1), ramp_end=date(2026, 1, 1))],
             "purchases": [Purchase(interceptor="missile", quantity=5, price_usd=10.0,
