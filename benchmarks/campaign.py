@@ -49,7 +49,8 @@ def main() -> None:
         ("  of which prepare (fit tempo, draw, compile)", f"{prep:.1f}", "", None),
         ("run-nights per second", f"{nights / run:,.0f}", "", None),
         ("seconds, 100 runs (comparison)", f"{p100 + r100:.1f}", "", None),
-        ("per-run cost ratio (this vs 100 runs)", f"{run / args.runs / (r100 / 100):.2f}", "", None),
+        ("per-run cost ratio (this vs 100 runs)", f"{run / args.runs / (r100 / 100):.2f}", "",
+         None),
     ]  # fmt: skip
     for name, got, target, ok in rows:
         flag = "" if ok is None else ("yes" if ok else "NO")
