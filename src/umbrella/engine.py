@@ -107,7 +107,7 @@ def simulate(
             raid.unit_slot_ptr, raid.slot_itype, rounds[done:hi], raid.slot_loaded,
             raid.itype_pk, raid.allow_rank, raid.class_shots, raid.class_weight, raid.reserve_keep,
             raid.priority_mode, raid.shoot_look_shoot, raid.max_engagements, raid.horizon_s,
-            raid.asset_value,
+            raid.asset_value, raid.fire_mode, raid.price_per_usd, raid.itype_cost,
             fate[done:hi], fate_who[done:hi], fate_itype[done:hi], fired[done:hi],
             kills_unit[done:hi], hits[done:hi], damage[done:hi],
         )  # fmt: skip

@@ -197,6 +197,9 @@ def run_replication(  # type: ignore[no-untyped-def]
     max_eng,
     horizon,
     asset_value,
+    fire_mode,
+    price,
+    itype_cost,
     fate,
     fate_who,
     fate_itype,
@@ -298,7 +301,8 @@ def run_replication(  # type: ignore[no-untyped-def]
     rounds = slot_rounds.copy()
     loaded = slot_loaded.copy()
     reloading = np.zeros(n_slots, np.bool_)
-    busy = np.zeros(n, np.bool_)
+    busy = np.zeros(n, np.int64)  # engagements in flight
+    logmiss = np.zeros(n)  # log P(every round in flight misses)
     n_eng = np.zeros(n, np.int64)
     n_shots = np.zeros(n, np.int64)
     for i in range(n):
@@ -337,10 +341,11 @@ def run_replication(  # type: ignore[no-untyped-def]
             kind, u = row[0], row[1]
             if kind == _EV_INTERCEPT:
                 i, s, shots = row[2], row[3], row[4]
-                busy[i] = False
+                it = slot_itype[s]
+                pk = itype_pk[it, type_class[threat_type[i]]] * type_pk_factor[threat_type[i]]
+                busy[i] -= 1
+                logmiss[i] -= shots * np.log(max(1.0 - pk, 1e-12))
                 if t_lost[i] > t and fate[i] < 0:
-                    it = slot_itype[s]
-                    pk = itype_pk[it, type_class[threat_type[i]]] * type_pk_factor[threat_type[i]]
                     hit = False
                     for _ in range(shots):
                         if uniform(key, i, _S_SHOT, n_shots[i]) < pk:
@@ -382,7 +387,8 @@ def run_replication(  # type: ignore[no-untyped-def]
                 for c in range(cslot.shape[0]):
                     cslot[c] = -3  # per class, computed when first needed
                 best, best_slot = -1, -1
-                best_score, best_close = -np.inf, np.inf
+                # The WTA rule fires only for a positive marginal return.
+                best_score, best_close = (-np.inf if fire_mode == 0 else 0.0), np.inf
                 e = head[u] if only < 0 else only
                 while e != -1:
                     nxt = wl_next[e] if only < 0 else -1
@@ -400,16 +406,43 @@ def run_replication(  # type: ignore[no-untyped-def]
                         or cslot[c] == -2
                     ):
                         _unlink(e, u, head, wl_prev, wl_next, in_list)
-                    elif not busy[i] and cslot[c] >= 0:
-                        if priority_mode == 0:
-                            score = class_weight[c] * asset_value[tmpl_asset[tmpl[i]]]
-                        elif priority_mode == 1:
-                            score = class_weight[c]
-                        else:
-                            score = -t_end[i]
-                        if score > best_score or (score == best_score and ev_close[e] < best_close):
-                            best, best_slot = e, cslot[c]
-                            best_score, best_close = score, ev_close[e]
+                    elif fire_mode == 0:
+                        if busy[i] == 0 and cslot[c] >= 0:
+                            if priority_mode == 0:
+                                score = class_weight[c] * asset_value[tmpl_asset[tmpl[i]]]
+                            elif priority_mode == 1:
+                                score = class_weight[c]
+                            else:
+                                score = -t_end[i]
+                            if score > best_score or (
+                                score == best_score and ev_close[e] < best_close
+                            ):
+                                best, best_slot = e, cslot[c]
+                                best_score, best_close = score, ev_close[e]
+                    else:
+                        # WTA rule (maximum marginal return): the threat is worth the value it
+                        # threatens times the chance that the rounds already in flight miss it;
+                        # each permitted round costs its price.
+                        worth = class_weight[c] * asset_value[tmpl_asset[tmpl[i]]]
+                        worth *= np.exp(logmiss[i])
+                        for s in range(slot_ptr[u], slot_ptr[u + 1]):
+                            it = slot_itype[s]
+                            spare = rounds[s] - keep[it, c]
+                            if (
+                                allow_rank[c, it] < 0
+                                or reloading[s]
+                                or loaded[s] <= 0
+                                or spare <= 0
+                            ):
+                                continue
+                            pk = itype_pk[it, c] * type_pk_factor[threat_type[i]]
+                            k = min(class_shots[c], loaded[s], spare)
+                            gain = worth * (1.0 - (1.0 - pk) ** k) - price * itype_cost[it] * k
+                            if gain > best_score or (
+                                gain == best_score and ev_close[e] < best_close
+                            ):
+                                best, best_slot = e, s
+                                best_score, best_close = gain, ev_close[e]
                     e = nxt
                 if best == -1:
                     break
@@ -420,7 +453,9 @@ def run_replication(  # type: ignore[no-untyped-def]
                 loaded[best_slot] -= shots
                 rounds[best_slot] -= shots
                 fired[it] += shots
-                busy[i] = True
+                busy[i] += 1
+                pk = itype_pk[it, c] * type_pk_factor[threat_type[i]]
+                logmiss[i] += shots * np.log(max(1.0 - pk, 1e-12))
                 n_eng[i] += 1
                 unit_free[u] -= 1
                 nh = _hpush(ht, hv, nh, t + unit_eng[u], _EV_INTERCEPT, u, i, best_slot, shots)
@@ -505,6 +540,9 @@ def run_block(  # type: ignore[no-untyped-def]
     max_eng,
     horizon,
     asset_value,
+    fire_mode,
+    price,
+    itype_cost,
     fate,
     fate_who,
     fate_itype,
@@ -568,6 +606,9 @@ def run_block(  # type: ignore[no-untyped-def]
             max_eng,
             horizon,
             asset_value,
+            fire_mode,
+            price,
+            itype_cost,
             fate[r],
             fate_who[r],
             fate_itype[r],

@@ -102,6 +102,8 @@ class Raid:
     shoot_look_shoot: bool
     max_engagements: int
     horizon_s: float
+    fire_mode: int  # 0: greedy by priority, 1: WTA rule (maximum marginal return with prices)
+    price_per_usd: float  # value units charged per USD of rounds fired (WTA rule)
     # assets (A)
     asset_value: F
 
@@ -452,5 +454,7 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
         shoot_look_shoot=doc.shoot_look_shoot,
         max_engagements=doc.max_engagements,
         horizon_s=scenario.duration_h * 3600.0,
+        fire_mode=("greedy", "wta").index(doc.fire_control),
+        price_per_usd=doc.price_per_musd / 1e6,
         asset_value=floats([a.value for a in scenario.assets]),
     )

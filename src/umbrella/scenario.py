@@ -169,7 +169,15 @@ class Doctrine(Spec):
     )
     reserves: list[Reserve] = Field(default_factory=list)
     fire_control: Literal["greedy", "wta"] = Field(
-        "greedy", description="greedy: first-come by priority; wta: assignment at decision points."
+        "greedy",
+        description="greedy: each free channel takes the waiting threat of highest priority, "
+        "one engagement per threat at a time, interceptors in the allowed order; wta: at each "
+        "decision point the (threat, interceptor) of maximum marginal return - threatened value "
+        "x class weight x P(rounds in flight miss) x P(kill), less the rounds' price - several "
+        "units may engage one threat.",
+    )
+    price_per_musd: Annotated[float, Field(ge=0.0)] = Field(
+        0.0, description="WTA rule: value units charged per $1M of rounds fired."
     )
 
 

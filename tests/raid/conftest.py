@@ -76,6 +76,8 @@ def make_scenario(
     reload_s: float = 0.0,
     loaded: int | None = None,
     turnaround_s: float = 0.0,
+    fire_control: str = "greedy",
+    price_per_musd: float = 0.0,
 ) -> Scenario:
     """A one-asset scenario with ``units`` identical test batteries at the asset."""
     cat = {k: {n: dict(v) for n, v in d.items()} for k, d in TEST_CATALOG.items()}
@@ -112,6 +114,8 @@ def make_scenario(
             shoot_look_shoot=sls,
             max_engagements=max_engagements,
             shots={"drone": shots},
+            fire_control=fire_control,
+            price_per_musd=price_per_musd,
         ),
         catalog=CatalogOverrides(**cat),
     )

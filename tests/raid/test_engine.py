@@ -24,11 +24,12 @@ def leak_fraction(scenario: Any, runs: int = RUNS, seed: int = 1) -> tuple[float
     return float(leaked), float(np.sqrt(leaked * (1 - leaked) / res.fate.size))
 
 
+@pytest.mark.parametrize("rule", ["greedy", "wta"])
 @pytest.mark.parametrize(("p", "k"), [(0.5, 1), (0.3, 2), (0.7, 3)])
 def test_salvo_of_k_shots_leaks_with_probability_one_minus_p_to_the_k(
-    scenario_factory: Any, p: float, k: int
+    scenario_factory: Any, p: float, k: int, rule: str
 ) -> None:
-    scenario = scenario_factory(p_kill=p, shots=k, sls=False, max_engagements=1)
+    scenario = scenario_factory(p_kill=p, shots=k, sls=False, max_engagements=1, fire_control=rule)
     got, _ = leak_fraction(scenario)
     expected = (1 - p) ** k
     se = math.sqrt(expected * (1 - expected) / (RUNS * 100))
@@ -116,6 +117,31 @@ def test_same_seed_same_numbers_whatever_blocks_and_threads(scenario_factory: An
     assert not np.array_equal(a.fate, d.fate)
 
 
+def test_wta_rule_lets_two_units_engage_one_threat_at_once(scenario_factory: Any) -> None:
+    # Two batteries, Pk 0.5, two engagements per threat. Greedy: the second battery waits for
+    # the look (1.5 rounds per threat on average); WTA: both fire at once (2 rounds).
+    kw = {"p_kill": 0.5, "units": 2, "max_engagements": 2, "sls": True, "count": 100}
+    greedy = simulate(compile_raid(scenario_factory(**kw)), 200, 3)
+    wta = simulate(compile_raid(scenario_factory(fire_control="wta", **kw)), 200, 3)
+    per_threat_greedy = greedy.fired.sum(axis=1).mean() / 100
+    per_threat_wta = wta.fired.sum(axis=1).mean() / 100
+    assert abs(per_threat_greedy - 1.5) < 0.02
+    assert per_threat_wta == pytest.approx(2.0)
+    # Both leave the same 25% leaking: two independent 0.5 shots either way.
+    for res in (greedy, wta):
+        assert abs((res.fate == LEAKED).mean() - 0.25) < 4 * math.sqrt(0.25 * 0.75 / res.fate.size)
+
+
+def test_wta_rule_prices_rounds(scenario_factory: Any) -> None:
+    # Threatened value 10 x Pk 0.5 = 5 value units per $10 round: fired at 0.1 value units per
+    # dollar (price 1), held at 1 value unit per dollar (price 10).
+    cheap = scenario_factory(fire_control="wta", price_per_musd=1e5)
+    dear = scenario_factory(fire_control="wta", price_per_musd=1e6)
+    assert simulate(compile_raid(cheap), 20, 1).fired.sum() > 0
+    res = simulate(compile_raid(dear), 20, 1)
+    assert res.fired.sum() == 0 and np.all(res.fate == LEAKED)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     count=st.integers(1, 60),
@@ -128,6 +154,7 @@ def test_same_seed_same_numbers_whatever_blocks_and_threads(scenario_factory: An
     units=st.integers(0, 3),
     ew=st.one_of(st.none(), st.floats(0.0, 1.0)),
     turnaround=st.sampled_from([0.0, 30.0]),
+    rule=st.sampled_from(["greedy", "wta"]),
     seed=st.integers(0, 2**32),
 )
 def test_invariants(
@@ -142,11 +169,12 @@ def test_invariants(
     units: int,
     ew: float | None,
     turnaround: float,
+    rule: str,
     seed: int,
 ) -> None:
     scenario = scenario_factory(
         count=count, p_kill=p, channels=channels, magazine=magazine, shots=shots, sls=sls,
-        max_engagements=looks, units=units, ew_p=ew, turnaround_s=turnaround,
+        max_engagements=looks, units=units, ew_p=ew, turnaround_s=turnaround, fire_control=rule,
     )  # fmt: skip
     res = simulate(compile_raid(scenario), 8, seed)
     # Every threat ends in exactly one fate, and the counts by type add up to the launches.
