@@ -23,7 +23,8 @@ def plot_campaign(result: CampaignResult, out: Path) -> None:
     k_types = len(result.tracked)
     cols = min(3, max(k_types, 1))
     rows = max(1, -(-k_types // cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), dpi=100, squeeze=False)
+    size = (max(4.2 * cols, 6.5), 3.0 * rows + 0.4)
+    fig, axes = plt.subplots(rows, cols, figsize=size, dpi=100, squeeze=False)
     for k, name in enumerate(result.tracked):
         ax = axes[k // cols][k % cols]
         q = np.quantile(result.stock[:, :, k], [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
