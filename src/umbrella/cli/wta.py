@@ -2,6 +2,82 @@
 
 from __future__ import annotations
 
-import typer
+import json
+from pathlib import Path
+from typing import Annotated
 
-app = typer.Typer(help="Weapon-target assignment: solve benchmark and user instances.", no_args_is_help=True)
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from umbrella.wta import WTAProblem, WTAResult, read_apt, read_bracken_mccormick, solve_wta
+
+app = typer.Typer(
+    help="Weapon-target assignment: solve benchmark and user instances.", no_args_is_help=True
+)
+
+METHOD_CHOICES = ("auto", "greedy", "local", "exact")
+
+
+def read_instance(path: Path) -> WTAProblem:
+    """Read ``path`` as Bracken-McCormick JSON (``.json``) or Andersen-Pavlikov-Toffolo text."""
+    if path.suffix.lower() == ".json":
+        return read_bracken_mccormick(path)
+    return read_apt(path)
+
+
+def result_document(result: WTAResult) -> dict[str, object]:
+    """The ``--json`` document: objective, bound, status, seconds, method, nonzero assignment."""
+    weapons, targets = np.nonzero(result.x)
+    return {
+        "objective": result.objective,
+        "bound": result.bound,
+        "status": result.status,
+        "seconds": result.seconds,
+        "method": result.method,
+        "assignment": [
+            [int(i), int(j), int(result.x[i, j])] for i, j in zip(weapons, targets, strict=True)
+        ],
+    }
+
+
+@app.command()
+def solve(
+    file: Annotated[Path, typer.Argument(help="Instance: .json (Bracken-McCormick) or APT text.")],
+    method: Annotated[str, typer.Option(help="auto, greedy, local or exact.")] = "auto",
+    time_limit: Annotated[float, typer.Option(help="Wall-clock budget in seconds.")] = 60.0,
+    seed: Annotated[int, typer.Option(help="Seed of the local search.")] = 0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document on stdout.")
+    ] = False,
+) -> None:
+    """Solve a weapon-target assignment instance and print the result."""
+    if method not in METHOD_CHOICES:
+        raise typer.BadParameter(
+            f"choose one of {', '.join(METHOD_CHOICES)}", param_hint="--method"
+        )
+    problem = read_instance(file)
+    result = solve_wta(problem, method=method, time_limit=time_limit, seed=seed)
+    if as_json:
+        typer.echo(json.dumps(result_document(result)))
+        return
+    table = Table(title=f"{file.name}: {problem.n_weapons} weapons x {problem.n_targets} targets")
+    table.add_column("objective", justify="right")
+    table.add_column("bound", justify="right")
+    table.add_column("gap %", justify="right")
+    table.add_column("status")
+    table.add_column("method")
+    table.add_column("rounds used", justify="right")
+    table.add_column("seconds", justify="right")
+    gap = result.gap
+    table.add_row(
+        f"{result.objective:.6f}",
+        "-" if result.bound is None else f"{result.bound:.6f}",
+        "-" if gap is None else f"{100 * gap:.4f}",
+        result.status,
+        result.method,
+        str(int(result.x.sum())),
+        f"{result.seconds:.2f}",
+    )
+    Console().print(table)

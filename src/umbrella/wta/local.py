@@ -1,0 +1,407 @@
+"""Iterated local search for WTA: round moves, swaps and ejection chains with O(1) move costs.
+
+The state is the assignment matrix ``x`` plus the unused rounds ``left[i]``; moves are listed over
+the occupied pairs (``x[i, j] > 0``, at most the number of rounds and at most ``W * T``), so the
+cost of a sweep does not grow with magazine depth. Each target keeps its survival ``S[j]``, so
+taking weapon ``i`` off target ``j`` changes the objective by ``V[j] S[j] (1 / q[i, j] - 1)`` and
+putting it on ``k`` by ``V[k] S[k] (q[i, k] - 1)``: every move is priced in constant time.
+
+Neighbourhoods, tried in order until none improves:
+
+* relocate: one round to another target, or in or out of use;
+* swap: two rounds of different weapons exchange targets (one may be unused);
+* ejection chain: round ``u`` moves ``j -> k`` and pushes a round ``v`` off ``k`` to ``l``
+  (``l`` chosen among the three best targets for ``v``, or out of use).
+
+Perturbations (random relocations drawn from an explicit ``numpy.random.Generator``) restart
+the descent; the best assignment seen is kept.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numba as nb
+import numpy as np
+from numpy.typing import NDArray
+
+from umbrella.wta.problem import WTAProblem, evaluate
+
+__all__ = ["improve"]
+
+# Kill probabilities of 1 would make ``S / q`` undefined; clipping survival at this floor changes
+# intermediate move costs by at most 1e-15 * V, and the final objective is recomputed exactly.
+_Q_FLOOR = 1e-15
+
+
+def improve(
+    problem: WTAProblem,
+    x: NDArray[np.int64],
+    *,
+    seed: int = 0,
+    deadline: float | None = None,
+    n_kicks: int | None = None,
+) -> NDArray[np.int64]:
+    """Improve a feasible assignment by iterated local search.
+
+    Parameters
+    ----------
+    problem
+        The instance.
+    x
+        A feasible starting assignment, shape ``(W, T)``.
+    seed
+        Seed of the perturbations.
+    deadline
+        ``time.perf_counter()`` value after which no new perturbation is started.
+    n_kicks
+        Number of perturbation rounds; by default it scales with the instance size.
+
+    Returns
+    -------
+    numpy.ndarray
+        An assignment no worse than ``x``, shape ``(W, T)``, int64.
+    """
+    rng = np.random.default_rng(seed)
+    q = np.maximum(1.0 - problem.p_kill, _Q_FLOOR)
+    values = problem.values
+    costs = problem.costs
+    allowed = problem.allowed
+    minimums = problem.minimums
+    units = problem.units
+    cur = np.array(x, dtype=np.int64)
+    n_units = int(units.sum())
+    if n_units == 0:
+        return cur
+    eps = 1e-13 * max(1.0, float(values.sum()))
+    _descend(q, values, costs, allowed, minimums, units, cur, eps)
+    best_x = cur.copy()
+    best = _objective(q, values, costs, cur)
+    if n_kicks is None:
+        n_kicks = int(min(300, max(30, 20000 // max(1, min(n_units, cur.size)))))
+    size = max(2, min(8, n_units // 20))
+    for _ in range(n_kicks):
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+        weapons = rng.integers(0, problem.n_weapons, size=size)
+        draws = rng.random((size, 2))
+        _kick(allowed, minimums, units, cur, weapons, draws)
+        _descend(q, values, costs, allowed, minimums, units, cur, eps)
+        value = _objective(q, values, costs, cur)
+        if value < best - eps:
+            best = value
+            best_x[:] = cur
+        else:
+            cur[:] = best_x
+    # The search's move costs use clipped survival; keep the start if rounding misled it.
+    return (
+        best_x if evaluate(problem, best_x) <= evaluate(problem, x) else np.array(x, dtype=np.int64)
+    )
+
+
+@nb.njit(cache=True)
+def _objective(q, values, costs, x):  # type: ignore[no-untyped-def]
+    n_weapons, n_targets = q.shape
+    total = 0.0
+    for j in range(n_targets):
+        s = values[j]
+        for i in range(n_weapons):
+            for _ in range(x[i, j]):
+                s *= q[i, j]
+        total += s
+    for i in range(n_weapons):
+        for j in range(n_targets):
+            total += costs[i] * x[i, j]
+    return total
+
+
+@nb.njit(cache=True)
+def _kick(allowed, minimums, units, x, weapons, draws):  # type: ignore[no-untyped-def]
+    """Move one round of each drawn weapon from a random source to a random allowed target."""
+    n_targets = x.shape[1]
+    count = x.sum(axis=0)
+    for r in range(weapons.size):
+        i = weapons[r]
+        left = units[i] - x[i].sum()
+        n_src = left
+        for j in range(n_targets):
+            n_src += x[i, j]
+        if n_src == 0:
+            continue
+        pick = int(draws[r, 0] * n_src)
+        j = -1
+        if pick >= left:
+            pick -= left
+            for jj in range(n_targets):
+                if pick < x[i, jj]:
+                    j = jj
+                    break
+                pick -= x[i, jj]
+        if j >= 0 and count[j] <= minimums[j]:
+            continue
+        k = int(draws[r, 1] * (n_targets + 1)) - 1
+        if k == j or (k >= 0 and not allowed[i, k]):
+            continue
+        if j >= 0:
+            x[i, j] -= 1
+            count[j] -= 1
+        if k >= 0:
+            x[i, k] += 1
+            count[k] += 1
+
+
+@nb.njit(cache=True)
+def _descend(q, values, costs, allowed, minimums, units, x, eps):  # type: ignore[no-untyped-def]
+    """Apply improving moves until none of the three neighbourhoods has one."""
+    n_weapons, n_targets = q.shape
+    survival = np.ones(n_targets)
+    count = np.zeros(n_targets, dtype=np.int64)
+    left = np.zeros(n_weapons, dtype=np.int64)
+    best_to = np.empty((n_weapons, 3), dtype=np.int64)
+    pw = np.empty(x.size + n_weapons, dtype=np.int64)
+    pt = np.empty(x.size + n_weapons, dtype=np.int64)
+    order = np.empty(x.size + n_weapons, dtype=np.int64)
+    first = np.zeros(n_targets + 2, dtype=np.int64)
+    for _sweep in range(1000000):
+        # Survival is rebuilt from scratch every sweep so that rounding in S / q cannot drift.
+        n_pairs = 0
+        for j in range(n_targets):
+            survival[j] = 1.0
+            count[j] = 0
+        for i in range(n_weapons):
+            left[i] = units[i]
+            for j in range(n_targets):
+                c = x[i, j]
+                if c > 0:
+                    for _ in range(c):
+                        survival[j] *= q[i, j]
+                    count[j] += c
+                    left[i] -= c
+                    pw[n_pairs] = i
+                    pt[n_pairs] = j
+                    n_pairs += 1
+            if left[i] > 0:
+                pw[n_pairs] = i
+                pt[n_pairs] = -1
+                n_pairs += 1
+        _index(pt, n_pairs, n_targets, order, first)
+        if _relocate(
+            q, values, costs, allowed, minimums, x, left, survival, count, pw, pt, n_pairs, eps
+        ):
+            continue
+        if _swap(q, values, costs, allowed, x, left, survival, pw, pt, n_pairs, eps):
+            continue
+        _best_targets(q, values, allowed, survival, best_to)
+        if _chain(
+            q,
+            values,
+            costs,
+            allowed,
+            minimums,
+            x,
+            left,
+            survival,
+            count,
+            pw,
+            pt,
+            n_pairs,
+            order,
+            first,
+            best_to,
+            eps,
+        ):
+            continue
+        break
+
+
+@nb.njit(cache=True)
+def _index(pt, n_pairs, n_targets, order, first):  # type: ignore[no-untyped-def]
+    """Counting sort of pairs by target: pairs on ``k`` are ``order[first[k+1]:first[k+2]]``."""
+    first[:] = 0
+    for p in range(n_pairs):
+        first[pt[p] + 2] += 1
+    for k in range(1, n_targets + 2):
+        first[k] += first[k - 1]
+    fill = first.copy()
+    for p in range(n_pairs):
+        order[fill[pt[p] + 1]] = p
+        fill[pt[p] + 1] += 1
+
+
+@nb.njit(cache=True)
+def _has(x, left, i, j):  # type: ignore[no-untyped-def]
+    return left[i] > 0 if j < 0 else x[i, j] > 0
+
+
+@nb.njit(cache=True)
+def _shift(q, x, left, survival, count, i, j, k):  # type: ignore[no-untyped-def]
+    """Move one round of weapon ``i`` from ``j`` to ``k`` (``-1``: the unused pool)."""
+    if j >= 0:
+        x[i, j] -= 1
+        count[j] -= 1
+        survival[j] /= q[i, j]
+    else:
+        left[i] -= 1
+    if k >= 0:
+        x[i, k] += 1
+        count[k] += 1
+        survival[k] *= q[i, k]
+    else:
+        left[i] += 1
+
+
+@nb.njit(cache=True)
+def _relocate(q, values, costs, allowed, minimums, x, left, survival, count, pw, pt, n_pairs, eps):  # type: ignore[no-untyped-def]
+    n_targets = q.shape[1]
+    improved = False
+    for p in range(n_pairs):
+        i = pw[p]
+        j = pt[p]
+        while _has(x, left, i, j):
+            if j >= 0 and count[j] <= minimums[j]:
+                break
+            leave = 0.0
+            if j >= 0:
+                leave = values[j] * survival[j] * (1.0 / q[i, j] - 1.0) - costs[i]
+            best = -eps
+            best_k = -2
+            if j >= 0 and leave < best:
+                best = leave
+                best_k = -1
+            for k in range(n_targets):
+                if k == j or not allowed[i, k]:
+                    continue
+                delta = leave + values[k] * survival[k] * (q[i, k] - 1.0) + costs[i]
+                if delta < best:
+                    best = delta
+                    best_k = k
+            if best_k == -2:
+                break
+            _shift(q, x, left, survival, count, i, j, best_k)
+            improved = True
+    return improved
+
+
+@nb.njit(cache=True)
+def _swap(q, values, costs, allowed, x, left, survival, pw, pt, n_pairs, eps):  # type: ignore[no-untyped-def]
+    """Rounds of weapons ``i`` (on ``j``) and ``k`` (on ``l``) exchange targets."""
+    improved = False
+    for a in range(n_pairs):
+        i = pw[a]
+        j = pt[a]
+        for b in range(a + 1, n_pairs):
+            k = pw[b]
+            l = pt[b]  # noqa: E741
+            if k == i or l == j:
+                continue
+            if (l >= 0 and not allowed[i, l]) or (j >= 0 and not allowed[k, j]):
+                continue
+            if not (_has(x, left, i, j) and _has(x, left, k, l)):
+                continue
+            delta = 0.0
+            if j >= 0:
+                delta += values[j] * survival[j] * (q[k, j] / q[i, j] - 1.0)
+            else:
+                delta += costs[i] - costs[k]
+            if l >= 0:
+                delta += values[l] * survival[l] * (q[i, l] / q[k, l] - 1.0)
+            else:
+                delta += costs[k] - costs[i]
+            if delta < -eps:
+                # Counts on j and l do not change, so minimums stay met.
+                _swap_apply(q, x, left, survival, i, j, k, l)
+                improved = True
+                if not _has(x, left, i, j):
+                    break
+    return improved
+
+
+@nb.njit(cache=True)
+def _swap_apply(q, x, left, survival, i, j, k, l):  # type: ignore[no-untyped-def]
+    if j >= 0:
+        x[i, j] -= 1
+        x[k, j] += 1
+        survival[j] *= q[k, j] / q[i, j]
+    else:
+        left[i] -= 1
+        left[k] += 1
+    if l >= 0:
+        x[k, l] -= 1
+        x[i, l] += 1
+        survival[l] *= q[i, l] / q[k, l]
+    else:
+        left[k] -= 1
+        left[i] += 1
+
+
+@nb.njit(cache=True)
+def _best_targets(q, values, allowed, survival, best_to):  # type: ignore[no-untyped-def]
+    """The three targets where one more round of each weapon gains most, ``-1`` padded."""
+    n_weapons, n_targets = q.shape
+    for i in range(n_weapons):
+        gains = np.full(3, np.inf)
+        best_to[i, :] = -1
+        for k in range(n_targets):
+            if not allowed[i, k]:
+                continue
+            g = values[k] * survival[k] * (q[i, k] - 1.0)
+            if g < gains[2]:
+                pos = 2
+                while pos > 0 and g < gains[pos - 1]:
+                    gains[pos] = gains[pos - 1]
+                    best_to[i, pos] = best_to[i, pos - 1]
+                    pos -= 1
+                gains[pos] = g
+                best_to[i, pos] = k
+
+
+@nb.njit(cache=True)
+def _chain(
+    q,
+    values,
+    costs,
+    allowed,
+    minimums,
+    x,
+    left,
+    survival,
+    count,
+    pw,
+    pt,
+    n_pairs,
+    order,
+    first,
+    best_to,
+    eps,
+):  # type: ignore[no-untyped-def]
+    """Weapon ``i``: ``j -> k``; a round of weapon ``w`` on ``k``: ``k -> l`` (ranked ``l`` or unused)."""
+    n_targets = q.shape[1]
+    for a in range(n_pairs):
+        i = pw[a]
+        j = pt[a]
+        if j >= 0 and count[j] <= minimums[j]:
+            continue
+        leave = values[j] * survival[j] * (1.0 / q[i, j] - 1.0) if j >= 0 else costs[i]
+        for k in range(n_targets):
+            if k == j or not allowed[i, k]:
+                continue
+            for pos in range(first[k + 1], first[k + 2]):
+                w = pw[order[pos]]
+                if w == i:
+                    continue
+                through = leave + values[k] * survival[k] * (q[i, k] / q[w, k] - 1.0)
+                best = through - costs[w]
+                best_l = -1
+                for r in range(3):
+                    lt = best_to[w, r]
+                    if lt < 0 or lt == k or lt == j:
+                        continue
+                    d = through + values[lt] * survival[lt] * (q[w, lt] - 1.0)
+                    if d < best:
+                        best = d
+                        best_l = lt
+                if best < -eps:
+                    _shift(q, x, left, survival, count, i, j, k)
+                    _shift(q, x, left, survival, count, w, k, best_l)
+                    return True
+    return False

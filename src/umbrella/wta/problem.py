@@ -1,0 +1,235 @@
+"""The static weapon-target assignment problem, its result, and the one objective function.
+
+A problem has ``W`` weapons (weapon types, each with ``units[i]`` identical rounds) and ``T``
+targets (each with a value ``values[j]``). Assigning ``x[i, j]`` rounds of weapon ``i`` to
+target ``j`` leaves the target alive with probability ``prod_i (1 - p_kill[i, j]) ** x[i, j]``.
+The objective to *minimise* is the expected surviving value plus the price of the rounds used::
+
+    sum_j values[j] * prod_i (1 - p_kill[i, j]) ** x[i, j]  +  sum_ij unit_cost[i] * x[i, j]
+
+subject to ``sum_j x[i, j] <= units[i]``, ``x[i, j] = 0`` where ``mask`` is false, and
+``sum_i x[i, j] >= min_units[j]`` (the minimum-assignment rows of the Bracken-McCormick model).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from umbrella.errors import InputError
+
+__all__ = ["Status", "WTAProblem", "WTAResult", "evaluate", "is_feasible"]
+
+Status = Literal["optimal", "feasible"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True, eq=False)
+class WTAProblem:
+    """A static weapon-target assignment instance (plain arrays, validated on construction).
+
+    Parameters
+    ----------
+    values
+        Target values ``V[j]``, shape ``(T,)``, finite and non-negative.
+    p_kill
+        Single-round kill probabilities ``p[i, j]``, shape ``(W, T)``, each in ``[0, 1]``.
+    units
+        Rounds available of each weapon ``m[i]``, shape ``(W,)``, non-negative integers.
+    mask
+        Optional feasible pairs, shape ``(W, T)`` bool; ``False`` forbids weapon ``i`` on
+        target ``j``. ``None`` allows every pair.
+    unit_cost
+        Optional price of one round of weapon ``i``, shape ``(W,)``, finite and non-negative,
+        in the same unit as ``values``. ``None`` means free rounds.
+    min_units
+        Optional minimum number of rounds on each target, shape ``(T,)``, non-negative integers.
+        ``None`` means no minimum.
+
+    Raises
+    ------
+    InputError
+        If a shape, range or type is wrong.
+    """
+
+    values: FloatArray
+    p_kill: FloatArray
+    units: IntArray
+    mask: BoolArray | None = None
+    unit_cost: FloatArray | None = None
+    min_units: IntArray | None = None
+
+    def __post_init__(self) -> None:
+        values = _as_float(self.values, "values", ndim=1)
+        p_kill = _as_float(self.p_kill, "p_kill", ndim=2)
+        n_weapons, n_targets = p_kill.shape
+        if values.shape != (n_targets,):
+            raise InputError(
+                f"shape {values.shape} does not match p_kill's {n_targets} targets", key="values"
+            )
+        if np.any(values < 0):
+            raise InputError("target values must be non-negative", key="values")
+        if np.any((p_kill < 0) | (p_kill > 1)):
+            raise InputError("kill probabilities must lie in [0, 1]", key="p_kill")
+        units = _as_int(self.units, "units", (n_weapons,))
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "p_kill", p_kill)
+        object.__setattr__(self, "units", units)
+        if self.mask is not None:
+            mask = np.asarray(self.mask)
+            if mask.shape != (n_weapons, n_targets) or mask.dtype != np.bool_:
+                raise InputError(
+                    f"must be a bool array of shape {(n_weapons, n_targets)}", key="mask"
+                )
+            object.__setattr__(self, "mask", np.array(mask, order="C"))
+        if self.unit_cost is not None:
+            cost = _as_float(self.unit_cost, "unit_cost", ndim=1)
+            if cost.shape != (n_weapons,) or np.any(cost < 0):
+                raise InputError(f"must be {n_weapons} non-negative prices", key="unit_cost")
+            object.__setattr__(self, "unit_cost", cost)
+        if self.min_units is not None:
+            object.__setattr__(
+                self, "min_units", _as_int(self.min_units, "min_units", (n_targets,))
+            )
+        for name in ("values", "p_kill", "units", "mask", "unit_cost", "min_units"):
+            array = getattr(self, name)
+            if array is not None:
+                array.flags.writeable = False
+
+    @property
+    def n_weapons(self) -> int:
+        """Number of weapons ``W``."""
+        return int(self.p_kill.shape[0])
+
+    @property
+    def n_targets(self) -> int:
+        """Number of targets ``T``."""
+        return int(self.p_kill.shape[1])
+
+    @property
+    def allowed(self) -> BoolArray:
+        """Feasible pairs, shape ``(W, T)`` (all true when no mask was given)."""
+        if self.mask is None:
+            return np.ones(self.p_kill.shape, dtype=np.bool_)
+        return self.mask
+
+    @property
+    def costs(self) -> FloatArray:
+        """Price per round of each weapon, shape ``(W,)`` (zeros when none was given)."""
+        if self.unit_cost is None:
+            return np.zeros(self.n_weapons)
+        return self.unit_cost
+
+    @property
+    def minimums(self) -> IntArray:
+        """Minimum rounds per target, shape ``(T,)`` (zeros when none was given)."""
+        if self.min_units is None:
+            return np.zeros(self.n_targets, dtype=np.int64)
+        return self.min_units
+
+
+@dataclass(frozen=True, eq=False)
+class WTAResult:
+    """What a WTA solver returns.
+
+    Attributes
+    ----------
+    x
+        Rounds of weapon ``i`` on target ``j``, shape ``(W, T)``, int64.
+    objective
+        :func:`evaluate` of ``x`` (expected surviving value plus round prices).
+    bound
+        A proven lower bound on the optimum, or ``None`` when the method gives none.
+    status
+        ``"optimal"`` when ``bound`` meets ``objective`` to 1e-6 relative, else ``"feasible"``.
+    seconds
+        Wall-clock time spent, in seconds.
+    method
+        The method that produced ``x`` (``greedy``, ``local`` or ``exact``).
+    """
+
+    x: IntArray
+    objective: float
+    bound: float | None
+    status: Status
+    seconds: float
+    method: str
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap ``(objective - bound) / max(|objective|, 1e-12)``, or ``None``."""
+        if self.bound is None:
+            return None
+        return max(0.0, self.objective - self.bound) / max(abs(self.objective), 1e-12)
+
+
+def evaluate(problem: WTAProblem, x: NDArray[np.integer]) -> float:
+    """Objective of an assignment, recomputed from scratch.
+
+    Parameters
+    ----------
+    problem
+        The instance.
+    x
+        Rounds per pair, shape ``(W, T)``, non-negative integers.
+
+    Returns
+    -------
+    float
+        ``sum_j V[j] prod_i (1 - p[i, j]) ** x[i, j] + sum_ij c[i] x[i, j]``.
+    """
+    x = np.asarray(x, dtype=np.int64)
+    survival = np.prod(np.power(1.0 - problem.p_kill, x), axis=0)
+    priced = float(problem.costs @ x.sum(axis=1)) if problem.unit_cost is not None else 0.0
+    return float(problem.values @ survival) + priced
+
+
+def is_feasible(problem: WTAProblem, x: NDArray[np.integer]) -> bool:
+    """Whether ``x`` (shape ``(W, T)``) respects capacities, the mask and target minimums."""
+    x = np.asarray(x)
+    if x.shape != problem.p_kill.shape or np.any(x < 0):
+        return False
+    if np.any(x.sum(axis=1) > problem.units):
+        return False
+    if problem.mask is not None and np.any(x[~problem.mask] != 0):
+        return False
+    return not (problem.min_units is not None and np.any(x.sum(axis=0) < problem.min_units))
+
+
+def status_for(objective: float, bound: float | None, rel_tol: float = 1e-6) -> Status:
+    """``"optimal"`` when ``bound`` is within ``rel_tol`` (relative) of ``objective``."""
+    if bound is not None and objective - bound <= rel_tol * max(abs(objective), 1e-12):
+        return "optimal"
+    return "feasible"
+
+
+def _as_float(array: object, key: str, *, ndim: int) -> FloatArray:
+    try:
+        out = np.array(array, dtype=np.float64, order="C")
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"not numeric: {exc}", key=key) from None
+    if out.ndim != ndim:
+        raise InputError(f"expected {ndim}-d array, got shape {out.shape}", key=key)
+    if not np.all(np.isfinite(out)):
+        raise InputError("must be finite", key=key)
+    return out
+
+
+def _as_int(array: object, key: str, shape: tuple[int, ...]) -> IntArray:
+    raw = np.asarray(array)
+    if raw.shape != shape:
+        raise InputError(f"expected shape {shape}, got {raw.shape}", key=key)
+    if raw.dtype.kind == "f" and (not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw))):
+        raise InputError("must be whole numbers", key=key)
+    if raw.dtype.kind not in "iuf" and raw.size:
+        raise InputError("must be whole numbers", key=key)
+    out = raw.astype(np.int64)
+    if np.any(out < 0):
+        raise InputError("must be non-negative", key=key)
+    return out
