@@ -9,15 +9,13 @@ scenario's ``[catalog]`` table.
 from __future__ import annotations
 
 import hashlib
-import re
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import tomli_w
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from umbrella.errors import InputError
+from umbrella.tomlspec import dump_toml, locate_line, parse_toml, read_text, validate
 from umbrella.types import Probability, Spec, ThreatClass
 
 __all__ = [
@@ -208,58 +206,6 @@ class Scenario(Spec):
     catalog: CatalogOverrides = Field(default_factory=CatalogOverrides)
 
 
-def _key_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def locate_line(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """Best-effort 1-based line of a key path in TOML ``text`` (None if not found).
-
-    Follows ``[[table]]`` headers by index and ``key =`` lines inside them.
-    """
-    lines = text.splitlines()
-    start, end = 0, len(lines)
-    found: int | None = None
-    parts = list(loc)
-    prefix: list[str] = []
-    i = 0
-    while i < len(parts):
-        part = parts[i]
-        if not isinstance(part, str):
-            i += 1
-            continue
-        prefix.append(part)
-        dotted = ".".join(prefix)
-        nxt = parts[i + 1] if i + 1 < len(parts) else None
-        if isinstance(nxt, int):
-            hits = [k for k in range(start, end) if lines[k].strip() == f"[[{dotted}]]"]
-            if nxt < len(hits):
-                start = hits[nxt]
-                following = [k for k in range(start + 1, end) if lines[k].lstrip().startswith("[")]
-                end = following[0] if following else end
-                found = start + 1
-                i += 2
-                continue
-        header = [k for k in range(start, end) if lines[k].strip() == f"[{dotted}]"]
-        if header:
-            start = header[0]
-            found = start + 1
-            i += 1
-            continue
-        for k in range(start, end):
-            stripped = lines[k].lstrip()
-            if stripped.startswith((f"{part} =", f"{part}=", f'"{part}" =')):
-                return k + 1
-        i += 1
-    return found
-
-
 def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
     """Parse and validate scenario TOML text.
 
@@ -268,16 +214,7 @@ def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
     InputError
         Malformed TOML, unknown keys, wrong types or values, or inconsistent references.
     """
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg, line = str(exc), None
-        found = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        if found:
-            line = int(found.group(1))
-            msg = msg[: found.start()].strip() + f" (column {found.group(2)})"
-        raise InputError(f"malformed TOML: {msg}", source=source, line=line) from None
-    return scenario_from_dict(raw, source=source, text=text)
+    return scenario_from_dict(parse_toml(text, source), source=source, text=text)
 
 
 def scenario_from_dict(
@@ -292,17 +229,7 @@ def scenario_from_dict(
             key="schema_version",
             line=locate_line(text, ("schema_version",)) if text else None,
         )
-    try:
-        scenario = Scenario.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        raise InputError(
-            err["msg"],
-            source=source,
-            key=_key_path(loc) or None,
-            line=locate_line(text, loc) if text else None,
-        ) from None
+    scenario = validate(Scenario, raw, source, text)
     from umbrella.catalog import check_scenario  # local: catalog imports this module
 
     check_scenario(scenario, source=source, text=text)
@@ -311,28 +238,12 @@ def scenario_from_dict(
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("no such file", source=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", source=path) from None
-    return parse_scenario(text, source=path)
+    return parse_scenario(read_text(path), source=path)
 
 
 def dump_scenario(scenario: Scenario) -> str:
     """Write a scenario back to TOML; ``parse_scenario(dump_scenario(s)) == s``."""
-    data = scenario.model_dump(mode="python", exclude_none=True)
-    return tomli_w.dumps(_lists(data))
-
-
-def _lists(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _lists(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_lists(v) for v in obj]
-    return obj
+    return dump_toml(scenario)
 
 
 def scenario_hash(scenario: Scenario) -> str:

@@ -9,16 +9,15 @@ within a budget, rationing and operator limits, and posture changes on dates.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Literal
 
-import tomli_w
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from umbrella.errors import InputError
-from umbrella.scenario import FireUnitSite, _key_path, locate_line
+from umbrella.scenario import FireUnitSite
+from umbrella.tomlspec import dump_toml, parse_toml, read_text, validate
 from umbrella.types import Probability, Spec
 
 __all__ = [
@@ -207,50 +206,24 @@ class Campaign(Spec):
 
 def parse_campaign(text: str, source: str | Path = "<string>") -> Campaign:
     """Parse and validate campaign TOML (references are checked by the runner)."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"malformed TOML: {exc}", source=source) from None
+    raw = parse_toml(text, source)
     if raw.get("schema_version") != 1:
         raise InputError(
             f"schema_version must be 1 (got {raw.get('schema_version')!r})",
             source=source,
             key="schema_version",
         )
-    try:
-        return Campaign.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        raise InputError(
-            err["msg"], source=source, key=_key_path(loc) or None, line=locate_line(text, loc)
-        ) from None
+    return validate(Campaign, raw, source, text)
 
 
 def load_campaign(path: str | Path) -> Campaign:
     """Read and validate a campaign file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("no such file", source=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", source=path) from None
-    return parse_campaign(text, source=path)
+    return parse_campaign(read_text(path), source=path)
 
 
 def dump_campaign(campaign: Campaign) -> str:
     """Write a campaign back to TOML."""
-    data = campaign.model_dump(mode="python", exclude_none=True)
-    return tomli_w.dumps(cast(dict[str, Any], _lists(data)))
-
-
-def _lists(obj: object) -> object:
-    if isinstance(obj, dict):
-        return {k: _lists(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_lists(v) for v in obj]
-    return obj
+    return dump_toml(campaign)
 
 
 def campaign_hash(campaign: Campaign) -> str:

@@ -12,17 +12,16 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from umbrella.errors import InputError
-from umbrella.scenario import Scenario, _key_path, locate_line
+from umbrella.scenario import Scenario
+from umbrella.tomlspec import key_path, locate_line, validate
 from umbrella.types import FireUnitType, InterceptorType, SensorType, ThreatType
 
 __all__ = ["Catalog", "check_scenario", "load_catalog", "resolve_catalog"]
-
-T = TypeVar("T", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -47,20 +46,6 @@ _SECTIONS: dict[str, type[BaseModel]] = {
 def _bundled_raw() -> dict[str, dict[str, dict[str, Any]]]:
     text = files("umbrella.catalog").joinpath("catalog.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
-
-
-def _validate(model: type[T], raw: dict[str, Any], where: str, source: str, text: str | None) -> T:
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(where.split(".")) + tuple(err["loc"])
-        raise InputError(
-            err["msg"],
-            source=source,
-            key=_key_path(loc),
-            line=locate_line(text, loc) if text else None,
-        ) from None
 
 
 def load_catalog() -> Catalog:
@@ -94,7 +79,7 @@ def resolve_catalog(
                 merged = change
             entries[name] = merged
         out[section] = {
-            name: _validate(model, entry, f"catalog.{section}.{name}", src, text)
+            name: validate(model, entry, src, text, ("catalog", section, name))
             for name, entry in entries.items()
         }
     return Catalog(
@@ -120,7 +105,7 @@ def check_scenario(
 
     def fail(msg: str, *loc: int | str) -> None:
         raise InputError(
-            msg, source=src, key=_key_path(loc), line=locate_line(text, loc) if text else None
+            msg, source=src, key=key_path(loc), line=locate_line(text, loc) if text else None
         )
 
     cat = resolve_catalog(scenario, source, text)
