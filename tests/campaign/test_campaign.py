@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ import pytest
 from umbrella.campaign import load_campaign, prepare_campaign, run_campaign
 from umbrella.campaign.spec import Delivery, Pause, PostureChange, Production, Purchase
 from umbrella.campaign.supply import plan_supply
-from umbrella.cli import main
 from umbrella.errors import InputError
 from umbrella.scenario import FireUnitSite
 
@@ -120,27 +118,11 @@ def test_same_seed_same_result_different_seed_differs(small: Any, result: Any) -
     assert not np.array_equal(other.leaked, result.leaked)
 
 
-def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    argv = sys.argv
-    sys.argv = ["umbrella", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.argv = argv
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def test_cli_json_contract_and_out_dir(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
-) -> None:
+def test_cli_json_contract_and_out_dir(tmp_path: Path, cli: Any, monkeypatch: Any) -> None:
     monkeypatch.chdir(tmp_path)
     out_dir = tmp_path / "out"
-    code, out, err = invoke(["campaign", str(FIXTURE), "--runs", "20", "--seed", "3", "--json",
-                             "--out", str(out_dir)], capsys)  # fmt: skip
+    code, out, err = cli(["campaign", str(FIXTURE), "--runs", "20", "--seed", "3", "--json",
+                             "--out", str(out_dir)])  # fmt: skip
     assert code == 0, err
     doc = json.loads(out)
     assert set(doc) == {"start", "end", "nights", "runs", "seed", "interceptors", "leaked_total",
@@ -154,8 +136,8 @@ def test_cli_json_contract_and_out_dir(
         assert q["p05"] <= q["p50"] <= q["p95"]
     assert {"stocks.parquet", "nightly.parquet", "stocks.png", "stockout.png", "leakers.png",
             "meta.json"} <= {p.name for p in out_dir.iterdir()}  # fmt: skip
-    code, out, err = invoke(["campaign", "compare", str(FIXTURE), str(FIXTURE), "--runs", "10",
-                             "--json"], capsys)  # fmt: skip
+    code, out, err = cli(["campaign", "compare", str(FIXTURE), str(FIXTURE), "--runs", "10",
+                             "--json"])  # fmt: skip
     assert code == 0, err
     diff = json.loads(out)["alternatives"][str(FIXTURE)]["leaked_total"]
     assert diff["mean"] == 0.0  # the same campaign under common random numbers
@@ -181,13 +163,13 @@ def test_cli_json_contract_and_out_dir(
     ],
 )
 def test_bad_campaign_files_exit_2_with_one_line(
-    edit: Any, needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    edit: Any, needle: str, tmp_path: Path, cli: Any
 ) -> None:
     bad = tmp_path / "bad.toml"
     text = FIXTURE.read_text().replace(
         "../../raid/fixtures/", str(FIXTURE.parents[2] / "raid" / "fixtures") + "/"
     )
     bad.write_text(edit(text))
-    code, out, err = invoke(["campaign", str(bad), "--runs", "4", "--json"], capsys)
+    code, out, err = cli(["campaign", str(bad), "--runs", "4", "--json"])
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and needle in err, err

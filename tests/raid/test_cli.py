@@ -7,30 +7,16 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from umbrella.bundled import bundled_text
-from umbrella.cli import main
 
 
-def invoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    argv = sys.argv
-    sys.argv = ["umbrella", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.argv = argv
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def test_run_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = invoke(["run", "--runs", "20", "--seed", "7", "--json"], capsys)
+def test_run_json_contract(cli: Any) -> None:
+    code, out, err = cli(["run", "--runs", "20", "--seed", "7", "--json"])
     assert code == 0, err
     doc = json.loads(out)  # exactly one JSON document on stdout
     assert set(doc) == {
@@ -53,16 +39,16 @@ def test_run_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert sum(a["hits"] for a in doc["assets"].values()) == pytest.approx(total_leaked)
 
 
-def test_same_seed_same_json(capsys: pytest.CaptureFixture[str]) -> None:
-    a = invoke(["run", "--runs", "10", "--seed", "3", "--json"], capsys)[1]
-    b = invoke(["run", "--runs", "10", "--seed", "3", "--json"], capsys)[1]
-    c = invoke(["run", "--runs", "10", "--seed", "4", "--json"], capsys)[1]
+def test_same_seed_same_json(cli: Any) -> None:
+    a = cli(["run", "--runs", "10", "--seed", "3", "--json"])[1]
+    b = cli(["run", "--runs", "10", "--seed", "3", "--json"])[1]
+    c = cli(["run", "--runs", "10", "--seed", "4", "--json"])[1]
     assert a == b and a != c
 
 
-def test_run_table_and_out_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_table_and_out_dir(tmp_path: Path, cli: Any) -> None:
     out_dir = tmp_path / "result"
-    code, out, _ = invoke(["run", "--runs", "10", "--seed", "1", "--out", str(out_dir)], capsys)
+    code, out, _ = cli(["run", "--runs", "10", "--seed", "1", "--out", str(out_dir)])
     assert code == 0
     assert "shahed" in out and "leaked" in out
     names = {p.name for p in out_dir.iterdir()}
@@ -80,21 +66,17 @@ def test_run_table_and_out_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
 
 
-def test_bad_scenario_exits_2_with_one_line_and_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_scenario_exits_2_with_one_line_and_writes_nothing(tmp_path: Path, cli: Any) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(bundled_text().replace("count = 70", "count = -1"))
     out_dir = tmp_path / "out"
-    code, out, err = invoke(
-        ["run", str(bad), "--runs", "5", "--out", str(out_dir), "--json"], capsys
-    )
+    code, out, err = cli(["run", str(bad), "--runs", "5", "--out", str(out_dir), "--json"])
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
     assert str(bad) in err and "threats[0].count" in err
     assert not out_dir.exists()
-    code, _, err = invoke(["validate", str(bad)], capsys)
+    code, _, err = cli(["validate", str(bad)])
     assert code == 2 and "threats[0].count" in err
 
 
@@ -107,23 +89,21 @@ def test_bad_scenario_exits_2_with_one_line_and_writes_nothing(
         (["example", "nope"], "no bundled scenario"),
     ],
 )
-def test_impossible_parameters_exit_2(
-    args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, err = invoke(args, capsys)
+def test_impossible_parameters_exit_2(args: list[str], needle: str, cli: Any) -> None:
+    code, out, err = cli(args)
     assert code == 2 and out == ""
     assert needle in err and err.count("\n") == 1
 
 
-def test_validate_example_and_catalog(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, text, _ = invoke(["example"], capsys)
+def test_validate_example_and_catalog(tmp_path: Path, cli: Any) -> None:
+    code, text, _ = cli(["example"])
     assert code == 0
     assert tomllib.loads(text)["schema_version"] == 1
     path = tmp_path / "mine.toml"
     path.write_text(text)
-    code, out, _ = invoke(["validate", str(path)], capsys)
+    code, out, _ = cli(["validate", str(path)])
     assert code == 0 and out.startswith("ok:") and "550 threats" in out
-    code, out, _ = invoke(["catalog"], capsys)
+    code, out, _ = cli(["catalog"])
     assert code == 0
     for name in ("shahed", "gerbera", "kh101", "kalibr", "iskander_k", "iskander_m", "kinzhal",
                  "pac3_mse", "pac2_gemt", "iris_t_slm", "amraam", "gepard", "mobile_fire_group",
