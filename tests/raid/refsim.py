@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from umbrella.catalog import resolve_catalog
-from umbrella.scenario import Scenario
+from umbrella.scenario import FireUnitSite, Scenario, SensorSite
 from umbrella.types import THREAT_CLASSES
 
 FATES = ("killed", "lost", "leaked", "expired")
@@ -105,6 +105,19 @@ def _routes(
     return asset, pts
 
 
+def _positions(site: FireUnitSite | SensorSite) -> list[tuple[float, float]]:
+    if site.position_km is not None:
+        return [site.position_km]
+    assert site.ring is not None
+    ring = site.ring
+    out = []
+    for k in range(ring.count):
+        a = math.radians(ring.phase_deg + 360.0 * k / ring.count)
+        out.append((ring.center_km[0] + ring.radius_km * math.cos(a),
+                    ring.center_km[1] + ring.radius_km * math.sin(a)))  # fmt: skip
+    return out
+
+
 def reference_simulate(
     scenario: Scenario, n_runs: int, seed: int, dt: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
@@ -119,16 +132,7 @@ def reference_simulate(
         loaded_cap = dict(
             site.loaded if site.loaded is not None else (ft.loaded if site.magazine is None else {})
         )
-        positions = [site.position_km] if site.position_km is not None else []
-        if site.ring is not None:
-            for k in range(site.ring.count):
-                a = math.radians(site.ring.phase_deg + 360.0 * k / site.ring.count)
-                positions.append(
-                    (
-                        site.ring.center_km[0] + site.ring.radius_km * math.cos(a),
-                        site.ring.center_km[1] + site.ring.radius_km * math.sin(a),
-                    )
-                )
+        positions = _positions(site)
         speed = min(cat.interceptors[n].speed_kmh for n in mag) / 3600.0
         for pos in positions:
             units.append(
@@ -143,16 +147,7 @@ def reference_simulate(
     used = [n for n in cat.interceptors if any(n in u["mag"] and u["mag"][n] > 0 for u in units)]
     sensors = []
     for site in scenario.sensors:
-        positions = [site.position_km] if site.position_km is not None else []
-        if site.ring is not None:
-            for k in range(site.ring.count):
-                a = math.radians(site.ring.phase_deg + 360.0 * k / site.ring.count)
-                positions.append(
-                    (
-                        site.ring.center_km[0] + site.ring.radius_km * math.cos(a),
-                        site.ring.center_km[1] + site.ring.radius_km * math.sin(a),
-                    )
-                )
+        positions = _positions(site)
         sensors += [(pos, cat.sensors[site.type]) for pos in positions]
 
     def allowed(cls: str) -> list[str]:
