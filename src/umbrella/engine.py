@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from umbrella.errors import InputError
-from umbrella.kernel import run_block
+from umbrella.kernel import RAID_FIELDS, run_block
 from umbrella.raid import Raid
 from umbrella.results import RaidResult
 
@@ -90,24 +90,12 @@ def simulate(
     kills_unit = np.zeros((n_runs, n_u), np.int64)
     hits = np.zeros((n_runs, n_a), np.int64)
     damage = np.zeros((n_runs, n_a), np.float64)
+    arrays = tuple(getattr(raid, name) for name in RAID_FIELDS)
     done = 0
     while done < n_runs:
         hi = min(n_runs, done + block_size)
         run_block(
-            key, rep0 + done,
-            raid.type_class, raid.type_damage, raid.type_ew_vuln, raid.type_pk_factor,
-            raid.threat_type, raid.threat_wave, raid.threat_rank, wave_active[done:hi],
-            raid.wave_t0_s, raid.wave_t1_s, raid.wave_tmpl_start, raid.wave_tmpl_end,
-            raid.tmpl_cum_weight, raid.tmpl_asset, raid.tmpl_arrival_s, raid.tmpl_expire_s,
-            raid.tmpl_opp_ptr, raid.tmpl_sens_ptr, raid.tmpl_ew_ptr,
-            raid.opp_unit, raid.opp_in_s, raid.opp_out_s,
-            raid.sens_id, raid.sens_t_s, raid.sensor_p_detect, raid.sensor_delay_s,
-            raid.ew_zone, raid.ew_t_s, raid.zone_p_loss,
-            raid.unit_channels, raid.unit_eng_s, raid.unit_turnaround_s, raid.unit_reload_s,
-            raid.unit_slot_ptr, raid.slot_itype, rounds[done:hi], raid.slot_loaded,
-            raid.itype_pk, raid.allow_rank, raid.class_shots, raid.class_weight, raid.reserve_keep,
-            raid.priority_mode, raid.shoot_look_shoot, raid.max_engagements, raid.horizon_s,
-            raid.asset_value, raid.fire_mode, raid.price_per_usd, raid.itype_cost,
+            key, rep0 + done, arrays, wave_active[done:hi], rounds[done:hi],
             fate[done:hi], fate_who[done:hi], fate_itype[done:hi], fired[done:hi],
             kills_unit[done:hi], hits[done:hi], damage[done:hi],
         )  # fmt: skip
