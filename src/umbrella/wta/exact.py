@@ -1,0 +1,360 @@
+"""Branch-and-price for WTA over HiGHS: a proven lower bound and, usually, a proof of optimality.
+
+Master problem (an LP over generated columns, solved by HiGHS)::
+
+    min  sum_col cost[col] * lam[col]
+    s.t. sum_{col on j} lam[col] = 1                    for every target j   (convexity)
+         sum_col x[col, i] * lam[col] <= m[i]           for every weapon i   (capacity)
+
+A column is one target's integer vector of rounds per weapon; its cost is
+``V[j] prod_i q[i, j] ** x[i] + sum_i c[i] x[i]``. Columns are priced target by target
+(:mod:`umbrella.wta.pricing`). For capacity duals ``pi <= 0`` the Lagrangian value
+``sum_j min_x (f_j(x) - pi . x) + pi . m`` is a valid lower bound at every iteration, so a node
+is pruned as soon as it reaches the incumbent. Branching is on the aggregate rounds of a pair,
+``z[i, j] = sum lam x[i]``: ``x[i, j] <= floor(z)`` or ``x[i, j] >= ceil(z)``. When every
+``z`` is integral it is itself a feasible assignment no worse than the LP value (the column
+cost is convex in ``x``), so the node is solved.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+from numpy.typing import NDArray
+
+from umbrella.wta.pricing import price_targets
+from umbrella.wta.problem import WTAProblem, evaluate
+
+__all__ = ["BranchAndPriceOutcome", "branch_and_price"]
+
+_REL_TOL = 1e-6
+_Q_FLOOR = 1e-15
+
+
+@dataclass
+class BranchAndPriceOutcome:
+    """Best assignment found, proven lower bound and the number of nodes explored."""
+
+    x: NDArray[np.int64]
+    objective: float
+    bound: float | None
+    nodes: int
+
+
+@dataclass(order=True)
+class _Node:
+    bound: float
+    serial: int
+    rules: tuple[tuple[int, int, int, int], ...] = field(compare=False)  # (i, j, lo, hi)
+
+
+def _new_highs() -> highspy.Highs:
+    # HiGHS prints a banner on stdout (at C level) when the first instance is built; the CLI's
+    # --json contract needs stdout clean, so fd 1 is pointed at /dev/null meanwhile.
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as sink:
+            os.dup2(sink.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+class _Master:
+    """The restricted master LP and its columns."""
+
+    def __init__(self, problem: WTAProblem) -> None:
+        self.problem = problem
+        self.n_weapons, self.n_targets = problem.p_kill.shape
+        self.q = np.maximum(1.0 - problem.p_kill, _Q_FLOOR)
+        self.h = _new_highs()
+        inf = highspy.kHighsInf
+        n_rows = self.n_targets + self.n_weapons
+        lower = np.concatenate([np.ones(self.n_targets), np.full(self.n_weapons, -inf)])
+        upper = np.concatenate([np.ones(self.n_targets), problem.units.astype(np.float64)])
+        self.h.addRows(
+            n_rows,
+            lower,
+            upper,
+            0,
+            np.zeros(n_rows, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        self.targets: list[int] = []
+        self.columns: list[NDArray[np.int64]] = []
+        self.seen: set[tuple[int, bytes]] = set()
+        # Artificial columns keep every node LP feasible; their price exceeds any assignment's.
+        self.big = float(problem.values.sum() + problem.costs @ problem.units) + 1.0
+        for j in range(self.n_targets):
+            self._add(j, None)
+        self.centre = np.zeros(self.n_weapons)
+
+    def guess_duals(self, x: NDArray[np.int64]) -> None:
+        """Start the dual centre at minus each weapon's best gain from one more round."""
+        survival = np.prod(self.q**x, axis=0)
+        gain = self.problem.p_kill * (self.problem.values * survival) - self.problem.costs[:, None]
+        gain[~self.problem.allowed] = 0.0
+        full = x.sum(axis=1) >= self.problem.units
+        self.centre = np.where(full, -np.maximum(gain.max(axis=1), 0.0), 0.0)
+
+    def _add(self, j: int, x: NDArray[np.int64] | None) -> bool:
+        if x is None:
+            cost = self.big
+            rows = np.array([j], dtype=np.int32)
+            vals = np.ones(1)
+            x = np.full(self.n_weapons, -1, dtype=np.int64)
+        else:
+            key = (j, x.astype(np.int16).tobytes())
+            if key in self.seen:
+                return False
+            self.seen.add(key)
+            used = np.flatnonzero(x)
+            cost = float(
+                self.problem.values[j] * np.prod(self.q[used, j] ** x[used])
+                + self.problem.costs[used] @ x[used]
+            )
+            rows = np.concatenate([[j], self.n_targets + used]).astype(np.int32)
+            vals = np.concatenate([[1.0], x[used].astype(np.float64)])
+        self.h.addCols(
+            1,
+            np.array([cost]),
+            np.zeros(1),
+            np.array([highspy.kHighsInf]),
+            rows.size,
+            np.zeros(1, dtype=np.int32),
+            rows,
+            vals,
+        )
+        self.targets.append(j)
+        self.columns.append(x)
+        return True
+
+    def add_matrix(
+        self, x: NDArray[np.int64], reduced_below: NDArray[np.float64] | None = None
+    ) -> int:
+        """Add column ``x[:, j]`` for every target ``j``; return how many were new.
+
+        With ``reduced_below = (pi, mu, tol)`` packed as one array ``[pi..., mu..., tol]``, only
+        columns whose reduced cost ``cost - pi . x - mu[j]`` is below ``-tol`` are added.
+        """
+        targets = range(self.n_targets)
+        if reduced_below is not None:
+            pi = reduced_below[: self.n_weapons]
+            mu = reduced_below[self.n_weapons : self.n_weapons + self.n_targets]
+            tol = reduced_below[-1]
+            survival = np.prod(self.q**x, axis=0)
+            cost = self.problem.values * survival + (self.problem.costs - pi) @ x
+            targets = np.flatnonzero(cost - mu < -tol).tolist()
+        return sum(self._add(j, np.ascontiguousarray(x[:, j])) for j in targets)
+
+    def restrict(self, lo: NDArray[np.int64], hi: NDArray[np.int64]) -> None:
+        """Fix to zero every column that breaks a node's bounds on ``x[i, j]``."""
+        n = len(self.columns)
+        cols = np.stack(self.columns) if n else np.zeros((0, self.n_weapons), dtype=np.int64)
+        tj = np.asarray(self.targets)
+        artificial = cols[:, 0] < 0
+        ok = artificial | np.all((cols >= lo[:, tj].T) & (cols <= hi[:, tj].T), axis=1)
+        upper = np.where(ok, highspy.kHighsInf, 0.0)
+        self.h.changeColsBounds(n, np.arange(n, dtype=np.int32), np.zeros(n), upper)
+
+
+def branch_and_price(
+    problem: WTAProblem,
+    start: NDArray[np.int64],
+    *,
+    deadline: float,
+    seed: int = 0,
+) -> BranchAndPriceOutcome:
+    """Branch-and-price from a feasible start.
+
+    Parameters
+    ----------
+    problem
+        The instance.
+    start
+        A feasible assignment (the incumbent), shape ``(W, T)``.
+    deadline
+        ``time.perf_counter()`` value at which to stop with the bound reached so far.
+    seed
+        Seed passed to the local search that polishes new incumbents.
+
+    Returns
+    -------
+    BranchAndPriceOutcome
+        The best assignment, its objective, a proven lower bound (``None`` if the root did
+        not finish a pricing round) and the number of nodes explored.
+    """
+    from umbrella.wta.local import improve
+
+    master = _Master(problem)
+    master.add_matrix(start)
+    master.guess_duals(start)
+    best_x = np.array(start, dtype=np.int64)
+    best = evaluate(problem, best_x)
+    allowed = problem.allowed
+    a = -np.log(master.q)
+    hi_root = np.where(allowed, problem.units[:, None], 0).astype(np.int64)
+    lo_root = np.zeros_like(hi_root)
+    serial = 0
+    heap: list[_Node] = [_Node(-np.inf, serial, ())]
+    nodes = 0
+    closed_bound = np.inf  # least bound among nodes cut off by the deadline
+    while heap:
+        node = heapq.heappop(heap)
+        if node.bound >= best - _REL_TOL * abs(best):
+            continue
+        if time.perf_counter() >= deadline:
+            closed_bound = min(closed_bound, node.bound)
+            continue
+        nodes += 1
+        lo = lo_root.copy()
+        hi = hi_root.copy()
+        for i, j, low, high in node.rules:
+            lo[i, j] = max(lo[i, j], low)
+            hi[i, j] = min(hi[i, j], high)
+        master.restrict(lo, hi)
+        bound, z, finished = _column_generation(master, a, lo, hi, best, deadline)
+        bound = max(bound, node.bound)
+        if not finished:
+            closed_bound = min(closed_bound, bound)
+            continue
+        if bound >= best - _REL_TOL * abs(best) or z is None:
+            continue
+        rounded = np.rint(z).astype(np.int64)
+        frac = np.abs(z - rounded)
+        if frac.max() < 1e-6:
+            candidate = improve(problem, rounded, seed=seed, n_kicks=0)
+            value = evaluate(problem, candidate)
+            if value < best:
+                best, best_x = value, candidate
+                master.add_matrix(candidate)
+            continue
+        if nodes == 1:
+            candidate = _round_master(master, problem, deadline)
+            if candidate is not None:
+                candidate = improve(problem, candidate, seed=seed, deadline=deadline)
+                value = evaluate(problem, candidate)
+                if value < best:
+                    best, best_x = value, candidate
+                    master.add_matrix(candidate)
+                if bound >= best - _REL_TOL * abs(best):
+                    continue
+        i, j = np.unravel_index(int(np.argmax(frac * problem.values[None, :])), frac.shape)
+        down = int(np.floor(z[i, j]))
+        for rule in ((int(i), int(j), 0, down), (int(i), int(j), down + 1, int(problem.units[i]))):
+            serial += 1
+            heapq.heappush(heap, _Node(bound, serial, (*node.rules, rule)))
+    open_bounds = [n.bound for n in heap if n.bound < best]
+    lower = min([best, closed_bound, *open_bounds])
+    return BranchAndPriceOutcome(
+        best_x, best, None if not np.isfinite(lower) else float(lower), nodes
+    )
+
+
+def _column_generation(
+    master: _Master,
+    a: NDArray[np.float64],
+    lo: NDArray[np.int64],
+    hi: NDArray[np.int64],
+    incumbent: float,
+    deadline: float,
+) -> tuple[float, NDArray[np.float64] | None, bool]:
+    """Price columns into the node LP; return (Lagrangian bound, aggregate z, finished).
+
+    Duals are smoothed (Wentges): pricing happens at ``alpha * centre + (1 - alpha) * pi_LP``,
+    where the centre is the dual vector with the best Lagrangian bound so far. Plain column
+    generation from a degenerate start takes hundreds of iterations to move the capacity duals
+    away from zero; smoothing around a good centre cuts that to a few tens.
+    """
+    problem = master.problem
+    n_targets = master.n_targets
+    capacity = problem.units.astype(np.float64)
+    scale = max(1e-9, abs(incumbent))
+    prune_at = incumbent - _REL_TOL * abs(incumbent)
+    columns = np.zeros_like(lo)
+
+    def lagrangian(pi: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        minima = price_targets(
+            problem.values, a, problem.costs - pi, lo, hi, problem.minimums, columns
+        )
+        return float(minima.sum() + pi @ capacity), minima
+
+    centre = master.centre.copy()
+    bound, _ = lagrangian(centre)
+    master.add_matrix(columns)
+    alpha = 0.8
+    while True:
+        if bound >= prune_at:
+            return bound, None, True
+        if time.perf_counter() >= deadline:
+            return bound, None, False
+        master.h.run()
+        if master.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return bound, None, False
+        duals = np.asarray(master.h.getSolution().row_dual)
+        pi_lp = np.minimum(duals[n_targets:], 0.0)
+        filter_by = np.concatenate([pi_lp, duals[:n_targets], [1e-9 * scale]])
+        lp_value = master.h.getInfo().objective_function_value
+        if lp_value - bound <= 1e-9 * scale:
+            break
+        step = alpha
+        added = 0
+        while True:
+            pi = step * centre + (1.0 - step) * pi_lp
+            value, _ = lagrangian(pi)
+            if value > bound:
+                bound, centre = value, pi
+            added = master.add_matrix(columns, filter_by)
+            if added or step == 0.0:
+                break
+            step = 0.0  # mispricing: check the LP duals themselves
+        if added == 0:
+            bound = max(bound, lp_value)
+            break
+    master.centre = centre
+    lam = np.asarray(master.h.getSolution().col_value)
+    z = np.zeros((master.n_weapons, n_targets))
+    for col in np.flatnonzero(lam > 1e-9):
+        x = master.columns[col]
+        if x[0] < 0:
+            # An artificial column in the LP optimum: no assignment meets this node's bounds.
+            return max(bound, lp_value), None, True
+        z[:, master.targets[col]] += lam[col] * x
+    return bound, z, True
+
+
+def _round_master(
+    master: _Master, problem: WTAProblem, deadline: float
+) -> NDArray[np.int64] | None:
+    """Solve the restricted master with integer columns (HiGHS MIP) for an incumbent."""
+    h = _new_highs()
+    lp = master.h.getLp()
+    h.passModel(lp)
+    n = len(master.columns)
+    h.changeColsIntegrality(
+        n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
+    )
+    h.setOptionValue("time_limit", max(1.0, min(30.0, 0.3 * (deadline - time.perf_counter()))))
+    h.setOptionValue("mip_rel_gap", 1e-9)
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    lam = np.asarray(h.getSolution().col_value)
+    x = np.zeros((master.n_weapons, master.n_targets), dtype=np.int64)
+    for col in np.flatnonzero(lam > 0.5):
+        column = master.columns[col]
+        if column[0] < 0:
+            return None
+        x[:, master.targets[col]] += column
+    return x if np.all(x.sum(axis=1) <= problem.units) else None
