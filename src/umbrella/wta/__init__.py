@@ -2,7 +2,9 @@
 
 >>> import numpy as np
 >>> from umbrella.wta import WTAProblem, solve_wta
->>> problem = WTAProblem(values=np.array([10.0, 4.0]), p_kill=np.array([[0.8, 0.5]]), units=np.array([1]))
+>>> problem = WTAProblem(
+...     values=np.array([10.0, 4.0]), p_kill=np.array([[0.8, 0.5]]), units=np.array([1])
+... )
 >>> solve_wta(problem, method="greedy").x.tolist()
 [[1, 0]]
 """

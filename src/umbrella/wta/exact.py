@@ -62,7 +62,7 @@ def _new_highs() -> highspy.Highs:
     try:
         with open(os.devnull, "w") as sink:
             os.dup2(sink.fileno(), 1)
-            h = highspy.Highs()
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
     finally:
         os.dup2(saved, 1)
         os.close(saved)
@@ -148,7 +148,7 @@ class _Master:
         With ``reduced_below = (pi, mu, tol)`` packed as one array ``[pi..., mu..., tol]``, only
         columns whose reduced cost ``cost - pi . x - mu[j]`` is below ``-tol`` are added.
         """
-        targets = range(self.n_targets)
+        targets: list[int] = list(range(self.n_targets))
         if reduced_below is not None:
             pi = reduced_below[: self.n_weapons]
             mu = reduced_below[self.n_weapons : self.n_weapons + self.n_targets]
@@ -241,18 +241,19 @@ def branch_and_price(
                 master.add_matrix(candidate)
             continue
         if nodes == 1:
-            candidate = _round_master(master, problem, deadline)
-            if candidate is not None:
-                candidate = improve(problem, candidate, seed=seed, deadline=deadline)
+            rounded_master = _round_master(master, problem, deadline)
+            if rounded_master is not None:
+                candidate = improve(problem, rounded_master, seed=seed, deadline=deadline)
                 value = evaluate(problem, candidate)
                 if value < best:
                     best, best_x = value, candidate
                     master.add_matrix(candidate)
                 if bound >= best - _REL_TOL * abs(best):
                     continue
-        i, j = np.unravel_index(int(np.argmax(frac * problem.values[None, :])), frac.shape)
+        pick = np.unravel_index(int(np.argmax(frac * problem.values[None, :])), frac.shape)
+        i, j = int(pick[0]), int(pick[1])
         down = int(np.floor(z[i, j]))
-        for rule in ((int(i), int(j), 0, down), (int(i), int(j), down + 1, int(problem.units[i]))):
+        for rule in ((i, j, 0, down), (i, j, down + 1, int(problem.units[i]))):
             serial += 1
             heapq.heappush(heap, _Node(bound, serial, (*node.rules, rule)))
     open_bounds = [n.bound for n in heap if n.bound < best]

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-def"
+# (numba kernels below take and return plain numpy arrays; numba ignores annotations.)
 """Iterated local search for WTA: round moves, swaps and ejection chains with O(1) move costs.
 
 The state is the assignment matrix ``x`` plus the unused rounds ``left[i]``; moves are listed over
@@ -100,7 +102,7 @@ def improve(
 
 
 @nb.njit(cache=True)
-def _objective(q, values, costs, x):  # type: ignore[no-untyped-def]
+def _objective(q, values, costs, x):
     n_weapons, n_targets = q.shape
     total = 0.0
     for j in range(n_targets):
@@ -116,7 +118,7 @@ def _objective(q, values, costs, x):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def _kick(allowed, minimums, units, x, weapons, draws):  # type: ignore[no-untyped-def]
+def _kick(allowed, minimums, units, x, weapons, draws):
     """Move one round of each drawn weapon from a random source to a random allowed target."""
     n_targets = x.shape[1]
     count = x.sum(axis=0)
@@ -151,7 +153,7 @@ def _kick(allowed, minimums, units, x, weapons, draws):  # type: ignore[no-untyp
 
 
 @nb.njit(cache=True)
-def _descend(q, values, costs, allowed, minimums, units, x, eps):  # type: ignore[no-untyped-def]
+def _descend(q, values, costs, allowed, minimums, units, x, eps):
     """Apply improving moves until none of the three neighbourhoods has one."""
     n_weapons, n_targets = q.shape
     survival = np.ones(n_targets)
@@ -215,7 +217,7 @@ def _descend(q, values, costs, allowed, minimums, units, x, eps):  # type: ignor
 
 
 @nb.njit(cache=True)
-def _index(pt, n_pairs, n_targets, order, first):  # type: ignore[no-untyped-def]
+def _index(pt, n_pairs, n_targets, order, first):
     """Counting sort of pairs by target: pairs on ``k`` are ``order[first[k+1]:first[k+2]]``."""
     first[:] = 0
     for p in range(n_pairs):
@@ -229,12 +231,12 @@ def _index(pt, n_pairs, n_targets, order, first):  # type: ignore[no-untyped-def
 
 
 @nb.njit(cache=True)
-def _has(x, left, i, j):  # type: ignore[no-untyped-def]
+def _has(x, left, i, j):
     return left[i] > 0 if j < 0 else x[i, j] > 0
 
 
 @nb.njit(cache=True)
-def _shift(q, x, left, survival, count, i, j, k):  # type: ignore[no-untyped-def]
+def _shift(q, x, left, survival, count, i, j, k):
     """Move one round of weapon ``i`` from ``j`` to ``k`` (``-1``: the unused pool)."""
     if j >= 0:
         x[i, j] -= 1
@@ -251,7 +253,7 @@ def _shift(q, x, left, survival, count, i, j, k):  # type: ignore[no-untyped-def
 
 
 @nb.njit(cache=True)
-def _relocate(q, values, costs, allowed, minimums, x, left, survival, count, pw, pt, n_pairs, eps):  # type: ignore[no-untyped-def]
+def _relocate(q, values, costs, allowed, minimums, x, left, survival, count, pw, pt, n_pairs, eps):
     n_targets = q.shape[1]
     improved = False
     for p in range(n_pairs):
@@ -283,7 +285,7 @@ def _relocate(q, values, costs, allowed, minimums, x, left, survival, count, pw,
 
 
 @nb.njit(cache=True)
-def _swap(q, values, costs, allowed, x, left, survival, pw, pt, n_pairs, eps):  # type: ignore[no-untyped-def]
+def _swap(q, values, costs, allowed, x, left, survival, pw, pt, n_pairs, eps):
     """Rounds of weapons ``i`` (on ``j``) and ``k`` (on ``l``) exchange targets."""
     improved = False
     for a in range(n_pairs):
@@ -317,7 +319,7 @@ def _swap(q, values, costs, allowed, x, left, survival, pw, pt, n_pairs, eps):  
 
 
 @nb.njit(cache=True)
-def _swap_apply(q, x, left, survival, i, j, k, l):  # type: ignore[no-untyped-def]
+def _swap_apply(q, x, left, survival, i, j, k, l):  # noqa: E741
     if j >= 0:
         x[i, j] -= 1
         x[k, j] += 1
@@ -335,7 +337,7 @@ def _swap_apply(q, x, left, survival, i, j, k, l):  # type: ignore[no-untyped-de
 
 
 @nb.njit(cache=True)
-def _best_targets(q, values, allowed, survival, best_to):  # type: ignore[no-untyped-def]
+def _best_targets(q, values, allowed, survival, best_to):
     """The three targets where one more round of each weapon gains most, ``-1`` padded."""
     n_weapons, n_targets = q.shape
     for i in range(n_weapons):
@@ -373,8 +375,8 @@ def _chain(
     first,
     best_to,
     eps,
-):  # type: ignore[no-untyped-def]
-    """Weapon ``i``: ``j -> k``; a round of weapon ``w`` on ``k``: ``k -> l`` (ranked ``l`` or unused)."""
+):
+    """Weapon ``i``: ``j -> k``; a round of weapon ``w`` on ``k``: ``k -> l`` (ranked or unused)."""
     n_targets = q.shape[1]
     for a in range(n_pairs):
         i = pw[a]
@@ -394,7 +396,7 @@ def _chain(
                 best_l = -1
                 for r in range(3):
                     lt = best_to[w, r]
-                    if lt < 0 or lt == k or lt == j:
+                    if lt < 0 or lt in (k, j):
                         continue
                     d = through + values[lt] * survival[lt] * (q[w, lt] - 1.0)
                     if d < best:

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-def"
+# (numba kernels below take and return plain numpy arrays; numba ignores annotations.)
 """Exact per-target pricing for the WTA column generation (numba).
 
 For one target with value ``V``, the pricing problem is::
@@ -25,7 +27,7 @@ __all__ = ["price_targets"]
 
 
 @nb.njit(cache=True)
-def _relaxed(remaining, ratio):  # type: ignore[no-untyped-def]
+def _relaxed(remaining, ratio):
     """``min_{t >= 0} remaining * e^{-t} + ratio * t``."""
     if remaining <= ratio:
         return remaining
@@ -33,7 +35,7 @@ def _relaxed(remaining, ratio):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def _price_one(value, a, c, lo, hi, need, x_out, order, count):  # type: ignore[no-untyped-def]
+def _price_one(value, a, c, lo, hi, need, x_out, order, count):
     n_weapons = a.size
     s0 = 0.0
     c0 = 0.0
@@ -124,7 +126,7 @@ def _price_one(value, a, c, lo, hi, need, x_out, order, count):  # type: ignore[
 
 
 @nb.njit(cache=True)
-def price_targets(values, a, c, lo, hi, need, x_out):  # type: ignore[no-untyped-def]
+def price_targets(values, a, c, lo, hi, need, x_out):
     """Solve the pricing problem of every target.
 
     Parameters
