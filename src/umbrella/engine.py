@@ -82,6 +82,8 @@ def simulate(
     ):
         raise ValueError("wave_active and slot_rounds need one row per replication")
     n, n_i = raid.n_threats, len(raid.interceptor_names)
+    if n >= 1 << 24 or len(raid.unit_ids) >= 1 << 16 or raid.slot_itype.size >= 1 << 16:
+        raise InputError("raid too large: at most 16,777,215 threats and 65,535 fire units")
     n_u, n_a = len(raid.unit_ids), len(raid.asset_ids)
     fate = np.empty((n_runs, n), np.int8)
     fate_who = np.empty((n_runs, n), np.int16)

@@ -100,46 +100,44 @@ def replication_key(base: np.uint64, rep: int) -> np.uint64:
 
 
 @njit(cache=True, inline="always")
-def _hpush(ht, hv, n, t, kind, a, b, c, d):  # type: ignore[no-untyped-def]
+def _pack(kind, a, b, c, d):  # type: ignore[no-untyped-def]
+    # One int64 per pending event: kind 2 bits, unit 16, threat 24, slot 16, rounds 5.
+    return (kind << 61) | (a << 45) | (b << 21) | (c << 5) | d
+
+
+@njit(cache=True, inline="always")
+def _hpush(ht, hp, n, t, payload):  # type: ignore[no-untyped-def]
     k = n
-    ht[k] = t
-    hv[k, 0], hv[k, 1], hv[k, 2], hv[k, 3], hv[k, 4] = kind, a, b, c, d
     while k > 0:
         p = (k - 1) >> 1
-        if ht[p] <= ht[k]:
+        if ht[p] <= t:
             break
-        ht[p], ht[k] = ht[k], ht[p]
-        for j in range(5):
-            hv[p, j], hv[k, j] = hv[k, j], hv[p, j]
+        ht[k], hp[k] = ht[p], hp[p]
         k = p
+    ht[k], hp[k] = t, payload
     return n + 1
 
 
 @njit(cache=True, inline="always")
-def _hpop(ht, hv, n, row):  # type: ignore[no-untyped-def]
-    # Copies the minimum into row[0:5] (time in the return value) and restores the heap.
-    t = ht[0]
-    for j in range(5):
-        row[j] = hv[0, j]
+def _hpop(ht, hp, n):  # type: ignore[no-untyped-def]
+    # Removes the earliest event; returns (time, payload, new size).
+    t, top = ht[0], hp[0]
     n -= 1
-    ht[0] = ht[n]
-    for j in range(5):
-        hv[0, j] = hv[n, j]
+    last_t, last_p = ht[n], hp[n]
     k = 0
     while True:
-        left = 2 * k + 1
-        if left >= n:
+        m = 2 * k + 1
+        if m >= n:
             break
-        m = left
-        if left + 1 < n and ht[left + 1] < ht[left]:
-            m = left + 1
-        if ht[k] <= ht[m]:
+        if m + 1 < n and ht[m + 1] < ht[m]:
+            m += 1
+        if last_t <= ht[m]:
             break
-        ht[k], ht[m] = ht[m], ht[k]
-        for j in range(5):
-            hv[k, j], hv[m, j] = hv[m, j], hv[k, j]
+        ht[k], hp[k] = ht[m], hp[m]
         k = m
-    return t, n
+    if n > 0:
+        ht[k], hp[k] = last_t, last_p
+    return t, top, n
 
 
 @njit(cache=True, inline="always")
@@ -359,8 +357,7 @@ def run_replication(  # type: ignore[no-untyped-def]
         fate_itype[i] = -1
     cap = 2 * int(unit_channels.sum()) + n_slots + 8
     ht = np.empty(cap)
-    hv = np.empty((cap, 5), np.int64)
-    row = np.empty(5, np.int64)
+    hp = np.empty(cap, np.int64)
     cslot = np.empty(allow_rank.shape[0], np.int64)
     req_u = np.empty(n_ev + 8, np.int64)
     req_e = np.empty(n_ev + 8, np.int64)
@@ -385,14 +382,15 @@ def run_replication(  # type: ignore[no-untyped-def]
             req_u[0], req_e[0] = u, e
             n_req = 1
         else:
-            t, nh = _hpop(ht, hv, nh, row)
-            kind, u = row[0], row[1]
+            t, payload, nh = _hpop(ht, hp, nh)
+            kind, u = payload >> 61, (payload >> 45) & 0xFFFF
             if kind == _EV_INTERCEPT:
-                i, s, shots = row[2], row[3], row[4]
+                i, s, shots = (payload >> 21) & 0xFFFFFF, (payload >> 5) & 0xFFFF, payload & 31
                 it = slot_itype[s]
                 pk = itype_pk[it, type_class[threat_type[i]]] * type_pk_factor[threat_type[i]]
                 busy[i] -= 1
-                logmiss[i] -= shots * np.log(max(1.0 - pk, 1e-12))
+                if fire_mode == 1:
+                    logmiss[i] -= shots * np.log(max(1.0 - pk, 1e-12))
                 if t_lost[i] > t and fate[i] < 0:
                     hit = False
                     for _ in range(shots):
@@ -405,7 +403,7 @@ def run_replication(  # type: ignore[no-untyped-def]
                         fate_itype[i] = it
                         kills_unit[u] += 1
                 if unit_turn[u] > 0.0:
-                    nh = _hpush(ht, hv, nh, t + unit_turn[u], _EV_CHANNEL, u, 0, 0, 0)
+                    nh = _hpush(ht, hp, nh, t + unit_turn[u], _pack(_EV_CHANNEL, u, 0, 0, 0))
                 else:
                     unit_free[u] += 1
                     req_u[n_req], req_e[n_req] = u, -1
@@ -420,7 +418,7 @@ def run_replication(  # type: ignore[no-untyped-def]
                 if kind == _EV_CHANNEL:
                     unit_free[u] += 1
                 else:
-                    s = row[2]
+                    s = (payload >> 5) & 0xFFFF
                     loaded[s] = min(slot_loaded[s], rounds[s])
                     reloading[s] = False
                 req_u[0], req_e[0] = u, -1
@@ -502,18 +500,23 @@ def run_replication(  # type: ignore[no-untyped-def]
                 rounds[best_slot] -= shots
                 fired[it] += shots
                 busy[i] += 1
-                pk = itype_pk[it, c] * type_pk_factor[threat_type[i]]
-                logmiss[i] += shots * np.log(max(1.0 - pk, 1e-12))
+                if fire_mode == 1:
+                    pk = itype_pk[it, c] * type_pk_factor[threat_type[i]]
+                    logmiss[i] += shots * np.log(max(1.0 - pk, 1e-12))
                 n_eng[i] += 1
                 unit_free[u] -= 1
-                nh = _hpush(ht, hv, nh, t + unit_eng[u], _EV_INTERCEPT, u, i, best_slot, shots)
+                nh = _hpush(
+                    ht, hp, nh, t + unit_eng[u], _pack(_EV_INTERCEPT, u, i, best_slot, shots)
+                )
                 if not sls:
                     # Salvo doctrine: a unit engages a threat once; later looks are other units'.
                     _unlink(best, u, head, wl_prev, wl_next, in_list)
                 if loaded[best_slot] == 0 and rounds[best_slot] > 0 and not reloading[best_slot]:
                     if unit_reload[u] > 0:
                         reloading[best_slot] = True
-                        nh = _hpush(ht, hv, nh, t + unit_reload[u], _EV_RELOAD, u, best_slot, 0, 0)
+                        nh = _hpush(
+                            ht, hp, nh, t + unit_reload[u], _pack(_EV_RELOAD, u, 0, best_slot, 0)
+                        )
                     else:
                         loaded[best_slot] = rounds[best_slot]
                 if only >= 0:
