@@ -97,11 +97,6 @@ def draw_raids(campaign: Campaign, base: Path, runs: int, rng: np.random.Generat
     return NightlyRaids(counts={g: np.asarray(counts[g], dtype=np.int64) for g in GROUPS})
 
 
-def wave_groups(scenario: Scenario, group_of_type: dict[str, str]) -> list[str]:
-    """The raid group of each wave of the scenario."""
-    return [group_of_type[w.type] for w in scenario.threats]
-
-
 def split_over_waves(
     raids: NightlyRaids, scenario: Scenario, groups: list[str]
 ) -> tuple[I64, dict[str, I64]]:
