@@ -234,22 +234,27 @@ def branch_and_price(
         rounded = np.rint(z).astype(np.int64)
         frac = np.abs(z - rounded)
         if frac.max() < 1e-6:
-            candidate = improve(problem, rounded, seed=seed, n_kicks=0)
+            candidate = improve(problem, rounded, seed=seed, n_kicks=0, patience=2)
             value = evaluate(problem, candidate)
             if value < best:
                 best, best_x = value, candidate
                 master.add_matrix(candidate)
             continue
-        if nodes == 1:
-            rounded_master = _round_master(master, problem, deadline)
-            if rounded_master is not None:
-                candidate = improve(problem, rounded_master, seed=seed, deadline=deadline)
+        if nodes == 1 or nodes % 100 == 0:
+            dived = _dive(master, a, lo, hi, best, deadline)
+            master.restrict(lo, hi)
+            for found in (dived, _round_master(master, problem, deadline)):
+                if found is None:
+                    continue
+                candidate = improve(
+                    problem, found, seed=seed, n_kicks=0, patience=2, deadline=deadline
+                )
                 value = evaluate(problem, candidate)
                 if value < best:
                     best, best_x = value, candidate
                     master.add_matrix(candidate)
-                if bound >= best - _REL_TOL * abs(best):
-                    continue
+            if bound >= best - _REL_TOL * abs(best):
+                continue
         pick = np.unravel_index(int(np.argmax(frac * problem.values[None, :])), frac.shape)
         i, j = int(pick[0]), int(pick[1])
         down = int(np.floor(z[i, j]))
@@ -333,6 +338,42 @@ def _column_generation(
             return max(bound, lp_value), None, True
         z[:, master.targets[col]] += lam[col] * x
     return bound, z, True
+
+
+def _dive(
+    master: _Master,
+    a: NDArray[np.float64],
+    lo: NDArray[np.int64],
+    hi: NDArray[np.int64],
+    incumbent: float,
+    deadline: float,
+) -> NDArray[np.int64] | None:
+    """Diving heuristic: fix the targets whose LP column is (nearly) chosen, re-price, repeat."""
+    lo = lo.copy()
+    hi = hi.copy()
+    fixed = np.zeros(master.n_targets, dtype=bool)
+    for _ in range(master.n_targets):
+        master.restrict(lo, hi)
+        _, z, finished = _column_generation(master, a, lo, hi, incumbent, deadline)
+        if z is None or not finished:
+            return None
+        if np.all(np.abs(z - np.rint(z)) < 1e-6):
+            return np.rint(z).astype(np.int64)
+        lam = np.asarray(master.h.getSolution().col_value)
+        best_col = np.full(master.n_targets, -1)
+        best_lam = np.zeros(master.n_targets)
+        for col in np.flatnonzero(lam > 1e-9):
+            j = master.targets[col]
+            if lam[col] > best_lam[j]:
+                best_lam[j], best_col[j] = lam[col], col
+        open_targets = np.flatnonzero(~fixed & (best_col >= 0))
+        chosen = open_targets[best_lam[open_targets] > 0.9]
+        if chosen.size == 0:
+            chosen = open_targets[[int(np.argmax(best_lam[open_targets]))]]
+        for j in chosen:
+            lo[:, j] = hi[:, j] = master.columns[best_col[j]]
+            fixed[j] = True
+    return None
 
 
 def _round_master(

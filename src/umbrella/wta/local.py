@@ -13,7 +13,9 @@ Neighbourhoods, tried in order until none improves:
 * relocate: one round to another target, or in or out of use;
 * swap: two rounds of different weapons exchange targets (one may be unused);
 * ejection chain: round ``u`` moves ``j -> k`` and pushes a round ``v`` off ``k`` to ``l``
-  (``l`` chosen among the three best targets for ``v``, or out of use).
+  (``l`` chosen among the three best targets for ``v``, or out of use);
+* the assignment neighbourhood of :mod:`umbrella.wta.vlsn` (one round off every target,
+  re-inserted by an exact linear assignment), repeated until it fails a few times in a row.
 
 Perturbations (random relocations drawn from an explicit ``numpy.random.Generator``) restart
 the descent; the best assignment seen is kept.
@@ -28,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from umbrella.wta.problem import WTAProblem, evaluate
+from umbrella.wta.vlsn import reassign_pooled
 
 __all__ = ["improve"]
 
@@ -43,6 +46,7 @@ def improve(
     seed: int = 0,
     deadline: float | None = None,
     n_kicks: int | None = None,
+    patience: int = 8,
 ) -> NDArray[np.int64]:
     """Improve a feasible assignment by iterated local search.
 
@@ -58,6 +62,9 @@ def improve(
         ``time.perf_counter()`` value after which no new perturbation is started.
     n_kicks
         Number of perturbation rounds; by default it scales with the instance size.
+    patience
+        Consecutive failed assignment-neighbourhood steps after which a descent ends
+        (0 keeps to the three cheap neighbourhoods).
 
     Returns
     -------
@@ -76,11 +83,27 @@ def improve(
     if n_units == 0:
         return cur
     eps = 1e-13 * max(1.0, float(values.sum()))
-    _descend(q, values, costs, allowed, minimums, units, cur, eps)
+
+    def settle() -> None:
+        """Descend, then search the assignment neighbourhood until it fails ``patience`` times."""
+        _descend(q, values, costs, allowed, minimums, units, cur, eps)
+        misses = 0
+        while misses < patience:
+            if deadline is not None and time.perf_counter() >= deadline:
+                return
+            if reassign_pooled(problem, q, cur, rng, eps):
+                _descend(q, values, costs, allowed, minimums, units, cur, eps)
+                misses = 0
+            else:
+                misses += 1
+
+    settle()
     best_x = cur.copy()
     best = _objective(q, values, costs, cur)
     if n_kicks is None:
-        n_kicks = int(min(300, max(30, 20000 // max(1, min(n_units, cur.size)))))
+        n_kicks = int(min(100, max(10, 5000 // max(1, min(n_units, cur.size)))))
+    # After the first full descent, shorter assignment-neighbourhood runs per perturbation.
+    patience = min(patience, 3)
     size = max(2, min(8, n_units // 20))
     for _ in range(n_kicks):
         if deadline is not None and time.perf_counter() >= deadline:
@@ -88,7 +111,7 @@ def improve(
         weapons = rng.integers(0, problem.n_weapons, size=size)
         draws = rng.random((size, 2))
         _kick(allowed, minimums, units, cur, weapons, draws)
-        _descend(q, values, costs, allowed, minimums, units, cur, eps)
+        settle()
         value = _objective(q, values, costs, cur)
         if value < best - eps:
             best = value

@@ -68,8 +68,11 @@ def solve_wta(
     from umbrella.wta.local import improve
 
     deadline = start + time_limit
-    local_share = time_limit if method == "local" else 0.25 * time_limit
-    x = improve(problem, assign_greedy(problem), seed=seed, deadline=start + local_share)
+    if method == "local":
+        x = improve(problem, assign_greedy(problem), seed=seed, deadline=deadline)
+    else:
+        # Branch-and-price mostly needs a decent incumbent early; skip the perturbation rounds.
+        x = improve(problem, assign_greedy(problem), seed=seed, deadline=deadline, n_kicks=0)
     if method == "local":
         return WTAResult(
             x, evaluate(problem, x), None, "feasible", time.perf_counter() - start, "local"
