@@ -120,7 +120,7 @@ def main() -> None:
             proof = " opt" if r.status == "optimal" else ""
             cells.append(f"damage {total - r.objective:.6f} ({r.seconds:.1f}s{proof})")
         best = max(total - r.objective for r in results.values())
-        met = "yes" if best >= BRACKEN_TARGET - 5e-5 else "NO"
+        verdict = "yes" if best >= BRACKEN_TARGET - 5e-5 else "NO"
         target = f"damage >= {BRACKEN_TARGET:.4f}"
         print(
             row(
@@ -130,7 +130,7 @@ def main() -> None:
                     *cells,
                     target,
                     f"{best:.6f}",
-                    met,
+                    verdict,
                 ]
             )
         )
