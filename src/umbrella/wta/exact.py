@@ -93,9 +93,13 @@ def branch_and_price(
     heap: list[_Node] = [_Node(-np.inf, serial, ())]
     nodes = 0
     closed_bound = np.inf  # least bound among nodes cut off by the deadline
+    # Nodes are pruned within 1e-6 relative of the incumbent; their bounds, which may lie just
+    # below it, still count towards the bound reported.
+    settled = np.inf
     while heap:
         node = heapq.heappop(heap)
         if node.bound >= best - _REL_TOL * abs(best):
+            settled = min(settled, node.bound)
             continue
         if time.perf_counter() >= deadline:
             closed_bound = min(closed_bound, node.bound)
@@ -113,6 +117,7 @@ def branch_and_price(
             closed_bound = min(closed_bound, bound)
             continue
         if bound >= best - _REL_TOL * abs(best) or z is None:
+            settled = min(settled, bound)
             continue
         rounded = np.rint(z).astype(np.int64)
         frac = np.abs(z - rounded)
@@ -137,6 +142,7 @@ def branch_and_price(
                     best, best_x = value, candidate
                     master.add_matrix(candidate)
             if bound >= best - _REL_TOL * abs(best):
+                settled = min(settled, bound)
                 continue
         # Branch where the most value is at stake: fractionality times the target's value left
         # alive by the LP's aggregate rounds (on wta_200x400x3 this closed the gap left after
@@ -150,7 +156,7 @@ def branch_and_price(
             serial += 1
             heapq.heappush(heap, _Node(bound, serial, (*node.rules, rule)))
     open_bounds = [n.bound for n in heap if n.bound < best]
-    lower = min([best, closed_bound, *open_bounds])
+    lower = min([best, closed_bound, settled, *open_bounds])
     return BranchAndPriceOutcome(
         best_x, best, None if not np.isfinite(lower) else float(lower), nodes
     )
