@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -142,3 +145,16 @@ def test_bad_arguments_raise_input_error(method: str, limit: float) -> None:
     problem = WTAProblem(values=np.array([1.0]), p_kill=np.array([[0.5]]), units=np.array([1]))
     with pytest.raises(InputError):
         solve_wta(problem, method=method, time_limit=limit)
+
+
+def test_greedy_path_loads_neither_numba_nor_highs() -> None:
+    # Fire control calls greedy at every decision point; it must not pay for the heavy solvers.
+    code = (
+        "import sys, numpy as np\n"
+        "from umbrella.wta import WTAProblem, solve_wta\n"
+        "p = WTAProblem(values=np.ones(3), p_kill=np.full((2, 3), 0.5), units=np.array([1, 2]))\n"
+        "assert solve_wta(p, method='greedy').x.sum() == 3\n"
+        "print(sorted(m for m in ('numba', 'highspy', 'pandas', 'pydantic') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
