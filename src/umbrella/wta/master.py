@@ -62,6 +62,10 @@ class Master:
         )
         self.targets: list[int] = []
         self.columns: list[NDArray[np.int64]] = []
+        # Generated (non-artificial) column indices per target, and the columns fixed to zero.
+        self.by_target: list[list[int]] = [[] for _ in range(self.n_targets)]
+        self.blocked = np.zeros(0, dtype=np.int32)
+        self.root_hi = np.where(problem.allowed, problem.units[:, None], 0).astype(np.int64)
         self.seen: set[tuple[int, bytes]] = set()
         # Artificial columns keep every node LP feasible; their price exceeds any assignment's.
         self.big = float(problem.values.sum() + problem.costs @ problem.units) + 1.0
@@ -105,6 +109,8 @@ class Master:
             rows,
             vals,
         )
+        if x[0] >= 0:
+            self.by_target[j].append(len(self.columns))
         self.targets.append(j)
         self.columns.append(x)
         return True
@@ -128,11 +134,27 @@ class Master:
         return sum(self._add(j, np.ascontiguousarray(x[:, j])) for j in targets)
 
     def restrict(self, lo: NDArray[np.int64], hi: NDArray[np.int64]) -> None:
-        """Fix to zero every column that breaks a node's bounds on ``x[i, j]``."""
-        n = len(self.columns)
-        cols = np.stack(self.columns) if n else np.zeros((0, self.n_weapons), dtype=np.int64)
-        tj = np.asarray(self.targets)
-        artificial = cols[:, 0] < 0
-        ok = artificial | np.all((cols >= lo[:, tj].T) & (cols <= hi[:, tj].T), axis=1)
-        upper = np.where(ok, highspy.kHighsInf, 0.0)
-        self.h.changeColsBounds(n, np.arange(n, dtype=np.int32), np.zeros(n), upper)
+        """Fix to zero every column that breaks a node's bounds on ``x[i, j]`` (and free the rest).
+
+        Only targets whose bounds differ from the root's are checked, so the cost follows the
+        number of branching rules, not the number of columns.
+        """
+        changed = np.flatnonzero((lo != 0).any(axis=0) | (hi != self.root_hi).any(axis=0))
+        blocked: list[int] = []
+        for j in changed:
+            ids = np.asarray(self.by_target[j], dtype=np.int32)
+            if ids.size == 0:
+                continue
+            cols = np.stack([self.columns[c] for c in ids])
+            fits = np.all((cols >= lo[:, j]) & (cols <= hi[:, j]), axis=1)
+            blocked.extend(ids[~fits].tolist())
+        new = np.unique(np.asarray(blocked, dtype=np.int32))
+        freed = np.setdiff1d(self.blocked, new).astype(np.int32)
+        inf = highspy.kHighsInf
+        if freed.size:
+            self.h.changeColsBounds(
+                freed.size, freed, np.zeros(freed.size), np.full(freed.size, inf)
+            )
+        if new.size:
+            self.h.changeColsBounds(new.size, new, np.zeros(new.size), np.zeros(new.size))
+        self.blocked = new
