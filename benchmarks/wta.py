@@ -1,7 +1,7 @@
 """Benchmark the WTA solvers on the Andersen-Pavlikov-Toffolo instances and Bracken-McCormick.
 
 Run ``python benchmarks/wta.py`` (``--help`` for options). The instances and best-known values
-are GPL-3.0 data read from ``--data`` (default ``/work/shared/data/wta/instances``) and
+are GPL-3.0 data read from ``--data`` (default ``../shared/data/wta/instances``) and
 ``--best-known``; nothing of them is stored in this repository. Every method runs in this one
 process, on the same machine, so the greedy baseline and the other methods are comparable.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from umbrella.wta import WTAResult, read_apt, read_bracken_mccormick, solve_wta
 
-SHARED = Path("/work/shared/data/wta")
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "wta"
 BRACKEN_TARGET = 1735.5540
 
 

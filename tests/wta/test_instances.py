@@ -8,7 +8,8 @@ import pytest
 
 from umbrella.wta import is_feasible, read_apt, read_bracken_mccormick, solve_wta
 
-SHARED = Path("/work/shared/data/wta")
+# The shared data sit beside the checkout (../shared), as on the development and CI machines.
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "wta"
 
 
 @pytest.mark.slow
