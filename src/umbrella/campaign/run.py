@@ -51,7 +51,7 @@ class PreparedCampaign:
     seed: int
     tracked: tuple[str, ...]  # interceptor types whose stocks are carried
     wave_counts: I64  # (R, D, V)
-    unit_active: npt.NDArray[np.bool_]  # (D, U)
+    slot_active: npt.NDArray[np.bool_]  # (D, S): magazine slots of the units present each night
     inflow: I64  # (D, I)
     purchase_spend_usd: F64
     purchased: I64
@@ -144,14 +144,15 @@ def prepare_campaign(
         for uid in change.remove:
             present[night:, [s.id for s in sites].index(uid)] = False
     per_site = [len(site_positions(s.position_km, s.ring)) for s in sites]
-    unit_active = np.repeat(present, per_site, axis=1) if n else present
+    unit_active = np.repeat(present, per_site, axis=1)
+    slot_unit = np.repeat(np.arange(len(raid.unit_ids)), np.diff(raid.unit_slot_ptr))
 
     tracked = tuple(n_ for n_ in raid.interceptor_names if n_ in campaign.stocks)
     supply = plan_supply(campaign, list(tracked))
     fingerprint = f"{campaign_hash(campaign)}:{runs}:{seed}:{__version__}"
     return PreparedCampaign(
         campaign=campaign, scenario=scenario, raid=raid, runs=runs, seed=seed, tracked=tracked,
-        wave_counts=waves, unit_active=unit_active, inflow=supply.inflow,
+        wave_counts=waves, slot_active=unit_active[:, slot_unit], inflow=supply.inflow,
         purchase_spend_usd=supply.purchase_spend_usd, purchased=supply.purchased,
         unmapped=unmapped, fingerprint=fingerprint,
         wave_cost=np.array([cat.threats[w.type].unit_cost_usd for w in defence.threats]),
@@ -179,8 +180,7 @@ def _magazines(prep: PreparedCampaign, night: int, stock: I64) -> I64:
     """(R, S) rounds per magazine slot for a night, from the stocks and the units present."""
     raid, camp = prep.raid, prep.campaign
     runs = prep.runs
-    unit_of_slot = np.repeat(np.arange(len(raid.unit_ids)), np.diff(raid.unit_slot_ptr))
-    active = prep.unit_active[night][unit_of_slot]
+    active = prep.slot_active[night]
     default = np.where(active, raid.slot_rounds, 0)
     rounds = np.broadcast_to(default, (runs, default.size)).copy()
     for k, name in enumerate(prep.tracked):
@@ -283,8 +283,7 @@ def run_campaign(
 
 def _magazine_total(prep: PreparedCampaign) -> I64:
     raid = prep.raid
-    unit_of_slot = np.repeat(np.arange(len(raid.unit_ids)), np.diff(raid.unit_slot_ptr))
-    present = prep.unit_active[0][unit_of_slot] if prep.unit_active.size else unit_of_slot >= 0
+    present = prep.slot_active[0]
     rounds = np.where(present, raid.slot_rounds, 0)
     return np.bincount(
         raid.slot_itype, weights=rounds, minlength=len(raid.interceptor_names)
