@@ -6,8 +6,14 @@ import sys
 from collections.abc import Callable
 
 import pytest
+from hypothesis import settings
 
 from umbrella.cli import main
+
+# Statistical checks run under hypothesis must not flake: the examples are derived from each
+# test's source, the same on every run and machine.
+settings.register_profile("umbrella", derandomize=True, print_blob=True)
+settings.load_profile("umbrella")
 
 Invoke = Callable[[list[str]], tuple[int, str, str]]
 
