@@ -8,14 +8,19 @@ scenario's ``[catalog]`` table.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from umbrella.errors import InputError
-from umbrella.tomlspec import dump_toml, locate_line, parse_toml, read_text, validate
+from umbrella.tomlspec import (
+    check_schema_version,
+    dump_toml,
+    parse_toml,
+    read_text,
+    spec_hash,
+    validate,
+)
 from umbrella.types import Probability, Spec, ThreatClass
 
 __all__ = [
@@ -221,14 +226,7 @@ def scenario_from_dict(
     raw: dict[str, Any], source: str | Path = "<dict>", text: str | None = None
 ) -> Scenario:
     """Validate a plain dictionary (as read from TOML) into a :class:`Scenario`."""
-    version = raw.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise InputError(
-            f"schema_version must be {SCHEMA_VERSION} (got {version!r})",
-            source=source,
-            key="schema_version",
-            line=locate_line(text, ("schema_version",)) if text else None,
-        )
+    check_schema_version(raw, SCHEMA_VERSION, source, text)
     scenario = validate(Scenario, raw, source, text)
     from umbrella.catalog import check_scenario  # local: catalog imports this module
 
@@ -248,4 +246,4 @@ def dump_scenario(scenario: Scenario) -> str:
 
 def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the canonical TOML form (provenance for results)."""
-    return hashlib.sha256(dump_scenario(scenario).encode()).hexdigest()
+    return spec_hash(scenario)

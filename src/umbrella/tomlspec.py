@@ -8,6 +8,7 @@ found, the line; :func:`dump_toml` writes a model back.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -18,7 +19,16 @@ from pydantic import BaseModel, ValidationError
 
 from umbrella.errors import InputError
 
-__all__ = ["dump_toml", "key_path", "locate_line", "parse_toml", "read_text", "validate"]
+__all__ = [
+    "check_schema_version",
+    "dump_toml",
+    "key_path",
+    "locate_line",
+    "parse_toml",
+    "read_text",
+    "spec_hash",
+    "validate",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -99,6 +109,19 @@ def parse_toml(text: str, source: str | Path) -> dict[str, Any]:
         raise InputError(f"malformed TOML: {msg}", source=source, line=line) from None
 
 
+def check_schema_version(
+    raw: dict[str, Any], version: int, source: str | Path, text: str | None = None
+) -> None:
+    """A spec file must start with the ``schema_version`` this release reads."""
+    if raw.get("schema_version") != version:
+        raise InputError(
+            f"schema_version must be {version} (got {raw.get('schema_version')!r})",
+            source=source,
+            key="schema_version",
+            line=locate_line(text, ("schema_version",)) if text else None,
+        )
+
+
 def validate(
     model: type[M],
     raw: dict[str, Any],
@@ -123,6 +146,11 @@ def validate(
 def dump_toml(model: BaseModel) -> str:
     """A model as TOML (``None`` fields left out, tuples as arrays)."""
     return tomli_w.dumps(cast(dict[str, Any], _lists(model.model_dump(exclude_none=True))))
+
+
+def spec_hash(model: BaseModel) -> str:
+    """SHA-256 of a model's canonical TOML form (provenance for results)."""
+    return hashlib.sha256(dump_toml(model).encode()).hexdigest()
 
 
 def _lists(obj: object) -> object:

@@ -8,16 +8,21 @@ within a budget, rationing and operator limits, and posture changes on dates.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from umbrella.errors import InputError
 from umbrella.scenario import FireUnitSite
-from umbrella.tomlspec import dump_toml, parse_toml, read_text, validate
+from umbrella.tomlspec import (
+    check_schema_version,
+    dump_toml,
+    parse_toml,
+    read_text,
+    spec_hash,
+    validate,
+)
 from umbrella.types import Probability, Spec
 
 __all__ = [
@@ -207,12 +212,7 @@ class Campaign(Spec):
 def parse_campaign(text: str, source: str | Path = "<string>") -> Campaign:
     """Parse and validate campaign TOML (references are checked by the runner)."""
     raw = parse_toml(text, source)
-    if raw.get("schema_version") != 1:
-        raise InputError(
-            f"schema_version must be 1 (got {raw.get('schema_version')!r})",
-            source=source,
-            key="schema_version",
-        )
+    check_schema_version(raw, 1, source, text)
     return validate(Campaign, raw, source, text)
 
 
@@ -228,4 +228,4 @@ def dump_campaign(campaign: Campaign) -> str:
 
 def campaign_hash(campaign: Campaign) -> str:
     """SHA-256 of the canonical TOML form."""
-    return hashlib.sha256(dump_campaign(campaign).encode()).hexdigest()
+    return spec_hash(campaign)

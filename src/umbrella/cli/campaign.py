@@ -10,11 +10,11 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from umbrella import __version__
 from umbrella.campaign import (
+    Campaign,
     CampaignResult,
     load_campaign,
     prepare_campaign,
@@ -23,35 +23,38 @@ from umbrella.campaign import (
 )
 from umbrella.campaign.report import write_campaign
 from umbrella.campaign.spec import campaign_hash
+from umbrella.cli.progress import with_progress
 from umbrella.errors import InputError
 
 __all__ = ["campaign"]
 
-err = Console(stderr=True)
 out = Console()
 
 
 def _run(
-    path: Path, runs: int, seed: int, checkpoint: Path | None, resume: bool, quiet: bool
-) -> CampaignResult:
+    path: Path,
+    runs: int,
+    seed: int,
+    quiet: bool,
+    *,
+    checkpointed: bool = False,
+    checkpoint: Path | None = None,
+    resume: bool = False,
+) -> tuple[Campaign, CampaignResult]:
+    """Load, prepare and run one campaign file; ``checkpointed`` keeps progress on disk
+    (in ``checkpoint``, by default under ``.umbrella/checkpoints/``)."""
     spec = load_campaign(path)
     prep = prepare_campaign(spec, runs, seed, base=path.parent, source=str(path))
-    if quiet or not sys.stderr.isatty():
-        return run_campaign(prep, checkpoint=checkpoint, resume=resume)
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=err, transient=True,
-    ) as bar:  # fmt: skip
-        task = bar.add_task(f"{spec.name} (nights)", total=spec.n_nights)
-        return run_campaign(
-            prep, checkpoint=checkpoint, resume=resume,
-            progress=lambda done: bar.update(task, completed=done),
-        )  # fmt: skip
-
-
-def _checkpoint_path(path: Path, runs: int, seed: int) -> Path:
-    spec = load_campaign(path)
-    return Path(".umbrella") / "checkpoints" / f"{campaign_hash(spec)[:16]}-{runs}-{seed}.npz"
+    ckpt = checkpoint
+    if checkpointed and ckpt is None:
+        ckpt = Path(".umbrella") / "checkpoints" / f"{campaign_hash(spec)[:16]}-{runs}-{seed}.npz"
+    result = with_progress(
+        f"{spec.name} (nights)",
+        spec.n_nights,
+        lambda report: run_campaign(prep, checkpoint=ckpt, resume=resume, progress=report),
+        quiet=quiet,
+    )
+    return spec, result
 
 
 def campaign(
@@ -79,11 +82,11 @@ def campaign(
     if len(files) != 1:
         raise InputError("give one campaign file (or: compare FILE FILE...)", key="FILE")
     path = files[0]
-    ckpt = checkpoint or _checkpoint_path(path, runs, seed)
-    result = _run(path, runs, seed, ckpt, resume, as_json)
+    spec, result = _run(
+        path, runs, seed, as_json, checkpointed=True, checkpoint=checkpoint, resume=resume
+    )
     meta = {
-        "campaign": result.name, "source": str(path),
-        "campaign_hash": campaign_hash(load_campaign(path)),
+        "campaign": result.name, "source": str(path), "campaign_hash": campaign_hash(spec),
         "runs": runs, "seed": seed, "version": __version__,
     }  # fmt: skip
     if out_dir is not None:
@@ -123,7 +126,7 @@ def _print(result: CampaignResult, summary: dict[str, Any]) -> None:
 def _compare(files: list[Path], runs: int, seed: int, as_json: bool) -> None:
     if len(files) < 2:
         raise InputError("compare needs at least two campaign files", key="FILE")
-    results = [_run(f, runs, seed, None, False, as_json) for f in files]
+    results = [_run(f, runs, seed, as_json)[1] for f in files]
     base = results[0]
     doc: dict[str, Any] = {
         "baseline": str(files[0]),

@@ -9,12 +9,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from umbrella import __version__
 from umbrella.bundled import REFERENCE, bundled_text, load_bundled
 from umbrella.catalog import load_catalog, resolve_catalog
+from umbrella.cli.progress import with_progress
 from umbrella.engine import simulate
 from umbrella.errors import InputError
 from umbrella.raid import compile_raid
@@ -25,7 +25,6 @@ from umbrella.types import THREAT_CLASSES
 
 __all__ = ["catalog", "example", "run", "validate"]
 
-err = Console(stderr=True)
 out = Console()
 
 
@@ -53,21 +52,9 @@ def run(
         raise InputError("seed must be non-negative", key="--seed")
     spec, source = _load(scenario)
     raid = compile_raid(spec)
-    if as_json or not sys.stderr.isatty():
-        result = simulate(raid, runs, seed)
-    else:
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(spec.name, total=runs)
-            result = simulate(
-                raid, runs, seed, progress=lambda done: bar.update(task, completed=done)
-            )
+    result = with_progress(
+        spec.name, runs, lambda report: simulate(raid, runs, seed, progress=report), quiet=as_json
+    )
     meta = run_meta(result, scenario_hash(spec), source)
     if out_dir is not None:
         write_run(result, out_dir, meta)

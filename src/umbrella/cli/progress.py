@@ -1,0 +1,33 @@
+"""A progress bar on stderr for long commands, shown only on a terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+__all__ = ["with_progress"]
+
+T = TypeVar("T")
+Report = Callable[[int], None]
+
+
+def with_progress(
+    label: str, total: int, work: Callable[[Report | None], T], quiet: bool = False
+) -> T:
+    """Run ``work(report)``; ``report(done)`` moves a bar to ``done`` of ``total``.
+
+    With ``quiet`` or when stderr is not a terminal, ``work(None)`` runs without a bar, so that
+    stdout and logs carry nothing but results.
+    """
+    if quiet or not sys.stderr.isatty():
+        return work(None)
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(label, total=total)
+        return work(lambda done: bar.update(task, completed=done))
