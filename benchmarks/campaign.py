@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numba
 
-from umbrella.campaign import load_campaign, prepare_campaign, run_campaign
+from umbrella.campaign import load_campaign, prepare_campaign, run_nights
+from umbrella.campaign.inputs import load_defence, load_raid_tempo
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def timed(path: Path, runs: int, seed: int) -> tuple[float, float, int]:
     spec = load_campaign(path)
     t0 = time.perf_counter()
-    prep = prepare_campaign(spec, runs, seed, base=path.parent)
+    prep = prepare_campaign(spec, load_defence(spec), runs, seed, tempo=load_raid_tempo(spec))
     t_prep = time.perf_counter() - t0
     t0 = time.perf_counter()
-    res = run_campaign(prep)
+    res = run_nights(prep)
     t_run = time.perf_counter() - t0
     return t_prep, t_run, int(res.leaked.sum(axis=1).mean())
 

@@ -10,29 +10,19 @@ Usage: python benchmarks/raid.py [--runs 10000] [--ref-runs 5] [--full-reference
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import resource
-import sys
 import time
 from pathlib import Path
 
 import numba
 
+from umbrella import refsim
 from umbrella.bundled import load_bundled
+from umbrella.compiler import compile_raid
 from umbrella.engine import simulate
-from umbrella.raid import compile_raid
 from umbrella.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _refsim():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("refsim", ROOT / "tests" / "raid" / "refsim.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["refsim"] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def main() -> None:
@@ -56,7 +46,6 @@ def main() -> None:
     rate = args.runs / t_run
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
-    refsim = _refsim()
     small = load_scenario(ROOT / "tests" / "raid" / "fixtures" / "small_layered.toml")
     small_raid = compile_raid(small)
     simulate(small_raid, 20, seed=0)

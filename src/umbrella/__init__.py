@@ -1,15 +1,87 @@
 """umbrella: air- and missile-defence analysis.
 
 Scenario files and a catalogue of public, illustrative types; a Monte Carlo raid engine;
-weapon-target assignment solvers; calibration against the public attack reports; and a
+weapon-target assignment solvers; the public attack reports and a raid-tempo model; and a
 campaign model of interceptor stockpiles.
+
+The names below are the front door; everything else lives in the subpackages
+(:mod:`umbrella.engine`, :mod:`umbrella.wta`, :mod:`umbrella.campaign`, :mod:`umbrella.attacks`,
+:mod:`umbrella.tempo`, ...). They are imported when first used, so ``import umbrella`` is quick.
+
+>>> import umbrella
+>>> scenario = umbrella.load_bundled()
+>>> result = umbrella.simulate(umbrella.compile_raid(scenario), n_runs=20, seed=7)
+>>> result.n_runs
+20
 """
 
+from __future__ import annotations
+
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = version("umbrella")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from umbrella.bundled import load_bundled
+    from umbrella.campaign import CampaignResult, load_campaign, run_campaign
+    from umbrella.compiler import compile_raid
+    from umbrella.engine import Raid, RaidResult, simulate
+    from umbrella.errors import InputError
+    from umbrella.scenario import Scenario, dump_scenario, load_scenario
+    from umbrella.wta import WTAProblem, WTAResult, solve_wta
+
+#: Public name -> the module that defines it.
+_HOME = {
+    "load_scenario": "umbrella.scenario",
+    "dump_scenario": "umbrella.scenario",
+    "Scenario": "umbrella.scenario",
+    "load_bundled": "umbrella.bundled",
+    "compile_raid": "umbrella.compiler",
+    "Raid": "umbrella.engine",
+    "simulate": "umbrella.engine",
+    "RaidResult": "umbrella.engine",
+    "solve_wta": "umbrella.wta",
+    "WTAProblem": "umbrella.wta",
+    "WTAResult": "umbrella.wta",
+    "load_campaign": "umbrella.campaign",
+    "run_campaign": "umbrella.campaign",
+    "CampaignResult": "umbrella.campaign",
+    "InputError": "umbrella.errors",
+}
+
+__all__ = [
+    "CampaignResult",
+    "InputError",
+    "Raid",
+    "RaidResult",
+    "Scenario",
+    "WTAProblem",
+    "WTAResult",
+    "__version__",
+    "compile_raid",
+    "dump_scenario",
+    "load_bundled",
+    "load_campaign",
+    "load_scenario",
+    "run_campaign",
+    "simulate",
+    "solve_wta",
+]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'umbrella' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

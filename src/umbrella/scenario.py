@@ -13,15 +13,20 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from umbrella.catalog import Catalog, CatalogOverrides, resolve_catalog
+from umbrella.errors import InputError
+from umbrella.spec import Count, Probability, Spec
 from umbrella.tomlspec import (
     check_schema_version,
     dump_toml,
+    key_path,
+    locate_line,
     parse_toml,
     read_text,
     spec_hash,
     validate,
 )
-from umbrella.types import Probability, Spec, ThreatClass
+from umbrella.vocabulary import ThreatClass
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -36,6 +41,7 @@ __all__ = [
     "Scenario",
     "SensorSite",
     "Wave",
+    "check_scenario",
     "dump_scenario",
     "load_scenario",
     "parse_scenario",
@@ -45,7 +51,6 @@ __all__ = [
 SCHEMA_VERSION = 1
 
 Point = tuple[float, float]
-Count = Annotated[int, Field(ge=0)]
 
 
 class Asset(Spec):
@@ -184,15 +189,6 @@ class Doctrine(Spec):
     )
 
 
-class CatalogOverrides(Spec):
-    """Scenario changes to catalogue types: partial overrides or new types (``base = ...``)."""
-
-    threats: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    interceptors: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    fire_units: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    sensors: dict[str, dict[str, Any]] = Field(default_factory=dict)
-
-
 class Scenario(Spec):
     """A whole scenario: assets, raid, defence, doctrine and catalogue changes."""
 
@@ -209,6 +205,16 @@ class Scenario(Spec):
     ew_zones: list[EWZone] = Field(default_factory=list)
     doctrine: Doctrine = Field(default_factory=Doctrine)
     catalog: CatalogOverrides = Field(default_factory=CatalogOverrides)
+
+    def resolved_catalog(self) -> Catalog:
+        """The bundled catalogue with this scenario's ``[catalog]`` changes applied."""
+        return resolve_catalog(self.catalog)
+
+    def _revalidate(self, data: dict[str, Any]) -> Scenario:
+        source = "<Scenario.replace>"
+        scenario = validate(Scenario, data, source)
+        check_scenario(scenario, source=source)
+        return scenario
 
 
 def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
@@ -228,8 +234,6 @@ def scenario_from_dict(
     """Validate a plain dictionary (as read from TOML) into a :class:`Scenario`."""
     check_schema_version(raw, SCHEMA_VERSION, source, text)
     scenario = validate(Scenario, raw, source, text)
-    from umbrella.catalog import check_scenario  # local: catalog imports this module
-
     check_scenario(scenario, source=source, text=text)
     return scenario
 
@@ -247,3 +251,83 @@ def dump_scenario(scenario: Scenario) -> str:
 def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the canonical TOML form (provenance for results)."""
     return spec_hash(scenario)
+
+
+def check_scenario(
+    scenario: Scenario, source: str | Path = "<scenario>", text: str | None = None
+) -> None:
+    """Check a scenario's references and consistency against its catalogue.
+
+    Raises
+    ------
+    InputError
+        Unknown types, assets or interceptors; duplicate ids; an empty raid; a magazine of an
+        interceptor the unit cannot fire.
+    """
+    src = str(source)
+
+    def fail(msg: str, *loc: int | str) -> None:
+        raise InputError(
+            msg, source=src, key=key_path(loc), line=locate_line(text, loc) if text else None
+        )
+
+    cat = resolve_catalog(scenario.catalog, source, text)
+    asset_ids = [a.id for a in scenario.assets]
+    ids: dict[str, list[str]] = {
+        "assets": [a.id for a in scenario.assets],
+        "threats": [w.id for w in scenario.threats],
+        "sensors": [s.id for s in scenario.sensors],
+        "fire_units": [f.id for f in scenario.fire_units],
+        "ew_zones": [z.id for z in scenario.ew_zones],
+    }
+    for kind, names in ids.items():
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                fail(f"duplicate id {name!r}", kind, i, "id")
+    for i, wave in enumerate(scenario.threats):
+        if wave.type not in cat.threats:
+            fail(
+                f"unknown threat type {wave.type!r} (see `umbrella catalog`)", "threats", i, "type"
+            )
+        for asset in wave.aim:
+            if asset not in asset_ids:
+                fail(f"unknown asset {asset!r}", "threats", i, "aim", asset)
+    if sum(w.count for w in scenario.threats) == 0:
+        fail("empty raid: every wave has count 0", "threats")
+    for i, sensor in enumerate(scenario.sensors):
+        if sensor.type not in cat.sensors:
+            fail(f"unknown sensor type {sensor.type!r}", "sensors", i, "type")
+    for i, unit in enumerate(scenario.fire_units):
+        if unit.type not in cat.fire_units:
+            fail(f"unknown fire unit type {unit.type!r}", "fire_units", i, "type")
+        ftype = cat.fire_units[unit.type]
+        magazine = unit.magazine if unit.magazine is not None else ftype.magazine
+        for field, rounds in (("magazine", magazine), ("loaded", unit.loaded or {})):
+            for itype in rounds:
+                if itype not in cat.interceptors:
+                    fail(f"unknown interceptor type {itype!r}", "fire_units", i, field, itype)
+        for itype in unit.loaded or {}:
+            if itype not in magazine:
+                fail(
+                    f"{itype!r} is loaded but not in the magazine", "fire_units", i, "loaded", itype
+                )
+    for name, ftype in cat.fire_units.items():
+        for itype in list(ftype.magazine) + list(ftype.loaded):
+            if itype not in cat.interceptors:
+                fail(
+                    f"unknown interceptor type {itype!r}", "catalog", "fire_units", name, "magazine"
+                )
+    doc = scenario.doctrine
+    for cls, names in doc.allow.items():
+        for name in names:
+            if name not in cat.interceptors:
+                fail(f"unknown interceptor type {name!r}", "doctrine", "allow", cls)
+    for i, res in enumerate(doc.reserves):
+        if res.interceptor not in cat.interceptors:
+            fail(
+                f"unknown interceptor type {res.interceptor!r}",
+                "doctrine",
+                "reserves",
+                i,
+                "interceptor",
+            )

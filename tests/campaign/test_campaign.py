@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from umbrella.campaign import load_campaign, prepare_campaign, run_campaign
+from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, run_nights
+from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.spec import Delivery, Pause, PostureChange, Production, Purchase
 from umbrella.campaign.supply import plan_supply
 from umbrella.errors import InputError
@@ -21,7 +22,10 @@ RUNS = 60
 
 
 def _run(campaign: Any, runs: int = RUNS, seed: int = 5, **kw: Any) -> Any:
-    return run_campaign(prepare_campaign(campaign, runs, seed, base=FIXTURE.parent), **kw)
+    if "checkpoint" in kw:
+        kw["checkpoint"] = FileCheckpoint(kw["checkpoint"])
+    prep = prepare_campaign(campaign, load_defence(campaign), runs, seed)
+    return run_nights(prep, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +171,7 @@ def test_bad_campaign_files_exit_2_with_one_line(
 ) -> None:
     bad = tmp_path / "bad.toml"
     text = FIXTURE.read_text().replace(
-        "../../raid/fixtures/", str(FIXTURE.parents[2] / "raid" / "fixtures") + "/"
+        "../../engine/fixtures/", str(FIXTURE.parents[2] / "engine" / "fixtures") + "/"
     )
     bad.write_text(edit(text))
     code, out, err = cli(["campaign", str(bad), "--runs", "4", "--json"])

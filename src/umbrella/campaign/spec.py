@@ -12,9 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from umbrella.scenario import FireUnitSite
+from umbrella.spec import Count, NonNegative, Probability, Spec
 from umbrella.tomlspec import (
     check_schema_version,
     dump_toml,
@@ -23,7 +24,7 @@ from umbrella.tomlspec import (
     spec_hash,
     validate,
 )
-from umbrella.types import Probability, Spec
+from umbrella.vocabulary import MissileClass
 
 __all__ = [
     "Campaign",
@@ -42,12 +43,6 @@ __all__ = [
     "load_campaign",
     "parse_campaign",
 ]
-
-Count = Annotated[int, Field(ge=0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-
-#: Missile classes a campaign raid can hold, with the scenario threat class that flies them.
-MISSILE_CLASSES = ("cruise", "ballistic", "aeroballistic")
 
 
 class MissileDistribution(Spec):
@@ -69,9 +64,7 @@ class RaidDistributions(Spec):
     heavy_p: Probability = Field(0.0, description="Probability of a heavy night.")
     heavy_mean: NonNegative = Field(0.0, description="Mean drones on a heavy night.")
     decoy_share: Probability = Field(0.45, description="Share of decoys among drones.")
-    missiles: dict[Literal["cruise", "ballistic", "aeroballistic"], MissileDistribution] = Field(
-        default_factory=dict
-    )
+    missiles: dict[MissileClass, MissileDistribution] = Field(default_factory=dict)
 
 
 class Raids(Spec):
@@ -195,6 +188,9 @@ class Campaign(Spec):
     limits: list[Limit] = Field(default_factory=list)
     posture: list[PostureChange] = Field(default_factory=list)
 
+    # The folder of the file it was read from: relative paths in it start there.
+    _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
+
     @model_validator(mode="after")
     def _window(self) -> Campaign:
         if self.end < self.start:
@@ -208,6 +204,17 @@ class Campaign(Spec):
         """Nights in the window, both ends included."""
         return (self.end - self.start).days + 1
 
+    @property
+    def base_dir(self) -> Path:
+        """The folder relative paths in the campaign start from (the file's folder)."""
+        return self._base_dir
+
+    def with_base_dir(self, base_dir: str | Path) -> Campaign:
+        """The same campaign with relative paths resolved from ``base_dir``."""
+        copy = self.model_copy()
+        copy._base_dir = Path(base_dir)
+        return copy
+
 
 def parse_campaign(text: str, source: str | Path = "<string>") -> Campaign:
     """Parse and validate campaign TOML (references are checked by the runner)."""
@@ -217,8 +224,8 @@ def parse_campaign(text: str, source: str | Path = "<string>") -> Campaign:
 
 
 def load_campaign(path: str | Path) -> Campaign:
-    """Read and validate a campaign file."""
-    return parse_campaign(read_text(path), source=path)
+    """Read and validate a campaign file; its relative paths start from the file's folder."""
+    return parse_campaign(read_text(path), source=path).with_base_dir(Path(path).parent)
 
 
 def dump_campaign(campaign: Campaign) -> str:

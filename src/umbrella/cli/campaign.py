@@ -7,24 +7,24 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from umbrella import __version__
 from umbrella.campaign import (
     Campaign,
     CampaignResult,
+    FileCheckpoint,
+    compare_campaigns,
     load_campaign,
-    prepare_campaign,
-    quantiles,
     run_campaign,
 )
-from umbrella.campaign.report import write_campaign
+from umbrella.campaign.compare import COMPARED_METRICS
 from umbrella.campaign.spec import campaign_hash
 from umbrella.cli.progress import with_progress
 from umbrella.errors import InputError
+from umbrella.outputs.campaign import write_campaign
+from umbrella.provenance import campaign_provenance
 
 __all__ = ["campaign"]
 
@@ -44,14 +44,16 @@ def _run(
     """Load, prepare and run one campaign file; ``checkpointed`` keeps progress on disk
     (in ``checkpoint``, by default under ``.umbrella/checkpoints/``)."""
     spec = load_campaign(path)
-    prep = prepare_campaign(spec, runs, seed, base=path.parent, source=str(path))
     ckpt = checkpoint
     if checkpointed and ckpt is None:
         ckpt = Path(".umbrella") / "checkpoints" / f"{campaign_hash(spec)[:16]}-{runs}-{seed}.npz"
+    store = FileCheckpoint(ckpt) if ckpt is not None else None
     result = with_progress(
         f"{spec.name} (nights)",
         spec.n_nights,
-        lambda report: run_campaign(prep, checkpoint=ckpt, resume=resume, progress=report),
+        lambda report: run_campaign(
+            spec, runs, seed, checkpoint=store, resume=resume, progress=report
+        ),
         quiet=quiet,
     )
     return spec, result
@@ -85,12 +87,8 @@ def campaign(
     spec, result = _run(
         path, runs, seed, as_json, checkpointed=True, checkpoint=checkpoint, resume=resume
     )
-    meta = {
-        "campaign": result.name, "source": str(path), "campaign_hash": campaign_hash(spec),
-        "runs": runs, "seed": seed, "version": __version__,
-    }  # fmt: skip
     if out_dir is not None:
-        write_campaign(result, out_dir, meta)
+        write_campaign(result, out_dir, campaign_provenance(result, spec, str(path)))
     summary = result.summary()
     if as_json:
         sys.stdout.write(json.dumps(summary) + "\n")
@@ -127,31 +125,12 @@ def _compare(files: list[Path], runs: int, seed: int, as_json: bool) -> None:
     if len(files) < 2:
         raise InputError("compare needs at least two campaign files", key="FILE")
     results = [_run(f, runs, seed, as_json)[1] for f in files]
-    base = results[0]
-    doc: dict[str, Any] = {
-        "baseline": str(files[0]),
-        "runs": runs,
-        "seed": seed,
-        "alternatives": {},
-    }
-    metrics = ("leaked", "damage", "defender_cost", "attacker_cost")
-    for f, res in zip(files[1:], results[1:], strict=True):
-        row: dict[str, Any] = {}
-        for metric in metrics:
-            name = f"{metric}_total"
-            diff = getattr(res, metric).sum(axis=1) - getattr(base, metric).sum(axis=1)
-            half = 1.96 * diff.std(ddof=1) / np.sqrt(diff.size)
-            row[name] = {"mean": float(diff.mean()), "ci95": [float(diff.mean() - half),
-                         float(diff.mean() + half)], **quantiles(diff)}  # fmt: skip
-        stock = {}
-        for kind in set(base.tracked) & set(res.tracked):
-            ka, kb = base.tracked.index(kind), res.tracked.index(kind)
-            a = base.stockout()[:, -1, ka].mean()
-            b = res.stockout()[:, -1, kb].mean()
-            end = res.stock[:, -1, kb] - base.stock[:, -1, ka]
-            stock[kind] = {"p_stockout_by_end": float(b - a), "stock_end": quantiles(end)}
-        row["stocks"] = stock
-        doc["alternatives"][str(f)] = row
+    doc = compare_campaigns(
+        results[0],
+        {str(f): res for f, res in zip(files[1:], results[1:], strict=True)},
+        baseline_label=str(files[0]),
+    )
+    metrics = COMPARED_METRICS
     if as_json:
         sys.stdout.write(json.dumps(doc) + "\n")
         return

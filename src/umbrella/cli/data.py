@@ -15,14 +15,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from umbrella.data.backtest import MIN_HISTORY_DAYS, run_backtest, score_backtest
-from umbrella.data.classes import CLASSES, DEFAULT_CLASS_MAP, DRONE, MISSILE_CLASSES, load_class_map
-from umbrella.data.forecast import QUANTITIES, make_forecast
-from umbrella.data.nights import BREAK_DATE, NATIONAL_ACCOUNTS, load_nights
-from umbrella.data.summary import summarise_nights, write_summary
-from umbrella.data.tempo import fit_tempo, save_tempo
+from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
+from umbrella.attacks.nights import BREAK_DATE, NATIONAL_ACCOUNTS, load_nights
+from umbrella.attacks.summary import summarise_nights, write_summary
 from umbrella.errors import InputError
-from umbrella.outputs import atomic_dir
+from umbrella.outputs.atomic import atomic_dir
+from umbrella.tempo.backtest import MIN_HISTORY_DAYS, run_backtest, score_backtest
+from umbrella.tempo.forecast import QUANTITIES, make_forecast
+from umbrella.tempo.model import fit_tempo, save_tempo
+from umbrella.vocabulary import DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
 
 app = typer.Typer(help="Public attack reports: summary, forecast, backtest.", no_args_is_help=True)
 
@@ -102,7 +103,7 @@ def classes_command(classes: ClassesFile = None) -> None:
     table.add_column("model")
     table.add_column("class")
     mapping = _class_map(classes)
-    for cls in CLASSES:
+    for cls in REPORT_CLASSES:
         for model, c in mapping.items():
             if c == cls:
                 table.add_row(model, cls)
@@ -134,12 +135,12 @@ def summary_command(
     )
     table.caption = "each class: launched / neutralised share; nights: with 300+ / 500+ drones"
     table.add_column("month", no_wrap=True)
-    for cls in (DRONE, *MISSILE_CLASSES):
+    for cls in (DRONE, *REPORT_MISSILE_CLASSES):
         table.add_column(SHORT_NAMES[cls], justify="right", no_wrap=True)
     table.add_column("nights", justify="right", no_wrap=True)
     for rec in shown.itertuples(index=False):
         cells = [str(rec.month)]
-        for cls in (DRONE, *MISSILE_CLASSES):
+        for cls in (DRONE, *REPORT_MISSILE_CLASSES):
             launched, share = by_class[(str(rec.month), cls)]
             pct = "–" if not math.isfinite(share) else f"{share:.0%}"
             cells.append(f"{launched:,} / {pct}")
@@ -175,7 +176,7 @@ def forecast_command(
     t_end = _parse_date(train_end, "--train-end")
     w_start, w_end = _parse_date(start, "--start"), _parse_date(end, "--end")
     nights = load_nights(data, _class_map(classes))
-    fc = make_forecast(nights, t_end, w_start, w_end, runs, np.random.default_rng(seed))
+    fc = make_forecast(nights, t_end, w_start, w_end, runs, seed)
     if as_json:
         _emit_json(fc.to_json())
         return

@@ -11,17 +11,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from umbrella import __version__
 from umbrella.bundled import REFERENCE, bundled_text, load_bundled
-from umbrella.catalog import load_catalog, resolve_catalog
+from umbrella.catalog import load_catalog
 from umbrella.cli.progress import with_progress
-from umbrella.engine import simulate
+from umbrella.compiler import compile_raid
+from umbrella.engine import RaidResult, simulate
 from umbrella.errors import InputError
-from umbrella.raid import compile_raid
-from umbrella.report import run_meta, write_run
-from umbrella.results import RaidResult
-from umbrella.scenario import Scenario, load_scenario, scenario_hash
-from umbrella.types import THREAT_CLASSES
+from umbrella.outputs.raid import write_run
+from umbrella.provenance import raid_provenance
+from umbrella.scenario import Scenario, load_scenario
+from umbrella.vocabulary import THREAT_CLASSES
 
 __all__ = ["catalog", "example", "run", "validate"]
 
@@ -55,12 +54,10 @@ def run(
     result = with_progress(
         spec.name, runs, lambda report: simulate(raid, runs, seed, progress=report), quiet=as_json
     )
-    meta = run_meta(result, scenario_hash(spec), source)
     if out_dir is not None:
-        write_run(result, out_dir, meta)
+        write_run(result, out_dir, raid_provenance(result, spec, source))
     if as_json:
-        doc = {"scenario": spec.name, "runs": runs, "seed": seed, "version": __version__}
-        sys.stdout.write(json.dumps(doc | result.summary()) + "\n")
+        sys.stdout.write(json.dumps(result.summary()) + "\n")
         return
     _print_summary(result, spec)
     if out_dir is not None:
@@ -126,7 +123,7 @@ def catalog(
     ] = None,
 ) -> None:
     """List the catalogue of threat, interceptor, fire-unit and sensor types with sources."""
-    cat = resolve_catalog(load_scenario(scenario)) if scenario else load_catalog()
+    cat = load_scenario(scenario).resolved_catalog() if scenario else load_catalog()
     t = Table(title="threats")
     for col in ("type", "class", "speed km/h", "alt m", "range km", "cost USD", "source (date)"):
         t.add_column(col, no_wrap=col == "type")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from umbrella.wta import WTAProblem, WTAResult, read_apt, read_bracken_mccormick, solve_wta
+from umbrella.wta import WTAProblem, read_apt, read_bracken_mccormick, solve_wta
 
 app = typer.Typer(
     help="Weapon-target assignment: solve benchmark and user instances.", no_args_is_help=True
@@ -27,19 +30,20 @@ def read_instance(path: Path) -> WTAProblem:
     return read_apt(path)
 
 
-def result_document(result: WTAResult) -> dict[str, object]:
-    """The ``--json`` document: objective, bound, status, seconds, method, nonzero assignment."""
-    weapons, targets = np.nonzero(result.x)
-    return {
-        "objective": result.objective,
-        "bound": result.bound,
-        "status": result.status,
-        "seconds": result.seconds,
-        "method": result.method,
-        "assignment": [
-            [int(i), int(j), int(result.x[i, j])] for i, j in zip(weapons, targets, strict=True)
-        ],
-    }
+@contextmanager
+def stdout_to_devnull() -> Iterator[None]:
+    """Point file descriptor 1 at /dev/null: HiGHS prints a banner from C when its first
+    instance is built, and ``--json`` promises one document on stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as sink:
+            os.dup2(sink.fileno(), 1)
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 @app.command()
@@ -58,9 +62,10 @@ def solve(
             f"choose one of {', '.join(METHOD_CHOICES)}", param_hint="--method"
         )
     problem = read_instance(file)
-    result = solve_wta(problem, method=method, time_limit=time_limit, seed=seed)
+    with stdout_to_devnull():
+        result = solve_wta(problem, method=method, time_limit=time_limit, seed=seed)
     if as_json:
-        typer.echo(json.dumps(result_document(result)))
+        typer.echo(json.dumps(result.to_dict()))
         return
     table = Table(title=f"{file.name}: {problem.n_weapons} weapons x {problem.n_targets} targets")
     table.add_column("objective", justify="right")

@@ -8,9 +8,6 @@ generated columns, each one target's integer vector of rounds per weapon with co
 
 from __future__ import annotations
 
-import os
-import sys
-
 import highspy
 import numpy as np
 from numpy.typing import NDArray
@@ -24,17 +21,8 @@ _Q_FLOOR = 1e-15
 
 
 def new_highs() -> highspy.Highs:
-    # HiGHS prints a banner on stdout (at C level) when the first instance is built; the CLI's
-    # --json contract needs stdout clean, so fd 1 is pointed at /dev/null meanwhile.
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as sink:
-            os.dup2(sink.fileno(), 1)
-            h = highspy.Highs()  # type: ignore[no-untyped-call]
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+    """A silent HiGHS instance (the first one built may still print HiGHS's banner)."""
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     return h
 

@@ -168,6 +168,21 @@ class WTAResult:
             return None
         return max(0.0, self.objective - self.bound) / max(abs(self.objective), 1e-12)
 
+    def to_dict(self) -> dict[str, object]:
+        """Plain-JSON form (the ``umbrella wta solve --json`` document): objective, bound,
+        status, seconds, method and the nonzero assignment as ``[weapon, target, rounds]``."""
+        weapons, targets = np.nonzero(self.x)
+        return {
+            "objective": self.objective,
+            "bound": self.bound,
+            "status": self.status,
+            "seconds": self.seconds,
+            "method": self.method,
+            "assignment": [
+                [int(i), int(j), int(self.x[i, j])] for i, j in zip(weapons, targets, strict=True)
+            ],
+        }
+
 
 def evaluate(problem: WTAProblem, x: NDArray[np.integer]) -> float:
     """Objective of an assignment, recomputed from scratch.

@@ -1,0 +1,27 @@
+"""The public attack reports of the Air Force of Ukraine: read, classify, group into nights.
+
+Typical use::
+
+    from umbrella.attacks import load_nights
+
+    nights = load_nights("path/to/attacks")     # one row per night, national reports
+
+Data credit: Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; source: Air
+Force of the Armed Forces of Ukraine (CC BY-NC-SA 4.0). The package reads the files from a path
+the user gives and ships none of them.
+"""
+
+from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map, split_combined
+from umbrella.attacks.nights import BREAK_DATE, NATIONAL_ACCOUNTS, aggregate_nights, load_nights
+from umbrella.attacks.reader import read_reports
+
+__all__ = [
+    "BREAK_DATE",
+    "DEFAULT_CLASS_MAP",
+    "NATIONAL_ACCOUNTS",
+    "aggregate_nights",
+    "load_class_map",
+    "load_nights",
+    "read_reports",
+    "split_combined",
+]

@@ -1,0 +1,153 @@
+"""Campaign results: per-run, per-night arrays and their quantiles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from umbrella.stats import QUANTILES, quantiles
+
+__all__ = ["CampaignResult"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, eq=False)
+class CampaignResult:
+    """Outcome of ``runs`` runs of a campaign of ``D`` nights.
+
+    Arrays are per run and night: ``stock`` (R, D, T) rounds left after each night per tracked
+    interceptor type; ``fired`` (R, D, I) rounds fired per interceptor type; ``leaked``,
+    ``leaked_missiles``, ``damage``, ``defender_cost`` and ``attacker_cost`` (R, D).
+    """
+
+    name: str
+    start: date
+    end: date
+    runs: int
+    seed: int
+    interceptor_names: tuple[str, ...]
+    tracked: tuple[str, ...]
+    itype_cost: F64
+    magazine_total: I64  # (I,) rounds in the magazines of the units present on the first night
+    stock_start: I64
+    inflow: I64
+    purchase_spend_usd: F64
+    stock: I64
+    fired: I64
+    leaked: I64
+    leaked_missiles: I64
+    damage: F64
+    defender_cost: F64
+    attacker_cost: F64
+
+    @property
+    def n_nights(self) -> int:
+        """Nights in the campaign."""
+        return int(self.leaked.shape[1])
+
+    @property
+    def dates(self) -> list[date]:
+        """Night dates (date of the morning report)."""
+        return [self.start + timedelta(days=k) for k in range(self.n_nights)]
+
+    def stockout(self) -> npt.NDArray[np.bool_]:
+        """(R, D, T) whether the stock has run out by each night."""
+        out = np.maximum.accumulate(self.stock <= 0, axis=1)
+        return np.asarray(out, dtype=bool)
+
+    def first_stockout_p50(self, k: int) -> date | None:
+        """Median over runs of the first night a tracked type ran out (None if most never did)."""
+        hit = self.stockout()[:, :, k]
+        first = np.where(hit.any(axis=1), hit.argmax(axis=1), np.iinfo(np.int64).max)
+        med = np.sort(first)[(self.runs - 1) // 2]
+        return None if med == np.iinfo(np.int64).max else self.dates[int(med)]
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON summary of the campaign (see the README for the contract)."""
+        fired_total = self.fired.sum(axis=1)
+        out_ = self.stockout()
+        interceptors: dict[str, Any] = {}
+        for i, name in enumerate(self.interceptor_names):
+            row: dict[str, Any] = {"fired_total": quantiles(fired_total[:, i])}
+            if name in self.tracked:
+                k = self.tracked.index(name)
+                row = {
+                    "stock_start": float(self.stock_start[k]),
+                    "stock_end": quantiles(self.stock[:, -1, k]),
+                    **row,
+                    "p_stockout_by_end": float(out_[:, -1, k].mean()),
+                    "first_stockout_p50": _iso(self.first_stockout_p50(k)),
+                }
+            else:
+                # Not stock-limited: the scenario's magazines, refilled every night.
+                full = float(self.magazine_total[i])
+                row = {"stock_start": full, "stock_end": quantiles([full]), **row,
+                       "p_stockout_by_end": 0.0, "first_stockout_p50": None}  # fmt: skip
+            interceptors[name] = row
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "nights": self.n_nights,
+            "runs": self.runs,
+            "seed": self.seed,
+            "interceptors": interceptors,
+            "leaked_total": quantiles(self.leaked.sum(axis=1)),
+            "damage_total": quantiles(self.damage.sum(axis=1)),
+            "defender_cost_total": quantiles(self.defender_cost.sum(axis=1)),
+            "attacker_cost_total": quantiles(self.attacker_cost.sum(axis=1)),
+        }
+
+    # ------------------------------------------------------------------ tables
+    def stock_table(self) -> pd.DataFrame:
+        """Per night and tracked type: stock quantiles and probability of a stock-out by then."""
+        rows = []
+        out_ = self.stockout()
+        for k, name in enumerate(self.tracked):
+            q = np.quantile(self.stock[:, :, k], QUANTILES, axis=0)
+            for d, day in enumerate(self.dates):
+                rows.append({
+                    "date": day, "interceptor": name, "p05": q[0, d], "p50": q[1, d],
+                    "p95": q[2, d], "p_stockout": float(out_[:, d, k].mean()),
+                    "inflow": int(self.inflow[d, k]),
+                })  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def nightly_table(self) -> pd.DataFrame:
+        """Per night: leakers, damage and costs (quantiles over runs), and their cumulative sums."""
+        rows = []
+        for metric, x in (
+            ("leaked", self.leaked),
+            ("leaked_missiles", self.leaked_missiles),
+            ("damage", self.damage),
+            ("defender_cost_usd", self.defender_cost),
+            ("attacker_cost_usd", self.attacker_cost),
+        ):
+            for cumulative, arr in ((False, x), (True, np.cumsum(x, axis=1))):
+                q = np.quantile(arr, QUANTILES, axis=0)
+                mean = arr.mean(axis=0)
+                for d, day in enumerate(self.dates):
+                    rows.append({
+                        "date": day, "metric": metric, "cumulative": cumulative,
+                        "mean": mean[d], "p05": q[0, d], "p50": q[1, d], "p95": q[2, d],
+                    })  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def fired_table(self) -> pd.DataFrame:
+        """Per interceptor type: rounds fired over the campaign and their cost (quantiles)."""
+        total = self.fired.sum(axis=1)
+        rows = []
+        for i, name in enumerate(self.interceptor_names):
+            q = quantiles(total[:, i])
+            rows.append({"interceptor": name, **q, "cost_usd_p50": q["p50"] * self.itype_cost[i]})
+        return pd.DataFrame(rows)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()

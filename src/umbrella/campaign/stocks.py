@@ -1,0 +1,337 @@
+"""The campaign engine: nightly raids through the raid engine, stocks carried night to night.
+
+Each night, for every run at once: arrivals are added to the stocks, the night's magazines are
+allocated from the stocks (capped by rationing and operator limits) over the fire units present,
+the night's raid is flown through the raid engine, and the rounds fired leave the stocks.
+
+Randomness (see :mod:`umbrella.seeds`): the nightly raids come from the stream
+``(seed, CAMPAIGN_RAIDS)``; the raid engine's night ``d`` uses the seed
+``child_seed(seed, CAMPAIGN_NIGHT, d)`` with run ``r`` as the replication. So a resumed campaign
+reproduces an uninterrupted one, and two campaigns with the same seed see the same shots
+(common random numbers).
+
+Nothing here reads files: the defence scenario and the fitted raid-tempo model are given
+(:mod:`umbrella.campaign.inputs` reads them for a campaign file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from umbrella import __version__
+from umbrella.apportion import largest_remainder
+from umbrella.campaign.checkpoint import Checkpoint, CheckpointStore
+from umbrella.campaign.raids import draw_raids, split_over_waves
+from umbrella.campaign.result import CampaignResult
+from umbrella.campaign.spec import Campaign, campaign_hash
+from umbrella.campaign.supply import plan_supply
+from umbrella.compiler import compile_raid, site_positions
+from umbrella.engine import Raid, simulate
+from umbrella.errors import InputError
+from umbrella.scenario import Scenario, scenario_hash
+from umbrella.seeds import CAMPAIGN_NIGHT, CAMPAIGN_RAIDS, check_seed, child_seed, generator
+from umbrella.tempo.model import TempoModel
+from umbrella.vocabulary import LEAKED, MISSILE_THREAT_CLASSES, THREAT_CLASSES
+
+__all__ = ["PreparedCampaign", "prepare_campaign", "run_nights"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+State = dict[str, Any]
+CHECKPOINT_EVERY = 7
+#: The per-run, per-night arrays a campaign fills in, with their trailing shape.
+STATE_FIELDS = (
+    "stock",
+    "fired",
+    "leaked",
+    "leaked_missiles",
+    "damage",
+    "defender_cost",
+    "attacker_cost",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedCampaign:
+    """A campaign with its defence compiled and its raids drawn: everything but the nights."""
+
+    campaign: Campaign
+    scenario: Scenario
+    raid: Raid
+    runs: int
+    seed: int
+    tracked: tuple[str, ...]  # interceptor types whose stocks are carried
+    wave_counts: I64  # (R, D, V)
+    slot_active: npt.NDArray[np.bool_]  # (D, S): magazine slots of the units present each night
+    inflow: I64  # (D, I)
+    purchase_spend_usd: F64
+    purchased: I64
+    unmapped: dict[str, I64]
+    wave_cost: F64  # (V,) attacker's cost per threat of each wave
+    fingerprint: str
+
+
+def _check(campaign: Campaign, scenario: Scenario, source: str) -> None:
+    cat = scenario.resolved_catalog()
+    known = set(cat.interceptors)
+
+    def need(name: str, key: str) -> None:
+        if name not in known:
+            raise InputError(f"unknown interceptor type {name!r}", source=source, key=key)
+
+    for name in campaign.stocks:
+        need(name, f"stocks.{name}")
+    for field in ("deliveries", "pauses", "production", "purchases", "rationing", "limits"):
+        for k, item in enumerate(getattr(campaign, field)):
+            need(item.interceptor, f"{field}[{k}].interceptor")
+    ids = {u.id for u in scenario.fire_units}
+    for k, change in enumerate(campaign.posture):
+        for j, site in enumerate(change.add):
+            if site.id in ids:
+                raise InputError(f"duplicate fire unit id {site.id!r}", source=source,
+                                 key=f"posture[{k}].add[{j}].id")  # fmt: skip
+            if site.type not in cat.fire_units:
+                raise InputError(f"unknown fire unit type {site.type!r}", source=source,
+                                 key=f"posture[{k}].add[{j}].type")  # fmt: skip
+            ids.add(site.id)
+        for j, uid in enumerate(change.remove):
+            if uid not in ids:
+                raise InputError(f"unknown fire unit {uid!r}", source=source,
+                                 key=f"posture[{k}].remove[{j}]")  # fmt: skip
+    if campaign.budget_usd is None and campaign.purchases:
+        raise InputError("purchases need budget_usd", source=source, key="budget_usd")
+
+
+def _fingerprint(
+    campaign: Campaign, defence: Scenario, tempo: TempoModel | None, runs: int, seed: int
+) -> str:
+    """What a checkpoint must match: every input, the run count, the seed and the version."""
+    tempo_hash = ""
+    if tempo is not None:
+        text = json.dumps(tempo.to_dict(), sort_keys=True)
+        tempo_hash = hashlib.sha256(text.encode()).hexdigest()
+    parts = (campaign_hash(campaign), scenario_hash(defence), tempo_hash, runs, seed, __version__)
+    return ":".join(str(p) for p in parts)
+
+
+def prepare_campaign(
+    campaign: Campaign,
+    defence: Scenario,
+    runs: int,
+    seed: int,
+    *,
+    tempo: TempoModel | None = None,
+    source: str = "<campaign>",
+) -> PreparedCampaign:
+    """Compile the defence (with every unit that ever takes part) and draw the raids.
+
+    Parameters
+    ----------
+    campaign
+        The campaign spec.
+    defence
+        The defence scenario the campaign names (its waves give the raid's routes and mix).
+    runs, seed
+        Runs (>= 2) and seed (>= 0).
+    tempo
+        The fitted raid-tempo model, when the campaign's raids come from it.
+    source
+        Where the campaign came from, for error messages.
+    """
+    if runs < 2:
+        raise InputError("runs must be at least 2", key="runs")
+    seed = check_seed(seed)
+    _check(campaign, defence, source)
+    cat = defence.resolved_catalog()
+
+    raids = draw_raids(campaign, runs, generator(seed, CAMPAIGN_RAIDS), tempo)
+    waves, unmapped = split_over_waves(raids, defence)
+    capacity = waves.max(axis=(0, 1)) if waves.size else np.zeros(len(defence.threats), int)
+
+    sites = list(defence.fire_units) + [s for c in campaign.posture for s in c.add]
+    threats = [
+        w.model_copy(update={"count": int(max(c, 0))})
+        for w, c in zip(defence.threats, capacity, strict=True)
+    ]
+    if sum(w.count for w in threats) == 0:
+        threats[0] = threats[0].model_copy(update={"count": 1})  # keep the raid compilable
+    scenario = defence.model_copy(update={"threats": threats, "fire_units": sites})
+    raid = compile_raid(scenario, cat)
+
+    # Which expanded units are present on each night.
+    n = campaign.n_nights
+    site_ids = [s.id for s in sites]
+    present = np.ones((n, len(sites)), dtype=bool)
+    present[:, len(defence.fire_units) :] = False
+    for change in sorted(campaign.posture, key=lambda c: c.date):
+        night = max((change.date - campaign.start).days, 0)
+        for site in change.add:
+            present[night:, site_ids.index(site.id)] = True
+        for uid in change.remove:
+            present[night:, site_ids.index(uid)] = False
+    per_site = [len(site_positions(s.position_km, s.ring)) for s in sites]
+    unit_active = np.repeat(present, per_site, axis=1)
+    slot_unit = np.repeat(np.arange(len(raid.unit_ids)), np.diff(raid.unit_slot_ptr))
+
+    tracked = tuple(n_ for n_ in raid.interceptor_names if n_ in campaign.stocks)
+    supply = plan_supply(campaign, list(tracked))
+    return PreparedCampaign(
+        campaign=campaign, scenario=scenario, raid=raid, runs=runs, seed=seed, tracked=tracked,
+        wave_counts=waves, slot_active=unit_active[:, slot_unit], inflow=supply.inflow,
+        purchase_spend_usd=supply.purchase_spend_usd, purchased=supply.purchased,
+        unmapped=unmapped, fingerprint=_fingerprint(campaign, defence, tempo, runs, seed),
+        wave_cost=np.array([cat.threats[w.type].unit_cost_usd for w in defence.threats]),
+    )  # fmt: skip
+
+
+def _share_out(cap: I64, mag: I64) -> I64:
+    """(R, S) rounds per slot: ``cap`` (R,) shared in proportion to the magazines ``mag`` (S,),
+    at most a full magazine each, every round of the cap used (largest remainders)."""
+    shares = largest_remainder(np.minimum(cap, int(mag.sum())), mag)
+    return np.asarray(np.minimum(shares, mag[None, :]), dtype=np.int64)
+
+
+def _magazines(prep: PreparedCampaign, night: int, stock: I64) -> I64:
+    """(R, S) rounds per magazine slot for a night, from the stocks and the units present."""
+    raid, camp = prep.raid, prep.campaign
+    runs = prep.runs
+    active = prep.slot_active[night]
+    default = np.where(active, raid.slot_rounds, 0)
+    rounds = np.broadcast_to(default, (runs, default.size)).copy()
+    for k, name in enumerate(prep.tracked):
+        it = raid.interceptor_names.index(name)
+        slots = np.flatnonzero((raid.slot_itype == it) & active)
+        if slots.size == 0:
+            continue
+        cap = stock[:, k].copy()
+        for lim in camp.limits:
+            if lim.interceptor == name:
+                cap = np.minimum(cap, lim.max_per_night)
+        for rat in camp.rationing:
+            if rat.interceptor == name:
+                cap = np.where(stock[:, k] < rat.below, np.minimum(cap, rat.max_per_night), cap)
+        rounds[:, slots] = _share_out(cap, raid.slot_rounds[slots])
+    return rounds
+
+
+def _empty_state(prep: PreparedCampaign) -> State:
+    runs, n = prep.runs, prep.campaign.n_nights
+    n_i = len(prep.raid.interceptor_names)
+    return {
+        "stock": np.zeros((runs, n, len(prep.tracked)), dtype=np.int64),
+        "fired": np.zeros((runs, n, n_i), dtype=np.int64),
+        "leaked": np.zeros((runs, n), dtype=np.int64),
+        "leaked_missiles": np.zeros((runs, n), dtype=np.int64),
+        "damage": np.zeros((runs, n)),
+        "defender_cost": np.zeros((runs, n)),
+        "attacker_cost": np.zeros((runs, n)),
+    }
+
+
+def _stock_after(prep: PreparedCampaign, state: State, done: int) -> I64:
+    """(R, T) stocks after ``done`` nights: the state's last finished night, or the start."""
+    if done > 0:
+        return np.array(state["stock"][:, done - 1], dtype=np.int64)
+    start = np.array([prep.campaign.stocks[name] for name in prep.tracked], dtype=np.int64)
+    return np.broadcast_to(start, (prep.runs, len(prep.tracked))).copy()
+
+
+def run_nights(
+    prep: PreparedCampaign,
+    *,
+    checkpoint: CheckpointStore | None = None,
+    resume: bool = False,
+    progress: Callable[[int], None] | None = None,
+    stop_after: int | None = None,
+) -> CampaignResult:
+    """Run every night for every run; see the module docstring.
+
+    Parameters
+    ----------
+    prep
+        From :func:`prepare_campaign`.
+    checkpoint
+        Where to save progress every few nights and on interruption; cleared when done.
+    resume
+        Start from the checkpoint if it holds a run of the same inputs, runs and seed.
+    progress
+        Called with the number of nights done.
+    stop_after
+        Stop (after checkpointing) once this many nights are done: for tests of resumption.
+
+    Notes
+    -----
+    A night's results are written into the state first and ``done`` moves on last, so the state
+    of nights ``0 .. done - 1`` is complete wherever an interruption lands; the stocks to carry
+    on from are read back from that state, never from a half-updated variable.
+    """
+    raid, camp = prep.raid, prep.campaign
+    runs, n = prep.runs, camp.n_nights
+    state = _empty_state(prep)
+    done = 0
+    if resume and checkpoint is not None:
+        saved = checkpoint.load(prep.fingerprint)
+        if saved is not None:
+            for key in STATE_FIELDS:
+                state[key][...] = saved.state[key]
+            done = saved.done
+
+    def save() -> None:
+        if checkpoint is not None:
+            checkpoint.save(prep.fingerprint, Checkpoint(done=done, state=state))
+
+    tracked_idx = np.array([raid.interceptor_names.index(t) for t in prep.tracked], dtype=np.int64)
+    missile_classes = [THREAT_CLASSES.index(c) for c in MISSILE_THREAT_CLASSES]
+    missile = np.isin(raid.type_class[raid.threat_type], missile_classes)
+    try:
+        for night in range(done, n):
+            before = _stock_after(prep, state, night) + prep.inflow[night][None, :]
+            rounds = _magazines(prep, night, before)
+            active = prep.wave_counts[:, night, :]
+            night_seed = child_seed(prep.seed, CAMPAIGN_NIGHT, night)
+            res = simulate(raid, runs, night_seed, wave_active=active, slot_rounds=rounds,
+                           block_size=max(runs, 1))  # fmt: skip
+            leaked = res.fate == LEAKED
+            state["stock"][:, night] = before - res.fired[:, tracked_idx]
+            state["fired"][:, night] = res.fired
+            state["leaked"][:, night] = leaked.sum(axis=1)
+            state["leaked_missiles"][:, night] = (leaked & missile[None, :]).sum(axis=1)
+            state["damage"][:, night] = res.damage.sum(axis=1)
+            state["defender_cost"][:, night] = res.defender_cost
+            state["attacker_cost"][:, night] = active @ prep.wave_cost
+            done = night + 1  # the night's update is complete only from here on
+            if done % CHECKPOINT_EVERY == 0:
+                save()
+            if progress is not None:
+                progress(done)
+            if stop_after is not None and done >= stop_after and done < n:
+                raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        save()
+        raise
+    if checkpoint is not None:
+        checkpoint.clear()
+    return CampaignResult(
+        name=camp.name, start=camp.start, end=camp.end, runs=runs, seed=prep.seed,
+        interceptor_names=raid.interceptor_names, tracked=prep.tracked,
+        itype_cost=raid.itype_cost,
+        magazine_total=_magazine_total(prep),
+        stock_start=np.array([camp.stocks[t] for t in prep.tracked], dtype=np.int64),
+        inflow=prep.inflow, purchase_spend_usd=prep.purchase_spend_usd, **state,
+    )  # fmt: skip
+
+
+def _magazine_total(prep: PreparedCampaign) -> I64:
+    raid = prep.raid
+    present = prep.slot_active[0]
+    rounds = np.where(present, raid.slot_rounds, 0)
+    return np.bincount(
+        raid.slot_itype, weights=rounds, minlength=len(raid.interceptor_names)
+    ).astype(np.int64)

@@ -1,0 +1,125 @@
+"""Catalogue types: public, illustrative parameters of threats, interceptors, fire units, sensors.
+
+Each type is a frozen pydantic model; units are in the field names. A scenario names a type and
+may override any of its values.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from umbrella.spec import NonNegative, Positive, Probability, Spec
+from umbrella.vocabulary import ThreatClass
+
+__all__ = [
+    "FireUnitType",
+    "InterceptorType",
+    "SensorType",
+    "ThreatType",
+]
+
+
+class Sourced(Spec):
+    """A catalogue entry with its public source."""
+
+    description: str = ""
+    source: str = Field("", description="Public source(s) of the figures (URL or citation).")
+    date: str = Field("", description="Publication or event date of the source, YYYY-MM[-DD].")
+
+
+class ThreatType(Sourced):
+    """An attacking weapon: drone, decoy, cruise, ballistic or aeroballistic missile."""
+
+    threat_class: ThreatClass = Field(description="Class used by doctrine and kill probabilities.")
+    is_decoy: bool = Field(False, description="Decoys look like their class but do no damage.")
+    speed_kmh: Positive = Field(description="Ground speed along the route, km/h.")
+    altitude_m: NonNegative = Field(description="Cruise (or apogee) altitude, m.")
+    dive_km: NonNegative = Field(
+        0.0,
+        description="Distance before the aim point where the linear terminal descent starts, km.",
+    )
+    range_km: Positive = Field(description="Flight range; beyond it the threat expires, km.")
+    ew_vulnerability: Probability = Field(
+        0.0, description="Factor on an EW zone's loss probability (0 = immune, 1 = GNSS-only)."
+    )
+    damage: Probability = Field(
+        description="Fraction of an asset's value destroyed by one hit (0 for decoys)."
+    )
+    unit_cost_usd: NonNegative = Field(description="Attacker's cost per weapon, USD.")
+    p_kill_factor: Probability = Field(
+        1.0,
+        description="Factor on every interceptor's kill probability against this type "
+        "(manoeuvre, decoys, low signature).",
+    )
+
+
+class InterceptorType(Sourced):
+    """A round fired by a fire unit: a missile, a gun burst or an interceptor drone."""
+
+    p_kill: dict[ThreatClass, Probability] = Field(
+        description="Single-shot kill probability per threat class (absent class = 0)."
+    )
+    unit_cost_usd: NonNegative = Field(description="Cost per round (missile, burst, drone), USD.")
+    speed_kmh: Positive = Field(description="Mean fly-out speed, km/h; sets time to intercept.")
+
+
+FireUnitKind = Literal["sam", "gun", "mobile_fire_group", "interceptor_drone_team"]
+
+
+class FireUnitType(Sourced):
+    """A fire unit: SAM battery, gun, mobile fire group or interceptor-drone team."""
+
+    kind: FireUnitKind
+    channels: Annotated[int, Field(ge=1)] = Field(description="Simultaneous engagements.")
+    magazine: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        description="Rounds held for the raid, per interceptor type."
+    )
+    loaded: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Rounds ready on launchers per interceptor type (absent = whole magazine).",
+    )
+    reload_s: NonNegative = Field(0.0, description="Time to reload the launchers once empty, s.")
+    reaction_s: NonNegative = Field(5.0, description="Decision to launch, s.")
+    turnaround_s: NonNegative = Field(
+        0.0, description="Extra time a channel stays busy after an engagement (sortie rate), s."
+    )
+    min_range_km: NonNegative = 0.0
+    max_range_km: Positive
+    min_altitude_m: NonNegative = 0.0
+    max_altitude_m: Positive
+
+    @model_validator(mode="after")
+    def _envelope(self) -> FireUnitType:
+        if self.min_range_km >= self.max_range_km:
+            raise ValueError("impossible envelope: min_range_km must be below max_range_km")
+        if self.min_altitude_m >= self.max_altitude_m:
+            raise ValueError("impossible envelope: min_altitude_m must be below max_altitude_m")
+        return self
+
+
+SensorKind = Literal["radar", "acoustic"]
+
+
+class SensorType(Sourced):
+    """A sensor: a radar (with radar horizon) or an acoustic/optical network node."""
+
+    kind: SensorKind
+    range_km: Positive = Field(description="Instrumented range, km.")
+    antenna_height_m: NonNegative = Field(
+        10.0, description="Antenna height for the radar horizon (radars only), m."
+    )
+    min_altitude_m: NonNegative = 0.0
+    max_altitude_m: Positive = 100_000.0
+    max_speed_kmh: Positive = Field(
+        100_000.0, description="Faster threats are not detected (acoustic nets hear slow drones)."
+    )
+    p_detect: Probability = Field(0.9, description="Probability of a track once in coverage.")
+    track_delay_s: NonNegative = Field(20.0, description="Coverage entry to firm track, s.")
+
+    @model_validator(mode="after")
+    def _band(self) -> SensorType:
+        if self.min_altitude_m >= self.max_altitude_m:
+            raise ValueError("impossible band: min_altitude_m must be below max_altitude_m")
+        return self

@@ -1,0 +1,110 @@
+"""The compiled raid: every array the engine needs, in plain NumPy (no specs, no pandas)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Raid"]
+
+F = npt.NDArray[np.float64]
+IntA = npt.NDArray[np.int64]
+B = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, eq=False)
+class Raid:
+    """A compiled raid: every array the engine needs, times in s, distances in km.
+
+    Index spaces: K threat types, C threat classes, N threats, V waves, M route templates,
+    O engagement opportunities (template x fire unit window), U fire units, S magazine slots
+    (unit x interceptor type), I interceptor types, A assets, E sensors, Z EW zones.
+    """
+
+    scenario_name: str
+    type_names: tuple[str, ...]
+    interceptor_names: tuple[str, ...]
+    unit_ids: tuple[str, ...]
+    unit_types: tuple[str, ...]
+    asset_ids: tuple[str, ...]
+    # threat types (K)
+    type_class: IntA
+    type_is_decoy: B
+    type_damage: F
+    type_cost: F
+    type_ew_vuln: F
+    type_pk_factor: F
+    # threats (N)
+    threat_type: IntA
+    threat_wave: IntA
+    threat_rank: IntA  # index of the threat within its wave
+    # waves (V)
+    wave_t0_s: F
+    wave_t1_s: F
+    wave_tmpl_start: IntA
+    wave_tmpl_end: IntA
+    # templates (M)
+    tmpl_cum_weight: F
+    tmpl_asset: IntA
+    tmpl_arrival_s: F
+    tmpl_expire_s: F
+    tmpl_opp_ptr: IntA  # (M+1,)
+    tmpl_sens_ptr: IntA  # (M+1,)
+    tmpl_ew_ptr: IntA  # (M+1,)
+    # opportunities (O): envelope windows relative to launch
+    opp_unit: IntA
+    opp_in_s: F
+    opp_out_s: F
+    # sensor coverage entries
+    sens_id: IntA
+    sens_t_s: F
+    sensor_p_detect: F
+    sensor_delay_s: F
+    # EW entries
+    ew_zone: IntA
+    ew_t_s: F
+    zone_p_loss: F
+    # fire units (U) and slots (S)
+    unit_channels: IntA
+    unit_eng_s: F
+    unit_turnaround_s: F
+    unit_reload_s: F
+    unit_slot_ptr: IntA  # (U+1,)
+    slot_itype: IntA
+    slot_rounds: IntA
+    slot_loaded: IntA
+    # interceptors (IntA)
+    itype_cost: F
+    itype_pk: F  # (IntA, C)
+    # doctrine
+    allow_rank: IntA  # (C, IntA), -1 = not allowed
+    class_shots: IntA  # (C,)
+    class_weight: F  # (C,)
+    reserve_keep: IntA  # (IntA, C): rounds of type i kept back from class c
+    priority_mode: int
+    shoot_look_shoot: bool
+    max_engagements: int
+    horizon_s: float
+    fire_mode: int  # 0: greedy by priority, 1: WTA rule (maximum marginal return with prices)
+    price_per_usd: float  # value units charged per USD of rounds fired (WTA rule)
+    # assets (A)
+    asset_value: F
+
+    @property
+    def n_threats(self) -> int:
+        """Number of threats launched."""
+        return int(self.threat_type.shape[0])
+
+    @property
+    def n_opportunities(self) -> int:
+        """Mean engagement opportunities per threat times threats (a size measure)."""
+        m = len(self.tmpl_asset)
+        per_tmpl = np.diff(self.tmpl_opp_ptr).astype(float)
+        mean = 0.0
+        for v in range(len(self.wave_t0_s)):
+            a, b = self.wave_tmpl_start[v], self.wave_tmpl_end[v]
+            w = np.diff(np.concatenate([[0.0], self.tmpl_cum_weight[a:b]]))
+            mean += float(np.sum(w * per_tmpl[a:b])) * int(np.sum(self.threat_wave == v))
+        return round(mean) if m else 0

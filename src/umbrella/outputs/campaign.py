@@ -1,0 +1,28 @@
+"""The ``--out`` folder of a campaign run: Parquet tables, ``summary.json``, ``meta.json`` and
+charts, written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from umbrella.campaign.result import CampaignResult
+from umbrella.outputs.atomic import atomic_dir, write_json
+from umbrella.outputs.charts import plot_cumulative_leakers, plot_stockout, plot_stocks
+
+__all__ = ["write_campaign"]
+
+
+def write_campaign(result: CampaignResult, out_dir: str | Path, meta: dict[str, Any]) -> Path:
+    """Write tables, metadata, summary and charts into ``out_dir`` (replaced whole, atomically)."""
+    out = Path(out_dir)
+    with atomic_dir(out) as tmp:
+        result.stock_table().to_parquet(tmp / "stocks.parquet", index=False)
+        result.nightly_table().to_parquet(tmp / "nightly.parquet", index=False)
+        result.fired_table().to_parquet(tmp / "fired.parquet", index=False)
+        write_json(tmp / "meta.json", meta)
+        write_json(tmp / "summary.json", meta | result.summary())
+        plot_stocks(result).savefig(tmp / "stocks.png")
+        plot_stockout(result).savefig(tmp / "stockout.png")
+        plot_cumulative_leakers(result).savefig(tmp / "leakers.png")
+    return out

@@ -1,0 +1,79 @@
+"""Summary statistics used by every result: means with Student-t intervals, predictive quantiles,
+and paired differences under common random numbers.
+
+Two kinds of interval appear in umbrella's outputs, always labelled:
+
+- ``ci95``: the 95% confidence interval of a **mean** over replications (Student t). It shrinks
+  as runs are added and says how well the mean is known.
+- ``p05``/``p50``/``p95``: the **spread** over runs (a 90% predictive interval and the median).
+  It says what one night or one season may look like, and does not shrink with more runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["QUANTILES", "mean_ci", "paired_difference", "quantiles", "t_quantile"]
+
+#: The quantiles reported as a 90% predictive interval and the median.
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+def t_quantile(p: float, df: int) -> float:
+    """The ``p`` quantile of Student's t with ``df`` degrees of freedom."""
+    from scipy.special import stdtrit  # local: keeps importing results light
+
+    return float(stdtrit(df, p))
+
+
+def mean_ci(x: npt.ArrayLike, axis: int = 0, level: float = 0.95) -> tuple[Any, Any, Any]:
+    """Mean and Student-t confidence interval of the mean along ``axis``.
+
+    With a single replication the interval is undefined and returned as NaN.
+
+    Examples
+    --------
+    >>> m, lo, hi = mean_ci([1.0, 2.0, 3.0])
+    >>> float(m), round(float(lo), 3), round(float(hi), 3)
+    (2.0, -0.484, 4.484)
+    """
+    arr = np.asarray(x, dtype=float)
+    n = arr.shape[axis]
+    mean = arr.mean(axis=axis)
+    if n < 2:
+        nan = np.full_like(mean, np.nan)
+        return mean, nan, nan
+    sem = arr.std(axis=axis, ddof=1) / np.sqrt(n)
+    half = t_quantile(0.5 + level / 2, n - 1) * sem
+    return mean, mean - half, mean + half
+
+
+def quantiles(x: npt.ArrayLike) -> dict[str, float]:
+    """``{"p05", "p50", "p95"}`` of a sample: a 90% predictive interval and the median."""
+    q = np.quantile(np.asarray(x, dtype=float), QUANTILES)
+    return {"p05": float(q[0]), "p50": float(q[1]), "p95": float(q[2])}
+
+
+def paired_difference(alternative: npt.ArrayLike, baseline: npt.ArrayLike) -> dict[str, Any]:
+    """The paired difference ``alternative - baseline`` of per-run totals.
+
+    Runs are paired by index (the same seed and run share random numbers), so the interval of
+    the mean difference is much narrower than the spread of either side.
+
+    Returns
+    -------
+    dict
+        ``mean``, ``ci95`` (Student-t interval of the mean difference) and ``p05``/``p50``/
+        ``p95`` (the spread of the per-run difference).
+    """
+    diff = np.asarray(alternative, dtype=float) - np.asarray(baseline, dtype=float)
+    m, lo, hi = mean_ci(diff)
+    return {"mean": float(m), "ci95": [_num(lo), _num(hi)], **quantiles(diff)}
+
+
+def _num(x: Any) -> float | None:
+    v = float(x)
+    return None if np.isnan(v) else v

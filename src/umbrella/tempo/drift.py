@@ -1,0 +1,168 @@
+"""How far a monthly level wanders beyond its trend: the forecast uncertainty no fit shows.
+
+Raid tempo and defence success change from month to month in ways no fitted trend foresees (the
+autumn-2024 escalation, the spring-2025 dip). Each such series (log mean drones per night, log
+mean missiles per night, logit share of drones neutralised) wanders ahead of the training end as
+
+    W(u) = B(u) + M_m(u)
+
+``B`` a Brownian motion with ``rw_sigma`` per square-root month (lasting level shifts) and
+``M`` one ``N(0, month_sigma²)`` effect per calendar month (passing ones), added to the series'
+fitted value. :func:`calibrate_wander` fits the two sigmas to the errors of the forecasts the
+model would have made from every month end of the training history (``h`` months ahead the error
+is taken as ``N(0, h·rw_sigma² + month_sigma² + v)``, ``v`` the counting noise), so the model is
+calibrated on its own past errors inside the training data, never on the window it forecasts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from umbrella.tempo.likelihood import FloatArray, fit_laplace
+
+__all__ = ["LevelNoise", "calibrate_wander", "draw_level_noise", "month_keys"]
+
+DAYS_PER_MONTH = 365.25 / 12.0
+_NAMES = ("log_rw_sigma", "log_month_sigma")
+
+
+@dataclass(frozen=True)
+class LevelNoise:
+    """Month-to-month wandering of a level.
+
+    Attributes
+    ----------
+    rw_sigma
+        Standard deviation of lasting level shifts, per square-root month.
+    month_sigma
+        Standard deviation of passing month effects.
+    n_months
+        Months that informed the fit (0: the defaults were used).
+    """
+
+    rw_sigma: float
+    month_sigma: float
+    n_months: int = 0
+
+
+def _predict(z: FloatArray, horizon: int, trend: bool, damping: float) -> FloatArray:
+    """Predictions 1..horizon months past the end of ``z`` (trend: OLS line, damped ahead)."""
+    h = np.arange(1, horizon + 1, dtype=np.float64)
+    if not trend or len(z) < 3:
+        return np.full(horizon, float(np.mean(z)))
+    t = np.arange(len(z), dtype=np.float64) - (len(z) - 1)
+    slope, intercept = np.polyfit(t, z, 1)
+    ahead = h if damping >= 1.0 else (1.0 - damping**h) / (-np.log(damping))
+    out: FloatArray = intercept + slope * ahead
+    return out
+
+
+def calibrate_wander(
+    z: FloatArray,
+    noise_var: FloatArray,
+    default: LevelNoise,
+    window_months: int,
+    trend: bool = False,
+    damping: float = 1.0,
+    horizon: int = 6,
+    min_pairs: int = 8,
+) -> LevelNoise:
+    """Fit the wandering to the errors of past forecasts made inside the training history.
+
+    For every month-end ``o`` of the history with ``window_months`` months before it, the
+    series is predicted 1..``horizon`` months ahead the way the model predicts it (the mean of
+    the window, or with ``trend`` a least-squares line through it, damped by ``damping`` ahead),
+    and each error ``e`` at ``h`` months is taken as ``N(0, h·rw_sigma² + month_sigma² + v)``
+    with ``v`` the counting noise of the month predicted; both sigmas are maximum-likelihood
+    estimates with weak priors centred on ``default``.
+
+    Parameters
+    ----------
+    z
+        Monthly values (log or logit scale), oldest first, shape (n,).
+    noise_var
+        Counting-noise variance of each value, shape (n,).
+    default
+        Returned when fewer than ``min_pairs`` errors are available.
+    window_months
+        Months of history behind each prediction.
+    trend, damping
+        How the prediction is made (see above).
+    horizon
+        Longest horizon, months.
+    min_pairs
+        Fewest (origin, horizon) errors needed.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    v = np.asarray(noise_var, dtype=np.float64)
+    window_months = max(int(window_months), 1)
+    errors, steps, noise = [], [], []
+    for o in range(window_months - 1, len(z) - 1):
+        past = z[o - window_months + 1 : o + 1]
+        if not np.all(np.isfinite(past)):
+            continue
+        n_ahead = min(horizon, len(z) - 1 - o)
+        pred = _predict(past, n_ahead, trend, damping)
+        for ahead in range(1, n_ahead + 1):
+            if np.isfinite(z[o + ahead]) and np.isfinite(v[o + ahead]):
+                errors.append(z[o + ahead] - pred[ahead - 1])
+                steps.append(float(ahead))
+                noise.append(v[o + ahead])
+    if len(errors) < min_pairs:
+        return default
+    e, months_ahead, nv = np.array(errors), np.array(steps), np.array(noise)
+
+    def nll(x: FloatArray) -> float:
+        var = months_ahead * np.exp(2.0 * x[0]) + np.exp(2.0 * x[1]) + nv
+        return float(0.5 * np.sum(np.log(var) + e * e / var))
+
+    prior = np.log(np.maximum([default.rw_sigma, default.month_sigma], 1e-3))
+    fit = fit_laplace(nll, _NAMES, prior, np.array([1.0, 1.0]))
+    return LevelNoise(
+        rw_sigma=float(np.exp(fit.value("log_rw_sigma"))),
+        month_sigma=float(np.exp(fit.value("log_month_sigma"))),
+        n_months=len(z),
+    )
+
+
+def month_keys(days_ahead: NDArray[np.int64], train_end: np.datetime64) -> NDArray[np.int64]:
+    """Index (0, 1, ...) of the calendar month of each night, counted from the training end's."""
+    dates = train_end + days_ahead.astype("timedelta64[D]")
+    months = dates.astype("datetime64[M]").astype(np.int64)
+    base = np.asarray(train_end).astype("datetime64[M]").astype(np.int64)
+    out: NDArray[np.int64] = np.maximum(months - base, 0)
+    return out
+
+
+def draw_level_noise(
+    noise: LevelNoise,
+    days_ahead: NDArray[np.int64],
+    months: NDArray[np.int64],
+    n_runs: int,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Additive deviations of the level, shape (n_runs, n_nights).
+
+    Parameters
+    ----------
+    noise
+        The fitted wandering.
+    days_ahead
+        Days after the training end of each night, increasing, shape (n_nights,); values
+        below 1 count as 1.
+    months
+        Calendar month index of each night (:func:`month_keys`), shape (n_nights,).
+    n_runs
+        Runs.
+    rng
+        Random generator.
+    """
+    days = np.maximum(np.asarray(days_ahead, dtype=np.int64), 1)
+    step = noise.rw_sigma / np.sqrt(DAYS_PER_MONTH)
+    walk = np.cumsum(rng.standard_normal((n_runs, int(days.max()))) * step, axis=1)[:, days - 1]
+    effects = rng.standard_normal((n_runs, int(months.max()) + 1)) * noise.month_sigma
+    out: FloatArray = walk + effects[:, months]
+    return out

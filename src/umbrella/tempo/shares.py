@@ -1,0 +1,140 @@
+"""Shares that vary from night to night: neutralised of launched, decoys of drones.
+
+A share is beta-binomial: each night draws its own share from a beta with mean ``mean`` and
+concentration ``concentration`` (small = nights differ a lot), and the count is binomial given it.
+Both are fitted by maximum likelihood with weak priors (:func:`fit_share`); their Laplace
+posterior carries the uncertainty of the mean into forecasts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+
+from umbrella.tempo.drift import LevelNoise
+from umbrella.tempo.likelihood import FloatArray, Laplace, betabinom_logpmf, fit_laplace
+
+__all__ = [
+    "SHARE_PARAMS",
+    "ShareModel",
+    "design_effect",
+    "draw_night_shares",
+    "fit_share",
+    "prior_share",
+]
+
+SHARE_PARAMS = ("logit_mean", "log_concentration")
+
+
+@dataclass(frozen=True)
+class ShareModel:
+    """A fitted (or prior) beta-binomial share.
+
+    Attributes
+    ----------
+    posterior
+        Laplace posterior of ``logit_mean`` and ``log_concentration``.
+    n_nights
+        Nights that informed the fit (0 for a prior).
+    mean_low, mean_high
+        If ``n_nights`` is 0 and these are set, each run's mean share is uniform on
+        ``[mean_low, mean_high]`` instead of coming from ``posterior`` (a documented prior range).
+    level
+        Month-to-month wandering of the logit mean ahead of the training end, if modelled.
+    """
+
+    posterior: Laplace
+    n_nights: int
+    mean_low: float | None = None
+    mean_high: float | None = None
+    level: LevelNoise | None = None
+
+    @property
+    def mean(self) -> float:
+        """Point estimate of the mean share."""
+        if self.mean_low is not None and self.mean_high is not None:
+            return 0.5 * (self.mean_low + self.mean_high)
+        return float(special.expit(self.posterior.value("logit_mean")))
+
+
+def design_effect(model: ShareModel, mean_trials: float) -> float:
+    """Variance inflation of a pooled share over binomial, for nights of ``mean_trials``."""
+    conc = float(np.exp(model.posterior.value("log_concentration")))
+    return 1.0 + max(mean_trials - 1.0, 0.0) / (conc + 1.0)
+
+
+def fit_share(
+    successes: NDArray[np.int64],
+    trials: NDArray[np.int64],
+    prior_mean: float = 0.5,
+    prior_concentration: float = 20.0,
+) -> ShareModel:
+    """Fit a beta-binomial share to nightly counts.
+
+    Parameters
+    ----------
+    successes, trials
+        Per night, e.g. neutralised and assessed launches, shape (n,). Nights with no trials
+        are ignored.
+    prior_mean, prior_concentration
+        Centre of the weak priors: logit-normal (sd 2) on the mean, log-normal (sd 2) on the
+        concentration.
+    """
+    k = np.asarray(successes, dtype=np.float64)
+    n = np.asarray(trials, dtype=np.float64)
+    keep = n > 0
+    k, n = np.minimum(k[keep], n[keep]), n[keep]
+    prior = np.array([special.logit(prior_mean), np.log(prior_concentration)])
+    sd = np.array([2.0, 2.0])
+    if len(n) == 0:
+        return prior_share(prior_mean, prior_concentration)
+
+    def nll(x: FloatArray) -> float:
+        mean = special.expit(x[0])
+        conc = np.exp(x[1])
+        return -float(np.sum(betabinom_logpmf(k, n, mean * conc, (1.0 - mean) * conc)))
+
+    x0 = np.array([special.logit(np.clip(k.sum() / n.sum(), 0.01, 0.99)), prior[1]])
+    return ShareModel(posterior=fit_laplace(nll, SHARE_PARAMS, prior, sd, x0=x0), n_nights=len(n))
+
+
+def prior_share(
+    mean: float,
+    concentration: float,
+    mean_low: float | None = None,
+    mean_high: float | None = None,
+) -> ShareModel:
+    """A share with no data behind it: weak prior, or a uniform range for the mean."""
+    posterior = Laplace(
+        names=SHARE_PARAMS,
+        mean=(float(special.logit(mean)), float(np.log(concentration))),
+        cov=((4.0, 0.0), (0.0, 0.0 if mean_low is not None else 4.0)),
+    )
+    return ShareModel(posterior=posterior, n_nights=0, mean_low=mean_low, mean_high=mean_high)
+
+
+def draw_night_shares(
+    model: ShareModel,
+    n_runs: int,
+    n_nights: int,
+    rng: np.random.Generator,
+    deviation: FloatArray | None = None,
+) -> FloatArray:
+    """Draw one share per run and night, shape (n_runs, n_nights), mean uncertainty included.
+
+    ``deviation`` (shape (n_runs, n_nights)) is added to the logit of each run's mean share.
+    """
+    theta = model.posterior.draw(n_runs, rng)
+    if model.n_nights == 0 and model.mean_low is not None and model.mean_high is not None:
+        logit_mean = special.logit(rng.uniform(model.mean_low, model.mean_high, size=n_runs))
+    else:
+        logit_mean = theta["logit_mean"]
+    mean = special.expit(logit_mean[:, None] + (0.0 if deviation is None else deviation))
+    conc = np.exp(theta["log_concentration"])[:, None]
+    a = np.maximum(mean * conc, 1e-3)
+    b = np.maximum((1.0 - mean) * conc, 1e-3)
+    out: FloatArray = rng.beta(a, b, size=(n_runs, n_nights))
+    return out
