@@ -145,6 +145,17 @@ def synthetic_rows(first: date, last: date, seed: int = 11) -> list[dict[str, ob
 
 
 @pytest.fixture(scope="session")
+def write_reports_to() -> Callable[[Path, date, date], Path]:
+    """Write synthetic national reports for the nights ``first`` to ``last`` into a folder."""
+
+    def write(folder: Path, first: date, last: date) -> Path:
+        _write(folder / "missile_attacks_daily.csv", synthetic_rows(first, last))
+        return folder
+
+    return write
+
+
+@pytest.fixture(scope="session")
 def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory holding a synthetic ``missile_attacks_daily.csv`` (2024-2025)."""
     root = tmp_path_factory.mktemp("attacks")

@@ -206,6 +206,14 @@ class Scenario(Spec):
     doctrine: Doctrine = Field(default_factory=Doctrine)
     catalog: CatalogOverrides = Field(default_factory=CatalogOverrides)
 
+    def __repr__(self) -> str:
+        n = sum(w.count for w in self.threats)
+        return (
+            f"Scenario({self.name!r}: {n} threats in {len(self.threats)} waves, "
+            f"{len(self.fire_units)} fire-unit entries, {len(self.sensors)} sensor entries, "
+            f"{len(self.ew_zones)} EW zones, {len(self.assets)} assets)"
+        )
+
     def resolved_catalog(self) -> Catalog:
         """The bundled catalogue with this scenario's ``[catalog]`` changes applied."""
         return resolve_catalog(self.catalog)

@@ -12,11 +12,18 @@ the user gives and ships none of them.
 """
 
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map, split_combined
-from umbrella.attacks.nights import BREAK_DATE, NATIONAL_ACCOUNTS, aggregate_nights, load_nights
+from umbrella.attacks.nights import (
+    BREAK_DATE,
+    DATA_CREDIT,
+    NATIONAL_ACCOUNTS,
+    aggregate_nights,
+    load_nights,
+)
 from umbrella.attacks.reader import read_reports
 
 __all__ = [
     "BREAK_DATE",
+    "DATA_CREDIT",
     "DEFAULT_CLASS_MAP",
     "NATIONAL_ACCOUNTS",
     "aggregate_nights",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class CampaignResult:
     """Outcome of ``runs`` runs of a campaign of ``D`` nights.
 
@@ -46,6 +47,27 @@ class CampaignResult:
     damage: F64
     defender_cost: F64
     attacker_cost: F64
+
+    def __repr__(self) -> str:
+        return (
+            f"CampaignResult({self.name!r}, {self.start} to {self.end}, runs={self.runs}, "
+            f"seed={self.seed}, leaked p50={np.median(self.leaked.sum(axis=1)):,.0f})"
+        )
+
+    def _repr_html_(self) -> str:
+        s = self.summary()
+        rows = "".join(
+            f"<tr><td>{escape(name)}</td><td>{row['stock_start']:,.0f}</td>"
+            f"<td>{row['stock_end']['p50']:,.0f} [{row['stock_end']['p05']:,.0f}, "
+            f"{row['stock_end']['p95']:,.0f}]</td><td>{row['p_stockout_by_end']:.2f}</td></tr>"
+            for name, row in s["interceptors"].items()
+            if name in self.tracked
+        )
+        return (
+            f"<p><b>{escape(self.name)}</b>: {s['start']} to {s['end']}, {self.runs} runs, seed "
+            f"{self.seed} (median [90% interval] over runs)</p><table><tr><th>interceptor</th>"
+            f"<th>start</th><th>end stock</th><th>P(stock-out)</th></tr>{rows}</table>"
+        )
 
     @property
     def n_nights(self) -> int:

@@ -199,6 +199,12 @@ class Campaign(Spec):
             raise ValueError("a campaign is at most ten years long")
         return self
 
+    def __repr__(self) -> str:
+        return (
+            f"Campaign({self.name!r}: {self.start} to {self.end}, defence {self.scenario!r}, "
+            f"raids from {self.raids.source}, {len(self.stocks)} tracked stocks)"
+        )
+
     @property
     def n_nights(self) -> int:
         """Nights in the window, both ends included."""

@@ -16,11 +16,16 @@ from rich.console import Console
 from rich.table import Table
 
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
-from umbrella.attacks.nights import BREAK_DATE, NATIONAL_ACCOUNTS, load_nights
+from umbrella.attacks.nights import BREAK_DATE, DATA_CREDIT, NATIONAL_ACCOUNTS, load_nights
 from umbrella.attacks.summary import summarise_nights, write_summary
 from umbrella.errors import InputError
 from umbrella.outputs.atomic import atomic_dir
-from umbrella.tempo.backtest import MIN_HISTORY_DAYS, run_backtest, score_backtest
+from umbrella.tempo.backtest import (
+    MIN_HISTORY_DAYS,
+    backtest_document,
+    run_backtest,
+    score_backtest,
+)
 from umbrella.tempo.forecast import QUANTITIES, make_forecast
 from umbrella.tempo.model import fit_tempo, save_tempo
 from umbrella.vocabulary import DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
@@ -48,10 +53,6 @@ SHORT_NAMES = {
     "aeroballistic_missile": "aeroball.",
     "guided_air_to_surface_missile": "guided",
 }
-CREDIT = (
-    "Data: Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; "
-    "source: Air Force of the Armed Forces of Ukraine (CC BY-NC-SA 4.0)."
-)
 
 
 def _console() -> Console:
@@ -155,7 +156,7 @@ def summary_command(
         pct = f"{value:.0%}" if math.isfinite(value) else "–"
         largest.add_row(str(night), f"{int(drones):,}", f"{int(missiles):,}", pct)
     console.print(largest)
-    console.print(f"National accounts: {', '.join(NATIONAL_ACCOUNTS)}. {CREDIT}")
+    console.print(f"National accounts: {', '.join(NATIONAL_ACCOUNTS)}. {DATA_CREDIT}")
     if out is not None:
         names = write_summary(summary, out)
         console.print(f"Wrote {len(names)} files to {out}")
@@ -194,7 +195,7 @@ def forecast_command(
     console.print(table)
     if fc.observed is None:
         console.print("The data do not cover the whole window: no observed values.")
-    console.print(CREDIT)
+    console.print(DATA_CREDIT)
 
 
 @app.command("fit")
@@ -243,17 +244,7 @@ def backtest_command(
                     staging / f"{name}.csv", index=False
                 )
     if as_json:
-        origins = sorted({str(o) for o in rows["origin"]})
-        _emit_json(
-            {
-                "runs": runs,
-                "seed": seed,
-                "min_history_days": MIN_HISTORY_DAYS,
-                "first_origin": origins[0],
-                "last_origin": origins[-1],
-                "scores": scores.to_dict(orient="records"),
-            }
-        )
+        _emit_json(backtest_document(rows, scores, runs, seed))
         return
     table = Table(title=f"Rolling-origin backtest, {runs} runs per forecast, seed {seed}")
     columns = ("h", "quantity", "origins", "cover90", "below/above", "med.err", "width/p50")

@@ -26,7 +26,13 @@ import pandas as pd
 from umbrella.seeds import spawn_generators
 from umbrella.tempo.forecast import QUANTITIES, forecast_with
 
-__all__ = ["MIN_HISTORY_DAYS", "backtest_origins", "run_backtest", "score_backtest"]
+__all__ = [
+    "MIN_HISTORY_DAYS",
+    "backtest_document",
+    "backtest_origins",
+    "run_backtest",
+    "score_backtest",
+]
 
 MIN_HISTORY_DAYS = 365
 SHARE_QUANTITIES = ("drones_neutralised_share",)
@@ -102,6 +108,21 @@ def run_backtest(
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def backtest_document(
+    rows: pd.DataFrame, scores: pd.DataFrame, runs: int, seed: int
+) -> dict[str, Any]:
+    """The ``umbrella data backtest --json`` document: runs, seed, the origins and the scores."""
+    origins = sorted({str(o) for o in rows["origin"]})
+    return {
+        "runs": runs,
+        "seed": seed,
+        "min_history_days": MIN_HISTORY_DAYS,
+        "first_origin": origins[0],
+        "last_origin": origins[-1],
+        "scores": scores.to_dict(orient="records"),
+    }
 
 
 def score_backtest(rows: pd.DataFrame) -> pd.DataFrame:

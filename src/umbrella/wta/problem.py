@@ -134,7 +134,7 @@ class WTAProblem:
         return self.min_units
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class WTAResult:
     """What a WTA solver returns.
 
@@ -160,6 +160,13 @@ class WTAResult:
     status: Status
     seconds: float
     method: str
+
+    def __repr__(self) -> str:
+        bound = "None" if self.bound is None else f"{self.bound:.6g}"
+        return (
+            f"WTAResult(objective={self.objective:.6g}, bound={bound}, status={self.status!r}, "
+            f"method={self.method!r}, seconds={self.seconds:.2f}, rounds={int(self.x.sum())})"
+        )
 
     @property
     def gap(self) -> float | None:
