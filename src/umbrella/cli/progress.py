@@ -9,6 +9,8 @@ from typing import TypeVar
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from umbrella.errors import escape_control
+
 __all__ = ["with_progress"]
 
 T = TypeVar("T")
@@ -26,8 +28,9 @@ def with_progress(
     if quiet or not sys.stderr.isatty():
         return work(None)
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}", markup=False, style="bold"), BarColumn(),
+        MofNCompleteColumn(),
         TimeElapsedColumn(), console=Console(stderr=True), transient=True,
     ) as bar:  # fmt: skip
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(escape_control(label), total=total)
         return work(lambda done: bar.update(task, completed=done))
