@@ -95,7 +95,7 @@ def resolve_catalog(
             base_name = change.pop("base", name)
             if not isinstance(base_name, str):
                 raise InputError(
-                    f"base must be the name of a type (a string), got {type(base_name).__name__}",
+                    f"base must be the name of a type (a string), got {_kind_of(base_name)}",
                     source=src,
                     key=f"catalog.{section}.{name}.base",
                     line=locate_line(text, ("catalog", section, name, "base")) if text else None,
@@ -122,3 +122,12 @@ def resolve_catalog(
         fire_units=out["fire_units"],
         sensors=out["sensors"],
     )
+
+
+def _kind_of(value: object) -> str:
+    """A TOML reader's name for the type of ``value``."""
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__

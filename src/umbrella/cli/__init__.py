@@ -43,7 +43,6 @@ def _register() -> None:
 def main() -> None:
     """Entry point: run the CLI. Every failure of every command ends as one line on stderr and
     an exit code (bad input: 2), never a traceback; see :mod:`umbrella.cli.exits`."""
-    _register()
-    code = run_app(app)
+    code = run_app(app, prepare=_register)
     if code:
         sys.exit(code)

@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -30,7 +31,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 
 from umbrella.errors import InputError, escape_control
 
-__all__ = ["Interrupted", "run_app"]
+__all__ = ["Interrupted", "check_interrupt", "run_app"]
 
 
 class Interrupted(Exception):
@@ -40,10 +41,28 @@ class Interrupted(Exception):
 _signal_seen: list[int] = []
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    # SIGTERM behaves like Ctrl-C: the same clean-up and checkpoint paths run.
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    # SIGINT and SIGTERM both raise KeyboardInterrupt, so the same clean-up and checkpoint paths
+    # run; the signal is also latched, because an exception raised while compiled code calls
+    # back into Python (numba's cache hooks) is swallowed there.
     _signal_seen.append(signum)
     raise KeyboardInterrupt
+
+
+def check_interrupt() -> None:
+    """Raise :class:`KeyboardInterrupt` if a signal arrived that was swallowed on its way.
+
+    Long commands call this between steps (every night, every block of runs).
+    """
+    if _signal_seen:
+        raise KeyboardInterrupt
+
+
+def _quiet_unraisable(args: Any) -> None:
+    # A KeyboardInterrupt lost in a callback is carried on by the latch, not printed.
+    if isinstance(args.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(args)
 
 
 def _line(text: str) -> None:
@@ -75,15 +94,32 @@ def _quiet_stdout() -> None:
         pass
 
 
-def run_app(app: Any) -> int:
-    """Run the typer ``app`` on ``sys.argv`` and return the exit code (see the table above)."""
+def _install() -> dict[int, Any]:
+    """Our SIGINT and SIGTERM handlers (where the defaults are in place); the previous ones."""
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        old = signal.getsignal(signum)
+        if old in (signal.SIG_DFL, signal.default_int_handler, None, _on_signal):
+            previous[signum] = signal.SIG_DFL if old is None else old
+            signal.signal(signum, _on_signal)
+    return previous
+
+
+def run_app(app: Any, prepare: Callable[[], None] = lambda: None) -> int:
+    """Run ``prepare()`` and then the typer ``app`` on ``sys.argv``; return the exit code (see
+    the table above)."""
     _signal_seen.clear()
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.getsignal(signal.SIGTERM)
-    if main_thread and previous in (signal.SIG_DFL, None, _on_sigterm):
-        signal.signal(signal.SIGTERM, _on_sigterm)
+    previous = _install()
+    hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_unraisable
     try:
+        prepare()
         rv = app(standalone_mode=False, prog_name="umbrella")
+        if _signal_seen and rv in (0, None):
+            _line("interrupted (after the command had finished its work)")
+            return _interrupted_code()
         if rv == 130:  # typer turns KeyboardInterrupt into exit code 130
             _line("interrupted")
             return _interrupted_code()
@@ -125,5 +161,7 @@ def run_app(app: Any) -> int:
               "(please report it; UMBRELLA_DEBUG=1 shows the traceback)")  # fmt: skip
         return 1
     finally:
-        if main_thread and signal.getsignal(signal.SIGTERM) is _on_sigterm:
-            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        sys.unraisablehook = hook
+        for signum, old in previous.items():
+            if signal.getsignal(signum) is _on_signal:
+                signal.signal(signum, old)

@@ -329,6 +329,7 @@ def _exchange(a: Path, b: Path) -> bool:
 def _commit_whole(real: Path, staging: Path) -> None:
     """``staging`` becomes ``real``; an earlier umbrella output there is removed after."""
     with _signals_held():
+        (staging / _MARKER).unlink()
         if not real.exists():
             os.rename(staging, real)
             return
