@@ -71,8 +71,8 @@ Coordinate = Annotated[Real, Field(ge=-MAX_KM, le=MAX_KM)]
 Km = Annotated[Real, Field(ge=0.0, le=MAX_KM)]
 #: An altitude or height, m (up to 2,000 km: the apogee of the longest-range missiles).
 Altitude = Annotated[Real, Field(ge=0.0, le=2_000_000.0)]
-#: A speed, km/h (up to 100,000 km/h).
-Kmh = Annotated[Real, Field(gt=0.0, le=100_000.0)]
+#: A speed, km/h (1 to 100,000 km/h).
+Kmh = Annotated[Real, Field(ge=1.0, le=100_000.0)]
 #: A duration, s (up to two days).
 Seconds = Annotated[Real, Field(ge=0.0, le=172_800.0)]
 #: A time in a raid, h (up to two days).

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from umbrella.errors import InputError
 from umbrella.limits import MAX_MEMORY_BYTES
-from umbrella.outputs.atomic import current_umask
+from umbrella.outputs.atomic import current_umask, hold_signals, release_signals
 
 __all__ = ["KIND", "Checkpoint", "CheckpointStore", "FileCheckpoint"]
 
@@ -65,6 +65,29 @@ class CheckpointStore(Protocol):
     def clear(self) -> None:
         """Remove the saved checkpoint (the run finished)."""
         ...
+
+
+def _write_zip(fh: Any, meta: dict[str, Any], state: dict[str, npt.NDArray[np.generic]]) -> None:
+    """The checkpoint's zip into the open file ``fh``, flushed to disk."""
+    zf = None
+    try:
+        zf = zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED, allowZip64=True)
+        zf.writestr(_META, json.dumps(meta, sort_keys=True))
+        for name, array in state.items():
+            zf.writestr(f"{name}.npy", _npy_bytes(np.ascontiguousarray(array)))
+        zf.close()
+    except BaseException:
+        if zf is not None:
+            zf.fp = None  # abandoned: the caller removes the file, nothing to finish
+        raise
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+def _npy_bytes(array: npt.NDArray[np.generic]) -> bytes:
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, array, allow_pickle=False)
+    return buf.getvalue()
 
 
 def _digest(array: npt.NDArray[np.generic]) -> str:
@@ -172,33 +195,33 @@ class FileCheckpoint:
     def save(self, fingerprint: str, checkpoint: Checkpoint) -> None:
         if self.path.exists() or self.path.is_symlink():
             self._read()  # refuses to replace a file that is not a checkpoint
-        parent = self.path.parent
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=parent)
-        except OSError as exc:
-            raise self._fail(f"cannot write checkpoint: {exc.strerror or exc}") from None
         checksums = {k: _digest(np.asarray(v)) for k, v in checkpoint.state.items()}
         meta = {"kind": KIND, "format": _FORMAT, "fingerprint": fingerprint,
                 "done": checkpoint.done, "checksums": checksums}  # fmt: skip
+        # SIGINT and SIGTERM wait until the file is in place; and whatever else stops the write
+        # (an exception, a full disk), the earlier checkpoint stays, the temporary file goes,
+        # and the exception that stopped it is the one raised.
+        fh = mask = None
         try:
-            with os.fdopen(fd, "wb") as fh:
-                with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zf:
-                    zf.writestr(_META, json.dumps(meta, sort_keys=True))
-                    for name, array in checkpoint.state.items():
-                        with zf.open(f"{name}.npy", "w", force_zip64=True) as member:
-                            np.lib.format.write_array(
-                                member, np.ascontiguousarray(array), allow_pickle=False
-                            )
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o666 & ~current_umask())
-            os.replace(tmp, self.path)
+            mask = hold_signals()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below on every path
+                "wb", prefix=f".{self.path.name[:80]}.", suffix=".tmp", dir=self.path.parent,
+                delete=False,
+            )  # fmt: skip
+            _write_zip(fh.file, meta, checkpoint.state)
+            fh.close()
+            os.chmod(fh.name, 0o666 & ~current_umask())
+            os.replace(fh.name, self.path)
         except BaseException as exc:
-            Path(tmp).unlink(missing_ok=True)
+            if fh is not None:
+                fh.close()
+                Path(fh.name).unlink(missing_ok=True)
             if isinstance(exc, OSError):
                 raise self._fail(f"cannot write checkpoint: {exc.strerror or exc}") from None
             raise
+        finally:
+            release_signals(mask)
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from umbrella.attacks.reader import DAILY_FILE
 from umbrella.campaign import (
     Campaign,
     CampaignResult,
@@ -42,7 +43,7 @@ def _inputs(path: Path, spec: Campaign, data: Path | None) -> list[Path]:
         out.append(scenario)
     folder = spec.data_path(data)
     if folder is not None:
-        out.append(folder)
+        out += [folder, folder / DAILY_FILE]
     return out
 
 

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
 from umbrella.attacks.nights import BREAK_DATE, DATA_CREDIT, NATIONAL_ACCOUNTS, load_nights
+from umbrella.attacks.reader import DAILY_FILE
 from umbrella.attacks.summary import summarise_nights, write_summary
 from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
 from umbrella.cli.terminal import console as make_console
@@ -64,7 +65,9 @@ def _console() -> Console:
 
 
 def _inputs(data: Path, classes: Path | None) -> list[Path]:
-    return [data] if classes is None else [data, classes]
+    """What a data command reads: no output may be or hold one of them."""
+    read = [data, data / DAILY_FILE]
+    return read if classes is None else [*read, classes]
 
 
 def _check_window(start: date, end: date, runs: int) -> None:

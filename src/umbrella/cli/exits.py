@@ -99,6 +99,8 @@ def _install() -> dict[int, Any]:
     previous: dict[int, Any] = {}
     if threading.current_thread() is not threading.main_thread():
         return previous
+    # A parent may have started us with them blocked: Ctrl-C and SIGTERM must reach us.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     for signum in (signal.SIGINT, signal.SIGTERM):
         old = signal.getsignal(signum)
         if old in (signal.SIG_DFL, signal.default_int_handler, None, _on_signal):

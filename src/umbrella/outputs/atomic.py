@@ -46,6 +46,8 @@ __all__ = [
     "check_output_file",
     "current_umask",
     "dumps_json",
+    "hold_signals",
+    "release_signals",
     "write_json",
     "write_text_atomic",
 ]
@@ -53,7 +55,8 @@ __all__ = [
 #: The manifest umbrella writes into every output folder.
 MANIFEST = ".umbrella-output.json"
 _JOURNAL = ".umbrella-output.commit"
-_MARKER = ".umbrella-staging"
+# Staging folders are named ``.<name>.umbrella-staging.<pid>.<random>``: one whose process is
+# gone is left over from a kill and is removed by the next write beside it.
 _STAGING = "umbrella-staging"
 
 
@@ -76,18 +79,22 @@ def dumps_json(obj: Any, *, indent: int | None = None) -> str:
     return json.dumps(obj, indent=indent, allow_nan=False)
 
 
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM (delivered when the block ends) while files are moved in."""
+def hold_signals() -> set[int | signal.Signals] | None:
+    """Hold SIGINT and SIGTERM (in the main thread): they are delivered by
+    :func:`release_signals`. Returns the mask to restore (None off the main thread).
+
+    Used as ``mask = hold_signals()`` and ``try: ... finally: release_signals(mask)``, not as a
+    ``with`` block, whose exit an interrupt could skip.
+    """
     if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def release_signals(mask: set[int | signal.Signals] | None) -> None:
+    """Restore the mask :func:`hold_signals` returned (pending signals arrive now)."""
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _fail(target: Path | str, message: str) -> InputError:
@@ -127,7 +134,7 @@ def _own_file(folder: Path, name: str, manifest: dict[str, dict[str, Any]]) -> b
 
 
 def _is_staging(path: Path) -> bool:
-    return _STAGING in path.name and path.is_dir() and (path / _MARKER).exists()
+    return f"{_STAGING}." in path.name and path.name.startswith(".") and path.is_dir()
 
 
 def _foreign(folder: Path) -> list[str]:
@@ -237,9 +244,7 @@ def _clean_stale(folder: Path) -> None:
 
 def _new_staging(parent: Path, label: str) -> Path:
     label = label[:80]
-    staging = Path(tempfile.mkdtemp(prefix=f".{label}{_STAGING}.{os.getpid()}.", dir=parent))
-    (staging / _MARKER).touch()
-    return staging
+    return Path(tempfile.mkdtemp(prefix=f".{label}{_STAGING}.{os.getpid()}.", dir=parent))
 
 
 def _fix_modes(staging: Path) -> None:
@@ -251,7 +256,7 @@ def _fix_modes(staging: Path) -> None:
 
 
 def _write_manifest(staging: Path) -> list[str]:
-    names = sorted(p.name for p in staging.iterdir() if p.name != _MARKER)
+    names = sorted(p.name for p in staging.iterdir())
     for name in names:
         if not (staging / name).is_file():
             raise RuntimeError(f"output {name!r} is not a plain file")
@@ -328,8 +333,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _commit_whole(real: Path, staging: Path) -> None:
     """``staging`` becomes ``real``; an earlier umbrella output there is removed after."""
-    with _signals_held():
-        (staging / _MARKER).unlink()
+    mask = hold_signals()
+    try:
         if not real.exists():
             os.rename(staging, real)
             return
@@ -338,6 +343,8 @@ def _commit_whole(real: Path, staging: Path) -> None:
             os.rename(real, staging.with_name(staging.name + ".old"))
             os.rename(staging, real)
             staging = staging.with_name(staging.name + ".old")
+    finally:
+        release_signals(mask)
     _dispose_old(staging, real)
 
 
@@ -348,7 +355,7 @@ def _dispose_old(old: Path, real: Path) -> None:
     kept = False
     for entry in list(old.iterdir()):
         name = entry.name
-        if name in (MANIFEST, _MARKER) or _own_file(old, name, manifest):
+        if name == MANIFEST or _own_file(old, name, manifest):
             entry.unlink()
         elif not (real / name).exists():
             os.rename(entry, real / name)
@@ -371,9 +378,12 @@ def _commit_in_place(real: Path, staging: Path, names: list[str]) -> None:
     journal = {"staging": staging.name, "files": names, "remove": remove}
     tmp = staging / _JOURNAL
     tmp.write_text(dumps_json(journal), encoding="utf-8")
-    with _signals_held():
+    mask = hold_signals()
+    try:
         os.replace(tmp, real / _JOURNAL)
         _roll_forward(real)
+    finally:
+        release_signals(mask)
 
 
 def _roll_forward(real: Path) -> None:
