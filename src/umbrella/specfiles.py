@@ -131,4 +131,7 @@ def check_spec_file(
                              f"{', '.join(k.name for k in KINDS)}", key="--kind")  # fmt: skip
         found = match[0]
     data = None if data_dir is None else Path(data_dir).resolve()
+    if data is not None and found.name != "campaign":
+        raise InputError(f"--data applies to a campaign file; {path} is a {found.name}",
+                         source="command line", key="--data")  # fmt: skip
     return found.name, found.check(path, data)

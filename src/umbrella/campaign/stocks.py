@@ -35,7 +35,13 @@ from umbrella.campaign.supply import plan_supply
 from umbrella.compiler import compile_raid, site_positions
 from umbrella.engine import Raid, simulate
 from umbrella.errors import InputError
-from umbrella.limits import MAX_THREATS, check_runs, check_work, events_per_threat
+from umbrella.limits import (
+    BYTES_PER_RUN_THREAT,
+    MAX_THREATS,
+    check_runs,
+    check_work,
+    events_per_threat,
+)
 from umbrella.scenario import Scenario, scenario_hash
 from umbrella.seeds import CAMPAIGN_NIGHT, CAMPAIGN_RAIDS, check_seed, child_seed, generator
 from umbrella.tempo.model import TempoModel
@@ -244,10 +250,13 @@ def _prepare(
         ) from None
     raid = compile_raid(scenario, cat)
     per_threat = events_per_threat(raid.tmpl_opp_ptr, raid.wave_tmpl_start, raid.wave_tmpl_end)
+    per_run = raid.n_threats * BYTES_PER_RUN_THREAT + 8 * (
+        len(raid.unit_ids) + raid.slot_itype.size
+    )
     check_work(
         events=int(capacity @ per_threat),
         work=int(waves.sum(axis=(0, 1)) @ per_threat) + runs * campaign.n_nights * raid.n_threats,
-        memory_bytes=runs * (raid.n_threats * 9 + 8 * (len(raid.unit_ids) + raid.slot_itype.size)),
+        memory_bytes=runs * per_run,
         what=f"{runs:,} runs of {campaign.n_nights:,} nights",
     )
 

@@ -70,6 +70,11 @@ def _inputs(data: Path, classes: Path | None) -> list[Path]:
     return read if classes is None else [*read, classes]
 
 
+def _check_force(force: bool, out: Path | None) -> None:
+    if force and out is None:
+        raise command_line_error("--force applies to an --out folder; none was given", "--force")
+
+
 def _check_window(start: date, end: date, runs: int) -> None:
     """A forecast window the model can draw: in order, at most ten years, within the memory
     budget for ``runs`` runs."""
@@ -150,6 +155,7 @@ def summary_command(
     """Per month and class: launched, neutralised and share; heavy and largest nights."""
     if not 1 <= months <= 10_000:
         raise command_line_error(f"must be from 1 to 10,000 (got {months})", "--months")
+    _check_force(force, out)
     if out is not None:
         check_output_dir(out, inputs=_inputs(data, classes), force=force)
     summary = summarise_nights(load_nights(data, _class_map(classes)))
@@ -268,6 +274,7 @@ def backtest_command(
     runs = check_runs(runs, key="--runs", minimum=1, source="command line")
     seed = check_cli_seed(seed)
     _check_window(date(2000, 1, 1), date(2000, 6, 30), runs)
+    _check_force(force, out)
     if out is not None:
         check_output_dir(out, inputs=_inputs(data, classes), force=force)
     nights = load_nights(data, _class_map(classes))

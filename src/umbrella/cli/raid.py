@@ -11,7 +11,7 @@ from rich.table import Table
 
 from umbrella.bundled import REFERENCE, bundled_text, load_bundled
 from umbrella.catalog import load_catalog
-from umbrella.cli.options import ForceFlag, check_cli_seed
+from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
 from umbrella.cli.progress import with_progress
 from umbrella.cli.terminal import console, lit, say
 from umbrella.compiler import compile_raid
@@ -49,6 +49,8 @@ def run(
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
     inputs = [] if scenario is None else [scenario]
+    if force and out_dir is None:
+        raise command_line_error("--force applies to an --out folder; none was given", "--force")
     if out_dir is not None:
         check_output_dir(out_dir, inputs=inputs, force=force)
     spec, source = _load(scenario)
