@@ -83,13 +83,16 @@ Usd = Annotated[Real, Field(ge=0.0, le=MAX_USD)]
 Date = Annotated[date, Field(ge=date(1970, 1, 1), le=date(2199, 12, 31))]
 
 
+# C0 and C1 controls, DEL, and the line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _no_control(text: str) -> str:
     if _CONTROL.search(text):
         raise ValueError("must not hold control characters (newlines, tabs, escapes)")
     return text
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: A name or id: 1 to 200 characters, no control characters.
 Name = Annotated[str, Field(strict=True, min_length=1, max_length=200), AfterValidator(_no_control)]
 #: Free text (descriptions, sources): at most 10,000 characters.

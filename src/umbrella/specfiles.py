@@ -53,13 +53,14 @@ def _check_scenario(path: Path, data_dir: Path | None) -> str:
 
 
 def _check_campaign(path: Path, data_dir: Path | None) -> str:
+    from umbrella.campaign.checks import check_campaign
     from umbrella.campaign.inputs import load_defence, load_raid_tempo
     from umbrella.campaign.spec import load_campaign
-    from umbrella.campaign.stocks import check_campaign
 
     camp = load_campaign(path)
     defence = load_defence(camp)
     check_campaign(camp, defence)
+    camp.check_data_path(data_dir)
     tempo = load_raid_tempo(camp, data_dir)
     raids = (
         "distributions in the file"

@@ -19,16 +19,22 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from umbrella import __version__
+from umbrella.campaign.spec import Campaign, campaign_hash
 from umbrella.errors import InputError
 from umbrella.limits import MAX_MEMORY_BYTES
 from umbrella.outputs.atomic import current_umask, hold_signals, release_signals
+from umbrella.scenario import Scenario, scenario_hash
 
-__all__ = ["KIND", "Checkpoint", "CheckpointStore", "FileCheckpoint"]
+if TYPE_CHECKING:
+    from umbrella.tempo.model import TempoModel
+
+__all__ = ["KIND", "Checkpoint", "CheckpointStore", "FileCheckpoint", "catalog_hash", "fingerprint"]
 
 #: The ``kind`` in a checkpoint's header.
 KIND = "umbrella.campaign_checkpoint"
@@ -82,6 +88,32 @@ def _write_zip(fh: Any, meta: dict[str, Any], state: dict[str, npt.NDArray[np.ge
         raise
     fh.flush()
     os.fsync(fh.fileno())
+
+
+def _sha256(obj: Any) -> str:
+    text = json.dumps(obj, sort_keys=True, allow_nan=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def catalog_hash(defence: Scenario) -> str:
+    """SHA-256 of the resolved catalogue a defence flies with (bundled values and changes)."""
+    cat = defence.resolved_catalog()
+    return _sha256({
+        section: {name: t.model_dump(mode="json") for name, t in getattr(cat, section).items()}
+        for section in ("threats", "interceptors", "fire_units", "sensors")
+    })  # fmt: skip
+
+
+def fingerprint(
+    campaign: Campaign, defence: Scenario, tempo: TempoModel | None, runs: int, seed: int
+) -> str:
+    """What a checkpoint must match: the campaign, the defence scenario, the resolved catalogue,
+    the raid-tempo model fitted to the attack reports (so the reports up to ``train_end``, all
+    the model reads of them), the run count, the seed and the version."""
+    tempo_hash = "" if tempo is None else _sha256(tempo.to_dict())
+    parts = (campaign_hash(campaign), scenario_hash(defence), catalog_hash(defence), tempo_hash,
+             runs, seed, __version__)  # fmt: skip
+    return ":".join(str(p) for p in parts)
 
 
 def _npy_bytes(array: npt.NDArray[np.generic]) -> bytes:

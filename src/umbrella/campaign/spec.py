@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
+from umbrella.errors import InputError
 from umbrella.scenario import FireUnitSite
 from umbrella.spec import (
     MAX_COUNT,
@@ -283,6 +284,22 @@ class Campaign(Spec):
             return None
         p = Path(folder)
         return p if p.is_absolute() or data_dir is not None else self._base_dir / p
+
+    def check_data_path(self, data_dir: str | Path | None = None) -> None:
+        """Refuse, naming the campaign file, a raid-tempo campaign whose attack-report folder
+        (``data_dir``, else ``raids.data_dir`` from the file's folder) is not there."""
+        folder = self.data_path(data_dir)
+        if folder is None or folder.is_dir():
+            return
+        if data_dir is not None:
+            raise InputError(f"data folder {folder} not found", source="command line",
+                             key="--data")  # fmt: skip
+        raise InputError(
+            f"data folder {self.raids.data_dir!r} not found (it is read from the campaign "
+            f"file's folder, {self._base_dir}); give --data DIR",
+            source=self._source,
+            key="raids.data_dir",
+        )
 
 
 def parse_campaign(text: str, source: str | Path = "<string>") -> Campaign:

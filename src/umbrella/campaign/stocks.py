@@ -16,8 +16,6 @@ Nothing here reads files: the defence scenario and the fitted raid-tempo model a
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,12 +23,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from umbrella import __version__
 from umbrella.apportion import largest_remainder
-from umbrella.campaign.checkpoint import Checkpoint, CheckpointStore
+from umbrella.campaign.checkpoint import Checkpoint, CheckpointStore, fingerprint
+from umbrella.campaign.checks import check_campaign, check_memory
 from umbrella.campaign.raids import draw_raids, split_over_waves
 from umbrella.campaign.result import CampaignResult
-from umbrella.campaign.spec import Campaign, campaign_hash
+from umbrella.campaign.spec import Campaign
 from umbrella.campaign.supply import plan_supply
 from umbrella.compiler import compile_raid, site_positions
 from umbrella.engine import Raid, simulate
@@ -42,18 +40,12 @@ from umbrella.limits import (
     check_work,
     events_per_threat,
 )
-from umbrella.scenario import Scenario, scenario_hash
+from umbrella.scenario import Scenario
 from umbrella.seeds import CAMPAIGN_NIGHT, CAMPAIGN_RAIDS, check_seed, child_seed, generator
 from umbrella.tempo.model import TempoModel
-from umbrella.vocabulary import LEAKED, MISSILE_THREAT_CLASSES, RAID_GROUPS, THREAT_CLASSES
+from umbrella.vocabulary import LEAKED, MISSILE_THREAT_CLASSES, THREAT_CLASSES
 
-__all__ = [
-    "PreparedCampaign",
-    "catalog_hash",
-    "check_campaign",
-    "prepare_campaign",
-    "run_nights",
-]
+__all__ = ["PreparedCampaign", "prepare_campaign", "run_nights"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -89,90 +81,6 @@ class PreparedCampaign:
     unmapped: dict[str, I64]
     wave_cost: F64  # (V,) attacker's cost per threat of each wave
     fingerprint: str
-
-
-def _check(campaign: Campaign, scenario: Scenario, source: str) -> None:
-    cat = scenario.resolved_catalog()
-    known = set(cat.interceptors)
-
-    def need(name: str, key: str) -> None:
-        if name not in known:
-            raise InputError(f"unknown interceptor type {name!r}", source=source, key=key)
-
-    for name in campaign.stocks:
-        need(name, f"stocks.{name}")
-    for field in ("deliveries", "pauses", "production", "purchases", "rationing", "limits"):
-        for k, item in enumerate(getattr(campaign, field)):
-            need(item.interceptor, f"{field}[{k}].interceptor")
-    ids = {u.id for u in scenario.fire_units}
-    for k, change in enumerate(campaign.posture):
-        for j, site in enumerate(change.add):
-            if site.id in ids:
-                raise InputError(f"duplicate fire unit id {site.id!r}", source=source,
-                                 key=f"posture[{k}].add[{j}].id")  # fmt: skip
-            if site.type not in cat.fire_units:
-                raise InputError(f"unknown fire unit type {site.type!r}", source=source,
-                                 key=f"posture[{k}].add[{j}].type")  # fmt: skip
-            ids.add(site.id)
-        for j, uid in enumerate(change.remove):
-            if uid not in ids:
-                raise InputError(f"unknown fire unit {uid!r}", source=source,
-                                 key=f"posture[{k}].remove[{j}]")  # fmt: skip
-    if campaign.budget_usd is None and campaign.purchases:
-        raise InputError("purchases need budget_usd", source=source, key="budget_usd")
-
-
-def check_campaign(campaign: Campaign, defence: Scenario, source: str | None = None) -> None:
-    """Check a campaign against its defence without running it: references, the supply plan,
-    and the defence with every unit its posture changes bring (limits included).
-
-    Raises
-    ------
-    InputError
-        Naming the campaign file and the key.
-    """
-    src = source or campaign.source
-    try:
-        _check(campaign, defence, src)
-        plan_supply(campaign, list(campaign.stocks))
-        sites = list(defence.fire_units) + [s for c in campaign.posture for s in c.add]
-        if len(sites) > len(defence.fire_units):
-            try:
-                defence.model_copy(update={"fire_units": sites})
-            except InputError as exc:
-                raise InputError(f"the defence with every unit of the posture changes: "
-                                 f"{exc.key + ': ' if exc.key else ''}{exc.message}",
-                                 key="posture") from None  # fmt: skip
-    except InputError as exc:
-        if exc.source is not None:
-            raise
-        raise InputError(exc.message, source=src, key=exc.key, line=exc.line) from None
-
-
-def _sha256(obj: Any) -> str:
-    text = json.dumps(obj, sort_keys=True, allow_nan=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def catalog_hash(defence: Scenario) -> str:
-    """SHA-256 of the resolved catalogue a defence flies with (bundled values and changes)."""
-    cat = defence.resolved_catalog()
-    return _sha256({
-        section: {name: t.model_dump(mode="json") for name, t in getattr(cat, section).items()}
-        for section in ("threats", "interceptors", "fire_units", "sensors")
-    })  # fmt: skip
-
-
-def _fingerprint(
-    campaign: Campaign, defence: Scenario, tempo: TempoModel | None, runs: int, seed: int
-) -> str:
-    """What a checkpoint must match: the campaign, the defence scenario, the resolved catalogue,
-    the raid-tempo model fitted to the attack reports (so the reports up to ``train_end``, all
-    the model reads of them), the run count, the seed and the version."""
-    tempo_hash = "" if tempo is None else _sha256(tempo.to_dict())
-    parts = (campaign_hash(campaign), scenario_hash(defence), catalog_hash(defence), tempo_hash,
-             runs, seed, __version__)  # fmt: skip
-    return ":".join(str(p) for p in parts)
 
 
 def prepare_campaign(
@@ -221,7 +129,7 @@ def _prepare(
     seed = check_seed(seed)
     check_campaign(campaign, defence, source)
     cat = defence.resolved_catalog()
-    _check_memory(campaign, defence, runs)
+    check_memory(campaign, defence, runs)
 
     raids = draw_raids(campaign, runs, generator(seed, CAMPAIGN_RAIDS), tempo)
     waves, unmapped = split_over_waves(raids, defence)
@@ -281,19 +189,8 @@ def _prepare(
         campaign=campaign, scenario=scenario, raid=raid, runs=runs, seed=seed, tracked=tracked,
         wave_counts=waves, slot_active=unit_active[:, slot_unit], inflow=supply.inflow,
         purchase_spend_usd=supply.purchase_spend_usd, purchased=supply.purchased,
-        unmapped=unmapped, fingerprint=_fingerprint(campaign, defence, tempo, runs, seed),
+        unmapped=unmapped, fingerprint=fingerprint(campaign, defence, tempo, runs, seed),
         wave_cost=np.array([cat.threats[w.type].unit_cost_usd for w in defence.threats]),
-    )  # fmt: skip
-
-
-def _check_memory(campaign: Campaign, defence: Scenario, runs: int) -> None:
-    """Refuse, before drawing anything, a campaign whose per-run, per-night arrays are too big."""
-    n_i = len(defence.resolved_catalog().interceptors)
-    per_cell = len(campaign.stocks) + n_i + len(defence.threats) + 2 * len(RAID_GROUPS) + 8
-    cells = runs * campaign.n_nights
-    check_work(
-        events=0, work=0, memory_bytes=cells * per_cell * 8,
-        what=f"{runs:,} runs of {campaign.n_nights:,} nights",
     )  # fmt: skip
 
 

@@ -78,6 +78,7 @@ def _run(
     store: FileCheckpoint | None = None, resume: bool = False,
 ) -> CampaignResult:  # fmt: skip
     """Run one campaign (keeping progress in ``store`` if given)."""
+    spec.check_data_path(data)
     defence = load_defence(spec)
     try:
         result = with_progress(

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -38,6 +37,16 @@ from pathlib import Path
 from typing import Any
 
 from umbrella.errors import InputError
+from umbrella.outputs.manifest import (
+    JOURNAL,
+    MANIFEST,
+    STAGING,
+    foreign_names,
+    is_own_file,
+    is_staging,
+    read_manifest,
+    write_manifest,
+)
 
 __all__ = [
     "MANIFEST",
@@ -52,14 +61,8 @@ __all__ = [
     "write_text_atomic",
 ]
 
+
 #: The manifest umbrella writes into every output folder.
-MANIFEST = ".umbrella-output.json"
-_JOURNAL = ".umbrella-output.commit"
-# Staging folders are named ``.<name>.umbrella-staging.<pid>.<random>``: one whose process is
-# gone is left over from a kill and is removed by the next write beside it.
-_STAGING = "umbrella-staging"
-
-
 def current_umask() -> int:
     """The process umask (read without changing it where the system allows)."""
     try:
@@ -101,55 +104,6 @@ def _fail(target: Path | str, message: str) -> InputError:
     return InputError(message, source=target, key="--out")
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _manifest(folder: Path) -> dict[str, dict[str, Any]]:
-    """Files of umbrella's earlier output in ``folder`` (empty when there is none)."""
-    try:
-        doc = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        files = doc["files"]
-        if doc.get("written_by") == "umbrella" and isinstance(files, dict):
-            return {str(k): v for k, v in files.items() if isinstance(v, dict)}
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return {}
-
-
-def _own_file(folder: Path, name: str, manifest: dict[str, dict[str, Any]]) -> bool:
-    """Whether ``folder/name`` is a file umbrella wrote there and nobody has changed since."""
-    entry = manifest.get(name)
-    path = folder / name
-    if entry is None or path.is_symlink() or not path.is_file():
-        return False
-    try:
-        return path.stat().st_size == entry.get("size") and _sha256(path) == entry.get("sha256")
-    except OSError:
-        return False
-
-
-def _is_staging(path: Path) -> bool:
-    return f"{_STAGING}." in path.name and path.name.startswith(".") and path.is_dir()
-
-
-def _foreign(folder: Path) -> list[str]:
-    """Names in ``folder`` that are not umbrella's own (sorted)."""
-    manifest = _manifest(folder)
-    out = []
-    for entry in folder.iterdir():
-        name = entry.name
-        if name in (MANIFEST, _JOURNAL) or _is_staging(entry):
-            continue
-        if not _own_file(folder, name, manifest):
-            out.append(name)
-    return sorted(out)
-
-
 def _resolve(target: str | Path) -> Path:
     if str(target) == "":
         raise _fail("''", "empty path")
@@ -185,7 +139,7 @@ def check_output_dir(
     if real.is_dir():
         _roll_forward(real)
         if not force:
-            foreign = _foreign(real)
+            foreign = foreign_names(real)
             if foreign:
                 names = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
                 raise _fail(
@@ -231,10 +185,10 @@ def _clean_stale(folder: Path) -> None:
     except OSError:
         return
     for entry in entries:
-        if not _is_staging(entry):
+        if not is_staging(entry):
             continue
         try:
-            pid = int(entry.name.split(_STAGING + ".")[1].split(".")[0])
+            pid = int(entry.name.split(STAGING + ".")[1].split(".")[0])
             os.kill(pid, 0)
         except ProcessLookupError:
             shutil.rmtree(entry, ignore_errors=True)
@@ -244,7 +198,7 @@ def _clean_stale(folder: Path) -> None:
 
 def _new_staging(parent: Path, label: str) -> Path:
     label = label[:80]
-    return Path(tempfile.mkdtemp(prefix=f".{label}{_STAGING}.{os.getpid()}.", dir=parent))
+    return Path(tempfile.mkdtemp(prefix=f".{label}{STAGING}.{os.getpid()}.", dir=parent))
 
 
 def _fix_modes(staging: Path) -> None:
@@ -253,18 +207,6 @@ def _fix_modes(staging: Path) -> None:
     for entry in staging.iterdir():
         if entry.is_file() and not entry.is_symlink():
             os.chmod(entry, 0o666 & ~mask)
-
-
-def _write_manifest(staging: Path) -> list[str]:
-    names = sorted(p.name for p in staging.iterdir())
-    for name in names:
-        if not (staging / name).is_file():
-            raise RuntimeError(f"output {name!r} is not a plain file")
-    files = {n: {"size": (staging / n).stat().st_size, "sha256": _sha256(staging / n)}
-             for n in names}  # fmt: skip
-    text = dumps_json({"written_by": "umbrella", "files": files}, indent=2)
-    (staging / MANIFEST).write_text(text + "\n", encoding="utf-8")
-    return names
 
 
 @contextmanager
@@ -290,7 +232,7 @@ def atomic_dir(
     inputs = list(inputs)
     real = check_output_dir(target, inputs=inputs, force=force)
     in_place = real.is_dir() and (
-        bool(_foreign(real)) or real == Path.cwd() or real in Path.cwd().parents
+        bool(foreign_names(real)) or real == Path.cwd() or real in Path.cwd().parents
     )
     parent = real if in_place else real.parent
     _clean_stale(parent)
@@ -300,7 +242,7 @@ def atomic_dir(
         raise _fail(target, f"cannot write here: {exc.strerror or exc}") from None
     try:
         yield staging
-        names = _write_manifest(staging)
+        names = write_manifest(staging)
         _fix_modes(staging)
         check_output_dir(target, inputs=inputs, force=force)
         if in_place:
@@ -351,11 +293,11 @@ def _commit_whole(real: Path, staging: Path) -> None:
 def _dispose_old(old: Path, real: Path) -> None:
     """Remove an earlier umbrella output swapped out of ``real``; anything else in it (a file
     that appeared while the command ran) is moved back into ``real``, or the folder is kept."""
-    manifest = _manifest(old)
+    manifest = read_manifest(old)
     kept = False
     for entry in list(old.iterdir()):
         name = entry.name
-        if name == MANIFEST or _own_file(old, name, manifest):
+        if name == MANIFEST or is_own_file(old, name, manifest):
             entry.unlink()
         elif not (real / name).exists():
             os.rename(entry, real / name)
@@ -369,18 +311,18 @@ def _dispose_old(old: Path, real: Path) -> None:
 
 def _commit_in_place(real: Path, staging: Path, names: list[str]) -> None:
     """Move umbrella's files into a folder that also holds a user's, under a journal."""
-    old = _manifest(real)
-    remove = sorted(n for n in old if n not in names and _own_file(real, n, old))
+    old = read_manifest(real)
+    remove = sorted(n for n in old if n not in names and is_own_file(real, n, old))
     for name in names:
-        if (real / name).exists() and not _own_file(real, name, old):
+        if (real / name).exists() and not is_own_file(real, name, old):
             raise _fail(real, f"would replace {name}, which umbrella did not write; "
                               "move it or choose another folder")  # fmt: skip
     journal = {"staging": staging.name, "files": names, "remove": remove}
-    tmp = staging / _JOURNAL
+    tmp = staging / JOURNAL
     tmp.write_text(dumps_json(journal), encoding="utf-8")
     mask = hold_signals()
     try:
-        os.replace(tmp, real / _JOURNAL)
+        os.replace(tmp, real / JOURNAL)
         _roll_forward(real)
     finally:
         release_signals(mask)
@@ -388,7 +330,7 @@ def _commit_in_place(real: Path, staging: Path, names: list[str]) -> None:
 
 def _roll_forward(real: Path) -> None:
     """Finish a move into ``real`` that its journal records (idempotent)."""
-    path = real / _JOURNAL
+    path = real / JOURNAL
     try:
         journal = json.loads(path.read_text(encoding="utf-8"))
         staging = real / str(journal["staging"])
@@ -396,15 +338,15 @@ def _roll_forward(real: Path) -> None:
     except FileNotFoundError:
         return
     except (OSError, ValueError, KeyError, TypeError):
-        raise _fail(real, f"unreadable {_JOURNAL}; remove it to write here") from None
-    if staging.parent != real or _STAGING not in staging.name:
-        raise _fail(real, f"malformed {_JOURNAL}; remove it to write here")
+        raise _fail(real, f"unreadable {JOURNAL}; remove it to write here") from None
+    if staging.parent != real or STAGING not in staging.name:
+        raise _fail(real, f"malformed {JOURNAL}; remove it to write here")
     for name in files:
         if os.sep in name or name in ("", ".", ".."):
-            raise _fail(real, f"malformed {_JOURNAL}; remove it to write here")
+            raise _fail(real, f"malformed {JOURNAL}; remove it to write here")
         if (staging / name).exists():
             os.replace(staging / name, real / name)
-    old = _manifest(real)
+    old = read_manifest(real)
     for name in remove:
         if name in old and (real / name).is_file() and name not in files:
             (real / name).unlink()
