@@ -1,13 +1,47 @@
-"""The one exception type for bad user input.
+"""The one exception type for bad user input, and how user text is shown safely.
 
 Every reader and validator raises :class:`InputError`; the CLI turns it into one line on
 stderr and exit code 2. The message names the file, the key path or row, and the line
-where the parser gives one.
+where the parser gives one. Whatever part of it came from the user (a file name, a key, an id)
+is shown with its control characters escaped (:func:`escape_control`), so the message stays one
+line and a terminal never obeys an escape sequence hidden in an input.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
+
+__all__ = ["InputError", "escape_control"]
+
+# C0 and C1 controls, DEL, and the line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def escape_control(text: str) -> str:
+    """``text`` with control and invisible formatting characters shown as escapes.
+
+    Newlines, tabs, ANSI escape sequences (``\\x1b``), NUL, DEL, C1 controls, line separators
+    and Unicode format characters (bidirectional overrides, zero-width joiners) become ``\\x..``
+    or ``\\u....``; everything else, including non-Latin letters, is kept.
+
+    >>> escape_control("a\\nb\\x1b[31m")
+    'a\\\\x0ab\\\\x1b[31m'
+    """
+    text = _CONTROL.sub(lambda m: _escaped(m.group()), text)
+    if text.isascii():
+        return text
+    return "".join(_escaped(c) if unicodedata.category(c) == "Cf" else c for c in text)
 
 
 class InputError(Exception):
@@ -40,12 +74,12 @@ class InputError(Exception):
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
-        """Render as ``file:line: key: message`` with absent parts left out."""
-        where = self.source or "<input>"
+        """Render as ``file:line: key: message`` with absent parts left out, on one line."""
+        where = escape_control(self.source) if self.source else "<input>"
         if self.line is not None:
             where += f":{self.line}"
         parts = [where]
         if self.key:
-            parts.append(self.key)
-        parts.append(" ".join(self.message.split()))
+            parts.append(escape_control(self.key))
+        parts.append(escape_control(" ".join(self.message.split())))
         return ": ".join(parts)

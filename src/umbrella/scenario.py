@@ -8,14 +8,36 @@ scenario's ``[catalog]`` table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from umbrella.catalog import Catalog, CatalogOverrides, resolve_catalog
+from umbrella.catalog.types import Rounds
 from umbrella.errors import InputError
-from umbrella.spec import Count, Probability, Spec
+from umbrella.limits import (
+    MAX_CHANNELS,
+    MAX_FIRE_UNITS,
+    MAX_GEOMETRY,
+    MAX_SENSORS,
+    MAX_THREATS,
+)
+from umbrella.spec import (
+    Coordinate,
+    Count,
+    Description,
+    Hours,
+    Km,
+    Name,
+    NonNegative,
+    Positive,
+    Probability,
+    Real,
+    Spec,
+    Whole,
+)
 from umbrella.tomlspec import (
     check_schema_version,
     dump_toml,
@@ -50,44 +72,49 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 
-Point = tuple[float, float]
+Point = tuple[Coordinate, Coordinate]
+#: Most entries in any one list of a scenario (assets, waves, sites, zones, waypoints).
+MAX_ENTRIES = 10_000
 
 
 class Asset(Spec):
     """A defended asset."""
 
-    id: str = Field(min_length=1)
-    kind: str = Field(description="power_plant, substation, government_quarter, ...")
+    id: Name
+    kind: Name = Field(description="power_plant, substation, government_quarter, ...")
     position_km: Point
-    value: Annotated[float, Field(gt=0.0)] = Field(description="Relative value (arbitrary units).")
+    value: Positive = Field(description="Relative value (arbitrary units).")
 
 
 class Launch(Spec):
     """Launch area: a disc."""
 
     center_km: Point
-    radius_km: Annotated[float, Field(ge=0.0)] = 0.0
+    radius_km: Km = 0.0
 
 
 class Wave(Spec):
     """A wave of one threat type: count, launch area and time window, route and aim points."""
 
-    id: str = Field(min_length=1)
-    type: str = Field(description="Threat type from the catalogue.")
-    count: Count
+    id: Name
+    type: Name = Field(description="Threat type from the catalogue.")
+    count: Annotated[Whole, Field(ge=0, le=MAX_THREATS)]
     launch: Launch
-    launch_window_h: tuple[float, float] = Field(
+    launch_window_h: tuple[Hours, Hours] = Field(
         description="Launch times, hours after raid start."
     )
     waypoints_km: list[Point] = Field(
-        default_factory=list, description="Dog-legs flown in order before the aim point."
+        default_factory=list,
+        max_length=100,
+        description="Dog-legs flown in order before the aim point.",
     )
-    corridor_km: Annotated[float, Field(ge=0.0)] = Field(
+    corridor_km: Km = Field(
         0.0, description="Width of the corridor the routes spread over, across the approach axis."
     )
-    lanes: Annotated[int, Field(ge=1, le=64)] = Field(5, description="Route variants across it.")
-    aim: dict[str, Annotated[float, Field(gt=0.0)]] = Field(
+    lanes: Annotated[Whole, Field(ge=1, le=64)] = Field(5, description="Route variants across it.")
+    aim: dict[Name, Positive] = Field(
         default_factory=dict,
+        max_length=MAX_ENTRIES,
         description="Aim-point weights by asset id; empty = every asset, weighted by value.",
     )
 
@@ -103,14 +130,14 @@ class Ring(Spec):
     """Place ``count`` sites evenly on a circle."""
 
     center_km: Point = (0.0, 0.0)
-    radius_km: Annotated[float, Field(ge=0.0)]
-    count: Annotated[int, Field(ge=1)]
-    phase_deg: float = 0.0
+    radius_km: Km
+    count: Annotated[Whole, Field(ge=1, le=MAX_FIRE_UNITS)]
+    phase_deg: Annotated[Real, Field(ge=-3600.0, le=3600.0)] = 0.0
 
 
 class _Sited(Spec):
-    id: str = Field(min_length=1)
-    type: str
+    id: Name
+    type: Name
     position_km: Point | None = None
     ring: Ring | None = None
 
@@ -128,54 +155,58 @@ class SensorSite(_Sited):
 class FireUnitSite(_Sited):
     """A fire unit (or a ring of identical ones) of a catalogue type."""
 
-    magazine: dict[str, Count] | None = Field(
-        None, description="Rounds per interceptor type; replaces the type's magazine."
+    magazine: dict[Name, Rounds] | None = Field(
+        None,
+        max_length=1000,
+        description="Rounds per interceptor type; replaces the type's magazine.",
     )
-    loaded: dict[str, Count] | None = Field(None, description="Rounds ready on launchers.")
+    loaded: dict[Name, Rounds] | None = Field(
+        None, max_length=1000, description="Rounds ready on launchers."
+    )
 
 
 class EWZone(Spec):
     """An electronic-warfare zone where GNSS-guided threats are lost."""
 
-    id: str = Field(min_length=1)
+    id: Name
     center_km: Point
-    radius_km: Annotated[float, Field(gt=0.0)]
+    radius_km: Annotated[Km, Field(gt=0.0)]
     p_loss: Probability = Field(description="Loss probability for a fully vulnerable threat.")
 
 
 class Reserve(Spec):
     """Keep ``keep`` rounds of an interceptor type per fire unit for some threat classes only."""
 
-    interceptor: str
+    interceptor: Name
     keep: Count
-    for_classes: list[ThreatClass]
+    for_classes: list[ThreatClass] = Field(max_length=16)
 
 
 class Doctrine(Spec):
     """Firing doctrine."""
 
-    shoot_look_shoot: bool = Field(
+    shoot_look_shoot: Annotated[bool, Field(strict=True)] = Field(
         True, description="After a miss, re-engage survivors still in reach (else one look only)."
     )
-    max_engagements: Annotated[int, Field(ge=1, le=16)] = Field(
+    max_engagements: Annotated[Whole, Field(ge=1, le=16)] = Field(
         4, description="Most engagements of one threat over the raid."
     )
     priority: Literal["value", "class", "arrival"] = Field(
         "value", description="Order of waiting threats: class weight x asset value, class, arrival."
     )
-    class_priority: dict[ThreatClass, Annotated[float, Field(gt=0.0)]] = Field(
+    class_priority: dict[ThreatClass, Positive] = Field(
         default_factory=dict, description="Weights per class (default 1)."
     )
-    allow: dict[ThreatClass, list[str]] = Field(
+    allow: dict[ThreatClass, Annotated[list[Name], Field(max_length=1000)]] = Field(
         default_factory=dict,
         description="Interceptors that may engage each class, in order of preference "
         "(absent class: every interceptor with p_kill > 0, cheapest first).",
     )
-    shots: dict[ThreatClass, Annotated[int, Field(ge=1, le=8)]] = Field(
+    shots: dict[ThreatClass, Annotated[Whole, Field(ge=1, le=8)]] = Field(
         default_factory=dict,
         description="Rounds per engagement (salvo size) per class (default 1).",
     )
-    reserves: list[Reserve] = Field(default_factory=list)
+    reserves: list[Reserve] = Field(default_factory=list, max_length=1000)
     fire_control: Literal["greedy", "wta"] = Field(
         "greedy",
         description="greedy: each free channel takes the waiting threat of highest priority, "
@@ -184,7 +215,7 @@ class Doctrine(Spec):
         "x class weight x P(rounds in flight miss) x P(kill), less the rounds' price - several "
         "units may engage one threat.",
     )
-    price_per_musd: Annotated[float, Field(ge=0.0)] = Field(
+    price_per_musd: NonNegative = Field(
         0.0, description="WTA rule: value units charged per $1M of rounds fired."
     )
 
@@ -193,16 +224,16 @@ class Scenario(Spec):
     """A whole scenario: assets, raid, defence, doctrine and catalogue changes."""
 
     schema_version: Literal[1] = 1
-    name: str = Field(min_length=1)
-    description: str = ""
-    duration_h: Annotated[float, Field(gt=0.0, le=48.0)] = Field(
+    name: Name
+    description: Description = ""
+    duration_h: Annotated[Hours, Field(gt=0.0)] = Field(
         12.0, description="Raid horizon; threats still flying then are counted as expired."
     )
-    assets: list[Asset] = Field(min_length=1)
-    threats: list[Wave] = Field(min_length=1)
-    sensors: list[SensorSite] = Field(default_factory=list)
-    fire_units: list[FireUnitSite] = Field(default_factory=list)
-    ew_zones: list[EWZone] = Field(default_factory=list)
+    assets: list[Asset] = Field(min_length=1, max_length=MAX_ENTRIES)
+    threats: list[Wave] = Field(min_length=1, max_length=MAX_ENTRIES)
+    sensors: list[SensorSite] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    fire_units: list[FireUnitSite] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    ew_zones: list[EWZone] = Field(default_factory=list, max_length=MAX_ENTRIES)
     doctrine: Doctrine = Field(default_factory=Doctrine)
     catalog: CatalogOverrides = Field(default_factory=CatalogOverrides)
 
@@ -214,15 +245,17 @@ class Scenario(Spec):
             f"{len(self.ew_zones)} EW zones, {len(self.assets)} assets)"
         )
 
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> Scenario:
+        # Every way to make a Scenario (file, constructor, replace) checks it against its
+        # catalogue: references, duplicate ids and the size limits.
+        context = info.context or {}
+        check_scenario(self, source=context.get("source", "<Scenario>"), text=context.get("text"))
+        return self
+
     def resolved_catalog(self) -> Catalog:
         """The bundled catalogue with this scenario's ``[catalog]`` changes applied."""
         return resolve_catalog(self.catalog)
-
-    def _revalidate(self, data: dict[str, Any]) -> Scenario:
-        source = "<Scenario.replace>"
-        scenario = validate(Scenario, data, source)
-        check_scenario(scenario, source=source)
-        return scenario
 
 
 def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
@@ -241,9 +274,7 @@ def scenario_from_dict(
 ) -> Scenario:
     """Validate a plain dictionary (as read from TOML) into a :class:`Scenario`."""
     check_schema_version(raw, SCHEMA_VERSION, source, text)
-    scenario = validate(Scenario, raw, source, text)
-    check_scenario(scenario, source=source, text=text)
-    return scenario
+    return validate(Scenario, raw, source, text)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -319,6 +350,8 @@ def check_scenario(
                 fail(
                     f"{itype!r} is loaded but not in the magazine", "fire_units", i, "loaded", itype
                 )
+    _check_expanded_ids(scenario, fail)
+    _check_size(scenario, cat, fail)
     for name, ftype in cat.fire_units.items():
         for itype in list(ftype.magazine) + list(ftype.loaded):
             if itype not in cat.interceptors:
@@ -339,3 +372,57 @@ def check_scenario(
                 i,
                 "interceptor",
             )
+
+
+def _sites(site: SensorSite | FireUnitSite) -> int:
+    return 1 if site.ring is None else site.ring.count
+
+
+def _check_expanded_ids(scenario: Scenario, fail: Callable[..., None]) -> None:
+    """A ring ``g`` of ``n`` units is ``g-1 .. g-n``: no two fire units may end up with one id."""
+    seen: dict[str, int] = {}
+    for i, site in enumerate(scenario.fire_units):
+        n = _sites(site)
+        names = [site.id] if n == 1 else [f"{site.id}-{k + 1}" for k in range(n)]
+        for name in names:
+            if name in seen:
+                fail(
+                    f"fire unit id {name!r} given twice (entry {seen[name]} and this one; a ring "
+                    f"'x' of n units has the ids x-1 .. x-n)",
+                    "fire_units",
+                    i,
+                    "id",
+                )
+            seen[name] = i
+
+
+def _check_size(scenario: Scenario, cat: Catalog, fail: Callable[..., None]) -> None:
+    """Refuse, before compiling, a scenario whose arrays or geometry exceed the limits."""
+    threats = sum(w.count for w in scenario.threats)
+    if threats > MAX_THREATS:
+        fail(f"{threats:,} threats in all waves, over the limit of {MAX_THREATS:,}", "threats")
+    units = sum(_sites(s) for s in scenario.fire_units)
+    if units > MAX_FIRE_UNITS:
+        fail(f"{units:,} fire units after rings, over the limit of {MAX_FIRE_UNITS:,}",
+             "fire_units")  # fmt: skip
+    sensors = sum(_sites(s) for s in scenario.sensors)
+    if sensors > MAX_SENSORS:
+        fail(f"{sensors:,} sensors after rings, over the limit of {MAX_SENSORS:,}", "sensors")
+    channels = sum(
+        _sites(s) * cat.fire_units[s.type].channels
+        for s in scenario.fire_units
+        if s.type in cat.fire_units
+    )
+    if channels > MAX_CHANNELS:
+        fail(f"{channels:,} engagement channels, over the limit of {MAX_CHANNELS:,}",
+             "fire_units")  # fmt: skip
+    n_assets = len(scenario.assets)
+    templates = sum(w.lanes * (len(w.aim) or n_assets) for w in scenario.threats)
+    geometry = templates * (units + sensors + len(scenario.ew_zones))
+    if geometry > MAX_GEOMETRY:
+        fail(
+            f"{templates:,} routes x {units + sensors + len(scenario.ew_zones):,} sites = "
+            f"{geometry:,} geometry pairs, over the limit of {MAX_GEOMETRY:,} "
+            "(fewer lanes, aim points or sites)",
+            "threats",
+        )

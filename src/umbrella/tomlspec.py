@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -18,6 +19,8 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from umbrella.errors import InputError
+from umbrella.limits import MAX_SPEC_BYTES
+from umbrella.userfiles import read_user_text
 
 __all__ = [
     "check_schema_version",
@@ -86,20 +89,19 @@ def locate_line(text: str, loc: tuple[int | str, ...]) -> int | None:
 
 
 def read_text(path: str | Path) -> str:
-    """The text of a spec file; a missing or unreadable file is an :class:`InputError`."""
-    path = Path(path)
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("no such file", source=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", source=path) from None
+    """The text of a spec file (see :func:`~umbrella.userfiles.read_user_text`): a missing,
+    unreadable, special, binary or oversized file is an :class:`InputError`."""
+    return read_user_text(path, MAX_SPEC_BYTES, "spec file")
 
 
 def parse_toml(text: str, source: str | Path) -> dict[str, Any]:
     """Parse TOML; a syntax error becomes an :class:`InputError` with its line and column."""
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise InputError(
+            "malformed TOML: arrays or tables nested too deeply", source=source
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         msg, line = str(exc), None
         found = re.search(r"\(at line (\d+), column (\d+)\)", msg)
@@ -130,17 +132,39 @@ def validate(
     prefix: tuple[int | str, ...] = (),
 ) -> M:
     """Validate ``raw`` into ``model``; the first error names its key path and line."""
+    if not isinstance(raw, dict):
+        raise InputError(f"expected a table, got {type(raw).__name__}", source=source,
+                         key=key_path(prefix) or None)  # fmt: skip
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context={"source": source, "text": text})
+    except RecursionError:
+        raise InputError("nested too deeply", source=source) from None
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = prefix + tuple(err["loc"])
         raise InputError(
-            err["msg"],
+            _message(err),
             source=source,
             key=key_path(loc) or None,
             line=locate_line(text, loc) if text else None,
         ) from None
+
+
+def _message(err: Any) -> str:
+    """Pydantic's message, with the offending value where it is short and a plain value."""
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    value = err.get("input")
+    if isinstance(value, bool):
+        return f"{msg} (got {str(value).lower()})"
+    if isinstance(value, int | float | str | date) and err["type"] not in _NO_VALUE:
+        shown = repr(value) if isinstance(value, str) else str(value)
+        if len(shown) <= 40:
+            return f"{msg} (got {shown})"
+    return msg
+
+
+# Error types whose message already says all (or whose input is a whole table).
+_NO_VALUE = {"missing", "extra_forbidden", "model_type", "dict_type", "list_type"}
 
 
 def dump_toml(model: BaseModel) -> str:

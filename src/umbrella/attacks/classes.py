@@ -14,12 +14,14 @@ proportion. A combined name that is itself in the table is taken as one model.
 from __future__ import annotations
 
 import csv
+import io
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from umbrella.apportion import largest_remainder
 from umbrella.errors import InputError
+from umbrella.userfiles import read_user_text
 from umbrella.vocabulary import (
     AEROBALLISTIC,
     BALLISTIC,
@@ -121,25 +123,31 @@ def load_class_map(path: str | Path, base: Mapping[str, str] = DEFAULT_CLASS_MAP
         The merged table.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError("class mapping file not found", source=path)
+    text = read_user_text(path, 10 * 2**20, "class mapping file")
     entries: list[tuple[str, str, str, int | None]] = []
     if path.suffix.lower() == ".toml":
         try:
-            doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
+            doc = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, RecursionError) as exc:
             raise InputError(f"not valid TOML: {exc}", source=path) from None
         table = doc.get("classes")
         if not isinstance(table, dict):
             raise InputError("expected a [classes] table of model = class", source=path)
         entries = [(str(k), v, f"classes.{k!r}", None) for k, v in table.items()]
     else:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
             if reader.fieldnames is None or not {"model", "class"} <= set(reader.fieldnames):
                 raise InputError("expected CSV columns model,class", source=path, line=1)
             for i, rec in enumerate(reader, start=1):
+                if None in rec or None in rec.values():
+                    raise InputError("a row with more or fewer fields than the header",
+                                     source=path, line=i + 1)  # fmt: skip
                 entries.append((rec["model"], rec["class"], f"row {i}, column class", i + 1))
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", source=path) from None
     merged = dict(base)
     for model, cls, key, line in entries:
         if not isinstance(cls, str) or cls.strip() not in REPORT_CLASSES:

@@ -173,4 +173,9 @@ def load_nights(
     path = data_dir / DAILY_FILE
     if not path.is_file():
         raise InputError(f"no {DAILY_FILE} in the data directory", source=data_dir)
-    return aggregate_nights(read_reports(path), class_map)
+    try:
+        return aggregate_nights(read_reports(path), class_map)
+    except InputError as exc:
+        if exc.source is not None:
+            raise
+        raise InputError(exc.message, source=path, key=exc.key, line=exc.line) from None

@@ -20,6 +20,11 @@ summing to ``launched``
 empty ``launched``                             row kept with ``launched`` NaN; it counts nowhere
 empty ``destroyed``                            outcome unknown: counts as launched but not as
                                                assessed (left out of neutralisation shares)
+a row with more or fewer fields than the       :class:`InputError` naming the row and line
+header
+a file that is not UTF-8 (or UTF-16/32 with a  :class:`InputError` with the first bad byte; a
+BOM), binary, a folder or FIFO, over 256 MB    UTF-8 byte-order mark and CRLF line ends are fine
+a count over 10,000,000                        :class:`InputError`
 =============================================  =====================================================
 """
 
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import io
 import math
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from umbrella.errors import InputError
+from umbrella.userfiles import read_user_text
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -45,6 +52,10 @@ __all__ = [
 ]
 
 DAILY_FILE = "missile_attacks_daily.csv"
+#: Largest report file read, bytes (the 2022-2025 file is under 1 MB).
+MAX_REPORTS_BYTES = 256 * 2**20
+#: Largest count in one row (no report names more than a few thousand weapons).
+MAX_COUNT = 10_000_000
 """File name of the per-window, per-model report table inside a data directory."""
 
 REQUIRED_COLUMNS = ("time_start", "time_end", "model", "launched", "destroyed", "source")
@@ -96,6 +107,8 @@ def _parse_count(text: str, path: Path, where: str, line: int) -> float:
         raise InputError(
             f"count {text!r} is negative or not finite", source=path, key=where, line=line
         )
+    if value > MAX_COUNT:
+        raise InputError(f"count {text!r} is over {MAX_COUNT:,}", source=path, key=where, line=line)
     if value != int(value):
         raise InputError(f"count {text!r} is not a whole number", source=path, key=where, line=line)
     return value
@@ -103,8 +116,10 @@ def _parse_count(text: str, path: Path, where: str, line: int) -> float:
 
 def _parse_details(text: str, launched: float, path: Path, where: str, line: int) -> dict[str, int]:
     try:
-        raw = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
+        # literal_eval reads Python literals only (never calls or evaluates code); the length
+        # cap keeps a hostile cell from nesting the parser into the ground.
+        raw = ast.literal_eval(text) if len(text) <= 10_000 else None
+    except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
         raw = None
     if not isinstance(raw, dict) or not all(
         isinstance(k, str) and isinstance(v, int | float) and v >= 0 for k, v in raw.items()
@@ -150,10 +165,11 @@ def read_reports(path: str | Path) -> pd.DataFrame:
         and column, and the line.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputError("file not found", source=path)
+    text = read_user_text(path, MAX_REPORTS_BYTES, "CSV file")
     records: list[dict[str, object]] = []
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    with io.StringIO(text, newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = [h.strip() for h in next(reader)]
@@ -181,6 +197,12 @@ def read_reports(path: str | Path) -> pd.DataFrame:
             if not cells or all(c.strip() == "" for c in cells):
                 continue
             row_no += 1
+            if len(cells) != len(header):
+                raise InputError(
+                    f"row {row_no} has {len(cells)} fields, the header has {len(header)}",
+                    source=path,
+                    line=first_line,
+                )
             records.append(_read_row(cells, index, path, row_no, first_line))
     return _to_frame(records)
 

@@ -7,6 +7,7 @@ matplotlib's object API (``Figure``, rendered by Agg), so no pyplot state or dis
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -170,8 +171,16 @@ def _plot_shares(summary: NightsSummary, path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
-def write_summary(summary: NightsSummary, out_dir: str | Path) -> list[str]:
+def write_summary(
+    summary: NightsSummary,
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    inputs: Iterable[str | Path] = (),
+) -> list[str]:
     """Write the tables (``.parquet`` and ``.csv``) and PNG charts into ``out_dir`` atomically.
+
+    ``force`` and ``inputs`` as in :func:`~umbrella.outputs.atomic.atomic_dir`.
 
     Returns
     -------
@@ -187,7 +196,7 @@ def write_summary(summary: NightsSummary, out_dir: str | Path) -> list[str]:
         ),
     }
     names: list[str] = []
-    with atomic_dir(out_dir) as staging:
+    with atomic_dir(out_dir, force=force, inputs=inputs) as staging:
         for name, table in tables.items():
             table.to_parquet(staging / f"{name}.parquet", index=False)
             table.to_csv(staging / f"{name}.csv", index=False)

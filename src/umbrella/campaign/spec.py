@@ -8,14 +8,25 @@ within a budget, rationing and operator limits, and posture changes on dates.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
+from umbrella.errors import InputError
 from umbrella.scenario import FireUnitSite
-from umbrella.spec import Count, NonNegative, Probability, Spec
+from umbrella.spec import (
+    MAX_COUNT,
+    Count,
+    Date,
+    Description,
+    Name,
+    Probability,
+    Real,
+    Spec,
+    Usd,
+    Whole,
+)
 from umbrella.tomlspec import (
     check_schema_version,
     dump_toml,
@@ -26,7 +37,21 @@ from umbrella.tomlspec import (
 )
 from umbrella.vocabulary import MissileClass
 
+#: Most entries in any one list of a campaign file.
+MAX_ENTRIES = 10_000
+#: Longest period in days (every_days, lead times): about 100 years.
+MAX_DAYS = 36_600
+#: Largest mean drones per night in a raid distribution.
+MAX_DRONES_MEAN = 100_000.0
+#: Largest mean salvo size of a missile class.
+MAX_MISSILES_MEAN = 10_000.0
+#: Rounds per day that production may reach.
+PerDay = Annotated[Real, Field(ge=0.0, le=1e6)]
+#: A path or bundled name written in a campaign file.
+PathText = Annotated[str, Field(strict=True, min_length=1, max_length=4096)]
+
 __all__ = [
+    "MAX_DRONES_MEAN",
     "Campaign",
     "Delivery",
     "Limit",
@@ -49,32 +74,49 @@ class MissileDistribution(Spec):
     """Missiles of one class per night: a salvo on a fraction of nights, size 1 + Poisson."""
 
     p_night: Probability = Field(description="Probability that a night has a salvo of this class.")
-    mean: Annotated[float, Field(ge=1.0)] = Field(description="Mean salvo size on such a night.")
+    mean: Annotated[Real, Field(ge=1.0, le=MAX_MISSILES_MEAN)] = Field(
+        description="Mean salvo size on such a night."
+    )
 
 
 class RaidDistributions(Spec):
     """Nightly raids written in the file (instead of the fitted raid-tempo model)."""
 
-    drones_mean: Annotated[float, Field(gt=0.0)] = Field(
+    drones_mean: Annotated[Real, Field(gt=0.0, le=MAX_DRONES_MEAN)] = Field(
         description="Mean drones per night on regular nights, decoys included."
     )
-    drones_dispersion: Annotated[float, Field(gt=0.0)] = Field(
+    drones_dispersion: Annotated[Real, Field(ge=0.01, le=1e6)] = Field(
         1.5, description="Negative-binomial size k (variance m + m^2/k)."
     )
     heavy_p: Probability = Field(0.0, description="Probability of a heavy night.")
-    heavy_mean: NonNegative = Field(0.0, description="Mean drones on a heavy night.")
+    heavy_mean: Annotated[Real, Field(ge=0.0, le=MAX_DRONES_MEAN)] = Field(
+        0.0, description="Mean drones on a heavy night."
+    )
     decoy_share: Probability = Field(0.45, description="Share of decoys among drones.")
     missiles: dict[MissileClass, MissileDistribution] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _tail(self) -> RaidDistributions:
+        # A negative binomial with a tiny size k has a tail far beyond its mean: bound the
+        # variance so that the nights drawn stay within the raid limits.
+        for mean in (self.drones_mean, self.heavy_mean):
+            sd = (mean + mean * mean / self.drones_dispersion) ** 0.5
+            if mean + 20 * sd > 50 * MAX_DRONES_MEAN:
+                raise ValueError(
+                    f"drones_dispersion {self.drones_dispersion:g} is too small for a mean of "
+                    f"{mean:g}: nights of millions of drones"
+                )
+        return self
 
 
 class Raids(Spec):
     """Where the nightly raids come from, and the share of them this defence faces."""
 
     source: Literal["tempo", "distributions"]
-    data_dir: str | None = Field(
+    data_dir: PathText | None = Field(
         None, description="Attack-report folder for the tempo model (relative to the file)."
     )
-    train_end: date | None = Field(None, description="Last night the tempo model is fitted on.")
+    train_end: Date | None = Field(None, description="Last night the tempo model is fitted on.")
     fraction: Probability = Field(
         1.0, description="Share of each national raid aimed at the defended area (thinning)."
     )
@@ -92,20 +134,22 @@ class Raids(Spec):
 class Delivery(Spec):
     """Scheduled deliveries: ``quantity`` on ``first`` and every ``every_days`` after."""
 
-    interceptor: str
+    interceptor: Name
     quantity: Count
-    first: date
-    every_days: Annotated[int, Field(ge=1)] | None = None
-    last: date | None = None
+    first: Date
+    every_days: Annotated[Whole, Field(ge=1, le=MAX_DAYS)] | None = None
+    last: Date | None = None
 
 
 class Pause(Spec):
     """No deliveries of an interceptor type from ``start`` to ``end`` (both included)."""
 
-    interceptor: str
-    start: date
-    end: date
-    deferred: bool = Field(False, description="Paused deliveries arrive the day after the end.")
+    interceptor: Name
+    start: Date
+    end: Date
+    deferred: Annotated[bool, Field(strict=True)] = Field(
+        False, description="Paused deliveries arrive the day after the end."
+    )
 
     @model_validator(mode="after")
     def _order(self) -> Pause:
@@ -117,11 +161,11 @@ class Pause(Spec):
 class Production(Spec):
     """Production (or allocation) per day, ramping linearly between two dates."""
 
-    interceptor: str
-    per_day_start: NonNegative
-    per_day_end: NonNegative
-    ramp_start: date
-    ramp_end: date
+    interceptor: Name
+    per_day_start: PerDay
+    per_day_end: PerDay
+    ramp_start: Date
+    ramp_end: Date
 
     @model_validator(mode="after")
     def _order(self) -> Production:
@@ -133,17 +177,17 @@ class Production(Spec):
 class Purchase(Spec):
     """A purchase: paid on ``order_date``, delivered ``lead_time_days`` later, within the budget."""
 
-    interceptor: str
-    quantity: Annotated[int, Field(ge=1)]
-    price_usd: NonNegative = Field(description="Price per round, USD.")
-    order_date: date
-    lead_time_days: Count
+    interceptor: Name
+    quantity: Annotated[Whole, Field(ge=1, le=MAX_COUNT)]
+    price_usd: Usd = Field(description="Price per round, USD.")
+    order_date: Date
+    lead_time_days: Annotated[Whole, Field(ge=0, le=MAX_DAYS)]
 
 
 class Rationing(Spec):
     """Below ``below`` rounds in stock, fire at most ``max_per_night`` of the type per night."""
 
-    interceptor: str
+    interceptor: Name
     below: Count
     max_per_night: Count
 
@@ -151,45 +195,48 @@ class Rationing(Spec):
 class Limit(Spec):
     """A standing nightly cap, e.g. interceptor drones limited by operators."""
 
-    interceptor: str
+    interceptor: Name
     max_per_night: Count
-    reason: str = "operators"
+    reason: Name = "operators"
 
 
 class PostureChange(Spec):
     """Fire units arriving (``add``) or leaving (``remove``, by id) on a date."""
 
-    date: date
-    add: list[FireUnitSite] = Field(default_factory=list)
-    remove: list[str] = Field(default_factory=list)
+    date: Date
+    add: list[FireUnitSite] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    remove: list[Name] = Field(default_factory=list, max_length=MAX_ENTRIES)
 
 
 class Campaign(Spec):
     """A whole campaign file."""
 
     schema_version: Literal[1] = 1
-    name: str = Field(min_length=1)
-    description: str = ""
-    scenario: str = Field(description="Bundled scenario name or path relative to this file.")
-    start: date
-    end: date
+    name: Name
+    description: Description = ""
+    scenario: PathText = Field(description="Bundled scenario name or path relative to this file.")
+    start: Date
+    end: Date
     raids: Raids
-    stocks: dict[str, Count] = Field(
+    stocks: dict[Name, Count] = Field(
         default_factory=dict,
+        max_length=1000,
         description="Rounds in stock at the start per interceptor type; types not listed are "
         "replenished every night to the scenario's magazines.",
     )
-    deliveries: list[Delivery] = Field(default_factory=list)
-    pauses: list[Pause] = Field(default_factory=list)
-    production: list[Production] = Field(default_factory=list)
-    purchases: list[Purchase] = Field(default_factory=list)
-    budget_usd: NonNegative | None = Field(None, description="Budget for purchases, USD.")
-    rationing: list[Rationing] = Field(default_factory=list)
-    limits: list[Limit] = Field(default_factory=list)
-    posture: list[PostureChange] = Field(default_factory=list)
+    deliveries: list[Delivery] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    pauses: list[Pause] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    production: list[Production] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    purchases: list[Purchase] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    budget_usd: Usd | None = Field(None, description="Budget for purchases, USD.")
+    rationing: list[Rationing] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    limits: list[Limit] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    posture: list[PostureChange] = Field(default_factory=list, max_length=MAX_ENTRIES)
 
     # The folder of the file it was read from: relative paths in it start there.
     _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
+    # Where it was read from, for messages.
+    _source: str = PrivateAttr(default="<campaign>")
 
     @model_validator(mode="after")
     def _window(self) -> Campaign:
@@ -215,18 +262,53 @@ class Campaign(Spec):
         """The folder relative paths in the campaign start from (the file's folder)."""
         return self._base_dir
 
+    @property
+    def source(self) -> str:
+        """The file the campaign was read from (``<campaign>`` when built in Python)."""
+        return self._source
+
     def with_base_dir(self, base_dir: str | Path) -> Campaign:
         """The same campaign with relative paths resolved from ``base_dir``."""
         copy = self.model_copy()
         copy._base_dir = Path(base_dir)
         return copy
 
+    def data_path(self, data_dir: str | Path | None = None) -> Path | None:
+        """The attack-report folder the raids come from: ``data_dir`` if given, else the file's
+        ``raids.data_dir`` (relative to the file's folder); None for raids written as
+        distributions."""
+        if self.raids.source != "tempo":
+            return None
+        folder = data_dir if data_dir is not None else self.raids.data_dir
+        if folder is None:
+            return None
+        p = Path(folder)
+        return p if p.is_absolute() or data_dir is not None else self._base_dir / p
+
+    def check_data_path(self, data_dir: str | Path | None = None) -> None:
+        """Refuse, naming the campaign file, a raid-tempo campaign whose attack-report folder
+        (``data_dir``, else ``raids.data_dir`` from the file's folder) is not there."""
+        folder = self.data_path(data_dir)
+        if folder is None or folder.is_dir():
+            return
+        if data_dir is not None:
+            raise InputError(f"data folder {folder} not found", source="command line",
+                             key="--data")  # fmt: skip
+        raise InputError(
+            f"data folder {self.raids.data_dir!r} not found (it is read from the campaign "
+            f"file's folder, {self._base_dir}); give --data DIR",
+            source=self._source,
+            key="raids.data_dir",
+        )
+
 
 def parse_campaign(text: str, source: str | Path = "<string>") -> Campaign:
     """Parse and validate campaign TOML (references are checked by the runner)."""
     raw = parse_toml(text, source)
     check_schema_version(raw, 1, source, text)
-    return validate(Campaign, raw, source, text)
+    campaign = validate(Campaign, raw, source, text)
+    campaign._source = str(source)
+    return campaign
 
 
 def load_campaign(path: str | Path) -> Campaign:

@@ -16,8 +16,6 @@ Nothing here reads files: the defence scenario and the fitted raid-tempo model a
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,17 +23,24 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from umbrella import __version__
 from umbrella.apportion import largest_remainder
-from umbrella.campaign.checkpoint import Checkpoint, CheckpointStore
+from umbrella.campaign.checkpoint import Checkpoint, CheckpointStore, fingerprint
+from umbrella.campaign.checks import check_campaign, check_memory
 from umbrella.campaign.raids import draw_raids, split_over_waves
 from umbrella.campaign.result import CampaignResult
-from umbrella.campaign.spec import Campaign, campaign_hash
+from umbrella.campaign.spec import Campaign
 from umbrella.campaign.supply import plan_supply
 from umbrella.compiler import compile_raid, site_positions
 from umbrella.engine import Raid, simulate
 from umbrella.errors import InputError
-from umbrella.scenario import Scenario, scenario_hash
+from umbrella.limits import (
+    BYTES_PER_RUN_THREAT,
+    MAX_THREATS,
+    check_runs,
+    check_work,
+    events_per_threat,
+)
+from umbrella.scenario import Scenario
 from umbrella.seeds import CAMPAIGN_NIGHT, CAMPAIGN_RAIDS, check_seed, child_seed, generator
 from umbrella.tempo.model import TempoModel
 from umbrella.vocabulary import LEAKED, MISSILE_THREAT_CLASSES, THREAT_CLASSES
@@ -78,49 +83,6 @@ class PreparedCampaign:
     fingerprint: str
 
 
-def _check(campaign: Campaign, scenario: Scenario, source: str) -> None:
-    cat = scenario.resolved_catalog()
-    known = set(cat.interceptors)
-
-    def need(name: str, key: str) -> None:
-        if name not in known:
-            raise InputError(f"unknown interceptor type {name!r}", source=source, key=key)
-
-    for name in campaign.stocks:
-        need(name, f"stocks.{name}")
-    for field in ("deliveries", "pauses", "production", "purchases", "rationing", "limits"):
-        for k, item in enumerate(getattr(campaign, field)):
-            need(item.interceptor, f"{field}[{k}].interceptor")
-    ids = {u.id for u in scenario.fire_units}
-    for k, change in enumerate(campaign.posture):
-        for j, site in enumerate(change.add):
-            if site.id in ids:
-                raise InputError(f"duplicate fire unit id {site.id!r}", source=source,
-                                 key=f"posture[{k}].add[{j}].id")  # fmt: skip
-            if site.type not in cat.fire_units:
-                raise InputError(f"unknown fire unit type {site.type!r}", source=source,
-                                 key=f"posture[{k}].add[{j}].type")  # fmt: skip
-            ids.add(site.id)
-        for j, uid in enumerate(change.remove):
-            if uid not in ids:
-                raise InputError(f"unknown fire unit {uid!r}", source=source,
-                                 key=f"posture[{k}].remove[{j}]")  # fmt: skip
-    if campaign.budget_usd is None and campaign.purchases:
-        raise InputError("purchases need budget_usd", source=source, key="budget_usd")
-
-
-def _fingerprint(
-    campaign: Campaign, defence: Scenario, tempo: TempoModel | None, runs: int, seed: int
-) -> str:
-    """What a checkpoint must match: every input, the run count, the seed and the version."""
-    tempo_hash = ""
-    if tempo is not None:
-        text = json.dumps(tempo.to_dict(), sort_keys=True)
-        tempo_hash = hashlib.sha256(text.encode()).hexdigest()
-    parts = (campaign_hash(campaign), scenario_hash(defence), tempo_hash, runs, seed, __version__)
-    return ":".join(str(p) for p in parts)
-
-
 def prepare_campaign(
     campaign: Campaign,
     defence: Scenario,
@@ -145,15 +107,39 @@ def prepare_campaign(
     source
         Where the campaign came from, for error messages.
     """
-    if runs < 2:
-        raise InputError("runs must be at least 2", key="runs")
+    if source == "<campaign>":
+        source = campaign.source
+    try:
+        return _prepare(campaign, defence, runs, seed, tempo, source)
+    except InputError as exc:
+        if exc.source is not None:
+            raise
+        raise InputError(exc.message, source=source, key=exc.key, line=exc.line) from None
+
+
+def _prepare(
+    campaign: Campaign,
+    defence: Scenario,
+    runs: int,
+    seed: int,
+    tempo: TempoModel | None,
+    source: str,
+) -> PreparedCampaign:
+    runs = check_runs(runs)
     seed = check_seed(seed)
-    _check(campaign, defence, source)
+    check_campaign(campaign, defence, source)
     cat = defence.resolved_catalog()
+    check_memory(campaign, defence, runs)
 
     raids = draw_raids(campaign, runs, generator(seed, CAMPAIGN_RAIDS), tempo)
     waves, unmapped = split_over_waves(raids, defence)
     capacity = waves.max(axis=(0, 1)) if waves.size else np.zeros(len(defence.threats), int)
+    if int(capacity.sum()) > MAX_THREATS:
+        raise InputError(
+            f"the nightly raids drawn reach {int(capacity.sum()):,} threats in one night, over "
+            f"the limit of {MAX_THREATS:,}",
+            key="raids",
+        )
 
     sites = list(defence.fire_units) + [s for c in campaign.posture for s in c.add]
     threats = [
@@ -162,8 +148,25 @@ def prepare_campaign(
     ]
     if sum(w.count for w in threats) == 0:
         threats[0] = threats[0].model_copy(update={"count": 1})  # keep the raid compilable
-    scenario = defence.model_copy(update={"threats": threats, "fire_units": sites})
+    try:
+        scenario = defence.model_copy(update={"threats": threats, "fire_units": sites})
+    except InputError as exc:
+        raise InputError(
+            f"the defence with every unit of the posture changes and the largest nightly raids: "
+            f"{exc.key + ': ' if exc.key else ''}{exc.message}",
+            key="posture" if len(sites) > len(defence.fire_units) else "raids",
+        ) from None
     raid = compile_raid(scenario, cat)
+    per_threat = events_per_threat(raid.tmpl_opp_ptr, raid.wave_tmpl_start, raid.wave_tmpl_end)
+    per_run = raid.n_threats * BYTES_PER_RUN_THREAT + 8 * (
+        len(raid.unit_ids) + raid.slot_itype.size
+    )
+    check_work(
+        events=int(capacity @ per_threat),
+        work=int(waves.sum(axis=(0, 1)) @ per_threat) + runs * campaign.n_nights * raid.n_threats,
+        memory_bytes=runs * per_run,
+        what=f"{runs:,} runs of {campaign.n_nights:,} nights",
+    )
 
     # Which expanded units are present on each night.
     n = campaign.n_nights
@@ -186,7 +189,7 @@ def prepare_campaign(
         campaign=campaign, scenario=scenario, raid=raid, runs=runs, seed=seed, tracked=tracked,
         wave_counts=waves, slot_active=unit_active[:, slot_unit], inflow=supply.inflow,
         purchase_spend_usd=supply.purchase_spend_usd, purchased=supply.purchased,
-        unmapped=unmapped, fingerprint=_fingerprint(campaign, defence, tempo, runs, seed),
+        unmapped=unmapped, fingerprint=fingerprint(campaign, defence, tempo, runs, seed),
         wave_cost=np.array([cat.threats[w.type].unit_cost_usd for w in defence.threats]),
     )  # fmt: skip
 
@@ -268,45 +271,38 @@ def run_nights(
 
     Notes
     -----
-    A night's results are written into the state first and ``done`` moves on last, so the state
-    of nights ``0 .. done - 1`` is complete wherever an interruption lands; the stocks to carry
-    on from are read back from that state, never from a half-updated variable.
+    A night is flown into fresh arrays and then committed: its columns are copied into the state
+    and ``done`` moves on last. A checkpoint holds nights ``0 .. done - 1`` only, so whatever
+    point an interruption lands on (SIGINT or SIGTERM in the compiled night, between the stock
+    update and the bookkeeping, during the checkpoint write), the state saved is the state of
+    the nights finished, and the stocks to carry on from are read back from it.
     """
     raid, camp = prep.raid, prep.campaign
-    runs, n = prep.runs, camp.n_nights
+    n = camp.n_nights
     state = _empty_state(prep)
     done = 0
     if resume and checkpoint is not None:
         saved = checkpoint.load(prep.fingerprint)
         if saved is not None:
+            _check_saved(prep, saved, _where(checkpoint))
             for key in STATE_FIELDS:
-                state[key][...] = saved.state[key]
+                state[key][:, : saved.done] = saved.state[key]
             done = saved.done
 
     def save() -> None:
-        if checkpoint is not None:
-            checkpoint.save(prep.fingerprint, Checkpoint(done=done, state=state))
+        if checkpoint is not None and done > 0:
+            finished = {key: state[key][:, :done] for key in STATE_FIELDS}
+            checkpoint.save(prep.fingerprint, Checkpoint(done=done, state=finished))
 
     tracked_idx = np.array([raid.interceptor_names.index(t) for t in prep.tracked], dtype=np.int64)
     missile_classes = [THREAT_CLASSES.index(c) for c in MISSILE_THREAT_CLASSES]
     missile = np.isin(raid.type_class[raid.threat_type], missile_classes)
     try:
         for night in range(done, n):
-            before = _stock_after(prep, state, night) + prep.inflow[night][None, :]
-            rounds = _magazines(prep, night, before)
-            active = prep.wave_counts[:, night, :]
-            night_seed = child_seed(prep.seed, CAMPAIGN_NIGHT, night)
-            res = simulate(raid, runs, night_seed, wave_active=active, slot_rounds=rounds,
-                           block_size=max(runs, 1))  # fmt: skip
-            leaked = res.fate == LEAKED
-            state["stock"][:, night] = before - res.fired[:, tracked_idx]
-            state["fired"][:, night] = res.fired
-            state["leaked"][:, night] = leaked.sum(axis=1)
-            state["leaked_missiles"][:, night] = (leaked & missile[None, :]).sum(axis=1)
-            state["damage"][:, night] = res.damage.sum(axis=1)
-            state["defender_cost"][:, night] = res.defender_cost
-            state["attacker_cost"][:, night] = active @ prep.wave_cost
-            done = night + 1  # the night's update is complete only from here on
+            values = _fly_night(prep, state, night, tracked_idx, missile)
+            for key in STATE_FIELDS:
+                state[key][:, night] = values[key]
+            done = night + 1  # the night counts as finished only from here on
             if done % CHECKPOINT_EVERY == 0:
                 save()
             if progress is not None:
@@ -319,13 +315,63 @@ def run_nights(
     if checkpoint is not None:
         checkpoint.clear()
     return CampaignResult(
-        name=camp.name, start=camp.start, end=camp.end, runs=runs, seed=prep.seed,
+        name=camp.name, start=camp.start, end=camp.end, runs=prep.runs, seed=prep.seed,
         interceptor_names=raid.interceptor_names, tracked=prep.tracked,
         itype_cost=raid.itype_cost,
         magazine_total=_magazine_total(prep),
         stock_start=np.array([camp.stocks[t] for t in prep.tracked], dtype=np.int64),
         inflow=prep.inflow, purchase_spend_usd=prep.purchase_spend_usd, **state,
     )  # fmt: skip
+
+
+def _fly_night(
+    prep: PreparedCampaign,
+    state: State,
+    night: int,
+    tracked_idx: I64,
+    missile: npt.NDArray[np.bool_],
+) -> State:
+    """Fly one night for every run; its columns of the state, computed without changing it."""
+    before = _stock_after(prep, state, night) + prep.inflow[night][None, :]
+    rounds = _magazines(prep, night, before)
+    active = prep.wave_counts[:, night, :]
+    night_seed = child_seed(prep.seed, CAMPAIGN_NIGHT, night)
+    res = simulate(prep.raid, prep.runs, night_seed, wave_active=active, slot_rounds=rounds,
+                   block_size=max(prep.runs, 1))  # fmt: skip
+    leaked = res.fate == LEAKED
+    return {
+        "stock": before - res.fired[:, tracked_idx],
+        "fired": res.fired,
+        "leaked": leaked.sum(axis=1),
+        "leaked_missiles": (leaked & missile[None, :]).sum(axis=1),
+        "damage": res.damage.sum(axis=1),
+        "defender_cost": res.defender_cost,
+        "attacker_cost": active @ prep.wave_cost,
+    }
+
+
+def _check_saved(prep: PreparedCampaign, saved: Checkpoint, where: str | None) -> None:
+    """A checkpoint whose fingerprint matches must still hold arrays this run could have made."""
+    template = _empty_state(prep)
+    if not 0 < saved.done <= prep.campaign.n_nights:
+        raise InputError(
+            f"checkpoint holds {saved.done} nights of a {prep.campaign.n_nights}-night campaign",
+            source=where,
+        )
+    for key in STATE_FIELDS:
+        arr = np.asarray(saved.state[key]) if key in saved.state else None
+        want = template[key][:, : saved.done]
+        if arr is None or arr.shape != want.shape or arr.dtype != want.dtype:
+            raise InputError(f"checkpoint array {key!r} is not of this run", source=where)
+        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+            raise InputError(f"checkpoint array {key!r} holds NaN or infinite values", source=where)
+        if np.any(arr < 0):
+            raise InputError(f"checkpoint array {key!r} holds negative values", source=where)
+
+
+def _where(store: CheckpointStore) -> str | None:
+    path = getattr(store, "path", None)
+    return None if path is None else str(path)
 
 
 def _magazine_total(prep: PreparedCampaign) -> I64:

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.campaign.spec import Campaign
+from umbrella.campaign.spec import Campaign, Delivery
+from umbrella.errors import InputError
 
 __all__ = ["Supply", "plan_supply"]
 
@@ -42,6 +43,46 @@ def _night(campaign: Campaign, day: date) -> int | None:
     return k if 0 <= k < campaign.n_nights else None
 
 
+#: Most delivery dates (times the pauses each is checked against) planned for one campaign.
+MAX_DELIVERY_WORK = 5_000_000
+
+
+def _first_relevant(campaign: Campaign, d: Delivery) -> date:
+    """The first date of delivery ``d`` that can arrive within the window.
+
+    A delivery before this date arrives before the start, or in a pause that is lost or ends
+    before the start; skipping those keeps a delivery first due in 1970 from being walked day
+    by day.
+    """
+    lo = campaign.start
+    for p in campaign.pauses:
+        if p.interceptor == d.interceptor and p.deferred and p.end >= campaign.start - _DAY:
+            lo = min(lo, p.start)
+    if d.first >= lo or d.every_days is None:
+        return d.first
+    steps = -(-(lo - d.first).days // d.every_days)
+    return d.first + timedelta(days=steps * d.every_days)
+
+
+def _check_delivery_work(campaign: Campaign) -> None:
+    work = 0
+    for k, d in enumerate(campaign.deliveries):
+        last = min(d.last or campaign.end, campaign.end)
+        first = _first_relevant(campaign, d)
+        dates = 0 if first > last else 1 + (last - first).days // (d.every_days or 10**9)
+        pauses = sum(p.interceptor == d.interceptor for p in campaign.pauses)
+        work += dates * (1 + pauses)
+        if work > MAX_DELIVERY_WORK:
+            raise InputError(
+                f"too many delivery dates x pauses to plan, over the limit of "
+                f"{MAX_DELIVERY_WORK:,} (fewer or sparser deliveries)",
+                key=f"deliveries[{k}]",
+            )
+
+
+_DAY = timedelta(days=1)
+
+
 def plan_supply(campaign: Campaign, names: list[str]) -> Supply:
     """Arrivals per night for the tracked interceptor types ``names``."""
     n = campaign.n_nights
@@ -57,9 +98,10 @@ def plan_supply(campaign: Campaign, names: list[str]) -> Supply:
                 return p.end + timedelta(days=1) if p.deferred else date.max
         return None
 
+    _check_delivery_work(campaign)
     for d in campaign.deliveries:
         last = min(d.last or campaign.end, campaign.end)
-        day = d.first
+        day = _first_relevant(campaign, d)
         while day <= last:
             when = paused(d.interceptor, day) or day
             k = _night(campaign, when) if when != date.max else None
@@ -82,7 +124,9 @@ def plan_supply(campaign: Campaign, names: list[str]) -> Supply:
     for buy in sorted(campaign.purchases, key=lambda b: b.order_date):
         qty = buy.quantity
         if buy.price_usd > 0:
-            qty = min(qty, int(budget // buy.price_usd))
+            affordable = budget // buy.price_usd  # may be huge or inf for a tiny price
+            if affordable < qty:
+                qty = int(affordable)
         if qty <= 0:
             continue
         budget -= qty * buy.price_usd

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from umbrella.catalog.types import FireUnitType, InterceptorType, SensorType, ThreatType
 from umbrella.errors import InputError
-from umbrella.spec import Spec
+from umbrella.spec import Name, Spec
 from umbrella.tomlspec import locate_line, validate
 
 __all__ = [
@@ -33,13 +33,17 @@ __all__ = [
 ]
 
 
+#: Changes to one section: at most 1,000 types, each a table of values.
+Changes = Annotated[dict[Name, dict[str, Any]], Field(max_length=1000)]
+
+
 class CatalogOverrides(Spec):
     """Changes to catalogue types: partial overrides or new types (``base = ...``), by section."""
 
-    threats: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    interceptors: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    fire_units: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    sensors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    threats: Changes = Field(default_factory=dict)
+    interceptors: Changes = Field(default_factory=dict)
+    fire_units: Changes = Field(default_factory=dict)
+    sensors: Changes = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,13 @@ def resolve_catalog(
         for name, change in changes.items():
             change = dict(change)
             base_name = change.pop("base", name)
+            if not isinstance(base_name, str):
+                raise InputError(
+                    f"base must be the name of a type (a string), got {_kind_of(base_name)}",
+                    source=src,
+                    key=f"catalog.{section}.{name}.base",
+                    line=locate_line(text, ("catalog", section, name, "base")) if text else None,
+                )
             if base_name in entries:
                 merged = {**entries[base_name], **change}
             elif "base" in changes[name]:
@@ -111,3 +122,12 @@ def resolve_catalog(
         fire_units=out["fire_units"],
         sensors=out["sensors"],
     )
+
+
+def _kind_of(value: object) -> str:
+    """A TOML reader's name for the type of ``value``."""
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__

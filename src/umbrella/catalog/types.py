@@ -10,10 +10,31 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from umbrella.spec import NonNegative, Positive, Probability, Spec
+from umbrella.spec import (
+    Altitude,
+    Description,
+    Km,
+    Kmh,
+    Name,
+    Probability,
+    Seconds,
+    Spec,
+    Usd,
+    Whole,
+)
 from umbrella.vocabulary import ThreatClass
 
+#: Most simultaneous engagements of one fire unit.
+MAX_UNIT_CHANNELS = 1000
+#: Most rounds of one interceptor type in one fire unit's magazine.
+MAX_ROUNDS = 10**7
+Rounds = Annotated[Whole, Field(ge=0, le=MAX_ROUNDS)]
+PositiveKm = Annotated[Km, Field(gt=0.0)]
+PositiveAltitude = Annotated[Altitude, Field(gt=0.0)]
+
 __all__ = [
+    "MAX_ROUNDS",
+    "MAX_UNIT_CHANNELS",
     "FireUnitType",
     "InterceptorType",
     "SensorType",
@@ -24,30 +45,36 @@ __all__ = [
 class Sourced(Spec):
     """A catalogue entry with its public source."""
 
-    description: str = ""
-    source: str = Field("", description="Public source(s) of the figures (URL or citation).")
-    date: str = Field("", description="Publication or event date of the source, YYYY-MM[-DD].")
+    description: Description = ""
+    source: Description = Field(
+        "", description="Public source(s) of the figures (URL or citation)."
+    )
+    date: Annotated[str, Field(strict=True, max_length=40)] = Field(
+        "", description="Publication or event date of the source, YYYY-MM[-DD]."
+    )
 
 
 class ThreatType(Sourced):
     """An attacking weapon: drone, decoy, cruise, ballistic or aeroballistic missile."""
 
     threat_class: ThreatClass = Field(description="Class used by doctrine and kill probabilities.")
-    is_decoy: bool = Field(False, description="Decoys look like their class but do no damage.")
-    speed_kmh: Positive = Field(description="Ground speed along the route, km/h.")
-    altitude_m: NonNegative = Field(description="Cruise (or apogee) altitude, m.")
-    dive_km: NonNegative = Field(
+    is_decoy: Annotated[bool, Field(strict=True)] = Field(
+        False, description="Decoys look like their class but do no damage."
+    )
+    speed_kmh: Kmh = Field(description="Ground speed along the route, km/h.")
+    altitude_m: Altitude = Field(description="Cruise (or apogee) altitude, m.")
+    dive_km: Km = Field(
         0.0,
         description="Distance before the aim point where the linear terminal descent starts, km.",
     )
-    range_km: Positive = Field(description="Flight range; beyond it the threat expires, km.")
+    range_km: PositiveKm = Field(description="Flight range; beyond it the threat expires, km.")
     ew_vulnerability: Probability = Field(
         0.0, description="Factor on an EW zone's loss probability (0 = immune, 1 = GNSS-only)."
     )
     damage: Probability = Field(
         description="Fraction of an asset's value destroyed by one hit (0 for decoys)."
     )
-    unit_cost_usd: NonNegative = Field(description="Attacker's cost per weapon, USD.")
+    unit_cost_usd: Usd = Field(description="Attacker's cost per weapon, USD.")
     p_kill_factor: Probability = Field(
         1.0,
         description="Factor on every interceptor's kill probability against this type "
@@ -61,8 +88,8 @@ class InterceptorType(Sourced):
     p_kill: dict[ThreatClass, Probability] = Field(
         description="Single-shot kill probability per threat class (absent class = 0)."
     )
-    unit_cost_usd: NonNegative = Field(description="Cost per round (missile, burst, drone), USD.")
-    speed_kmh: Positive = Field(description="Mean fly-out speed, km/h; sets time to intercept.")
+    unit_cost_usd: Usd = Field(description="Cost per round (missile, burst, drone), USD.")
+    speed_kmh: Kmh = Field(description="Mean fly-out speed, km/h; sets time to intercept.")
 
 
 FireUnitKind = Literal["sam", "gun", "mobile_fire_group", "interceptor_drone_team"]
@@ -72,23 +99,26 @@ class FireUnitType(Sourced):
     """A fire unit: SAM battery, gun, mobile fire group or interceptor-drone team."""
 
     kind: FireUnitKind
-    channels: Annotated[int, Field(ge=1)] = Field(description="Simultaneous engagements.")
-    magazine: dict[str, Annotated[int, Field(ge=0)]] = Field(
-        description="Rounds held for the raid, per interceptor type."
+    channels: Annotated[Whole, Field(ge=1, le=MAX_UNIT_CHANNELS)] = Field(
+        description="Simultaneous engagements."
     )
-    loaded: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    magazine: dict[Name, Rounds] = Field(
+        max_length=1000, description="Rounds held for the raid, per interceptor type."
+    )
+    loaded: dict[Name, Rounds] = Field(
         default_factory=dict,
+        max_length=1000,
         description="Rounds ready on launchers per interceptor type (absent = whole magazine).",
     )
-    reload_s: NonNegative = Field(0.0, description="Time to reload the launchers once empty, s.")
-    reaction_s: NonNegative = Field(5.0, description="Decision to launch, s.")
-    turnaround_s: NonNegative = Field(
+    reload_s: Seconds = Field(0.0, description="Time to reload the launchers once empty, s.")
+    reaction_s: Seconds = Field(5.0, description="Decision to launch, s.")
+    turnaround_s: Seconds = Field(
         0.0, description="Extra time a channel stays busy after an engagement (sortie rate), s."
     )
-    min_range_km: NonNegative = 0.0
-    max_range_km: Positive
-    min_altitude_m: NonNegative = 0.0
-    max_altitude_m: Positive
+    min_range_km: Km = 0.0
+    max_range_km: PositiveKm
+    min_altitude_m: Altitude = 0.0
+    max_altitude_m: PositiveAltitude
 
     @model_validator(mode="after")
     def _envelope(self) -> FireUnitType:
@@ -106,17 +136,17 @@ class SensorType(Sourced):
     """A sensor: a radar (with radar horizon) or an acoustic/optical network node."""
 
     kind: SensorKind
-    range_km: Positive = Field(description="Instrumented range, km.")
-    antenna_height_m: NonNegative = Field(
+    range_km: PositiveKm = Field(description="Instrumented range, km.")
+    antenna_height_m: Altitude = Field(
         10.0, description="Antenna height for the radar horizon (radars only), m."
     )
-    min_altitude_m: NonNegative = 0.0
-    max_altitude_m: Positive = 100_000.0
-    max_speed_kmh: Positive = Field(
+    min_altitude_m: Altitude = 0.0
+    max_altitude_m: PositiveAltitude = 100_000.0
+    max_speed_kmh: Kmh = Field(
         100_000.0, description="Faster threats are not detected (acoustic nets hear slow drones)."
     )
     p_detect: Probability = Field(0.9, description="Probability of a track once in coverage.")
-    track_delay_s: NonNegative = Field(20.0, description="Coverage entry to firm track, s.")
+    track_delay_s: Seconds = Field(20.0, description="Coverage entry to firm track, s.")
 
     @model_validator(mode="after")
     def _band(self) -> SensorType:

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from umbrella.errors import InputError
+from umbrella.cli.exits import run_app
 
 app = typer.Typer(
     name="umbrella",
@@ -41,10 +41,8 @@ def _register() -> None:
 
 
 def main() -> None:
-    """Entry point: run the CLI; bad input becomes one line on stderr and exit code 2."""
-    _register()
-    try:
-        app()
-    except InputError as exc:
-        sys.stderr.write(f"error: {exc.one_line()}\n")
-        sys.exit(2)
+    """Entry point: run the CLI. Every failure of every command ends as one line on stderr and
+    an exit code (bad input: 2), never a traceback; see :mod:`umbrella.cli.exits`."""
+    code = run_app(app, prepare=_register)
+    if code:
+        sys.exit(code)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from umbrella.attacks.reader import DAILY_FILE
 from umbrella.campaign import (
     Campaign,
     CampaignResult,
@@ -20,43 +19,84 @@ from umbrella.campaign import (
     run_campaign,
 )
 from umbrella.campaign.compare import COMPARED_METRICS
+from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.spec import campaign_hash
+from umbrella.cli.exits import Interrupted
+from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
 from umbrella.cli.progress import with_progress
+from umbrella.cli.terminal import console, lit, say
 from umbrella.errors import InputError
+from umbrella.limits import check_runs
+from umbrella.outputs.atomic import check_output_dir, dumps_json
 from umbrella.outputs.campaign import write_campaign
+from umbrella.outputs.compare import write_comparison
 from umbrella.provenance import campaign_provenance
 
 __all__ = ["campaign"]
 
-out = Console()
+
+def _inputs(path: Path, spec: Campaign, data: Path | None) -> list[Path]:
+    """Every file or folder a campaign run reads: no output may be or hold one of them."""
+    out = [path]
+    scenario = spec.base_dir / spec.scenario
+    if scenario.is_file():
+        out.append(scenario)
+    folder = spec.data_path(data)
+    if folder is not None:
+        out += [folder, folder / DAILY_FILE]
+    return out
+
+
+def _checkpoint(
+    spec: Campaign, runs: int, seed: int, given: Path | None, resume: bool, force: bool,
+    inputs: list[Path],
+) -> FileCheckpoint:  # fmt: skip
+    """The checkpoint store of a run, refused where it would overwrite an input or progress."""
+    default = Path(".umbrella") / "checkpoints" / f"{campaign_hash(spec)[:16]}-{runs}-{seed}.npz"
+    path = given if given is not None else default
+    real = path.resolve()
+    for item in inputs:
+        if real == item.resolve() or item.resolve() in real.parents:
+            raise InputError("is an input of the campaign; choose another checkpoint path",
+                             source=path, key="--checkpoint")  # fmt: skip
+    store = FileCheckpoint(path)
+    found = store.peek()  # a file there that is not a checkpoint is refused here
+    if found is not None and not resume and not force:
+        raise InputError(
+            f"a checkpoint of an interrupted run is here ({found[1]} nights done): add --resume "
+            "to carry on from it, or --force to start over",
+            source=path,
+            key="--checkpoint",
+        )
+    if resume and found is None:
+        sys.stderr.write("note: no checkpoint to resume from; starting at the first night\n")
+    return store
 
 
 def _run(
-    path: Path,
-    runs: int,
-    seed: int,
-    quiet: bool,
-    *,
-    checkpointed: bool = False,
-    checkpoint: Path | None = None,
-    resume: bool = False,
-) -> tuple[Campaign, CampaignResult]:
-    """Load, prepare and run one campaign file; ``checkpointed`` keeps progress on disk
-    (in ``checkpoint``, by default under ``.umbrella/checkpoints/``)."""
-    spec = load_campaign(path)
-    ckpt = checkpoint
-    if checkpointed and ckpt is None:
-        ckpt = Path(".umbrella") / "checkpoints" / f"{campaign_hash(spec)[:16]}-{runs}-{seed}.npz"
-    store = FileCheckpoint(ckpt) if ckpt is not None else None
-    result = with_progress(
-        f"{spec.name} (nights)",
-        spec.n_nights,
-        lambda report: run_campaign(
-            spec, runs, seed, checkpoint=store, resume=resume, progress=report
-        ),
-        quiet=quiet,
-    )
-    return spec, result
+    spec: Campaign, runs: int, seed: int, quiet: bool, data: Path | None,
+    store: FileCheckpoint | None = None, resume: bool = False,
+) -> CampaignResult:  # fmt: skip
+    """Run one campaign (keeping progress in ``store`` if given)."""
+    spec.check_data_path(data)
+    defence = load_defence(spec)
+    try:
+        result = with_progress(
+            f"{spec.name} (nights)",
+            spec.n_nights,
+            lambda report: run_campaign(spec, runs, seed, defence=defence, data_dir=data,
+                                        checkpoint=store, resume=resume, progress=report),
+            quiet=quiet,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        kept = store.peek() if store is not None and store.path.exists() else None
+        if kept is None:
+            raise Interrupted("no night finished; nothing kept") from None
+        raise Interrupted(
+            f"{kept[1]} of {spec.n_nights} nights kept in {store.path if store else ''}; "
+            "run the same command with --resume to carry on"
+        ) from None
+    return result
 
 
 def campaign(
@@ -64,7 +104,7 @@ def campaign(
     runs: Annotated[int, typer.Option("--runs", "-n", help="Runs (>= 2).")] = 200,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Seed (>= 0).")] = 0,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Write tables and charts here.")
+        Path | None, typer.Option("--out", help="Write tables, charts and meta.json here.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run.")] = False,
@@ -72,30 +112,45 @@ def campaign(
         Path | None,
         typer.Option("--checkpoint", help="Checkpoint file (default under .umbrella/)."),
     ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Attack-report folder (overrides the files' data_dir)."),
+    ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Carry interceptor stockpiles through a season of nightly raids.
 
     `umbrella campaign FILE` runs one campaign; `umbrella campaign compare FILE FILE...` runs
     each with the same seed (common random numbers) and reports differences against the first.
     """
+    runs = check_runs(runs, key="--runs", source="command line")
+    seed = check_cli_seed(seed)
+    data = None if data is None else data.resolve()
     if files and str(files[0]) == "compare":
-        _compare(files[1:], runs, seed, as_json)
+        for flag, given in (("--resume", resume), ("--checkpoint", checkpoint is not None)):
+            if given:
+                raise command_line_error(f"{flag} applies to one campaign, not to compare", flag)
+        _compare(files[1:], runs, seed, as_json, data, out_dir, force)
         return
     if len(files) != 1:
-        raise InputError("give one campaign file (or: compare FILE FILE...)", key="FILE")
+        raise command_line_error("give one campaign file (or: compare FILE FILE...)", "FILE")
     path = files[0]
-    spec, result = _run(
-        path, runs, seed, as_json, checkpointed=True, checkpoint=checkpoint, resume=resume
-    )
+    spec = load_campaign(path)
+    inputs = _inputs(path, spec, data)
     if out_dir is not None:
-        write_campaign(result, out_dir, campaign_provenance(result, spec, str(path)))
+        check_output_dir(out_dir, inputs=inputs, force=force)
+    store = _checkpoint(spec, runs, seed, checkpoint, resume, force, inputs)
+    result = _run(spec, runs, seed, as_json, data, store, resume)
+    if out_dir is not None:
+        write_campaign(result, out_dir, campaign_provenance(result, spec, str(path)),
+                       force=force, inputs=inputs)  # fmt: skip
     summary = result.summary()
     if as_json:
-        sys.stdout.write(json.dumps(summary) + "\n")
+        sys.stdout.write(dumps_json(summary) + "\n")
         return
     _print(result, summary)
     if out_dir is not None:
-        out.print(f"wrote {out_dir}/")
+        say(console(), "wrote ", out_dir, "/")
 
 
 def _q(q: dict[str, float], fmt: str = ",.0f") -> str:
@@ -103,43 +158,69 @@ def _q(q: dict[str, float], fmt: str = ",.0f") -> str:
 
 
 def _print(result: CampaignResult, summary: dict[str, Any]) -> None:
-    t = Table(title=f"{result.name}: {summary['start']} to {summary['end']}, {result.runs} runs "
-                    "(median [90% interval])")  # fmt: skip
+    t = Table(title=lit(f"{result.name}: {summary['start']} to {summary['end']}, {result.runs} "
+                        "runs (median [90% interval])"))  # fmt: skip
     for col in ("interceptor", "start", "end stock", "fired", "P(out)", "first out"):
         t.add_column(col, no_wrap=col in ("interceptor", "first out"))
     for name, row in summary["interceptors"].items():
         if name not in result.tracked:
             continue
-        t.add_row(name, f"{row['stock_start']:,.0f}", _q(row["stock_end"]), _q(row["fired_total"]),
-                  f"{row['p_stockout_by_end']:.2f}", row["first_stockout_p50"] or "-")  # fmt: skip
+        t.add_row(lit(name), f"{row['stock_start']:,.0f}", _q(row["stock_end"]),
+                  _q(row["fired_total"]), f"{row['p_stockout_by_end']:.2f}",
+                  row["first_stockout_p50"] or "-")  # fmt: skip
+    out = console()
     out.print(t)
-    out.print(
+    say(
+        out,
         f"leaked {_q(summary['leaked_total'])}   damage {_q(summary['damage_total'])}   "
         f"defender spend ${_q(summary['defender_cost_total'])}   "
         f"attacker spend ${_q(summary['attacker_cost_total'])}",
-        highlight=False,
     )
 
 
-def _compare(files: list[Path], runs: int, seed: int, as_json: bool) -> None:
+def _compare(
+    files: list[Path], runs: int, seed: int, as_json: bool, data: Path | None,
+    out_dir: Path | None, force: bool,
+) -> None:  # fmt: skip
     if len(files) < 2:
-        raise InputError("compare needs at least two campaign files", key="FILE")
-    results = [_run(f, runs, seed, as_json)[1] for f in files]
+        raise command_line_error("compare needs at least two campaign files", "FILE")
+    labels = [str(f) for f in files]
+    for k, label in enumerate(labels[1:], start=1):
+        if label in labels[1:k]:
+            raise command_line_error(f"{label} is given twice among the alternatives", "FILE")
+    specs = [load_campaign(f) for f in files]
+    inputs = [p for f, s in zip(files, specs, strict=True) for p in _inputs(f, s, data)]
+    if out_dir is not None:
+        check_output_dir(out_dir, inputs=inputs, force=force)
+    results = [_run(s, runs, seed, as_json, data) for s in specs]
     doc = compare_campaigns(
-        results[0],
-        {str(f): res for f, res in zip(files[1:], results[1:], strict=True)},
-        baseline_label=str(files[0]),
+        results[0], dict(zip(labels[1:], results[1:], strict=True)), baseline_label=labels[0]
     )
-    metrics = COMPARED_METRICS
+    if out_dir is not None:
+        meta = {
+            "campaigns": [campaign_provenance(r, s, label)
+                          for s, r, label in zip(specs, results, labels, strict=True)],
+            "runs": runs, "seed": seed,
+        }  # fmt: skip
+        write_comparison(doc, results, labels, out_dir, meta, force=force, inputs=inputs)
     if as_json:
-        sys.stdout.write(json.dumps(doc) + "\n")
+        sys.stdout.write(dumps_json(doc) + "\n")
         return
+    _print_comparison(doc, results, files, runs, seed)
+    if out_dir is not None:
+        say(console(), "wrote ", out_dir, "/")
+
+
+def _print_comparison(
+    doc: dict[str, Any], results: list[CampaignResult], files: list[Path], runs: int, seed: int
+) -> None:
+    out = console()
     title = f"difference from {files[0].name}: mean [95% CI] over {runs} runs, seed {seed}"
-    t = Table(title=title + ", common random numbers")
+    t = Table(title=lit(title + ", common random numbers"))
     t.add_column("metric", no_wrap=True)
     for f in files[1:]:
-        t.add_column(f.stem)
-    for metric in metrics:
+        t.add_column(lit(f.stem))
+    for metric in COMPARED_METRICS:
         k = 1e6 if metric.endswith("cost") else 1.0
         label = metric + (" ($M)" if k > 1 else "")
         cells = []
@@ -153,7 +234,7 @@ def _compare(files: list[Path], runs: int, seed: int, as_json: bool) -> None:
     st = Table(title="change in P(stock-out by the end) and in the median end stock")
     st.add_column("interceptor", no_wrap=True)
     for f in files[1:]:
-        st.add_column(f.stem)
+        st.add_column(lit(f.stem))
     for name in results[0].tracked:
         cells = []
         for f in files[1:]:
@@ -162,5 +243,5 @@ def _compare(files: list[Path], runs: int, seed: int, as_json: bool) -> None:
                 cells.append("-")
             else:
                 cells.append(f"{r['p_stockout_by_end']:+.2f}, {r['stock_end']['p50']:+,.0f}")
-        st.add_row(name, *cells)
+        st.add_row(lit(name), *cells)
     out.print(st)

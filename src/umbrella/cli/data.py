@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from collections.abc import Mapping
@@ -17,9 +16,14 @@ from rich.table import Table
 
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
 from umbrella.attacks.nights import BREAK_DATE, DATA_CREDIT, NATIONAL_ACCOUNTS, load_nights
+from umbrella.attacks.reader import DAILY_FILE
 from umbrella.attacks.summary import summarise_nights, write_summary
+from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
+from umbrella.cli.terminal import console as make_console
+from umbrella.cli.terminal import lit
 from umbrella.errors import InputError
-from umbrella.outputs.atomic import atomic_dir
+from umbrella.limits import MAX_MEMORY_BYTES, check_runs
+from umbrella.outputs.atomic import atomic_dir, check_output_dir, check_output_file, dumps_json
 from umbrella.tempo.backtest import (
     MIN_HISTORY_DAYS,
     backtest_document,
@@ -57,8 +61,35 @@ SHORT_NAMES = {
 
 def _console() -> Console:
     """A console at least 110 columns wide, so tables stay legible when piped."""
-    width = Console().width
-    return Console(width=max(width, 110))
+    return make_console(min_width=110)
+
+
+def _inputs(data: Path, classes: Path | None) -> list[Path]:
+    """What a data command reads: no output may be or hold one of them."""
+    read = [data, data / DAILY_FILE]
+    return read if classes is None else [*read, classes]
+
+
+def _check_force(force: bool, out: Path | None) -> None:
+    if force and out is None:
+        raise command_line_error("--force applies to an --out folder; none was given", "--force")
+
+
+def _check_window(start: date, end: date, runs: int) -> None:
+    """A forecast window the model can draw: in order, at most ten years, within the memory
+    budget for ``runs`` runs."""
+    if end < start:
+        raise command_line_error(f"--end {end} is before --start {start}", "--end")
+    nights = (end - start).days + 1
+    if nights > 3660:
+        raise command_line_error(f"a window of {nights:,} nights; at most 3,660", "--end")
+    need = runs * nights * 8 * 24
+    if need > MAX_MEMORY_BYTES:
+        raise command_line_error(
+            f"{runs:,} runs of {nights:,} nights need {need / 2**30:,.1f} GiB, over the limit "
+            f"of {MAX_MEMORY_BYTES / 2**30:,.0f} GiB (use fewer runs)",
+            "--runs",
+        )
 
 
 def _class_map(path: Path | None) -> Mapping[str, str]:
@@ -86,7 +117,7 @@ def _plain(value: Any) -> Any:
 
 
 def _emit_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(_plain(doc), allow_nan=False) + "\n")
+    sys.stdout.write(dumps_json(_plain(doc)) + "\n")
 
 
 def _fmt(value: float, quantity: str = "") -> str:
@@ -107,7 +138,7 @@ def classes_command(classes: ClassesFile = None) -> None:
     for cls in REPORT_CLASSES:
         for model, c in mapping.items():
             if c == cls:
-                table.add_row(model, cls)
+                table.add_row(lit(model), cls)
     _console().print(table)
 
 
@@ -119,8 +150,14 @@ def summary_command(
     ] = None,
     months: Annotated[int, typer.Option("--months", help="Months shown in the table.")] = 18,
     classes: ClassesFile = None,
+    force: ForceFlag = False,
 ) -> None:
     """Per month and class: launched, neutralised and share; heavy and largest nights."""
+    if not 1 <= months <= 10_000:
+        raise command_line_error(f"must be from 1 to 10,000 (got {months})", "--months")
+    _check_force(force, out)
+    if out is not None:
+        check_output_dir(out, inputs=_inputs(data, classes), force=force)
     summary = summarise_nights(load_nights(data, _class_map(classes)))
     console = _console()
     by_class = {
@@ -158,8 +195,8 @@ def summary_command(
     console.print(largest)
     console.print(f"National accounts: {', '.join(NATIONAL_ACCOUNTS)}. {DATA_CREDIT}")
     if out is not None:
-        names = write_summary(summary, out)
-        console.print(f"Wrote {len(names)} files to {out}")
+        names = write_summary(summary, out, force=force, inputs=_inputs(data, classes))
+        console.print(lit(f"Wrote {len(names)} files to {out}"))
 
 
 @app.command("forecast")
@@ -168,23 +205,26 @@ def forecast_command(
     train_end: Annotated[str, typer.Option("--train-end", help="Last night fitted (YYYY-MM-DD).")],
     start: Annotated[str, typer.Option("--start", help="First night forecast (YYYY-MM-DD).")],
     end: Annotated[str, typer.Option("--end", help="Last night forecast, included.")],
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Simulated runs.")] = 2000,
+    runs: Annotated[int, typer.Option("--runs", help="Simulated runs (>= 1).")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     as_json: JsonFlag = False,
     classes: ClassesFile = None,
 ) -> None:
     """Fit the raid-tempo model on reports up to --train-end and forecast a window."""
+    runs = check_runs(runs, key="--runs", minimum=1, source="command line")
+    seed = check_cli_seed(seed)
     t_end = _parse_date(train_end, "--train-end")
     w_start, w_end = _parse_date(start, "--start"), _parse_date(end, "--end")
+    _check_window(w_start, w_end, runs)
     nights = load_nights(data, _class_map(classes))
     fc = make_forecast(nights, t_end, w_start, w_end, runs, seed)
     if as_json:
         _emit_json(fc.to_json())
         return
     table = Table(
-        title=f"Forecast {w_start} to {w_end} ({fc.n_nights} nights), trained to {t_end}, "
-        f"{runs} runs, seed {seed}"
-    )
+        title=lit(f"Forecast {w_start} to {w_end} ({fc.n_nights} nights), trained to {t_end}, "
+                  f"{runs} runs, seed {seed}")
+    )  # fmt: skip
     for col in ("quantity", "p05", "p50", "p95", "observed"):
         table.add_column(col, justify="right" if col != "quantity" else "left")
     for q in QUANTITIES:
@@ -204,30 +244,39 @@ def fit_command(
     train_end: Annotated[str, typer.Option("--train-end", help="Last night fitted (YYYY-MM-DD).")],
     out: Annotated[Path, typer.Option("--out", help="JSON file to write the model to.")],
     classes: ClassesFile = None,
+    force: ForceFlag = False,
 ) -> None:
     """Fit the raid-tempo model and write it as JSON (for campaign files and notebooks)."""
+    check_output_file(out, kind="umbrella.raid_tempo", inputs=_inputs(data, classes), force=force)
     model = fit_tempo(load_nights(data, _class_map(classes)), _parse_date(train_end, "--train-end"))
     save_tempo(model, out)
     drone = model.neutralisation[DRONE]
-    _console().print(
+    _console().print(lit(
         f"Wrote the raid-tempo model trained to {model.train_end} to {out} "
         f"(drone level {np.exp(model.drones.posterior.value('log_level')):.0f} a night, "
         f"neutralised {drone.mean:.0%})."
-    )
+    ))  # fmt: skip
 
 
 @app.command("backtest")
 def backtest_command(
     data: DataDir,
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Runs per forecast.")] = 1000,
+    runs: Annotated[int, typer.Option("--runs", help="Runs per forecast (>= 1).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     as_json: JsonFlag = False,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write per-origin rows and scores here.")
     ] = None,
     classes: ClassesFile = None,
+    force: ForceFlag = False,
 ) -> None:
     """Rolling-origin backtest: 3- and 6-month forecasts from every month end the data allow."""
+    runs = check_runs(runs, key="--runs", minimum=1, source="command line")
+    seed = check_cli_seed(seed)
+    _check_window(date(2000, 1, 1), date(2000, 6, 30), runs)
+    _check_force(force, out)
+    if out is not None:
+        check_output_dir(out, inputs=_inputs(data, classes), force=force)
     nights = load_nights(data, _class_map(classes))
     rows = run_backtest(nights, horizons=(3, 6), n_runs=runs, seed=seed)
     if rows.empty:
@@ -238,7 +287,7 @@ def backtest_command(
         )
     scores = score_backtest(rows)
     if out is not None:
-        with atomic_dir(out) as staging:
+        with atomic_dir(out, force=force, inputs=_inputs(data, classes)) as staging:
             for name, frame in (("backtest_rows", rows), ("backtest_scores", scores)):
                 frame.astype({c: str for c in ("origin", "start", "end") if c in frame}).to_csv(
                     staging / f"{name}.csv", index=False

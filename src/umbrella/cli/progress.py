@@ -9,6 +9,9 @@ from typing import TypeVar
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from umbrella.cli.exits import check_interrupt
+from umbrella.errors import escape_control
+
 __all__ = ["with_progress"]
 
 T = TypeVar("T")
@@ -20,14 +23,25 @@ def with_progress(
 ) -> T:
     """Run ``work(report)``; ``report(done)`` moves a bar to ``done`` of ``total``.
 
-    With ``quiet`` or when stderr is not a terminal, ``work(None)`` runs without a bar, so that
-    stdout and logs carry nothing but results.
+    With ``quiet`` or when stderr is not a terminal, no bar is shown, so that stdout and logs
+    carry nothing but results. Either way ``report`` stops the work at the next step once
+    SIGINT or SIGTERM has arrived (see :func:`~umbrella.cli.exits.check_interrupt`).
     """
+
+    def step(done: int) -> None:
+        check_interrupt()
+
     if quiet or not sys.stderr.isatty():
-        return work(None)
+        return work(step)
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}", markup=False, style="bold"), BarColumn(),
+        MofNCompleteColumn(),
         TimeElapsedColumn(), console=Console(stderr=True), transient=True,
     ) as bar:  # fmt: skip
-        task = bar.add_task(label, total=total)
-        return work(lambda done: bar.update(task, completed=done))
+        task = bar.add_task(escape_control(label), total=total)
+
+        def report(done: int) -> None:
+            bar.update(task, completed=done)
+            check_interrupt()
+
+        return work(report)

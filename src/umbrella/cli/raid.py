@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from umbrella.bundled import REFERENCE, bundled_text, load_bundled
 from umbrella.catalog import load_catalog
+from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
 from umbrella.cli.progress import with_progress
+from umbrella.cli.terminal import console, lit, say
 from umbrella.compiler import compile_raid
 from umbrella.engine import RaidResult, simulate
-from umbrella.errors import InputError
+from umbrella.limits import check_raid_run, check_runs
+from umbrella.outputs.atomic import check_output_dir, dumps_json
 from umbrella.outputs.raid import write_run
 from umbrella.provenance import raid_provenance
 from umbrella.scenario import Scenario, load_scenario
+from umbrella.specfiles import KINDS, check_spec_file
 from umbrella.vocabulary import THREAT_CLASSES
 
 __all__ = ["catalog", "example", "run", "validate"]
-
-out = Console()
 
 
 def _load(path: Path | None) -> tuple[Scenario, str]:
@@ -43,30 +43,37 @@ def run(
         Path | None, typer.Option("--out", help="Write Parquet tables, meta.json and a PNG here.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
+    force: ForceFlag = False,
 ) -> None:
     """Simulate a raid: fates, interceptors fired, damage and costs with 95% CIs."""
-    if runs < 2:
-        raise InputError("runs must be at least 2 (confidence intervals need two)", key="--runs")
-    if seed < 0:
-        raise InputError("seed must be non-negative", key="--seed")
+    runs = check_runs(runs, key="--runs", source="command line")
+    seed = check_cli_seed(seed)
+    inputs = [] if scenario is None else [scenario]
+    if force and out_dir is None:
+        raise command_line_error("--force applies to an --out folder; none was given", "--force")
+    if out_dir is not None:
+        check_output_dir(out_dir, inputs=inputs, force=force)
     spec, source = _load(scenario)
     raid = compile_raid(spec)
+    check_raid_run(raid, runs, key="--runs", source="command line")
     result = with_progress(
         spec.name, runs, lambda report: simulate(raid, runs, seed, progress=report), quiet=as_json
     )
     if out_dir is not None:
-        write_run(result, out_dir, raid_provenance(result, spec, source))
+        write_run(result, out_dir, raid_provenance(result, spec, source), force=force,
+                  inputs=inputs)  # fmt: skip
     if as_json:
-        sys.stdout.write(json.dumps(result.summary()) + "\n")
+        sys.stdout.write(dumps_json(result.summary()) + "\n")
         return
     _print_summary(result, spec)
     if out_dir is not None:
-        out.print(f"wrote {out_dir}/")
+        say(console(), "wrote ", out_dir, "/")
 
 
 def _print_summary(result: RaidResult, spec: Scenario) -> None:
+    out = console()
     fates = result.fates_table()
-    t = Table(title=f"{spec.name}: {result.n_runs} runs, seed {result.seed} (mean ±95% CI)")
+    t = Table(title=lit(f"{spec.name}: {result.n_runs} runs, seed {result.seed} (mean ±95% CI)"))
     t.add_column("threat type")
     for col in ("launched", "killed", "lost", "leaked", "expired"):
         t.add_column(col, justify="right")
@@ -74,7 +81,7 @@ def _print_summary(result: RaidResult, spec: Scenario) -> None:
         cells = [f"{row['launched']:.0f}"]
         for f in ("killed", "lost", "leaked", "expired"):
             cells.append(f"{row[f]:.1f} ±{(row[f + '_hi'] - row[f + '_lo']) / 2:.1f}")
-        t.add_row(str(row["threat_type"]), *cells)
+        t.add_row(lit(row["threat_type"]), *cells)
     out.print(t)
     it = Table(title="interceptors fired per raid")
     it.add_column("interceptor")
@@ -82,32 +89,40 @@ def _print_summary(result: RaidResult, spec: Scenario) -> None:
     it.add_column("cost (USD)", justify="right")
     for _, row in result.interceptors_table().iterrows():
         it.add_row(
-            str(row["interceptor"]),
+            lit(row["interceptor"]),
             f"{row['fired']:.1f} ±{(row['fired_hi'] - row['fired_lo']) / 2:.1f}",
             f"{row['cost_usd']:,.0f}",
         )
     out.print(it)
     rows = {r["metric"]: r for r in result.totals_table().to_dict("records")}
     lk, dmg = rows["leaked"], rows["damage"]
-    out.print(
+    say(
+        out,
         f"leaked {lk['mean']:.1f} [{lk['lo']:.1f}, {lk['hi']:.1f}]   "
         f"damage {dmg['mean']:.1f} [{dmg['lo']:.1f}, {dmg['hi']:.1f}] value units   "
         f"defender spend ${rows['defender_cost_usd']['mean']:,.0f}   "
-        f"attacker spend ${rows['attacker_cost_usd']['mean']:,.0f}"
+        f"attacker spend ${rows['attacker_cost_usd']['mean']:,.0f}",
     )
 
 
-def validate(scenario: Annotated[Path, typer.Argument(help="Scenario TOML to check.")]) -> None:
-    """Check a scenario file; one line on success, one clear error line (exit 2) otherwise."""
-    spec = load_scenario(scenario)
-    raid = compile_raid(spec)
-    out.print(
-        f"ok: {scenario}: {spec.name}: {raid.n_threats} threats in {len(spec.threats)} waves, "
-        f"{len(raid.unit_ids)} fire units, {len(spec.sensors)} sensor sites, "
-        f"{len(spec.ew_zones)} EW zones, {len(spec.assets)} assets",
-        highlight=False,
-        soft_wrap=True,
-    )
+def validate(
+    file: Annotated[Path, typer.Argument(help="Scenario or campaign TOML to check.")],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help=f"What the file is ({', '.join(k.name for k in KINDS)}); "
+            "by default recognised from its content.",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Attack-report folder for a campaign (overrides data_dir)."),
+    ] = None,
+) -> None:
+    """Check a scenario or campaign file: one `ok:` line, or one error line (exit 2)."""
+    _, description = check_spec_file(file, kind, data)
+    say(console(), "ok: ", file, ": ", description)
 
 
 def example(
@@ -124,14 +139,15 @@ def catalog(
 ) -> None:
     """List the catalogue of threat, interceptor, fire-unit and sensor types with sources."""
     cat = load_scenario(scenario).resolved_catalog() if scenario else load_catalog()
+    out = console()
     t = Table(title="threats")
     for col in ("type", "class", "speed km/h", "alt m", "range km", "cost USD", "source (date)"):
         t.add_column(col, no_wrap=col == "type")
     for name, tt in cat.threats.items():
         cls = tt.threat_class + (" (decoy)" if tt.is_decoy else "")
         t.add_row(
-            name, cls, f"{tt.speed_kmh:.0f}", f"{tt.altitude_m:.0f}", f"{tt.range_km:.0f}",
-            f"{tt.unit_cost_usd:,.0f}", f"{tt.source} ({tt.date})",
+            lit(name), cls, f"{tt.speed_kmh:.0f}", f"{tt.altitude_m:.0f}", f"{tt.range_km:.0f}",
+            f"{tt.unit_cost_usd:,.0f}", lit(f"{tt.source} ({tt.date})"),
         )  # fmt: skip
     out.print(t)
     t = Table(title="interceptors")
@@ -139,7 +155,7 @@ def catalog(
         t.add_column(col, no_wrap=col == "type")
     for name, it in cat.interceptors.items():
         pks = [f"{it.p_kill.get(c, 0.0):.2f}" for c in THREAT_CLASSES]
-        t.add_row(name, *pks, f"{it.unit_cost_usd:,.0f}", f"{it.source} ({it.date})")
+        t.add_row(lit(name), *pks, f"{it.unit_cost_usd:,.0f}", lit(f"{it.source} ({it.date})"))
     out.print(t)
     t = Table(title="fire units")
     for col in ("type", "kind", "channels", "magazine", "range km", "alt m", "source (date)"):
@@ -147,10 +163,10 @@ def catalog(
     for name, ft in cat.fire_units.items():
         mag = ", ".join(f"{k} {v}" for k, v in ft.magazine.items())
         t.add_row(
-            name, ft.kind, str(ft.channels), mag,
+            lit(name), ft.kind, str(ft.channels), lit(mag),
             f"{ft.min_range_km:g}-{ft.max_range_km:g}",
             f"{ft.min_altitude_m:g}-{ft.max_altitude_m:g}",
-            f"{ft.source} ({ft.date})",
+            lit(f"{ft.source} ({ft.date})"),
         )  # fmt: skip
     out.print(t)
     t = Table(title="sensors")
@@ -158,6 +174,7 @@ def catalog(
         t.add_column(col, no_wrap=col == "type")
     for name, st in cat.sensors.items():
         t.add_row(
-            name, st.kind, f"{st.range_km:g}", f"{st.p_detect:.2f}", f"{st.source} ({st.date})"
-        )
+            lit(name), st.kind, f"{st.range_km:g}", f"{st.p_detect:.2f}",
+            lit(f"{st.source} ({st.date})"),
+        )  # fmt: skip
     out.print(t)

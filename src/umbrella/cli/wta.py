@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -11,9 +10,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from umbrella.cli.options import check_cli_seed, check_seconds
+from umbrella.cli.terminal import console, lit
+from umbrella.outputs.atomic import dumps_json
 from umbrella.wta import WTAProblem, read_apt, read_bracken_mccormick, solve_wta
 
 app = typer.Typer(
@@ -61,13 +62,17 @@ def solve(
         raise typer.BadParameter(
             f"choose one of {', '.join(METHOD_CHOICES)}", param_hint="--method"
         )
+    time_limit = check_seconds(time_limit, "--time-limit")
+    seed = check_cli_seed(seed)
     problem = read_instance(file)
     with stdout_to_devnull():
         result = solve_wta(problem, method=method, time_limit=time_limit, seed=seed)
     if as_json:
-        typer.echo(json.dumps(result.to_dict()))
+        sys.stdout.write(dumps_json(result.to_dict()) + "\n")
         return
-    table = Table(title=f"{file.name}: {problem.n_weapons} weapons x {problem.n_targets} targets")
+    table = Table(
+        title=lit(f"{file.name}: {problem.n_weapons} weapons x {problem.n_targets} targets")
+    )
     table.add_column("objective", justify="right")
     table.add_column("bound", justify="right")
     table.add_column("gap %", justify="right")
@@ -85,4 +90,4 @@ def solve(
         str(int(result.x.sum())),
         f"{result.seconds:.2f}",
     )
-    Console().print(table)
+    console().print(table)

@@ -1,22 +1,36 @@
 """The ``--out`` folder of a campaign run: Parquet tables, ``summary.json``, ``meta.json`` and
-charts, written atomically."""
+charts, written atomically (see :mod:`umbrella.outputs.atomic`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from matplotlib import rc_context
 
 from umbrella.campaign.result import CampaignResult
 from umbrella.outputs.atomic import atomic_dir, write_json
 from umbrella.outputs.charts import plot_cumulative_leakers, plot_stockout, plot_stocks
+from umbrella.outputs.raid import LITERAL_TEXT
 
 __all__ = ["write_campaign"]
 
 
-def write_campaign(result: CampaignResult, out_dir: str | Path, meta: dict[str, Any]) -> Path:
-    """Write tables, metadata, summary and charts into ``out_dir`` (replaced whole, atomically)."""
+def write_campaign(
+    result: CampaignResult,
+    out_dir: str | Path,
+    meta: dict[str, Any],
+    *,
+    force: bool = False,
+    inputs: Iterable[str | Path] = (),
+) -> Path:
+    """Write tables, metadata, summary and charts into ``out_dir`` atomically.
+
+    ``force`` and ``inputs`` as in :func:`~umbrella.outputs.atomic.atomic_dir`.
+    """
     out = Path(out_dir)
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, force=force, inputs=inputs) as tmp, rc_context(LITERAL_TEXT):
         result.stock_table().to_parquet(tmp / "stocks.parquet", index=False)
         result.nightly_table().to_parquet(tmp / "nightly.parquet", index=False)
         result.fired_table().to_parquet(tmp / "fired.parquet", index=False)

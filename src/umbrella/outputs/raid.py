@@ -1,22 +1,39 @@
 """The ``--out`` folder of a raid run: Parquet tables, ``summary.json``, ``meta.json`` and a chart,
-written atomically."""
+written atomically (see :mod:`umbrella.outputs.atomic`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from matplotlib import rc_context
 
 from umbrella.engine import RaidResult
 from umbrella.outputs.atomic import atomic_dir, write_json
 from umbrella.outputs.charts import plot_fates
 
-__all__ = ["write_run"]
+__all__ = ["LITERAL_TEXT", "write_run"]
+
+#: Chart text is shown as written: a ``$`` in a name is a dollar sign, not mathematics.
+LITERAL_TEXT: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
 
 
-def write_run(result: RaidResult, out_dir: str | Path, meta: dict[str, Any]) -> Path:
-    """Write tables, metadata and chart into ``out_dir`` (replaced whole, atomically)."""
+def write_run(
+    result: RaidResult,
+    out_dir: str | Path,
+    meta: dict[str, Any],
+    *,
+    force: bool = False,
+    inputs: Iterable[str | Path] = (),
+) -> Path:
+    """Write tables, metadata and chart into ``out_dir`` atomically.
+
+    ``force`` writes beside files umbrella did not write; ``inputs`` may not be or lie inside
+    ``out_dir`` (see :func:`~umbrella.outputs.atomic.atomic_dir`).
+    """
     out = Path(out_dir)
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, force=force, inputs=inputs) as tmp, rc_context(LITERAL_TEXT):
         result.fates_table().to_parquet(tmp / "fates.parquet", index=False)
         result.interceptors_table().to_parquet(tmp / "interceptors.parquet", index=False)
         result.assets_table().to_parquet(tmp / "assets.parquet", index=False)

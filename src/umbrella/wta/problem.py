@@ -21,7 +21,25 @@ from numpy.typing import NDArray
 
 from umbrella.errors import InputError
 
-__all__ = ["Status", "WTAProblem", "WTAResult", "evaluate", "is_feasible"]
+__all__ = [
+    "MAX_PAIRS",
+    "MAX_ROUNDS",
+    "MAX_WORK",
+    "Status",
+    "WTAProblem",
+    "WTAResult",
+    "evaluate",
+    "is_feasible",
+]
+
+#: Most weapon x target pairs in one instance (each (W, T) array is then at most 16 MB).
+MAX_PAIRS = 2_000_000
+#: Most rounds of one weapon.
+MAX_ROUNDS = 1_000_000
+#: Most greedy work: rounds to assign x weapon-target pairs each round is chosen among.
+MAX_WORK = 2 * 10**10
+#: Largest target value or round price.
+MAX_VALUE = 1e15
 
 Status = Literal["optimal", "feasible"]
 
@@ -69,6 +87,10 @@ class WTAProblem:
         values = _as_float(self.values, "values", ndim=1)
         p_kill = _as_float(self.p_kill, "p_kill", ndim=2)
         n_weapons, n_targets = p_kill.shape
+        if n_weapons < 1 or n_targets < 1:
+            raise InputError("needs at least one weapon and one target", key="p_kill")
+        if np.any(values > MAX_VALUE):
+            raise InputError(f"target values must be at most {MAX_VALUE:g}", key="values")
         if values.shape != (n_targets,):
             raise InputError(
                 f"shape {values.shape} does not match p_kill's {n_targets} targets", key="values"
@@ -78,6 +100,15 @@ class WTAProblem:
         if np.any((p_kill < 0) | (p_kill > 1)):
             raise InputError("kill probabilities must lie in [0, 1]", key="p_kill")
         units = _as_int(self.units, "units", (n_weapons,))
+        if np.any(units > MAX_ROUNDS):
+            raise InputError(f"at most {MAX_ROUNDS:,} rounds of one weapon", key="units")
+        work = int(units.sum()) * n_weapons * n_targets
+        if work > MAX_WORK:
+            raise InputError(
+                f"{int(units.sum()):,} rounds x {n_weapons * n_targets:,} pairs = {work:,}, over "
+                f"the work budget of {MAX_WORK:,} (a budget of work, not a timeout)",
+                key="units",
+            )
         object.__setattr__(self, "values", values)
         object.__setattr__(self, "p_kill", p_kill)
         object.__setattr__(self, "units", units)
@@ -90,7 +121,7 @@ class WTAProblem:
             object.__setattr__(self, "mask", np.array(mask, order="C"))
         if self.unit_cost is not None:
             cost = _as_float(self.unit_cost, "unit_cost", ndim=1)
-            if cost.shape != (n_weapons,) or np.any(cost < 0):
+            if cost.shape != (n_weapons,) or np.any(cost < 0) or np.any(cost > MAX_VALUE):
                 raise InputError(f"must be {n_weapons} non-negative prices", key="unit_cost")
             object.__setattr__(self, "unit_cost", cost)
         if self.min_units is not None:
@@ -238,19 +269,26 @@ def _as_float(array: object, key: str, *, ndim: int) -> FloatArray:
         raise InputError(f"not numeric: {exc}", key=key) from None
     if out.ndim != ndim:
         raise InputError(f"expected {ndim}-d array, got shape {out.shape}", key=key)
+    if out.size > MAX_PAIRS:
+        raise InputError(f"{out.size:,} numbers, over the limit of {MAX_PAIRS:,}", key=key)
     if not np.all(np.isfinite(out)):
         raise InputError("must be finite", key=key)
     return out
 
 
 def _as_int(array: object, key: str, shape: tuple[int, ...]) -> IntArray:
-    raw = np.asarray(array)
+    try:
+        raw = np.asarray(array)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InputError(f"not whole numbers: {exc}", key=key) from None
     if raw.shape != shape:
         raise InputError(f"expected shape {shape}, got {raw.shape}", key=key)
     if raw.dtype.kind == "f" and (not np.all(np.isfinite(raw)) or np.any(raw != np.round(raw))):
         raise InputError("must be whole numbers", key=key)
     if raw.dtype.kind not in "iuf" and raw.size:
         raise InputError("must be whole numbers", key=key)
+    if raw.size and (np.any(raw > 2**62) or np.any(raw < -(2**62))):
+        raise InputError("whole numbers too large", key=key)
     out = raw.astype(np.int64)
     if np.any(out < 0):
         raise InputError("must be non-negative", key=key)

@@ -21,11 +21,14 @@ from typing import Any
 import numpy as np
 
 from umbrella.errors import InputError
-from umbrella.wta.problem import WTAProblem
+from umbrella.userfiles import read_user_text
+from umbrella.wta.problem import MAX_PAIRS, MAX_ROUNDS, WTAProblem
 
 __all__ = ["read_apt", "read_bracken_mccormick"]
 
 _MIN_KEY = "min_units_per_target (1-based target index)"
+#: Largest instance file read (the largest published instance is about 3 MB).
+MAX_INSTANCE_BYTES = 64 * 2**20
 _SURVIVAL_KEY = "survival[target][weapon]"
 
 
@@ -49,10 +52,7 @@ def read_apt(path: str | Path) -> WTAProblem:
         ``[0, 1]``, an index out of range, a duplicate or missing pair, or trailing data.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", source=path) from None
+    text = read_user_text(path, MAX_INSTANCE_BYTES, "WTA instance")
     rows = _rows(text)
 
     def fail(message: str, line: int | None) -> InputError:
@@ -69,6 +69,12 @@ def read_apt(path: str | Path) -> WTAProblem:
     )
     if n_weapons < 1 or n_targets < 1 or mu < 0:
         raise fail("W and T must be positive and mu non-negative", line)
+    if n_weapons * n_targets > MAX_PAIRS or mu > MAX_ROUNDS:
+        raise fail(
+            f"{n_weapons:,} x {n_targets:,} pairs with {mu:,} rounds each: over the limits of "
+            f"{MAX_PAIRS:,} pairs and {MAX_ROUNDS:,} rounds",
+            line,
+        )
 
     values = np.empty(n_targets)
     for j in range(n_targets):
@@ -130,12 +136,15 @@ def read_bracken_mccormick(path: str | Path) -> WTAProblem:
         Invalid JSON (with its line), a missing key, a wrong shape, or a value out of range.
     """
     path = Path(path)
+    text = read_user_text(path, MAX_INSTANCE_BYTES, "WTA instance")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", source=path, line=exc.lineno) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", source=path) from None
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply", source=path) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise InputError(f"invalid JSON: {exc}", source=path) from None
     if not isinstance(data, dict):
         raise InputError("expected a JSON object at the top level", source=path)
 
@@ -147,9 +156,12 @@ def read_bracken_mccormick(path: str | Path) -> WTAProblem:
     values = _vector(field("target_values"), path, "target_values")
     units = _vector(field("availability"), path, "availability")
     survival = field(_SURVIVAL_KEY)
+    if np.any(units > MAX_ROUNDS):
+        raise InputError(f"at most {MAX_ROUNDS:,} rounds of one weapon", source=path,
+                         key="availability")  # fmt: skip
     try:
         table = np.array(survival, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(
             "must be a rectangular table of numbers", source=path, key=_SURVIVAL_KEY
         ) from None
@@ -171,15 +183,18 @@ def read_bracken_mccormick(path: str | Path) -> WTAProblem:
             "rounds must be non-negative whole numbers", source=path, key="availability"
         )
     minimums = np.zeros(values.size, dtype=np.int64)
-    for name, count in dict(data.get(_MIN_KEY, {})).items():
+    table_min = data.get(_MIN_KEY, {})
+    if not isinstance(table_min, dict):
+        raise InputError("must be a table of target -> minimum", source=path, key=_MIN_KEY)
+    for name, count in table_min.items():
         where = f"{_MIN_KEY}.{name}"
         try:
-            target = int(name) - 1
+            target = int(name) - 1 if len(name) < 20 else -1
         except ValueError:
             raise InputError("target must be a 1-based integer", source=path, key=where) from None
         if not 0 <= target < values.size:
             raise InputError(f"target outside 1..{values.size}", source=path, key=where)
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_ROUNDS:
             raise InputError("minimum must be a non-negative integer", source=path, key=where)
         minimums[target] = count
     try:
@@ -194,18 +209,20 @@ def read_bracken_mccormick(path: str | Path) -> WTAProblem:
         raise InputError(exc.message, source=path, key=exc.key) from None
 
 
+def _int(token: str, path: Path, line: int, what: str) -> int:
+    if len(token) > 18:
+        raise InputError(f"{what} {token[:20]!r}... is too long a number", source=path, line=line)
+    try:
+        return int(token)
+    except ValueError:
+        raise InputError(f"{what} {token!r} is not an integer", source=path, line=line) from None
+
+
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
     for number, raw in enumerate(text.splitlines(), start=1):
         fields = raw.split()
         if fields:
             yield number, fields
-
-
-def _int(token: str, path: Path, line: int, what: str) -> int:
-    try:
-        return int(token)
-    except ValueError:
-        raise InputError(f"{what} {token!r} is not an integer", source=path, line=line) from None
 
 
 def _float(token: str, path: Path, line: int, what: str) -> float:
@@ -221,7 +238,7 @@ def _float(token: str, path: Path, line: int, what: str) -> float:
 def _vector(raw: object, path: Path, key: str) -> np.ndarray[Any, np.dtype[np.float64]]:
     try:
         out = np.array(raw, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError("must be a list of numbers", source=path, key=key) from None
     if out.ndim != 1 or out.size == 0 or not np.all(np.isfinite(out)):
         raise InputError("must be a non-empty list of finite numbers", source=path, key=key)

@@ -1,0 +1,45 @@
+"""Options shared by several commands, and the checks of command-line values."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+import typer
+
+from umbrella.errors import InputError
+from umbrella.seeds import check_seed
+
+__all__ = ["ForceFlag", "check_cli_seed", "check_seconds", "command_line_error"]
+
+ForceFlag = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Write into a folder that holds other files (only umbrella's own files are "
+        "replaced, nothing else is touched), or start over where a checkpoint exists.",
+    ),
+]
+
+
+def command_line_error(message: str, option: str) -> InputError:
+    """An :class:`InputError` about a command-line value."""
+    return InputError(message, source="command line", key=option)
+
+
+def check_cli_seed(seed: int, option: str = "--seed") -> int:
+    """A seed from the command line, in ``[0, 2**63 - 1]``."""
+    try:
+        return check_seed(seed, key=option)
+    except InputError as exc:
+        raise command_line_error(exc.message, option) from None
+
+
+def check_seconds(value: float, option: str, maximum: float = 1e6) -> float:
+    """A positive, finite number of seconds from the command line, at most ``maximum``."""
+    if not math.isfinite(value) or not 0 < value <= maximum:
+        raise command_line_error(
+            f"must be a number of seconds above 0 and at most {maximum:,.0f} (got {value})",
+            option,
+        )
+    return float(value)
