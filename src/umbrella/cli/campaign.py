@@ -20,11 +20,21 @@ from umbrella.campaign import (
     run_campaign,
 )
 from umbrella.campaign.compare import COMPARED_METRICS
+from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.spec import campaign_hash
+from umbrella.cli.history import record_history
 from umbrella.cli.progress import with_progress
 from umbrella.errors import InputError
 from umbrella.outputs.campaign import write_campaign
-from umbrella.provenance import campaign_provenance
+from umbrella.overrides import (
+    Override,
+    apply_to_campaign,
+    apply_to_scenario,
+    parse_override,
+    split_defence,
+)
+from umbrella.provenance import campaign_inputs, campaign_provenance, provenance
+from umbrella.scenario import Scenario
 
 __all__ = ["campaign"]
 
@@ -40,10 +50,14 @@ def _run(
     checkpointed: bool = False,
     checkpoint: Path | None = None,
     resume: bool = False,
-) -> tuple[Campaign, CampaignResult]:
-    """Load, prepare and run one campaign file; ``checkpointed`` keeps progress on disk
-    (in ``checkpoint``, by default under ``.umbrella/checkpoints/``)."""
-    spec = load_campaign(path)
+    overrides: list[Override] | None = None,
+) -> tuple[Campaign, Scenario, CampaignResult]:
+    """Load, prepare and run one campaign file with ``overrides`` (``defence.`` ones change
+    its defence scenario); ``checkpointed`` keeps progress on disk (in ``checkpoint``, by
+    default under ``.umbrella/checkpoints/``)."""
+    camp_ovs, defence_ovs = split_defence(overrides or [])
+    spec = apply_to_campaign(load_campaign(path), camp_ovs)
+    defence = apply_to_scenario(load_defence(spec), defence_ovs, prefix="defence.")
     ckpt = checkpoint
     if checkpointed and ckpt is None:
         ckpt = Path(".umbrella") / "checkpoints" / f"{campaign_hash(spec)[:16]}-{runs}-{seed}.npz"
@@ -52,11 +66,11 @@ def _run(
         f"{spec.name} (nights)",
         spec.n_nights,
         lambda report: run_campaign(
-            spec, runs, seed, checkpoint=store, resume=resume, progress=report
+            spec, runs, seed, defence=defence, checkpoint=store, resume=resume, progress=report
         ),
         quiet=quiet,
     )
-    return spec, result
+    return spec, defence, result
 
 
 def campaign(
@@ -72,30 +86,49 @@ def campaign(
         Path | None,
         typer.Option("--checkpoint", help="Checkpoint file (default under .umbrella/)."),
     ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Change the campaign at a key path, e.g. stocks.pac3_mse=300, or its defence "
+            "scenario with defence.KEY=VALUE (repeatable; every file of a compare).",
+        ),
+    ] = None,
 ) -> None:
     """Carry interceptor stockpiles through a season of nightly raids.
 
     `umbrella campaign FILE` runs one campaign; `umbrella campaign compare FILE FILE...` runs
     each with the same seed (common random numbers) and reports differences against the first.
     """
+    overrides = [parse_override(text) for text in sets or []]
     if files and str(files[0]) == "compare":
-        _compare(files[1:], runs, seed, as_json)
+        if out_dir is not None:
+            raise InputError("compare writes no --out folder (use --json)", key="--out")
+        _compare(files[1:], runs, seed, as_json, overrides)
         return
     if len(files) != 1:
         raise InputError("give one campaign file (or: compare FILE FILE...)", key="FILE")
     path = files[0]
-    spec, result = _run(
-        path, runs, seed, as_json, checkpointed=True, checkpoint=checkpoint, resume=resume
-    )
+    spec, defence, result = _run(
+        path, runs, seed, as_json, checkpointed=True, checkpoint=checkpoint, resume=resume,
+        overrides=overrides,
+    )  # fmt: skip
+    meta = campaign_provenance(result, spec, str(path), defence=defence, overrides=overrides)
     if out_dir is not None:
-        write_campaign(result, out_dir, campaign_provenance(result, spec, str(path)))
+        write_campaign(result, out_dir, meta)
     summary = result.summary()
     if as_json:
         sys.stdout.write(json.dumps(summary) + "\n")
-        return
-    _print(result, summary)
-    if out_dir is not None:
-        out.print(f"wrote {out_dir}/")
+    else:
+        _print(result, summary)
+        if out_dir is not None:
+            out.print(f"wrote {out_dir}/")
+    record_history(
+        meta, summary=summary, out_dir=out_dir,
+        spec={"campaign": spec.model_dump(mode="json"), "defence": defence.model_dump(mode="json")},
+        headline=f"{spec.name}: leaked p50 {summary['leaked_total']['p50']:,.0f}",
+    )  # fmt: skip
 
 
 def _q(q: dict[str, float], fmt: str = ",.0f") -> str:
@@ -121,15 +154,42 @@ def _print(result: CampaignResult, summary: dict[str, Any]) -> None:
     )
 
 
-def _compare(files: list[Path], runs: int, seed: int, as_json: bool) -> None:
+def _compare(
+    files: list[Path], runs: int, seed: int, as_json: bool, overrides: list[Override]
+) -> None:
     if len(files) < 2:
         raise InputError("compare needs at least two campaign files", key="FILE")
-    results = [_run(f, runs, seed, as_json)[1] for f in files]
+    done = [_run(f, runs, seed, as_json, overrides=overrides) for f in files]
+    results = [r for _, _, r in done]
     doc = compare_campaigns(
         results[0],
         {str(f): res for f, res in zip(files[1:], results[1:], strict=True)},
         baseline_label=str(files[0]),
     )
+    inputs: dict[str, str | None] = {}
+    for f, (spec, _, _) in zip(files, done, strict=True):
+        inputs.update(campaign_inputs(spec, f))
+    meta = provenance(
+        "compare", inputs=inputs, seed=seed, runs=runs,
+        parameters={"files": [str(f) for f in files],
+                    "set": {ov.key: ov.value for ov in overrides}},
+    )  # fmt: skip
+    record_history(
+        meta, summary=doc,
+        spec={str(f): c.model_dump(mode="json") for f, (c, _, _) in zip(files, done, strict=True)},
+        headline=f"compare {len(files) - 1} alternatives with {files[0].name}",
+    )  # fmt: skip
+    _show_compare(files, runs, seed, as_json, doc, results)
+
+
+def _show_compare(
+    files: list[Path],
+    runs: int,
+    seed: int,
+    as_json: bool,
+    doc: dict[str, Any],
+    results: list[CampaignResult],
+) -> None:
     metrics = COMPARED_METRICS
     if as_json:
         sys.stdout.write(json.dumps(doc) + "\n")

@@ -13,11 +13,13 @@ from rich.table import Table
 
 from umbrella.bundled import REFERENCE, bundled_text, load_bundled
 from umbrella.catalog import load_catalog
+from umbrella.cli.history import record_history
 from umbrella.cli.progress import with_progress
 from umbrella.compiler import compile_raid
 from umbrella.engine import RaidResult, simulate
 from umbrella.errors import InputError
 from umbrella.outputs.raid import write_run
+from umbrella.overrides import apply_to_scenario, parse_override
 from umbrella.provenance import raid_provenance
 from umbrella.scenario import Scenario, load_scenario
 from umbrella.vocabulary import THREAT_CLASSES
@@ -43,25 +45,42 @@ def run(
         Path | None, typer.Option("--out", help="Write Parquet tables, meta.json and a PNG here.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Change the scenario at a key path, e.g. threats[0].count=1000 (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Simulate a raid: fates, interceptors fired, damage and costs with 95% CIs."""
     if runs < 2:
         raise InputError("runs must be at least 2 (confidence intervals need two)", key="--runs")
     if seed < 0:
         raise InputError("seed must be non-negative", key="--seed")
+    overrides = [parse_override(text) for text in sets or []]
     spec, source = _load(scenario)
+    spec = apply_to_scenario(spec, overrides)
     raid = compile_raid(spec)
     result = with_progress(
         spec.name, runs, lambda report: simulate(raid, runs, seed, progress=report), quiet=as_json
     )
+    meta = raid_provenance(result, spec, source, overrides=overrides)
     if out_dir is not None:
-        write_run(result, out_dir, raid_provenance(result, spec, source))
+        write_run(result, out_dir, meta)
+    summary = result.summary()
     if as_json:
-        sys.stdout.write(json.dumps(result.summary()) + "\n")
-        return
-    _print_summary(result, spec)
-    if out_dir is not None:
-        out.print(f"wrote {out_dir}/")
+        sys.stdout.write(json.dumps(summary) + "\n")
+    else:
+        _print_summary(result, spec)
+        if out_dir is not None:
+            out.print(f"wrote {out_dir}/")
+    lk = summary["leaked_total"]
+    record_history(
+        meta, summary=summary, spec=spec.model_dump(mode="json"), out_dir=out_dir,
+        headline=f"{spec.name}: leaked {lk['mean']:.1f}, defender ${summary['defender_cost']:,.0f}",
+    )  # fmt: skip
 
 
 def _print_summary(result: RaidResult, spec: Scenario) -> None:
