@@ -173,11 +173,17 @@ def _provenance(
     }
 
 
+def _num(v: float | None) -> str:
+    if v is None:
+        return "-"
+    return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:,.4g}"
+
+
 def _cell(s: dict[str, Any] | None) -> str:
     if s is None:
         return "failed"
     lo, hi = s["ci95"]
-    return f"{s['mean']:,.4g} [{lo:,.4g}, {hi:,.4g}]"
+    return f"{_num(s['mean'])} [{_num(lo)}, {_num(hi)}]"
 
 
 def _print(result: SweepResult) -> None:

@@ -47,8 +47,6 @@ __all__ = [
 F64 = npt.NDArray[np.float64]
 #: Replications per task by default: a few tenths of a second of the reference raid.
 DEFAULT_BATCH_RUNS = 2000
-#: Seconds to wait for a scheduler to answer.
-CONNECT_TIMEOUT_S = 20
 
 # One engine call at a time per process: a Dask worker may run several tasks in threads, and
 # the compiled engine already uses the cores it is given.
@@ -235,7 +233,9 @@ def _remote_client(address: str) -> Iterator[Client]:
     from distributed import Client
 
     try:
-        client = Client(address, timeout=CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
+        # Dask's own connect timeout (distributed.comm.timeouts.connect, 30 s by default; set
+        # DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT to change it).
+        client = Client(address)  # type: ignore[no-untyped-call]
     except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address
         msg = f"cannot reach the Dask scheduler at {address}: {_one_line(exc)}"
         raise InputError(msg, key="--scheduler") from None
