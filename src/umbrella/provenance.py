@@ -183,7 +183,7 @@ def provenance(
     return {
         "id": run_id or new_run_id(),
         "kind": kind,
-        "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "created": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "command": command_line(),
         "cwd": os.getcwd(),
         "inputs": dict(inputs),

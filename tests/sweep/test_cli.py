@@ -46,7 +46,9 @@ def test_overrides_runs_and_seed_from_the_command_line(write_sweep: Any, cli: An
     assert code == 0, err
     doc = json.loads(out)
     assert doc["seed"] == 9
-    assert doc["points"][0]["outputs"]["leaked_total"] != base["points"][0]["outputs"]["leaked_total"]
+    assert (
+        doc["points"][0]["outputs"]["leaked_total"] != base["points"][0]["outputs"]["leaked_total"]
+    )
 
 
 def test_out_folder_tables_dataset_and_charts(write_sweep: Any, cli: Any, tmp_path: Path) -> None:

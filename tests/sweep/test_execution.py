@@ -132,10 +132,21 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
     logs = [open(tmp_path / f"{n}.log", "wb") for n in ("scheduler", "worker")]  # noqa: SIM115
     procs = [
         subprocess.Popen(
-            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-             "--scheduler-file", str(info)],
-            stdout=logs[0], stderr=subprocess.STDOUT, env=env,
-        )  # fmt: skip
+            [
+                str(DASK),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(info),
+            ],
+            stdout=logs[0],
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     ]
     try:
         deadline = time.monotonic() + 60
@@ -144,10 +155,22 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
         address = json.loads(info.read_text())["address"]
         procs.append(
             subprocess.Popen(
-                [str(DASK), "worker", address, "--nworkers", "2", "--nthreads", "1",
-                 "--no-dashboard", "--host", "127.0.0.1"],
-                stdout=logs[1], stderr=subprocess.STDOUT, env=env,
-            )  # fmt: skip
+                [
+                    str(DASK),
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "2",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                ],
+                stdout=logs[1],
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
         )
         waiter = (
             "import sys; from distributed import Client; "
@@ -192,15 +215,17 @@ def test_one_worker_two_workers_and_a_dask_cluster_give_identical_tables(
     # The cluster's scheduler ran the tasks: a point's compilation and its batches of runs.
     probe = (
         "import sys; from distributed import Client; c = Client(sys.argv[1], timeout=30); "
-        "print(sorted(c.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes))));"
-        " c.close()"
+        "names = c.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes)); "
+        "print(sorted(names)); c.close()"
     )
     seen = subprocess.run([sys.executable, "-c", probe, dask_cluster], capture_output=True,
                           text=True, check=True, timeout=60).stdout  # fmt: skip
     assert "umbrella-build" in seen and "umbrella-run" in seen, seen
 
 
-def test_an_unreachable_scheduler_is_one_line(write_sweep: WriteSweep, umbrella_cmd: Umbrella) -> None:
+def test_an_unreachable_scheduler_is_one_line(
+    write_sweep: WriteSweep, umbrella_cmd: Umbrella
+) -> None:
     path = write_sweep()
     done = umbrella_cmd(
         "sweep", str(path), "--scheduler", "tcp://127.0.0.1:9", "--json",

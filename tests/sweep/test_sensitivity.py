@@ -46,9 +46,7 @@ class Toy:
 
 
 def ishigami(x: dict[str, float], a: float = 7.0, b: float = 0.1) -> float:
-    return float(
-        np.sin(x["x1"]) + a * np.sin(x["x2"]) ** 2 + b * x["x3"] ** 4 * np.sin(x["x1"])
-    )
+    return float(np.sin(x["x1"]) + a * np.sin(x["x2"]) ** 2 + b * x["x3"] ** 4 * np.sin(x["x1"]))
 
 
 def _ishigami_indices(a: float = 7.0, b: float = 0.1) -> tuple[list[float], list[float]]:

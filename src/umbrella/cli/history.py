@@ -94,7 +94,7 @@ def list_runs(
         t.add_column(col, no_wrap=col in ("id", "created (UTC)"))
     for r in brief:
         t.add_row(
-            str(r["id"]), str(r["created"]).replace("T", " ").removesuffix("Z"), str(r["kind"]),
+            str(r["id"]), str(r["created"]).replace("T", " ")[:19], str(r["kind"]),
             str(r["seed"]), str(r["runs"]), r["headline"] or "", r["command"] or "",
         )  # fmt: skip
     out.print(t)
@@ -152,15 +152,19 @@ def diff(
         sys.stdout.write(json.dumps(doc) + "\n")
         return
     if not changes:
-        out.print(f"runs {a['id']} and {b['id']} do not differ")
+        sys.stdout.write(f"runs {a['id']} and {b['id']} do not differ\n")
         return
-    t = Table(title=f"{a['id']} -> {b['id']}")
-    for col in ("section", "key", a["id"], b["id"], "change"):
-        t.add_column(col, overflow="fold")
+    lines = [f"{a['id']} -> {b['id']}: {len(changes)} differences"]
+    section = None
     for c in changes:
-        delta = c.delta
-        note = "added" if c.is_added else "removed" if c.is_removed else ""
-        if delta is not None:
-            note = f"{delta:+,.6g}"
-        t.add_row(c.section, c.key, _fmt(c.before), _fmt(c.after), note)
-    out.print(t)
+        if c.section != section:
+            section = c.section
+            lines.append(f"{section}:")
+        if c.is_added:
+            lines.append(f"  + {c.key}: {_fmt(c.after)}")
+        elif c.is_removed:
+            lines.append(f"  - {c.key}: {_fmt(c.before)}")
+        else:
+            delta = f" ({c.delta:+,.6g})" if c.delta is not None else ""
+            lines.append(f"    {c.key}: {_fmt(c.before)} -> {_fmt(c.after)}{delta}")
+    sys.stdout.write("\n".join(lines) + "\n")

@@ -101,7 +101,7 @@ def _from_row(values: tuple[Any, ...]) -> dict[str, Any]:
     rec: dict[str, Any] = {}
     for (name, _), value in zip(COLUMNS, values, strict=True):
         if name == "created" and isinstance(value, datetime):
-            value = value.isoformat(timespec="seconds") + "Z"
+            value = value.isoformat(timespec="milliseconds") + "Z"
         elif name in JSON_COLUMNS and isinstance(value, str):
             value = json.loads(value)
         rec[name] = value

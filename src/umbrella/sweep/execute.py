@@ -102,23 +102,34 @@ def build_point(model: SweepModel, overrides: Sequence[Override]) -> Any:
         return Failure(_one_line(exc))
 
 
+def _worker_threads() -> int | None:
+    """The threads of the Dask worker running this task (its share of the cores), if any."""
+    try:
+        from distributed import get_worker
+
+        return int(get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):
+        return None
+
+
 def run_batch(
-    model: SweepModel,
-    built: Any,
-    seed: int,
-    task: Task,
-    outputs: Sequence[str],
-    threads: int | None = None,
+    model: SweepModel, built: Any, seed: int, task: Task, outputs: Sequence[str]
 ) -> F64 | Failure:
-    """Task: (n, O) outputs of a batch of replications, or a :class:`Failure`."""
+    """Task: (n, O) outputs of a batch of replications, or a :class:`Failure`.
+
+    On a Dask worker the engine uses as many threads as the worker has (``--nthreads``: its
+    share of the machine), one engine call at a time.
+    """
     if isinstance(built, Failure):
         return built
     try:
         with _ENGINE_LOCK:
+            threads = _worker_threads()
             if threads is not None:
                 import numba
 
-                numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))  # type: ignore[attr-defined]
+                limit = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+                numba.set_num_threads(max(1, min(threads, limit)))
             return model.run(built, seed, task.rep0, task.n, outputs)
     except Exception as exc:
         return Failure(_one_line(exc))
@@ -175,7 +186,6 @@ def _on_client(
     outputs: Sequence[str],
     col: _Collector,
     progress: Progress | None,
-    threads: int | None,
 ) -> None:
     from distributed import as_completed
 
@@ -192,7 +202,7 @@ def _on_client(
                 key=f"umbrella-build-{token}-{task.point}", retries=1,
             )  # fmt: skip
         f = client.submit(
-            run_batch, model_f, built_f, seed, task, list(outputs), threads,
+            run_batch, model_f, built_f, seed, task, list(outputs),
             key=f"umbrella-run-{token}-{task.point}-{task.rep0}", retries=1,
         )  # fmt: skip
         futures[f] = task
@@ -211,6 +221,7 @@ def _on_client(
 
 @contextmanager
 def _local_client(workers: int) -> Iterator[Client]:
+    """Worker processes sharing this machine's cores."""
     import logging
 
     from distributed import Client, LocalCluster
@@ -218,7 +229,7 @@ def _local_client(workers: int) -> Iterator[Client]:
     with (
         LocalCluster(
             n_workers=workers,
-            threads_per_worker=1,
+            threads_per_worker=max(1, available_cores() // workers),
             processes=True,
             dashboard_address=":0",  # a free port: never the shared default
             silence_logs=logging.ERROR,
@@ -295,16 +306,15 @@ def execute(
     tasks = plan_tasks(len(points), runs, model.splittable, batch_runs)
     col = _Collector(tasks, len(points), runs, len(outputs))
     if client is not None:
-        _on_client(client, model, points, tasks, seed, outputs, col, progress, None)
+        _on_client(client, model, points, tasks, seed, outputs, col, progress)
     elif scheduler is not None:
         with _remote_client(scheduler) as remote:
-            _on_client(remote, model, points, tasks, seed, outputs, col, progress, None)
+            _on_client(remote, model, points, tasks, seed, outputs, col, progress)
     else:
         n = min(workers if workers is not None else available_cores(), len(tasks))
         if n <= 1:
             _in_process(model, points, tasks, seed, outputs, col, progress)
         else:
-            threads = max(1, available_cores() // n)
             with _local_client(n) as local:
-                _on_client(local, model, points, tasks, seed, outputs, col, progress, threads)
+                _on_client(local, model, points, tasks, seed, outputs, col, progress)
     return col.finish()
