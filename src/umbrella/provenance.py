@@ -148,14 +148,18 @@ def dependency_versions() -> dict[str, str]:
     for req in metadata.requires("umbrella") or []:
         if "extra ==" in req:
             continue
-        found = re.match(r"[A-Za-z0-9_.\-]+", req)
+        found = re.match(r"([A-Za-z0-9_.\-]+)(?:\[([^\]]*)\])?", req)
         if found is None:
             continue
-        name = found.group(0)
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "missing"
+        names = [found.group(1)]
+        # An extra named after a package (dask[distributed]) brings that package.
+        names += [e.strip() for e in (found.group(2) or "").split(",") if e.strip()]
+        for i, name in enumerate(names):
+            try:
+                out[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                if i == 0:
+                    out[name] = "missing"
     return dict(sorted(out.items(), key=lambda kv: kv[0].lower()))
 
 

@@ -183,13 +183,13 @@ def _cell(s: dict[str, Any] | None) -> str:
     if s is None:
         return "failed"
     lo, hi = s["ci95"]
-    return f"{_num(s['mean'])} [{_num(lo)}, {_num(hi)}]"
+    return f"{_num(s['mean'])} ±{_num((hi - lo) / 2)}"
 
 
 def _print(result: SweepResult) -> None:
     t = Table(
         title=f"{result.name}: {result.design.kind}, {result.n_points} points x {result.runs} "
-        f"runs, seed {result.seed} (mean [95% CI])"
+        f"runs, seed {result.seed} (mean ±95% CI)"
     )
     for k in result.keys:
         t.add_column(k)
