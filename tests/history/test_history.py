@@ -263,3 +263,37 @@ def test_diff_runs_flattens_sections() -> None:
     assert got[("parameters", "parameters.set.x")].is_removed
     assert got[("parameters", "parameters.set.y")].is_added
     assert got[("summary", "summary.m[1]")].delta == pytest.approx(0.5)
+
+
+def test_campaign_provenance_hashes_every_file_and_the_attack_reports(
+    cli: Any, tmp_path: Path, synthetic_dir: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    base = tmp_path / "base.toml"
+    base.write_text(f"""schema_version = 1
+name = "tempo-base"
+scenario = "{SMALL}"
+start = 2025-04-01
+end = 2025-04-05
+
+[raids]
+source = "tempo"
+data_dir = "{synthetic_dir}"
+train_end = 2025-03-31
+
+[stocks]
+missile = 40
+""")
+    child = tmp_path / "child.toml"
+    child.write_text('schema_version = 1\nextends = "base.toml"\nname = "tempo-child"\n'
+                     "[stocks]\nmissile = 10\n")  # fmt: skip
+    out_dir = tmp_path / "out"
+    code, out, err = cli(["campaign", str(child), "--runs", "3", "--json", "--out", str(out_dir)])
+    assert code == 0, err
+    assert json.loads(out)["interceptors"]["missile"]["stock_start"] == 10
+    meta = json.loads((out_dir / "meta.json").read_text())
+    sha = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (child, base, SMALL)}
+    assert meta["inputs"] == {str(p): h for p, h in sha.items()}
+    csv = synthetic_dir / "missile_attacks_daily.csv"
+    assert meta["data_hash"] == hashlib.sha256(csv.read_bytes()).hexdigest()
+    assert HistoryStore().get(meta["id"])["data_hash"] == meta["data_hash"]

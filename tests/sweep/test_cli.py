@@ -166,3 +166,9 @@ def test_bad_options_exit_2_with_one_line(
     code, out, err = cli(["sweep", str(write_sweep()), "--json", "--out", str(out_dir), *args])
     assert code == 2 and out == "" and not out_dir.exists()
     assert err.startswith("error: ") and err.count("\n") == 1 and needle in err, err
+
+
+def test_a_scenario_file_is_not_a_sweep_file(cli: Any) -> None:
+    code, out, err = cli(["sweep", str(SMALL), "--json"])
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "not a sweep file" in err

@@ -120,6 +120,12 @@ def parse_sweep(text: str, source: str | Path = "<string>") -> SweepSpec:
     when the sweep runs)."""
     raw = parse_toml(text, source)
     check_schema_version(raw, 1, source, text)
+    if "parameters" not in raw and any(k in raw for k in ("threats", "raids", "assets")):
+        raise InputError(
+            "this is a scenario or campaign file, not a sweep file (a sweep file names one: "
+            'scenario = "..." or campaign = "..."; see docs/sweep.md)',
+            source=source,
+        )
     return validate(SweepSpec, raw, source, text)
 
 
