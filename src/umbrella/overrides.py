@@ -52,6 +52,7 @@ __all__ = [
     "parse_key",
     "parse_override",
     "parse_value",
+    "reattribute",
     "split_defence",
     "validate_extended",
 ]
@@ -258,13 +259,18 @@ def _matching(overrides: Sequence[Override], key: str | None) -> Override | None
     return None
 
 
-def _reraise(exc: InputError, overrides: Sequence[Override], prefix: str, fallback: str) -> None:
+def reattribute(
+    exc: InputError, overrides: Sequence[Override], fallback: str, prefix: str = ""
+) -> InputError:
+    """An error found after overrides were applied, credited to the override it comes from
+    (the one whose key path is a prefix of the error's, or the reverse), else to ``fallback``;
+    ``prefix`` is printed before the key path (``"defence."``)."""
     key = f"{prefix}{exc.key}" if prefix and exc.key else exc.key
     match = _matching(overrides, exc.key)
     if match is None and len(overrides) == 1:
         match = overrides[0]
     source = match.origin if match is not None else fallback
-    raise InputError(exc.message, source=source, key=key) from None
+    return InputError(exc.message, source=source, key=key)
 
 
 def current_value(spec: BaseModel, parts: Sequence[Part]) -> Any:
@@ -326,8 +332,7 @@ def apply_to_scenario(
     try:
         return scenario_from_dict(data, source="<overrides>")
     except InputError as exc:
-        _reraise(exc, overrides, prefix, ", ".join(o.origin for o in overrides))
-        raise  # pragma: no cover - _reraise always raises
+        raise reattribute(exc, overrides, ", ".join(o.origin for o in overrides), prefix) from None
 
 
 def apply_to_campaign(campaign: Campaign, overrides: Sequence[Override]) -> Campaign:
@@ -346,8 +351,7 @@ def apply_to_campaign(campaign: Campaign, overrides: Sequence[Override]) -> Camp
     try:
         out = validate(Campaign, data, "<overrides>")
     except InputError as exc:
-        _reraise(exc, overrides, "", ", ".join(o.origin for o in overrides))
-        raise  # pragma: no cover
+        raise reattribute(exc, overrides, ", ".join(o.origin for o in overrides)) from None
     return out.with_base_dir(campaign.base_dir)
 
 

@@ -181,6 +181,11 @@ def test_campaign_set_and_defence_set(cli: Any, tmp_path: Path, monkeypatch: Any
     code, out, err = cli([*args, "--set", "stocks.missile=77"])
     assert code == 0, err
     assert json.loads(out)["interceptors"]["missile"]["stock_start"] == 77
+    code, out, err = cli([*args, "--set", "stocks.missil=77"])  # the runner's reference check
+    assert code == 2 and out == ""
+    assert (
+        err == "error: --set stocks.missil=77: stocks.missil: unknown interceptor type 'missil'\n"
+    )
     code, out, err = cli([*args, "--set", "defence.doctrine.shoot_look_shoot=maybe"])
     assert code == 2 and out == ""
     assert "defence.doctrine.shoot_look_shoot" in err and err.count("\n") == 1, err

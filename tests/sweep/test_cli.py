@@ -172,3 +172,45 @@ def test_a_scenario_file_is_not_a_sweep_file(cli: Any) -> None:
     code, out, err = cli(["sweep", str(SMALL), "--json"])
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "not a sweep file" in err
+
+
+CAMPAIGN = ROOT / "tests" / "campaign" / "fixtures" / "small.toml"
+
+
+def test_campaign_sweep_with_defence_keys(tmp_path: Path, cli: Any, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "camp.toml"
+    text = f"""
+schema_version = 1
+name = "campaign-sweep"
+campaign = "{CAMPAIGN}"
+runs = 4
+seed = 3
+outputs = ["stockout.missile", "stock_end.missile", "leaked_total"]
+
+[[parameters]]
+key = "stocks.missile"
+values = [5, 40]
+
+[[parameters]]
+key = "defence.doctrine.shoot_look_shoot"
+values = [true, false]
+"""
+    path.write_text(text)
+    code, out, err = cli(["sweep", str(path), "-w", "1", "--json"])
+    assert code == 0, err
+    doc = json.loads(out)
+    assert [p["params"]["stocks.missile"] for p in doc["points"]] == [5, 5, 40, 40]
+    for p in doc["points"]:
+        assert 0.0 <= p["outputs"]["stockout.missile"]["mean"] <= 1.0
+    path.write_text(text.replace('key = "stocks.missile"', 'key = "raids.fraction"')
+                    .replace("values = [5, 40]", "values = [0.5, 2.0]"))  # fmt: skip
+    code, out, err = cli(["sweep", str(path), "-w", "1", "--json"])
+    assert code == 2 and "parameters[0] = 2.0: raids.fraction" in err, err
+    path.write_text(text.replace('key = "stocks.missile"', 'key = "stocks.missil"'))
+    code, out, err = cli(["sweep", str(path), "-w", "1", "--json"])
+    assert code == 2 and "parameters[0] = 5: stocks.missil: unknown interceptor" in err, err
+    path.write_text(text.replace('key = "stocks.missile"', 'key = "raids.source"')
+                    .replace("values = [5, 40]", 'values = ["tempo"]'))  # fmt: skip
+    code, out, err = cli(["sweep", str(path), "-w", "1", "--json"])
+    assert code == 2 and "cannot vary raids.source" in err, err

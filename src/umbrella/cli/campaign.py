@@ -31,6 +31,7 @@ from umbrella.overrides import (
     apply_to_campaign,
     apply_to_scenario,
     parse_override,
+    reattribute,
     split_defence,
 )
 from umbrella.provenance import campaign_inputs, campaign_provenance, provenance
@@ -62,14 +63,20 @@ def _run(
     if checkpointed and ckpt is None:
         ckpt = Path(".umbrella") / "checkpoints" / f"{campaign_hash(spec)[:16]}-{runs}-{seed}.npz"
     store = FileCheckpoint(ckpt) if ckpt is not None else None
-    result = with_progress(
-        f"{spec.name} (nights)",
-        spec.n_nights,
-        lambda report: run_campaign(
-            spec, runs, seed, defence=defence, checkpoint=store, resume=resume, progress=report
-        ),
-        quiet=quiet,
-    )
+    try:
+        result = with_progress(
+            f"{spec.name} (nights)",
+            spec.n_nights,
+            lambda report: run_campaign(
+                spec, runs, seed, defence=defence, checkpoint=store, resume=resume,
+                progress=report,
+            ),
+            quiet=quiet,
+        )  # fmt: skip
+    except InputError as exc:
+        if exc.source != "<campaign>":
+            raise
+        raise reattribute(exc, overrides or [], str(path)) from None
     return spec, defence, result
 
 

@@ -21,6 +21,7 @@ from umbrella.overrides import (
     Override,
     apply_to_campaign,
     apply_to_scenario,
+    reattribute,
     split_defence,
 )
 from umbrella.overrides import current_value as _current
@@ -141,7 +142,15 @@ class CampaignModel:
         return _current(self.campaign, parts)
 
     def apply(self, overrides: Sequence[Override]) -> Any:
-        return self.build(overrides)
+        from umbrella.campaign import prepare_campaign
+
+        campaign, defence = self.build(overrides)
+        try:  # the references the runner checks (interceptor names, posture changes, ...)
+            prepare_campaign(campaign, defence, 2, 0, tempo=self.tempo)
+        except InputError as exc:
+            origin = ", ".join(o.origin for o in overrides) or "<campaign>"
+            raise reattribute(exc, overrides, origin) from None
+        return campaign, defence
 
     def build(self, overrides: Sequence[Override]) -> Any:
         for ov in overrides:
