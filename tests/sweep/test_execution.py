@@ -235,3 +235,13 @@ def test_an_unreachable_scheduler_is_one_line(
     assert done.stderr.count("\n") == 1
     assert done.stderr.startswith("error: ")
     assert "--scheduler: cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
+
+
+def test_campaign_sweep_on_two_local_workers_matches_one() -> None:
+    camp = load_campaign(CAMPAIGN)
+    kw: dict[str, Any] = dict(outputs=["leaked_total", "stockout.missile"], runs=5, seed=4)
+    space = {"stocks.missile": [5, 30, 60]}
+    one = perform_experiments(camp, space, workers=1, **kw)
+    two = perform_experiments(camp, space, workers=2, **kw)
+    np.testing.assert_array_equal(one.values, two.values)
+    assert not one.errors and not two.errors
