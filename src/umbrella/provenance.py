@@ -234,7 +234,7 @@ def raid_provenance(
 def campaign_inputs(campaign: Campaign, source: str | Path) -> dict[str, str | None]:
     """The files a campaign run reads: the campaign file, each file it ``extends``, and its
     defence scenario."""
-    from umbrella.overrides import extends_chain
+    from umbrella.extends import extends_chain
 
     out: dict[str, str | None] = {}
     try:

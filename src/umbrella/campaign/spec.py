@@ -231,7 +231,7 @@ def parse_campaign(text: str, source: str | Path = "<string>") -> Campaign:
     raw = parse_toml(text, source)
     check_schema_version(raw, 1, source, text)
     if "extends" in raw:
-        from umbrella.overrides import validate_extended
+        from umbrella.extends import validate_extended
 
         return validate_extended(Campaign, raw, source, text)
     return validate(Campaign, raw, source, text)
