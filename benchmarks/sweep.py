@@ -2,7 +2,10 @@
 
 A grid of raid sizes on the reference raid (each point compiled once, its replications flown in
 batches) runs on a local Dask cluster of 1 worker process and then of 2 (one thread each: the
-same share of a core per worker), each cluster started before the clock starts. The comparison
+same share of a core per worker), each cluster started before the clock starts. Beside the wall
+times it prints the CPU seconds each worker process used: on a busy machine the wall-clock
+speed-up is bounded by the free cores, while the CPU split shows how evenly the work was shared
+and what the distribution itself costs. The comparison
 in the same process is the sweep run in this process (no cluster; the engine on every core).
 The numbers must be identical in all three. The machine is shared: the load average is printed
 beside the times.
@@ -39,9 +42,15 @@ def _plan(points: int, runs: int) -> SweepPlan:
     return plan_sweep(spec, source="<benchmark>")
 
 
+def _cpu_s() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
 def _on_cluster(
     plan: SweepPlan, warm: SweepPlan, workers: int, batch_runs: int
-) -> tuple[float, SweepResult]:
+) -> tuple[float, list[float], SweepResult]:
+    """Wall seconds, CPU seconds of each worker process, and the result."""
     from distributed import Client, LocalCluster
 
     with (
@@ -50,9 +59,12 @@ def _on_cluster(
         Client(cluster) as client,
     ):  # fmt: skip
         warm.run(client=client)  # every worker imports umbrella and loads the compiled engine
+        before = client.run(_cpu_s)
         t0 = time.perf_counter()
         res = plan.run(client=client, batch_runs=batch_runs)
-        return time.perf_counter() - t0, res
+        wall = time.perf_counter() - t0
+        after = client.run(_cpu_s)
+        return wall, [after[w] - before[w] for w in sorted(after)], res
 
 
 def main() -> None:
@@ -69,8 +81,8 @@ def main() -> None:
     t0 = time.perf_counter()
     local = plan.run(workers=1, batch_runs=args.batch_runs)
     t_local = time.perf_counter() - t0
-    t1, one = _on_cluster(plan, warm, 1, args.batch_runs)
-    t2, two = _on_cluster(plan, warm, 2, args.batch_runs)
+    t1, cpu1, one = _on_cluster(plan, warm, 1, args.batch_runs)
+    t2, cpu2, two = _on_cluster(plan, warm, 2, args.batch_runs)
     load1 = os.getloadavg()
     same = np.array_equal(one.values, local.values) and np.array_equal(two.values, local.values)
     reps = args.points * args.runs
@@ -87,6 +99,9 @@ def main() -> None:
          ratio <= TARGET_RATIO),
         ("parallel efficiency", f"{t1 / t2 / 2:.0%}", "", None),
         ("replications per second, 2 workers", f"{reps / t2:,.0f}", "", None),
+        ("CPU seconds, 1 worker", f"{sum(cpu1):.1f}", "", None),
+        ("CPU seconds, 2 workers (each)", " + ".join(f"{c:.1f}" for c in cpu2), "", None),
+        ("speed-up the CPU split allows (idle cores)", f"{sum(cpu1) / max(cpu2):.2f}x", "", None),
         ("seconds, in this process (comparison)", f"{t_local:.1f}", "", None),
         ("identical numbers (1 worker, 2 workers, here)", "yes" if same else "NO", "yes", same),
     ]  # fmt: skip
