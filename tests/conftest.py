@@ -24,6 +24,16 @@ settings.load_profile("umbrella")
 Invoke = Callable[[list[str]], tuple[int, str, str]]
 
 
+@pytest.fixture(autouse=True)
+def _umbrella_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Commands record their runs in a history under $UMBRELLA_HOME: each test has its own."""
+    home = tmp_path_factory.mktemp("umbrella-home")
+    monkeypatch.setenv("UMBRELLA_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Invoke:
     """Run ``umbrella ARGS...`` in-process: (exit code, stdout, stderr)."""

@@ -3,12 +3,15 @@ inputs and seed, on stdout and in ``--out`` folders."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from umbrella.provenance import RUN_FIELDS, stable_provenance
 
 from .corpus import FIXTURES, assert_finite_json
 
@@ -43,10 +46,18 @@ def test_json_is_byte_identical_across_processes_and_threads(command: str, tmp_p
                               capture_output=True, text=True, timeout=300)  # fmt: skip
         assert done.returncode == 0, done.stderr
         assert_finite_json(done.stdout)
-        files = {p.name: p.read_bytes() for p in sorted((root / "OUT").iterdir())
-                 if p.suffix == ".json"}  # fmt: skip
+        # meta.json also records this run's id, time and folder (and the manifest its hash):
+        # everything else must match byte for byte.
+        files = {
+            p.name: p.read_bytes()
+            for p in sorted((root / "OUT").iterdir())
+            if p.suffix == ".json" and p.name not in ("meta.json", ".umbrella-output.json")
+        }
         for text in files.values():
             assert_finite_json(text.decode())
+        meta = json.loads((root / "OUT" / "meta.json").read_text())
+        assert set(RUN_FIELDS) <= set(meta)
+        files["meta.json (stable part)"] = json.dumps(stable_provenance(meta)).encode()
         outputs.append((done.stdout, files))
     assert outputs[0][0] == outputs[1][0]
     assert outputs[0][1] == outputs[1][1] and len(outputs[0][1]) >= 2

@@ -303,10 +303,19 @@ class Campaign(Spec):
 
 
 def parse_campaign(text: str, source: str | Path = "<string>") -> Campaign:
-    """Parse and validate campaign TOML (references are checked by the runner)."""
+    """Parse and validate campaign TOML (references are checked by the runner).
+
+    A file may ``extends = "other.toml"`` (a path from its folder) and write only what differs:
+    tables merge key by key, any other value (arrays too) replaces the parent's.
+    """
     raw = parse_toml(text, source)
     check_schema_version(raw, 1, source, text)
-    campaign = validate(Campaign, raw, source, text)
+    if "extends" in raw:
+        from umbrella.extends import validate_extended
+
+        campaign = validate_extended(Campaign, raw, source, text)
+    else:
+        campaign = validate(Campaign, raw, source, text)
     campaign._source = str(source)
     return campaign
 

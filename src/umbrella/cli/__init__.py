@@ -27,7 +27,9 @@ def _register() -> None:
     _registered.append(True)
     from umbrella.cli import campaign as campaign_cli
     from umbrella.cli import data as data_cli
+    from umbrella.cli import history as history_cli
     from umbrella.cli import raid as raid_cli
+    from umbrella.cli import sweep as sweep_cli
     from umbrella.cli import wta as wta_cli
 
     app.command("run")(raid_cli.run)
@@ -35,9 +37,11 @@ def _register() -> None:
     app.command("example")(raid_cli.example)
     app.command("catalog")(raid_cli.catalog)
     app.command("campaign")(campaign_cli.campaign)
+    app.command("sweep")(sweep_cli.sweep)
 
     app.add_typer(wta_cli.app, name="wta")
     app.add_typer(data_cli.app, name="data")
+    app.add_typer(history_cli.app, name="history")
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from umbrella.campaign.compare import COMPARED_METRICS
 from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.spec import campaign_hash
 from umbrella.cli.exits import Interrupted
+from umbrella.cli.history import record_history
 from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
 from umbrella.cli.progress import with_progress
 from umbrella.cli.terminal import console, lit, say
@@ -30,7 +31,21 @@ from umbrella.limits import check_runs
 from umbrella.outputs.atomic import check_output_dir, dumps_json
 from umbrella.outputs.campaign import write_campaign
 from umbrella.outputs.compare import write_comparison
-from umbrella.provenance import campaign_provenance
+from umbrella.overrides import (
+    Override,
+    apply_to_campaign,
+    apply_to_scenario,
+    parse_override,
+    reattribute,
+    split_defence,
+)
+from umbrella.provenance import (
+    campaign_inputs,
+    campaign_provenance,
+    provenance,
+    stable_provenance,
+)
+from umbrella.scenario import Scenario
 
 __all__ = ["campaign"]
 
@@ -73,13 +88,22 @@ def _checkpoint(
     return store
 
 
+def _load(path: Path, overrides: list[Override]) -> tuple[Campaign, Scenario]:
+    """A campaign file and its defence scenario, with ``overrides`` applied (``defence.`` ones
+    change the defence scenario)."""
+    camp_ovs, defence_ovs = split_defence(overrides)
+    spec = apply_to_campaign(load_campaign(path), camp_ovs)
+    defence = apply_to_scenario(load_defence(spec), defence_ovs, prefix="defence.")
+    return spec, defence
+
+
 def _run(
-    spec: Campaign, runs: int, seed: int, quiet: bool, data: Path | None,
-    store: FileCheckpoint | None = None, resume: bool = False,
+    path: Path, spec: Campaign, defence: Scenario, runs: int, seed: int, quiet: bool,
+    data: Path | None, overrides: list[Override], store: FileCheckpoint | None = None,
+    resume: bool = False,
 ) -> CampaignResult:  # fmt: skip
     """Run one campaign (keeping progress in ``store`` if given)."""
     spec.check_data_path(data)
-    defence = load_defence(spec)
     try:
         result = with_progress(
             f"{spec.name} (nights)",
@@ -96,6 +120,10 @@ def _run(
             f"{kept[1]} of {spec.n_nights} nights kept in {store.path if store else ''}; "
             "run the same command with --resume to carry on"
         ) from None
+    except InputError as exc:
+        if exc.source != "<campaign>":
+            raise
+        raise reattribute(exc, overrides, str(path)) from None
     return result
 
 
@@ -117,6 +145,15 @@ def campaign(
         typer.Option("--data", help="Attack-report folder (overrides the files' data_dir)."),
     ] = None,
     force: ForceFlag = False,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Change the campaign at a key path, e.g. stocks.pac3_mse=300, or its defence "
+            "scenario with defence.KEY=VALUE (repeatable; every file of a compare).",
+        ),
+    ] = None,
 ) -> None:
     """Carry interceptor stockpiles through a season of nightly raids.
 
@@ -126,31 +163,40 @@ def campaign(
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
     data = None if data is None else data.resolve()
+    overrides = [parse_override(text) for text in sets or []]
     if files and str(files[0]) == "compare":
         for flag, given in (("--resume", resume), ("--checkpoint", checkpoint is not None)):
             if given:
                 raise command_line_error(f"{flag} applies to one campaign, not to compare", flag)
-        _compare(files[1:], runs, seed, as_json, data, out_dir, force)
+        _compare(files[1:], runs, seed, as_json, data, out_dir, force, overrides)
         return
     if len(files) != 1:
         raise command_line_error("give one campaign file (or: compare FILE FILE...)", "FILE")
     path = files[0]
-    spec = load_campaign(path)
+    spec, defence = _load(path, overrides)
     inputs = _inputs(path, spec, data)
     if out_dir is not None:
         check_output_dir(out_dir, inputs=inputs, force=force)
     store = _checkpoint(spec, runs, seed, checkpoint, resume, force, inputs)
-    result = _run(spec, runs, seed, as_json, data, store, resume)
+    result = _run(path, spec, defence, runs, seed, as_json, data, overrides, store, resume)
+    meta = campaign_provenance(
+        result, spec, str(path), defence=defence, data_dir=spec.data_path(data),
+        overrides=overrides,
+    )  # fmt: skip
     if out_dir is not None:
-        write_campaign(result, out_dir, campaign_provenance(result, spec, str(path)),
-                       force=force, inputs=inputs)  # fmt: skip
+        write_campaign(result, out_dir, meta, force=force, inputs=inputs)
     summary = result.summary()
     if as_json:
         sys.stdout.write(dumps_json(summary) + "\n")
-        return
-    _print(result, summary)
-    if out_dir is not None:
-        say(console(), "wrote ", out_dir, "/")
+    else:
+        _print(result, summary)
+        if out_dir is not None:
+            say(console(), "wrote ", out_dir, "/")
+    record_history(
+        meta, summary=summary, out_dir=out_dir,
+        spec={"campaign": spec.model_dump(mode="json"), "defence": defence.model_dump(mode="json")},
+        headline=f"{spec.name}: leaked p50 {summary['leaked_total']['p50']:,.0f}",
+    )  # fmt: skip
 
 
 def _q(q: dict[str, float], fmt: str = ",.0f") -> str:
@@ -180,7 +226,7 @@ def _print(result: CampaignResult, summary: dict[str, Any]) -> None:
 
 def _compare(
     files: list[Path], runs: int, seed: int, as_json: bool, data: Path | None,
-    out_dir: Path | None, force: bool,
+    out_dir: Path | None, force: bool, overrides: list[Override],
 ) -> None:  # fmt: skip
     if len(files) < 2:
         raise command_line_error("compare needs at least two campaign files", "FILE")
@@ -188,27 +234,42 @@ def _compare(
     for k, label in enumerate(labels[1:], start=1):
         if label in labels[1:k]:
             raise command_line_error(f"{label} is given twice among the alternatives", "FILE")
-    specs = [load_campaign(f) for f in files]
+    loaded = [_load(f, overrides) for f in files]
+    specs = [spec for spec, _ in loaded]
     inputs = [p for f, s in zip(files, specs, strict=True) for p in _inputs(f, s, data)]
     if out_dir is not None:
         check_output_dir(out_dir, inputs=inputs, force=force)
-    results = [_run(s, runs, seed, as_json, data) for s in specs]
+    results = [
+        _run(f, spec, defence, runs, seed, as_json, data, overrides)
+        for f, (spec, defence) in zip(files, loaded, strict=True)
+    ]
     doc = compare_campaigns(
         results[0], dict(zip(labels[1:], results[1:], strict=True)), baseline_label=labels[0]
     )
+    read: dict[str, str | None] = {}
+    for f, spec in zip(files, specs, strict=True):
+        read.update(campaign_inputs(spec, f))
+    meta = provenance(
+        "compare", inputs=read, seed=seed, runs=runs,
+        parameters={"files": labels, "set": {ov.key: ov.value for ov in overrides}},
+    )  # fmt: skip
+    meta["campaigns"] = [
+        stable_provenance(campaign_provenance(r, s, label, defence=d, overrides=overrides))
+        for (s, d), r, label in zip(loaded, results, labels, strict=True)
+    ]
     if out_dir is not None:
-        meta = {
-            "campaigns": [campaign_provenance(r, s, label)
-                          for s, r, label in zip(specs, results, labels, strict=True)],
-            "runs": runs, "seed": seed,
-        }  # fmt: skip
         write_comparison(doc, results, labels, out_dir, meta, force=force, inputs=inputs)
     if as_json:
         sys.stdout.write(dumps_json(doc) + "\n")
-        return
-    _print_comparison(doc, results, files, runs, seed)
-    if out_dir is not None:
-        say(console(), "wrote ", out_dir, "/")
+    else:
+        _print_comparison(doc, results, files, runs, seed)
+        if out_dir is not None:
+            say(console(), "wrote ", out_dir, "/")
+    record_history(
+        meta, summary=doc, out_dir=out_dir,
+        spec={label: s.model_dump(mode="json") for label, s in zip(labels, specs, strict=True)},
+        headline=f"compare {len(files) - 1} alternatives with {files[0].name}",
+    )  # fmt: skip
 
 
 def _print_comparison(

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from umbrella.bundled import REFERENCE, bundled_text, load_bundled
 from umbrella.catalog import load_catalog
+from umbrella.cli.history import record_history
 from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
 from umbrella.cli.progress import with_progress
 from umbrella.cli.terminal import console, lit, say
@@ -19,6 +20,7 @@ from umbrella.engine import RaidResult, simulate
 from umbrella.limits import check_raid_run, check_runs
 from umbrella.outputs.atomic import check_output_dir, dumps_json
 from umbrella.outputs.raid import write_run
+from umbrella.overrides import apply_to_scenario, parse_override
 from umbrella.provenance import raid_provenance
 from umbrella.scenario import Scenario, load_scenario
 from umbrella.specfiles import KINDS, check_spec_file
@@ -44,6 +46,14 @@ def run(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
     force: ForceFlag = False,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Change the scenario at a key path, e.g. threats[0].count=1000 (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Simulate a raid: fates, interceptors fired, damage and costs with 95% CIs."""
     runs = check_runs(runs, key="--runs", source="command line")
@@ -53,21 +63,29 @@ def run(
         raise command_line_error("--force applies to an --out folder; none was given", "--force")
     if out_dir is not None:
         check_output_dir(out_dir, inputs=inputs, force=force)
+    overrides = [parse_override(text) for text in sets or []]
     spec, source = _load(scenario)
+    spec = apply_to_scenario(spec, overrides)
     raid = compile_raid(spec)
     check_raid_run(raid, runs, key="--runs", source="command line")
     result = with_progress(
         spec.name, runs, lambda report: simulate(raid, runs, seed, progress=report), quiet=as_json
     )
+    meta = raid_provenance(result, spec, source, overrides=overrides)
     if out_dir is not None:
-        write_run(result, out_dir, raid_provenance(result, spec, source), force=force,
-                  inputs=inputs)  # fmt: skip
+        write_run(result, out_dir, meta, force=force, inputs=inputs)
+    summary = result.summary()
     if as_json:
-        sys.stdout.write(dumps_json(result.summary()) + "\n")
-        return
-    _print_summary(result, spec)
-    if out_dir is not None:
-        say(console(), "wrote ", out_dir, "/")
+        sys.stdout.write(dumps_json(summary) + "\n")
+    else:
+        _print_summary(result, spec)
+        if out_dir is not None:
+            say(console(), "wrote ", out_dir, "/")
+    lk = summary["leaked_total"]
+    record_history(
+        meta, summary=summary, spec=spec.model_dump(mode="json"), out_dir=out_dir,
+        headline=f"{spec.name}: leaked {lk['mean']:.1f}, defender ${summary['defender_cost']:,.0f}",
+    )  # fmt: skip
 
 
 def _print_summary(result: RaidResult, spec: Scenario) -> None:

@@ -13,6 +13,7 @@ from umbrella.campaign.result import CampaignResult
 from umbrella.outputs.atomic import atomic_dir, write_json
 from umbrella.outputs.charts import plot_cumulative_leakers, plot_stockout, plot_stocks
 from umbrella.outputs.raid import LITERAL_TEXT
+from umbrella.provenance import stable_provenance
 
 __all__ = ["write_campaign"]
 
@@ -35,7 +36,7 @@ def write_campaign(
         result.nightly_table().to_parquet(tmp / "nightly.parquet", index=False)
         result.fired_table().to_parquet(tmp / "fired.parquet", index=False)
         write_json(tmp / "meta.json", meta)
-        write_json(tmp / "summary.json", meta | result.summary())
+        write_json(tmp / "summary.json", stable_provenance(meta) | result.summary())
         plot_stocks(result).savefig(tmp / "stocks.png")
         plot_stockout(result).savefig(tmp / "stockout.png")
         plot_cumulative_leakers(result).savefig(tmp / "leakers.png")

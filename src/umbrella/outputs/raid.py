@@ -12,6 +12,7 @@ from matplotlib import rc_context
 from umbrella.engine import RaidResult
 from umbrella.outputs.atomic import atomic_dir, write_json
 from umbrella.outputs.charts import plot_fates
+from umbrella.provenance import stable_provenance
 
 __all__ = ["LITERAL_TEXT", "write_run"]
 
@@ -40,7 +41,7 @@ def write_run(
         result.units_table().to_parquet(tmp / "units.parquet", index=False)
         result.totals_table().to_parquet(tmp / "totals.parquet", index=False)
         result.replications_table().to_parquet(tmp / "replications.parquet", index=False)
-        write_json(tmp / "summary.json", meta | result.summary())
+        write_json(tmp / "summary.json", stable_provenance(meta) | result.summary())
         write_json(tmp / "meta.json", meta)
         plot_fates(result).savefig(tmp / "fates.png")
     return out

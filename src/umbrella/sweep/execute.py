@@ -1,0 +1,320 @@
+"""Where a sweep's runs go: this process, local worker processes, or a Dask cluster.
+
+The work is cut into tasks of whole batches of replications: a point's raid is compiled once
+(one task) and its replications flown in batches of ``batch_runs`` (one task each, depending on
+the compiled raid), so task overhead stays small next to the work. Replication ``r`` of a point
+draws only from ``(seed, r)``, so the batches are put back together in replication order and
+the numbers are the same whatever the number of workers, the batch size or the cluster.
+
+A point that fails (its overrides are refused, or a worker dies) is recorded with its error,
+and the rest of the sweep goes on.
+
+Local worker processes and remote clusters both run on Dask distributed: local workers are a
+:class:`distributed.LocalCluster` of single-threaded processes; ``scheduler`` is the address of a
+running cluster (``dask scheduler`` and ``dask worker``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from umbrella.errors import InputError
+from umbrella.overrides import Override
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from umbrella.sweep.models import SweepModel
+
+__all__ = [
+    "DEFAULT_BATCH_RUNS",
+    "Failure",
+    "Task",
+    "available_cores",
+    "execute",
+    "plan_tasks",
+]
+
+F64 = npt.NDArray[np.float64]
+#: Replications per task by default: a few tenths of a second of the reference raid.
+DEFAULT_BATCH_RUNS = 2000
+
+# One engine call at a time per process: a Dask worker may run several tasks in threads, and
+# the compiled engine already uses the cores it is given.
+_ENGINE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Task:
+    """Replications ``rep0 .. rep0 + n - 1`` of one point."""
+
+    point: int
+    rep0: int
+    n: int
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a point (or one of its batches) failed, in one line."""
+
+    message: str
+
+
+def available_cores() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def plan_tasks(n_points: int, runs: int, splittable: bool, batch_runs: int) -> list[Task]:
+    """Every task of a sweep, point by point, batches in replication order."""
+    if batch_runs < 1:
+        raise InputError("batch_runs must be at least 1", key="batch_runs")
+    step = batch_runs if splittable else runs
+    return [
+        Task(p, r0, min(step, runs - r0)) for p in range(n_points) for r0 in range(0, runs, step)
+    ]
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, InputError):
+        return exc.one_line()
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def build_point(model: SweepModel, overrides: Sequence[Override]) -> Any:
+    """Task: a point's overrides applied and compiled, or a :class:`Failure`."""
+    try:
+        return model.build(overrides)
+    except Exception as exc:  # a point that fails is reported, not lost
+        return Failure(_one_line(exc))
+
+
+def _worker_threads() -> int | None:
+    """The threads of the Dask worker running this task (its share of the cores), if any."""
+    try:
+        from distributed import get_worker
+
+        return int(get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):
+        return None
+
+
+def run_batch(
+    model: SweepModel, built: Any, seed: int, task: Task, outputs: Sequence[str]
+) -> F64 | Failure:
+    """Task: (n, O) outputs of a batch of replications, or a :class:`Failure`.
+
+    On a Dask worker the engine uses as many threads as the worker has (``--nthreads``: its
+    share of the machine), one engine call at a time.
+    """
+    if isinstance(built, Failure):
+        return built
+    try:
+        with _ENGINE_LOCK:
+            threads = _worker_threads()
+            if threads is not None:
+                import numba
+
+                limit = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+                numba.set_num_threads(max(1, min(threads, limit)))
+            return model.run(built, seed, task.rep0, task.n, outputs)
+    except Exception as exc:
+        return Failure(_one_line(exc))
+
+
+Progress = Callable[[int], None]
+
+
+class _Collector:
+    """Batches put back together per point, in replication order."""
+
+    def __init__(self, tasks: Sequence[Task], n_points: int, runs: int, n_out: int) -> None:
+        self.values = np.full((n_points, runs, n_out), np.nan)
+        self.errors: dict[int, str] = {}
+        self.done = 0
+
+    def add(self, task: Task, result: F64 | Failure) -> None:
+        if isinstance(result, Failure):
+            self.errors.setdefault(task.point, result.message)
+        else:
+            self.values[task.point, task.rep0 : task.rep0 + task.n] = result
+        self.done += task.n
+
+    def finish(self) -> tuple[F64, dict[int, str]]:
+        for p in self.errors:
+            self.values[p] = np.nan  # never half a point
+        return self.values, dict(sorted(self.errors.items()))
+
+
+def _in_process(
+    model: SweepModel,
+    points: Sequence[Sequence[Override]],
+    tasks: Sequence[Task],
+    seed: int,
+    outputs: Sequence[str],
+    col: _Collector,
+    progress: Progress | None,
+) -> None:
+    built: dict[int, Any] = {}
+    for task in tasks:
+        if task.point not in built:
+            built = {task.point: build_point(model, points[task.point])}
+        col.add(task, run_batch(model, built[task.point], seed, task, outputs))
+        if progress is not None:
+            progress(col.done)
+
+
+def _on_client(
+    client: Client,
+    model: SweepModel,
+    points: Sequence[Sequence[Override]],
+    tasks: Sequence[Task],
+    seed: int,
+    outputs: Sequence[str],
+    col: _Collector,
+    progress: Progress | None,
+) -> None:
+    from distributed import as_completed
+
+    token = uuid.uuid4().hex[:12]
+    [model_f] = client.scatter([model], broadcast=True, hash=False)  # type: ignore[no-untyped-call]
+    futures: dict[Any, Task] = {}
+    built_f: Any = None
+    current = -1
+    for task in tasks:
+        if task.point != current:
+            current = task.point
+            built_f = client.submit(
+                build_point, model_f, list(points[task.point]),
+                key=f"umbrella-build-{token}-{task.point}", retries=1,
+            )  # fmt: skip
+        f = client.submit(
+            run_batch, model_f, built_f, seed, task, list(outputs),
+            key=f"umbrella-run-{token}-{task.point}-{task.rep0}", retries=1,
+        )  # fmt: skip
+        futures[f] = task
+    del built_f  # the compiled raids are released once their batches are done
+    for f in as_completed(list(futures)):  # type: ignore[no-untyped-call]
+        task = futures.pop(f)
+        if f.status == "error":
+            exc = f.exception()
+            col.add(task, Failure(f"the task failed on the cluster: {_one_line(exc)}"))
+        else:
+            col.add(task, f.result())
+        f.release()
+        if progress is not None:
+            progress(col.done)
+
+
+@contextmanager
+def _local_client(workers: int) -> Iterator[Client]:
+    """Worker processes sharing this machine's cores."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=max(1, available_cores() // workers),
+            processes=True,
+            dashboard_address=":0",  # a free port: never the shared default
+            silence_logs=logging.ERROR,
+        ) as cluster,  # type: ignore[no-untyped-call]
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client
+
+
+@contextmanager
+def _remote_client(address: str) -> Iterator[Client]:
+    from distributed import Client
+
+    try:
+        # Dask's own connect timeout (distributed.comm.timeouts.connect, 30 s by default; set
+        # DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT to change it).
+        client = Client(address)  # type: ignore[no-untyped-call]
+    except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address
+        msg = f"cannot reach the Dask scheduler at {address}: {_one_line(exc)}"
+        raise InputError(msg, key="--scheduler") from None
+    try:
+        yield client
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+
+
+def execute(
+    model: SweepModel,
+    points: Sequence[Sequence[Override]],
+    runs: int,
+    seed: int,
+    outputs: Sequence[str],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client: Client | None = None,
+    batch_runs: int = DEFAULT_BATCH_RUNS,
+    progress: Progress | None = None,
+) -> tuple[F64, dict[int, str]]:
+    """Run every point of a sweep.
+
+    Parameters
+    ----------
+    model
+        What is varied (:class:`~umbrella.sweep.models.RaidModel` or ``CampaignModel``).
+    points
+        One list of overrides per point.
+    runs, seed
+        Replications per point and the seed every point uses (common random numbers).
+    outputs
+        Output names (:mod:`umbrella.sweep.metrics`).
+    workers
+        Local worker processes (default: the cores); 1 runs in this process.
+    scheduler
+        Address of a running Dask scheduler (``tcp://HOST:PORT``), instead of local workers.
+    client
+        A connected :class:`distributed.Client` to use (neither ``workers`` nor ``scheduler``).
+    batch_runs
+        Replications per task (the numbers do not depend on it).
+    progress
+        Called with the replications done so far (of ``len(points) * runs``).
+
+    Returns
+    -------
+    values, errors
+        (P, R, O) outputs per point, replication and output (NaN for a failed point), and the
+        one-line error of each failed point.
+    """
+    given = sum(x is not None for x in (workers, scheduler, client))
+    if given > 1:
+        raise InputError("give one of workers, scheduler or client", key="--workers")
+    if workers is not None and workers < 1:
+        raise InputError("workers must be at least 1", key="--workers")
+    tasks = plan_tasks(len(points), runs, model.splittable, batch_runs)
+    col = _Collector(tasks, len(points), runs, len(outputs))
+    if client is not None:
+        _on_client(client, model, points, tasks, seed, outputs, col, progress)
+    elif scheduler is not None:
+        with _remote_client(scheduler) as remote:
+            _on_client(remote, model, points, tasks, seed, outputs, col, progress)
+    else:
+        n = min(workers if workers is not None else available_cores(), len(tasks))
+        if n <= 1:
+            _in_process(model, points, tasks, seed, outputs, col, progress)
+        else:
+            with _local_client(n) as local:
+                _on_client(local, model, points, tasks, seed, outputs, col, progress)
+    return col.finish()

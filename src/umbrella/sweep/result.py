@@ -1,0 +1,285 @@
+"""Sweep results: every output of every replication at every point, summaries with their
+uncertainty, a tidy table, an xarray dataset and the ``--json`` document.
+
+Two kinds of interval appear, labelled as in every umbrella result (:mod:`umbrella.stats`):
+``ci95`` is the Student-t 95% confidence interval of a point's mean; ``p05``/``p50``/``p95`` the
+spread over its replications.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from umbrella.stats import mean_ci, paired_difference, quantiles
+from umbrella.sweep.design import Design
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+
+__all__ = ["SUMMARY_COLUMNS", "SweepResult"]
+
+#: The summary columns of :meth:`SweepResult.table`, one row per point and output.
+SUMMARY_COLUMNS = ("mean", "ci95_lo", "ci95_hi", "p05", "p50", "p95")
+
+
+def _num(x: Any) -> float | None:
+    v = float(x)
+    return None if not np.isfinite(v) else v
+
+
+def _column(values: list[Any]) -> npt.NDArray[Any]:
+    """One parameter's values as a typed array: bool, int, float, or else text."""
+    if all(isinstance(v, bool) for v in values):
+        return np.array(values, dtype=bool)
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return np.array(values, dtype=np.int64)
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return np.array(values, dtype=np.float64)
+    return np.array([str(v) for v in values], dtype=object)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SweepResult:
+    """Outcome of a sweep of ``P`` points, ``R`` replications each, ``O`` outputs.
+
+    Attributes
+    ----------
+    name
+        The sweep's name.
+    model
+        What was varied: ``"scenario"`` or ``"campaign"``, and its name (``"scenario:reference"``).
+    design
+        The points (:class:`~umbrella.sweep.design.Design`).
+    runs, seed
+        Replications per point; the seed every point used (common random numbers).
+    outputs
+        The output names.
+    values
+        (P, R, O) each output of each replication at each point; NaN for a failed point.
+    errors
+        The one-line error of each failed point, by point index.
+    sensitivity
+        Sobol' indices (``sobol`` design), see :func:`~umbrella.sweep.sensitivity.sobol_indices`.
+    """
+
+    name: str
+    model: str
+    design: Design
+    runs: int
+    seed: int
+    outputs: tuple[str, ...]
+    values: npt.NDArray[np.float64]
+    errors: dict[int, str] = field(default_factory=dict)
+    sensitivity: dict[str, Any] | None = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The parameters' key paths."""
+        return self.design.keys
+
+    @property
+    def points(self) -> list[dict[str, Any]]:
+        """``{key: value}`` of each point."""
+        return self.design.points
+
+    @property
+    def n_points(self) -> int:
+        """Number of points."""
+        return len(self.design.points)
+
+    def __repr__(self) -> str:
+        return (
+            f"SweepResult({self.name!r}: {self.design.kind} of {self.n_points} points over "
+            f"{', '.join(self.keys)}; {self.runs} runs each, seed {self.seed}; "
+            f"{len(self.errors)} failed)"
+        )
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{escape(k)}</th>" for k in (*self.keys, *self.outputs))
+        rows = []
+        for p, params in enumerate(self.points[:50]):
+            cells = [f"<td>{escape(str(params[k]))}</td>" for k in self.keys]
+            for o in range(len(self.outputs)):
+                if p in self.errors:
+                    cells.append("<td>failed</td>")
+                    continue
+                m, lo, hi = mean_ci(self.values[p, :, o])
+                cells.append(f"<td>{m:,.2f} [{lo:,.2f}, {hi:,.2f}]</td>")
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        more = f"<p>... {self.n_points - 50} more points</p>" if self.n_points > 50 else ""
+        return (
+            f"<p><b>{escape(self.name)}</b>: {self.design.kind}, {self.runs} runs per point, "
+            f"seed {self.seed}; mean [95% CI]</p><table><tr>{head}</tr>{''.join(rows)}</table>"
+            + more
+        )
+
+    # ------------------------------------------------------------------ summaries
+    def point_summary(self, point: int, output: str) -> dict[str, Any] | None:
+        """``{"mean", "ci95": [lo, hi], "p05", "p50", "p95"}`` of one output at one point
+        (None if the point failed)."""
+        if point in self.errors:
+            return None
+        x = self.values[point, :, self.outputs.index(output)]
+        m, lo, hi = mean_ci(x)
+        return {"mean": _num(m), "ci95": [_num(lo), _num(hi)], **quantiles(x)}
+
+    def means(self) -> npt.NDArray[np.float64]:
+        """(P, O) the mean of each output at each point (NaN where the point failed)."""
+        return np.asarray(self.values.mean(axis=1), dtype=np.float64)
+
+    def difference(self, point: int, baseline: int, output: str) -> dict[str, Any]:
+        """Paired difference ``point - baseline`` of an output over replications: the points
+        share their random numbers, so this interval is much narrower than either's spread."""
+        o = self.outputs.index(output)
+        for p in (point, baseline):
+            if p in self.errors:
+                raise ValueError(f"point {p} failed: {self.errors[p]}")
+        return paired_difference(self.values[point, :, o], self.values[baseline, :, o])
+
+    def summary(self) -> dict[str, Any]:
+        """The ``umbrella sweep --json`` document (see docs/sweep.md for the contract)."""
+        points: list[dict[str, Any]] = []
+        for p, params in enumerate(self.points):
+            if p in self.errors:
+                points.append({"params": dict(params), "outputs": None, "error": self.errors[p]})
+                continue
+            outs = {name: self.point_summary(p, name) for name in self.outputs}
+            points.append({"params": dict(params), "outputs": outs})
+        return {
+            "name": self.name,
+            "design": self.design.kind,
+            "runs": self.runs,
+            "seed": self.seed,
+            "points": points,
+            "sensitivity": self.sensitivity,
+        }
+
+    # ------------------------------------------------------------------ tables
+    def _param_columns(self) -> dict[str, npt.NDArray[Any]]:
+        return {k: _column([pt[k] for pt in self.points]) for k in self.keys}
+
+    def table(self) -> pd.DataFrame:
+        """Tidy: one row per point and output, with the parameters, ``mean``, ``ci95_lo``,
+        ``ci95_hi`` (95% CI of the mean), ``p05``, ``p50``, ``p95`` (spread over replications),
+        ``status`` (``ok`` or ``failed``) and ``error``."""
+        import pandas as pd
+
+        rows: dict[str, list[Any]] = {"point": []}
+        params = self._param_columns()
+        for k in self.keys:
+            rows[k] = []
+        for col in ("output", *SUMMARY_COLUMNS, "status", "error"):
+            rows[col] = []
+        for p in range(self.n_points):
+            for name in self.outputs:
+                rows["point"].append(p)
+                for k in self.keys:
+                    rows[k].append(params[k][p])
+                rows["output"].append(name)
+                s = self.point_summary(p, name)
+                stats = (
+                    (s["mean"], s["ci95"][0], s["ci95"][1], s["p05"], s["p50"], s["p95"])
+                    if s is not None
+                    else (np.nan,) * 6
+                )
+                for col, v in zip(SUMMARY_COLUMNS, stats, strict=True):
+                    rows[col].append(np.nan if v is None else v)
+                rows["status"].append("failed" if p in self.errors else "ok")
+                rows["error"].append(self.errors.get(p, ""))
+        df = pd.DataFrame(rows)
+        for k in self.keys:
+            df[k] = df[k].astype(params[k].dtype)
+        return df
+
+    def replications_table(self) -> pd.DataFrame:
+        """Long: one row per point, replication and output with its ``value`` (the raw data;
+        failed points are left out)."""
+        import pandas as pd
+
+        ok = [p for p in range(self.n_points) if p not in self.errors]
+        r, o = self.runs, len(self.outputs)
+        vals = self.values[ok] if ok else np.zeros((0, r, o))
+        return pd.DataFrame(
+            {
+                "point": np.repeat(np.array(ok, dtype=np.int64), r * o),
+                "replication": np.tile(np.repeat(np.arange(r), o), len(ok)),
+                "output": np.tile(np.array(self.outputs, dtype=object), len(ok) * r),
+                "value": vals.reshape(-1),
+            }
+        )
+
+    def sensitivity_table(self) -> pd.DataFrame:
+        """Tidy Sobol' indices: one row per output and parameter (empty unless ``sobol``)."""
+        import pandas as pd
+
+        rows = []
+        for output, by_key in (self.sensitivity or {}).items():
+            for key, s in by_key.items():
+                rows.append({
+                    "output": output, "parameter": key, "S1": s["S1"],
+                    "S1_ci95_lo": s["S1_ci95"][0], "S1_ci95_hi": s["S1_ci95"][1],
+                    "ST": s["ST"], "ST_ci95_lo": s["ST_ci95"][0], "ST_ci95_hi": s["ST_ci95"][1],
+                })  # fmt: skip
+        cols = ["output", "parameter", "S1", "S1_ci95_lo", "S1_ci95_hi", "ST", "ST_ci95_lo",
+                "ST_ci95_hi"]  # fmt: skip
+        return pd.DataFrame(rows, columns=cols).astype(
+            {c: float for c in cols if c not in ("output", "parameter")}
+        )
+
+    def to_xarray(self) -> xr.Dataset:
+        """An xarray Dataset: ``mean``, ``ci95_lo``, ``ci95_hi``, ``p05``, ``p50``, ``p95``
+        (point, output); ``value`` (point, replication, output); ``failed`` and ``error``
+        (point); each parameter a coordinate along ``point``; Sobol' indices ``S1``, ``ST`` and
+        their interval ends (output, parameter) for a ``sobol`` design."""
+        import json
+
+        import xarray as xr
+
+        from umbrella import __version__
+
+        p, o = self.n_points, len(self.outputs)
+        stats = {c: np.full((p, o), np.nan) for c in SUMMARY_COLUMNS}
+        with np.errstate(invalid="ignore"):
+            ok = [i for i in range(p) if i not in self.errors]
+            if ok:
+                x = self.values[ok]
+                m, lo, hi = mean_ci(x, axis=1)
+                q = np.quantile(x, (0.05, 0.5, 0.95), axis=1)
+                for c, arr in zip(SUMMARY_COLUMNS, (m, lo, hi, q[0], q[1], q[2]), strict=True):
+                    stats[c][ok] = arr
+        dims2 = ("point", "output")
+        data: dict[str, Any] = {c: (dims2, stats[c]) for c in SUMMARY_COLUMNS}
+        data["value"] = (("point", "replication", "output"), self.values)
+        data["failed"] = (("point",), np.array([i in self.errors for i in range(p)]))
+        data["error"] = (("point",), np.array([self.errors.get(i, "") for i in range(p)], object))
+        coords: dict[str, Any] = {
+            "point": np.arange(p),
+            "replication": np.arange(self.runs),
+            "output": np.array(self.outputs, dtype=object),
+        }
+        coords.update({k: ("point", v) for k, v in self._param_columns().items()})
+        if self.sensitivity is not None:
+            coords["parameter"] = np.array(self.keys, dtype=object)
+            for name in ("S1", "ST"):
+                for suffix, pick in (("", None), ("_ci95_lo", 0), ("_ci95_hi", 1)):
+                    arr = np.full((o, len(self.keys)), np.nan)
+                    for i, out in enumerate(self.outputs):
+                        for j, key in enumerate(self.keys):
+                            s = self.sensitivity[out][key]
+                            v = s[name] if pick is None else s[f"{name}_ci95"][pick]
+                            arr[i, j] = np.nan if v is None else v
+                    data[name + suffix] = (("output", "parameter"), arr)
+        ds = xr.Dataset(data, coords=coords)
+        ds.attrs.update({
+            "name": self.name, "model": self.model, "design": self.design.kind,
+            "runs": self.runs, "seed": self.seed, "samples": self.design.samples or 0,
+            "parameters": json.dumps(list(self.keys)), "umbrella_version": __version__,
+            "intervals": "ci95: Student-t 95% CI of the mean; p05-p95: spread over replications",
+        })  # fmt: skip
+        return ds

@@ -1,0 +1,247 @@
+"""Where the runs go does not change the numbers: this process, local worker processes, a
+real Dask cluster (scheduler and workers started here with the ``dask`` command), any batch
+size. Each point is what the engine gives for its scenario; a failing point is reported."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from umbrella.campaign import load_campaign, run_campaign
+from umbrella.compiler import compile_raid
+from umbrella.engine import simulate
+from umbrella.overrides import apply_to_scenario, parse_override
+from umbrella.scenario import load_scenario
+from umbrella.sweep import load_sweep, perform_experiments, run_sweep
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = ROOT / "tests" / "engine" / "fixtures" / "small_layered.toml"
+CAMPAIGN = ROOT / "tests" / "campaign" / "fixtures" / "small.toml"
+DASK = Path(sys.executable).parent / "dask"
+Umbrella = WriteSweep = Any
+
+
+def test_each_point_is_the_engine_run_of_its_scenario(write_sweep: WriteSweep) -> None:
+    spec = load_sweep(write_sweep())
+    res = run_sweep(spec, workers=1)
+    base = load_scenario(SMALL)
+    for p, params in enumerate(res.points):
+        ovs = [parse_override(f"{k}={json.dumps(v)}") for k, v in params.items()]
+        direct = simulate(compile_raid(apply_to_scenario(base, ovs)), spec.runs, spec.seed)
+        np.testing.assert_array_equal(res.values[p, :, 0], direct.leaked)
+        np.testing.assert_array_equal(res.values[p, :, 1], direct.defender_cost)
+    # Points share the seed (common random numbers): the shared waves launch identically, so
+    # adding drones to wave 0 never lowers the count of wave-0 drones that leak.
+    assert (res.values[2, :, 2] >= 0).all()
+
+
+def test_batch_size_does_not_change_the_numbers(write_sweep: WriteSweep) -> None:
+    spec = load_sweep(write_sweep())
+    a = run_sweep(spec, workers=1)
+    b = run_sweep(spec, workers=1, batch_runs=7)  # 5 batches per point, the last of 2
+    np.testing.assert_array_equal(a.values, b.values)
+    pd.testing.assert_frame_equal(a.table(), b.table(), check_exact=True)
+
+
+def test_campaign_points_are_campaign_runs() -> None:
+    camp = load_campaign(CAMPAIGN)
+    res = perform_experiments(
+        camp, {"stocks.missile": [5, 60]}, outputs=["stock_end.missile", "stockout.missile"],
+        runs=6, seed=2, workers=1,
+    )  # fmt: skip
+    for p, stock in enumerate((5, 60)):
+        direct = run_campaign(camp.replace(stocks={"missile": stock}).with_base_dir(camp.base_dir),
+                              runs=6, seed=2)  # fmt: skip
+        np.testing.assert_array_equal(res.values[p, :, 0], direct.stock[:, -1, 0])
+        np.testing.assert_array_equal(res.values[p, :, 1], direct.stockout()[:, -1, 0])
+
+
+FAILING = f"""
+schema_version = 1
+name = "failing"
+scenario = "{SMALL}"
+runs = 4
+seed = 1
+outputs = ["leaked_total"]
+
+[[parameters]]
+key = "catalog.fire_units.sam.min_range_km"
+values = [0.5, 20.0]
+
+[[parameters]]
+key = "catalog.fire_units.sam.max_range_km"
+values = [25.0, 10.0]
+"""
+
+
+def test_a_failing_point_is_reported_with_its_parameters(
+    write_sweep: WriteSweep, umbrella_cmd: Umbrella, tmp_path: Path
+) -> None:
+    # Each value alone is possible; min 20 km with max 10 km is not.
+    path = write_sweep(FAILING)
+    res = run_sweep(load_sweep(path), workers=1)
+    assert list(res.errors) == [3] and "impossible envelope" in res.errors[3]
+    assert np.isnan(res.values[3]).all() and not np.isnan(res.values[:3]).any()
+    out_dir = tmp_path / "out"
+    done = umbrella_cmd("sweep", str(path), "--workers", "1", "--json", "--out", str(out_dir))
+    assert done.returncode == 1
+    doc = json.loads(done.stdout)
+    bad = doc["points"][3]
+    assert bad["params"] == {"catalog.fire_units.sam.min_range_km": 20.0,
+                             "catalog.fire_units.sam.max_range_km": 10.0}  # fmt: skip
+    assert bad["outputs"] is None and "impossible envelope" in bad["error"]
+    assert all(p["outputs"] is not None for p in doc["points"][:3])
+    line = done.stderr.strip()
+    assert "\n" not in line and line.startswith("error: point 3 (")
+    assert "min_range_km=20.0" in line and "impossible envelope" in line
+    table = pd.read_parquet(out_dir / "sweep.parquet")
+    assert table["status"].tolist() == ["ok", "ok", "ok", "failed"]
+
+
+# ---------------------------------------------------------------------------- a real cluster
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[str]:
+    """A Dask cluster as a user starts one: ``dask scheduler`` and ``dask worker`` processes
+    (two single-threaded workers) on this machine; yields the scheduler's address."""
+    if not DASK.exists() or shutil.which(str(DASK)) is None:
+        pytest.skip(f"no `dask` command beside {sys.executable}: install dask[distributed]")
+    info = tmp_path / "scheduler.json"
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    logs = [open(tmp_path / f"{n}.log", "wb") for n in ("scheduler", "worker")]  # noqa: SIM115
+    procs = [
+        subprocess.Popen(
+            [
+                str(DASK),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(info),
+            ],
+            stdout=logs[0],
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(info.read_text())["address"]
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(DASK),
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "2",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                ],
+                stdout=logs[1],
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        )
+        waiter = (
+            "import sys; from distributed import Client; "
+            "c = Client(sys.argv[1], timeout=60); c.wait_for_workers(2, timeout=90); c.close()"
+        )
+        subprocess.run([sys.executable, "-c", waiter, address], check=True, timeout=120,
+                       capture_output=True, env=env)  # fmt: skip
+        yield address
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+        for log in logs:
+            log.close()
+
+
+def test_one_worker_two_workers_and_a_dask_cluster_give_identical_tables(
+    write_sweep: WriteSweep, umbrella_cmd: Umbrella, dask_cluster: str, tmp_path: Path
+) -> None:
+    path = write_sweep()
+    runs: dict[str, tuple[str, pd.DataFrame, Any]] = {}
+    for label, args in {
+        "1 worker": ["--workers", "1"],
+        "2 workers": ["--workers", "2", "--batch-runs", "7"],
+        "cluster": ["--scheduler", dask_cluster, "--batch-runs", "11"],
+    }.items():
+        out_dir = tmp_path / label.replace(" ", "-")
+        done = umbrella_cmd("sweep", str(path), "--json", "--out", str(out_dir), *args)
+        assert done.returncode == 0, (label, done.stderr)
+        assert done.stderr == "", label  # no progress bar off a terminal, no warnings
+        import xarray as xr
+
+        with xr.open_dataset(out_dir / "sweep.nc", engine="h5netcdf") as ds:
+            values = ds["value"].values.copy()
+        runs[label] = (done.stdout, pd.read_parquet(out_dir / "sweep.parquet"), values)
+    (doc1, table1, values1) = runs["1 worker"]
+    for label in ("2 workers", "cluster"):
+        doc, table, values = runs[label]
+        assert doc == doc1, label
+        pd.testing.assert_frame_equal(table, table1, check_exact=True)
+        np.testing.assert_array_equal(values, values1)
+    assert len(table1) == 4 * 4  # 4 points x 4 outputs
+    # The cluster's scheduler ran the tasks: a point's compilation and its batches of runs.
+    probe = (
+        "import sys; from distributed import Client; c = Client(sys.argv[1], timeout=30); "
+        "names = c.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes)); "
+        "print(sorted(names)); c.close()"
+    )
+    seen = subprocess.run([sys.executable, "-c", probe, dask_cluster], capture_output=True,
+                          text=True, check=True, timeout=60).stdout  # fmt: skip
+    assert "umbrella-build" in seen and "umbrella-run" in seen, seen
+
+
+def test_an_unreachable_scheduler_is_one_line(
+    write_sweep: WriteSweep, umbrella_cmd: Umbrella
+) -> None:
+    path = write_sweep()
+    done = umbrella_cmd(
+        "sweep", str(path), "--scheduler", "tcp://127.0.0.1:9", "--json",
+        env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"},
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("error: ")
+    assert "--scheduler: cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
+
+
+def test_campaign_sweep_on_two_local_workers_matches_one() -> None:
+    camp = load_campaign(CAMPAIGN)
+    kw: dict[str, Any] = dict(outputs=["leaked_total", "stockout.missile"], runs=5, seed=4)
+    space = {"stocks.missile": [5, 30, 60]}
+    one = perform_experiments(camp, space, workers=1, **kw)
+    two = perform_experiments(camp, space, workers=2, **kw)
+    np.testing.assert_array_equal(one.values, two.values)
+    assert not one.errors and not two.errors
