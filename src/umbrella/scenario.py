@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from umbrella.calibration.record import CalibrationRecord
 from umbrella.catalog import Catalog, CatalogOverrides, resolve_catalog
 from umbrella.errors import InputError
 from umbrella.spec import Count, Probability, Spec
@@ -205,6 +206,9 @@ class Scenario(Spec):
     ew_zones: list[EWZone] = Field(default_factory=list)
     doctrine: Doctrine = Field(default_factory=Doctrine)
     catalog: CatalogOverrides = Field(default_factory=CatalogOverrides)
+    calibration: CalibrationRecord | None = Field(
+        None, description="Night-to-raid mapping and what `umbrella calibrate` fitted."
+    )
 
     def __repr__(self) -> str:
         n = sum(w.count for w in self.threats)
@@ -302,6 +306,18 @@ def check_scenario(
                 fail(f"unknown asset {asset!r}", "threats", i, "aim", asset)
     if sum(w.count for w in scenario.threats) == 0:
         fail("empty raid: every wave has count 0", "threats")
+    if scenario.calibration is not None:
+        drone_waves = [
+            w.id for w in scenario.threats if cat.threats[w.type].threat_class == "drone"
+        ]
+        for k, wid in enumerate(scenario.calibration.frontline_waves):
+            if wid not in drone_waves:
+                fail(f"{wid!r} is not a drone wave", "calibration", "frontline_waves", k)
+        for k, name in enumerate(scenario.calibration.frontline_interceptors):
+            if name not in cat.interceptors:
+                fail(
+                    f"unknown interceptor type {name!r}", "calibration", "frontline_interceptors", k
+                )
     for i, sensor in enumerate(scenario.sensors):
         if sensor.type not in cat.sensors:
             fail(f"unknown sensor type {sensor.type!r}", "sensors", i, "type")

@@ -18,9 +18,15 @@ summing to ``launched``
 ``destroyed + not_reach_goal`` > ``launched``  reporting quirk: kept, the sum is capped at
                                                ``launched`` later (one row in the 2025 copy)
 empty ``launched``                             row kept with ``launched`` NaN; it counts nowhere
-empty ``destroyed``                            outcome unknown: counts as launched but not as
-                                               assessed (left out of neutralisation shares)
+empty ``destroyed`` (or no such column)        outcome unknown: counts as launched but not as
+                                               assessed (left out of neutralisation shares); a
+                                               night whose rows carry no outcome is a night to
+                                               *predict* (``umbrella nights``)
 =============================================  =====================================================
+
+Only the launch columns are required; the outcome columns (``destroyed``, ``not_reach_goal``,
+``still_attacking``, hit and debris counts, ``destroyed_details``, ``affected region``) may be
+empty or absent.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ __all__ = [
     "COUNT_COLUMNS",
     "DAILY_FILE",
     "REQUIRED_COLUMNS",
+    "read_data_dir",
     "read_reports",
     "report_account",
 ]
@@ -47,7 +54,7 @@ __all__ = [
 DAILY_FILE = "missile_attacks_daily.csv"
 """File name of the per-window, per-model report table inside a data directory."""
 
-REQUIRED_COLUMNS = ("time_start", "time_end", "model", "launched", "destroyed", "source")
+REQUIRED_COLUMNS = ("time_start", "time_end", "model", "launched", "source")
 _TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 COUNT_COLUMNS = ("launched", "destroyed", "not_reach_goal", "is_shahed")
 
@@ -183,6 +190,23 @@ def read_reports(path: str | Path) -> pd.DataFrame:
             row_no += 1
             records.append(_read_row(cells, index, path, row_no, first_line))
     return _to_frame(records)
+
+
+def read_data_dir(data_dir: str | Path) -> pd.DataFrame:
+    """Read ``missile_attacks_daily.csv`` in a data directory (see :func:`read_reports`).
+
+    Raises
+    ------
+    InputError
+        If the directory or the file is missing, or the file is malformed.
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError("data directory not found", source=data_dir)
+    path = data_dir / DAILY_FILE
+    if not path.is_file():
+        raise InputError(f"no {DAILY_FILE} in the data directory", source=data_dir)
+    return read_reports(path)
 
 
 def _read_row(

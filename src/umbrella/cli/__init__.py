@@ -25,8 +25,10 @@ def _register() -> None:
     if _registered:
         return
     _registered.append(True)
+    from umbrella.cli import calibrate as calibrate_cli
     from umbrella.cli import campaign as campaign_cli
     from umbrella.cli import data as data_cli
+    from umbrella.cli import nights as nights_cli
     from umbrella.cli import raid as raid_cli
     from umbrella.cli import wta as wta_cli
 
@@ -35,6 +37,8 @@ def _register() -> None:
     app.command("example")(raid_cli.example)
     app.command("catalog")(raid_cli.catalog)
     app.command("campaign")(campaign_cli.campaign)
+    app.command("calibrate")(calibrate_cli.calibrate_command)
+    app.command("nights")(nights_cli.nights)
 
     app.add_typer(wta_cli.app, name="wta")
     app.add_typer(data_cli.app, name="data")
