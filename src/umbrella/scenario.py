@@ -307,12 +307,9 @@ def check_scenario(
     if sum(w.count for w in scenario.threats) == 0:
         fail("empty raid: every wave has count 0", "threats")
     if scenario.calibration is not None:
-        drone_waves = [
-            w.id for w in scenario.threats if cat.threats[w.type].threat_class == "drone"
-        ]
         for k, wid in enumerate(scenario.calibration.frontline_waves):
-            if wid not in drone_waves:
-                fail(f"{wid!r} is not a drone wave", "calibration", "frontline_waves", k)
+            if wid not in ids["threats"]:
+                fail(f"unknown wave {wid!r}", "calibration", "frontline_waves", k)
         for k, name in enumerate(scenario.calibration.frontline_interceptors):
             if name not in cat.interceptors:
                 fail(

@@ -61,6 +61,17 @@ class DroneGrid:
     flights: int = 4000
     """Drone flights per grid point: runs = flights / drones, between 4 and 200."""
 
+    @classmethod
+    def coarse(cls) -> DroneGrid:
+        """A smaller grid (about a sixth of the engine time) for quick looks and tests."""
+        return cls(
+            capability=tuple(float(x) for x in np.geomspace(0.02, 12.0, 10)),
+            ew_scale=tuple(float(x) for x in np.geomspace(0.25, 16.0, 4)),
+            shahed_ew=tuple(float(x) for x in special.expit(np.linspace(-5.0, 2.5, 4))),
+            drones=(8, 16, 32, 64, 128, 256, 512, 1024),
+            flights=2000,
+        )
+
     def runs(self) -> I64:
         """Runs flown for each entry of ``drones``."""
         return np.clip(np.ceil(self.flights / np.asarray(self.drones)), 4, 200).astype(np.int64)
@@ -250,6 +261,8 @@ class MissileResponse:
         night, a cruise type all of them: see :mod:`umbrella.calibration.layout`).
     salvo
         Per type, whether a night flies one wave (ballistic, aeroballistic).
+    frontline
+        Per type, which of its waves are frontline waves (a night's salvo fills them first).
     logit_factor
         Grid of ``logit(p_kill_factor)``, shape (nf,).
     logits
@@ -259,6 +272,7 @@ class MissileResponse:
     types: tuple[str, ...]
     waves: tuple[F64, ...]
     salvo: tuple[bool, ...]
+    frontline: tuple[npt.NDArray[np.bool_], ...]
     logit_factor: F64
     logits: tuple[F64, ...]
 
@@ -329,6 +343,7 @@ def measure_missiles(
         types=types,
         waves=tuple(layout.weight[w] for w in per_type),
         salvo=tuple(layout.wave_class[w[0]] in SALVO_CLASSES for w in per_type),
+        frontline=tuple(layout.is_frontline[w] for w in per_type),
         logit_factor=special.logit(np.asarray(factors)),
         logits=tuple(logits),
     )

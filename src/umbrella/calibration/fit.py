@@ -36,12 +36,15 @@ parameter                       prior and reason
 ``log_split_concentration``     ``N(log 30, 2)``
 ``logit_pk_<type>``             ``N(logit of the type's p_kill_factor, 2)``
 ``log_night_sd_<type>``         ``N(log 0.7, 0.7)``
+``log_frontline_missiles_<t>``  ``N(log of the type's frontline waves' counts, 1)``
+``log_frontline_missile_        ``N(log 0.5, 0.7)``
+spread_<type>``
 ==============================  =================================================================
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -224,9 +227,14 @@ def fit_drones(response: DroneResponse, nights: DroneNights, layout: WaveLayout)
 
 
 def fit_missiles(
-    response: MissileResponse, nights: MissileNights, prior_factor: dict[str, float]
+    response: MissileResponse,
+    nights: MissileNights,
+    prior_factor: dict[str, float],
+    frontline_default: Mapping[str, float] | None = None,
 ) -> Posterior:
-    """Posterior of each missile type's logit ``p_kill_factor`` and night-to-night s.d."""
+    """Posterior of each missile type's logit ``p_kill_factor``, night-to-night s.d. and, for a
+    type with frontline waves, its frontline count and spread."""
+    frontline_default = frontline_default or {}
     params = []
     for t in response.types:
         params.append(
@@ -247,6 +255,27 @@ def fit_missiles(
                 float(np.log(5.0)),
             )
         )
+        front = response.frontline[response.types.index(t)]
+        if front.any() and not front.all():
+            c0 = max(float(frontline_default.get(t, 1.0)), 0.5)
+            params.append(
+                Parameter(
+                    f"log_frontline_missiles_{t}",
+                    float(np.log(c0)),
+                    1.0,
+                    float(np.log(0.2)),
+                    float(np.log(200.0)),
+                )
+            )
+            params.append(
+                Parameter(
+                    f"log_frontline_missile_spread_{t}",
+                    float(np.log(0.5)),
+                    0.7,
+                    float(np.log(0.02)),
+                    float(np.log(3.0)),
+                )
+            )
     names = [p.name for p in params]
 
     def nll(x: F64) -> float:
@@ -366,7 +395,10 @@ def calibrate(
     cat = posture.resolved_catalog()
     prior_factor = {t: cat.threats[t].p_kill_factor for t in missile_response.types}
     missiles = fit_missiles(
-        missile_response, missile_nights(table, train_end, settings.window_days), prior_factor
+        missile_response,
+        missile_nights(table, train_end, settings.window_days),
+        prior_factor,
+        layout.default.frontline_missiles,
     )
     values = _values_at_end(drones, missiles, months)
     draws = _rebased_draws(drones, missiles, values, settings.draws, seed)

@@ -18,13 +18,19 @@ Rules (each keeps every launch of a class in that class):
   run; decoys are among them by the hypergeometric law; the other ``N - F`` fly the deep waves.
   Without it, drones are split over all drone waves in proportion to their counts.
 
+* **Missile salvos and the frontline.** A missile type with both frontline and deep waves
+  (e.g. Iskander-M at frontline cities and at the capital) lays a night out the same way with
+  the posture's ``frontline_missiles`` and ``frontline_missile_spread`` for that type: small
+  salvos hit the frontline, large ones reach deep (the reports: Iskander-M salvos of up to five
+  were stopped 14% of the time in 2025, salvos of six or more 48%).
+
 Within a group, counts go to waves by largest remainders in proportion to the waves' counts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Self
 
 import numpy as np
@@ -66,11 +72,16 @@ class Allocation:
         Log-scale spread of that count from night to night (``s``).
     decoy_share
         Mean decoy share of drones, used where a night's decoys are not reported.
+    frontline_missiles, frontline_missile_spread
+        Per missile type with frontline waves, the same as ``frontline_drones`` and
+        ``frontline_spread`` for its salvo (types not named send no missile to the frontline).
     """
 
     frontline_drones: F64 | float
     frontline_spread: F64 | float
     decoy_share: F64 | float
+    frontline_missiles: Mapping[str, float] = field(default_factory=dict)
+    frontline_missile_spread: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,7 @@ class WaveLayout:
         front = set(scenario.calibration.frontline_waves) if scenario.calibration else set()
         is_drone = np.array([t.threat_class == "drone" for t in types])
         is_decoy = np.array([t.is_decoy for t in types]) & is_drone
-        is_front = np.array([w.id in front for w in scenario.threats]) & is_drone
+        is_front = np.array([w.id in front for w in scenario.threats])
         weight = np.array([float(w.count) for w in scenario.threats])
         drones = float(weight[is_drone].sum())
         decoy = float(weight[is_decoy].sum()) / drones if drones > 0 else 0.5
@@ -107,9 +118,21 @@ class WaveLayout:
             is_decoy=is_decoy,
             is_frontline=is_front,
             default=Allocation(
-                frontline_drones=float(weight[is_front].sum()),
+                frontline_drones=float(weight[is_front & is_drone].sum()),
                 frontline_spread=0.0,
                 decoy_share=decoy,
+                frontline_missiles={
+                    t: float(
+                        sum(
+                            weight[v]
+                            for v, w in enumerate(scenario.threats)
+                            if w.type == t and is_front[v]
+                        )
+                    )
+                    for t in {
+                        w.type for w, d in zip(scenario.threats, is_drone, strict=True) if not d
+                    }
+                },
             ),
         )
 
@@ -222,13 +245,32 @@ def night_waves(
         waves = layout.missile_waves(t, cls)
         if not waves:
             unmapped[cls] += count
-        elif cls in SALVO_CLASSES and len(waves) > 1:
-            w = layout.weight[waves]
-            pick = rng.choice(len(waves), size=runs, p=w / w.sum() if w.sum() > 0 else None)
-            out[np.arange(runs), np.asarray(waves)[pick]] += count
+            continue
+        front = [v for v in waves if layout.is_frontline[v]]
+        deep = [v for v in waves if not layout.is_frontline[v]]
+        salvo = np.full(runs, count, dtype=np.int64)
+        if front and deep:
+            cm = alloc.frontline_missiles.get(t, 0.0)
+            sm = alloc.frontline_missile_spread.get(t, 0.0)
+            drawn = np.rint(cm * np.exp(sm * rng.standard_normal(runs)))
+            to_front = np.minimum(salvo, drawn).astype(np.int64)
+            _split(out, to_front, front, layout.weight)
+            _missiles(out, layout, salvo - to_front, deep, cls, rng)
         else:
-            _split(out, np.full(runs, count, dtype=np.int64), waves, layout.weight)
+            _missiles(out, layout, salvo, waves, cls, rng)
     return out, unmapped
+
+
+def _missiles(
+    out: I64, layout: WaveLayout, n: I64, waves: list[int], cls: str, rng: np.random.Generator
+) -> None:
+    """Salvo classes fly one wave per run (drawn by weight); cruise missiles are split."""
+    if cls in SALVO_CLASSES and len(waves) > 1:
+        w = layout.weight[waves]
+        pick = rng.choice(len(waves), size=len(n), p=w / w.sum() if w.sum() > 0 else None)
+        out[np.arange(len(n)), np.asarray(waves)[pick]] += n
+    else:
+        _split(out, n, waves, layout.weight)
 
 
 def _class_of_type(layout: WaveLayout, threat_type: str) -> str:
@@ -267,4 +309,7 @@ def _fitted_allocation(scenario: Scenario, layout: WaveLayout) -> Allocation:
         frontline_drones=params.get("frontline_drones", float(base.frontline_drones)),
         frontline_spread=0.0,
         decoy_share=params.get("decoy_share", float(base.decoy_share)),
+        frontline_missiles={
+            t: params.get(f"frontline_missiles_{t}", c) for t, c in base.frontline_missiles.items()
+        },
     )

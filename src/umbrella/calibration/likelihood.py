@@ -42,7 +42,7 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 Z_NODES, Z_WEIGHTS = np.polynomial.hermite_e.hermegauss(7)
 Z_WEIGHTS = Z_WEIGHTS / Z_WEIGHTS.sum()
-Y_NODES, Y_WEIGHTS = np.polynomial.hermite_e.hermegauss(5)
+Y_NODES, Y_WEIGHTS = np.polynomial.hermite_e.hermegauss(9)
 Y_WEIGHTS = Y_WEIGHTS / Y_WEIGHTS.sum()
 D_PROBS = (np.arange(5) + 0.5) / 5.0
 
@@ -214,29 +214,72 @@ class MissileNights:
     neutralised: Mapping[str, F64]
 
 
+def missile_night_shares(
+    response: MissileResponse,
+    threat_type: str,
+    salvo: F64,
+    theta: Mapping[str, float],
+) -> tuple[F64, F64]:
+    """Neutralised fraction of each night's salvo at quadrature nodes, and the nodes' weights.
+
+    Parameters
+    ----------
+    response
+        The missile emulator.
+    threat_type
+        The type.
+    salvo
+        (n,) missiles of the type each night.
+    theta
+        ``logit_pk_<type>``, ``log_night_sd_<type>`` and, for a type with frontline and deep
+        waves, ``log_frontline_missiles_<type>`` and ``log_frontline_missile_spread_<type>``.
+
+    Returns
+    -------
+    shares, weights
+        (n, Ky, Kz, Kw) fractions and (Ky, Kz, Kw) weights summing to one: Ky frontline-count
+        nodes, Kz night-deviation nodes, Kw deep waves a salvo may fly.
+    """
+    k = response.types.index(threat_type)
+    sd = float(np.exp(theta[f"log_night_sd_{threat_type}"]))
+    x = theta[f"logit_pk_{threat_type}"] + sd * Z_NODES
+    mu = np.clip(response.wave_shares(threat_type, x), 1e-9, 1 - 1e-9)  # (W, Kz)
+    weight, front = response.waves[k], response.frontline[k]
+    deep = ~front if (front.any() and not front.all()) else np.ones_like(front)
+    n = salvo[:, None]
+    if deep.all():
+        f_share = np.zeros((1, len(Z_NODES)))
+        count = np.zeros((len(salvo), 1))
+        y_w = np.ones(1)
+    else:
+        wf = weight[front] / weight[front].sum()
+        f_share = (wf @ mu[front])[None, :]
+        c = float(np.exp(theta[f"log_frontline_missiles_{threat_type}"]))
+        s = float(np.exp(theta[f"log_frontline_missile_spread_{threat_type}"]))
+        count = np.minimum(n, c * np.exp(s * Y_NODES[None, :]))
+        y_w = Y_WEIGHTS
+    wd = weight[deep] / weight[deep].sum()
+    if response.salvo[k]:
+        d_share, d_w = mu[deep].T, wd  # (Kz, Kw)
+    else:
+        d_share, d_w = (wd @ mu[deep])[:, None], np.ones(1)
+    front_part = count[:, :, None, None] * f_share[0][None, None, :, None]
+    deep_part = (n[:, :, None, None] - count[:, :, None, None]) * d_share[None, None, :, :]
+    shares = (front_part + deep_part) / np.maximum(n[:, :, None, None], 1.0)
+    weights = y_w[:, None, None] * Z_WEIGHTS[None, :, None] * d_w[None, None, :]
+    return np.clip(shares, 1e-9, 1 - 1e-9), weights
+
+
 def missile_log_likelihood(
     response: MissileResponse, nights: MissileNights, theta: Mapping[str, float]
 ) -> float:
-    """Log-likelihood of the missile nights at ``logit_pk_<type>`` and ``log_night_sd_<type>``
-    (night-to-night s.d. of the type's logit factor, integrated by Gauss-Hermite quadrature)."""
+    """Log-likelihood of the missile nights (see :func:`missile_night_shares`)."""
     total = 0.0
     for t, a in nights.assessed.items():
         if len(a) == 0 or t not in response.types:
             continue
-        sd = float(np.exp(theta[f"log_night_sd_{t}"]))
-        x = theta[f"logit_pk_{t}"] + sd * Z_NODES
-        k = nights.neutralised[t][:, None]
-        kind = response.types.index(t)
-        logw = np.log(Z_WEIGHTS)[None, :]
-        if response.salvo[kind]:
-            # A night's salvo flies one wave: the mixture runs over waves too.
-            mu = np.clip(response.wave_shares(t, x), 1e-9, 1 - 1e-9)  # (W, Kz)
-            pw = response.waves[kind] / response.waves[kind].sum()
-            ll = _binom(k[:, :, None], a[:, None, None], mu.T[None, :, :])
-            ll = ll + logw[:, :, None] + np.log(pw)[None, None, :]
-            total += float(np.sum(special.logsumexp(ll, axis=(1, 2))))
-        else:
-            mu = np.clip(response.share(t, x), 1e-9, 1 - 1e-9)  # (Kz,)
-            ll = _binom(k, a[:, None], mu[None, :]) + logw
-            total += float(np.sum(special.logsumexp(ll, axis=1)))
+        shares, weights = missile_night_shares(response, t, a, theta)
+        k = nights.neutralised[t][:, None, None, None]
+        ll = _binom(k, a[:, None, None, None], shares) + np.log(weights)[None]
+        total += float(np.sum(special.logsumexp(ll, axis=(1, 2, 3))))
     return total

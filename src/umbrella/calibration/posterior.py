@@ -101,6 +101,9 @@ def fit_posterior(
     sd = np.array([p.prior_sd for p in params])
     lower = np.array([p.lower for p in params])
     upper = np.array([p.upper for p in params])
+    if not params:
+        empty = np.zeros(0)
+        return Posterior(names=(), mode=empty, cov=np.zeros((0, 0)), lower=empty, upper=empty)
 
     def objective(x: F64) -> float:
         value = neg_log_lik(x) + 0.5 * float(np.sum(((x - mean) / sd) ** 2))

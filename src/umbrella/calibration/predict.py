@@ -12,8 +12,9 @@ so a group is one coherent history of the posture), and on each night:
 4. its runs' raids: the night's launches laid out over the waves
    (:func:`~umbrella.calibration.layout.night_waves`, with the draw's frontline count and spread
    and decoy share);
-5. the engine: one compiled raid for every night (waves sized for the largest night), flown
-   with each run's wave counts.
+5. the engine: the posture compiled with its waves sized in steps (a night flies the smallest
+   size that holds it, so its result does not depend on the other nights asked), flown with
+   each run's wave counts.
 
 A posture without a fitted record is flown as written, every run alike but for the engine's
 own randomness and the decoys it draws.
@@ -39,8 +40,9 @@ from umbrella.calibration.layout import Allocation, WaveLayout, night_waves
 from umbrella.calibration.night import Night
 from umbrella.calibration.posture import PostureValues, frontline_interceptors, posture_raid
 from umbrella.calibration.trend import capability_paths, days_ahead
+from umbrella.catalog import Catalog
 from umbrella.compiler import compile_raid
-from umbrella.engine import simulate
+from umbrella.engine import Raid, simulate
 from umbrella.errors import InputError
 from umbrella.scenario import Scenario
 from umbrella.seeds import check_seed, child_seed, generator
@@ -135,6 +137,16 @@ def _allocation(layout: WaveLayout, values: dict[str, float], scenario: Scenario
     c = values.get("log_frontline_drones")
     s = values.get("log_frontline_spread")
     d = values.get("logit_decoy_share")
+    missiles = {
+        t: float(np.exp(values[f"log_frontline_missiles_{t}"]))
+        if f"log_frontline_missiles_{t}" in values
+        else params.get(f"frontline_missiles_{t}", c0)
+        for t, c0 in base.frontline_missiles.items()
+    }
+    spread = {
+        t: float(np.exp(values.get(f"log_frontline_missile_spread_{t}", -np.inf)))
+        for t in base.frontline_missiles
+    }
     return Allocation(
         frontline_drones=float(np.exp(c))
         if c is not None
@@ -143,7 +155,36 @@ def _allocation(layout: WaveLayout, values: dict[str, float], scenario: Scenario
         decoy_share=float(special.expit(d))
         if d is not None
         else params.get("decoy_share", float(base.decoy_share)),
+        frontline_missiles=missiles,
+        frontline_missile_spread=spread,
     )
+
+
+class _RaidLadder:
+    """Compiled raids sized in steps: level ``L`` holds ``ceil(c_v 2^L)`` threats on wave ``v``
+    (``c_v`` the scenario's count, at least 1). A night flies the smallest level that holds it,
+    so its threats, and hence its random numbers, do not depend on the other nights asked."""
+
+    def __init__(self, scenario: Scenario, catalog: Catalog) -> None:
+        self.scenario, self.catalog = scenario, catalog
+        self.unit = np.maximum(np.array([float(w.count) for w in scenario.threats]), 1.0)
+        self.cache: dict[int, Raid] = {}
+
+    def raid_for(self, counts: I64) -> Raid:
+        """The raid of the smallest level holding every run's wave counts ``counts`` (R, V)."""
+        need = counts.max(axis=0) / self.unit
+        level = int(np.ceil(np.log2(max(float(need.max()), 1.0))))
+        while (counts.max(axis=0) > np.ceil(self.unit * 2.0**level)).any():
+            level += 1
+        if level not in self.cache:
+            cap = np.ceil(self.unit * 2.0**level).astype(int)
+            threats = [
+                w.model_copy(update={"count": int(c)})
+                for w, c in zip(self.scenario.threats, cap, strict=True)
+            ]
+            sized = self.scenario.model_copy(update={"threats": threats})
+            self.cache[level] = compile_raid(sized, self.catalog)
+        return self.cache[level]
 
 
 def predict_nights(
@@ -206,21 +247,14 @@ def predict_nights(
             counts[i, first[g] : first[g] + sizes[g]] = lay
         for c, n in lost.items():
             unmapped[c][i] = n
-    capacity = counts.max(axis=(0, 1))
-    threats = [
-        w.model_copy(update={"count": int(c)})
-        for w, c in zip(scenario.threats, capacity, strict=True)
-    ]
-    if sum(t.count for t in threats) == 0:
-        threats[0] = threats[0].model_copy(update={"count": 1})
-    base = compile_raid(scenario.model_copy(update={"threats": threats}), cat)
-
-    drone_types = np.flatnonzero(base.type_class == 0)
+    raids = _RaidLadder(scenario, cat)
     share = np.full((len(nights), runs), np.nan)
     killed = np.full((len(nights), runs), np.nan)
     m_neut: dict[str, F64] = {c: np.zeros((len(nights), runs)) for c in MISSILE_THREAT_CLASSES}
-    type_cls = [classes[t] for t in base.type_names]
     for i, night in enumerate(nights):
+        base = raids.raid_for(counts[i])
+        drone_types = np.flatnonzero(base.type_class == 0)
+        type_cls = [classes[t] for t in base.type_names]
         engine_seed = child_seed(seed, NIGHTS_ENGINE, night.night.toordinal())
         for g in range(groups):
             v = draws.values[g]

@@ -42,16 +42,17 @@ class PosteriorDraws(Spec):
 class CalibrationRecord(Spec):
     """How a national night becomes a raid on this posture, and what calibration fitted.
 
-    ``frontline_waves`` and ``frontline_interceptors`` are structure: the drone waves aimed at
-    targets near the border, and the interceptor types the frontline units fire. A night's
-    drones fill the frontline waves first (up to the fitted frontline count) and the rest fly
-    the deep waves; without them a night's drones are split over every drone wave in proportion
-    to the waves' counts. The other keys are written by ``umbrella calibrate``.
+    ``frontline_waves`` and ``frontline_interceptors`` are structure: the waves aimed at targets
+    near the border, and the interceptor types the frontline units fire. A night's drones (and
+    a night's missiles of a type with frontline waves) fill the frontline waves first, up to
+    the fitted frontline count, and the rest fly the deep waves; without them a night's drones
+    are split over every drone wave in proportion to the waves' counts. The other keys are
+    written by ``umbrella calibrate``.
     """
 
     frontline_waves: list[str] = Field(
         default_factory=list,
-        description="Drone waves aimed at frontline targets; a night's other drones fly deep.",
+        description="Waves aimed at frontline targets; a night's other launches fly deep.",
     )
     frontline_interceptors: list[str] = Field(
         default_factory=list,

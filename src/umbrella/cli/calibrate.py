@@ -19,6 +19,7 @@ from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
 from umbrella.attacks.nights import DATA_CREDIT
 from umbrella.attacks.reader import read_data_dir
 from umbrella.calibration.check import check_fit
+from umbrella.calibration.emulator import DroneGrid
 from umbrella.calibration.files import write_posture
 from umbrella.calibration.fit import Calibration, CalibrationSettings, calibrate
 from umbrella.calibration.night import night_table
@@ -92,6 +93,9 @@ def calibrate_command(
     window_days: Annotated[
         int, typer.Option("--window-days", help="Nights of reports fitted, ending at --train-end.")
     ] = 365,
+    grid: Annotated[
+        str, typer.Option("--grid", help="Emulator grid: standard, or coarse for a quick look.")
+    ] = "standard",
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document on stdout only.")
     ] = False,
@@ -113,7 +117,11 @@ def calibrate_command(
     class_map = DEFAULT_CLASS_MAP if classes is None else load_class_map(classes)
     table = night_table(read_data_dir(data), class_map)
     t0 = time.perf_counter()
-    settings = CalibrationSettings(window_days=window_days)
+    if grid not in ("standard", "coarse"):
+        raise InputError(f"unknown grid {grid!r}; choose standard or coarse", key="--grid")
+    settings = CalibrationSettings(
+        window_days=window_days, grid=DroneGrid() if grid == "standard" else DroneGrid.coarse()
+    )
     _, fitted = _run(posture, table, end, seed, settings, runs, as_json)
     seconds = time.perf_counter() - t0
     rec = fitted.calibration
