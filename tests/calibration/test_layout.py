@@ -129,3 +129,19 @@ def test_night_scenario_is_a_raid_of_the_night(tiny: Scenario) -> None:
     result = simulate(raid, 4, seed=1)
     kinds = dict(zip(raid.type_names, result.launched[0], strict=True))
     assert kinds == {"shahed": 47, "gerbera": 30, "iskander_m": 5}
+
+
+def test_campaign_nights_fill_the_frontline_first() -> None:
+    from umbrella.calibration.layout import split_drones
+
+    rng = np.random.default_rng(1)
+    real = rng.integers(0, 900, size=(5, 7))
+    decoys = rng.integers(0, 500, size=(5, 7))
+    out = split_drones(real, decoys, NATIONAL)
+    assert out.shape == (5, 7, LAYOUT.n_waves)
+    np.testing.assert_array_equal(out[..., LAYOUT.is_drone & ~LAYOUT.is_decoy].sum(-1), real)
+    np.testing.assert_array_equal(out[..., LAYOUT.is_decoy].sum(-1), decoys)
+    front = out[..., LAYOUT.is_drone & LAYOUT.is_frontline].sum(-1)
+    c = round(float(LAYOUT.default.frontline_drones))
+    np.testing.assert_array_equal(front, np.minimum(real + decoys, c))
+    assert not out[..., ~LAYOUT.is_drone].any()

@@ -14,7 +14,7 @@ Typical use::
     from umbrella.calibration import calibrate, night_table, nights_in, predict_nights
 
     table = night_table(read_data_dir("path/to/attacks"))
-    cal = calibrate(load_bundled("national"), table, train_end=date(2025, 6, 30), seed=0)
+    cal = calibrate(load_bundled("national-base"), table, train_end=date(2025, 6, 30), seed=0)
     nights = nights_in(table, date(2025, 7, 1), date(2025, 12, 31))
     pred = predict_nights(cal.scenario, nights, runs=200, seed=0)
 

@@ -49,6 +49,7 @@ __all__ = [
     "WaveLayout",
     "night_scenario",
     "night_waves",
+    "split_drones",
 ]
 
 I64 = npt.NDArray[np.int64]
@@ -313,3 +314,40 @@ def _fitted_allocation(scenario: Scenario, layout: WaveLayout) -> Allocation:
             t: params.get(f"frontline_missiles_{t}", c) for t, c in base.frontline_missiles.items()
         },
     )
+
+
+def split_drones(real: I64, decoys: I64, scenario: Scenario) -> I64:
+    """Drones and decoys of many nights over the posture's drone waves, the frontline first.
+
+    The deterministic form of :func:`night_waves` for drone counts already drawn (a campaign's
+    nights): each night sends ``min(N, round(c))`` drones at the frontline waves (``c`` the
+    posture's fitted ``frontline_drones``), decoys among them in proportion, the rest deep.
+
+    Parameters
+    ----------
+    real, decoys
+        Real drones and decoys, same shape (…).
+    scenario
+        The posture.
+
+    Returns
+    -------
+    numpy.ndarray
+        (…, V) drones per wave (missile waves 0).
+    """
+    layout = WaveLayout.from_scenario(scenario)
+    shape = np.shape(real)
+    r = np.asarray(real, dtype=np.int64).reshape(-1)
+    d = np.asarray(decoys, dtype=np.int64).reshape(-1)
+    out = np.zeros((r.size, layout.n_waves), dtype=np.int64)
+    if layout.has_frontline:
+        c = float(_fitted_allocation(scenario, layout).frontline_drones)
+        n = r + d
+        front = np.minimum(n, round(c))
+        front_decoys = np.rint(front * d / np.maximum(n, 1)).astype(np.int64)
+        zone = layout.is_drone & layout.is_frontline
+        _zone(out, layout, zone, front - front_decoys, front_decoys)
+        _zone(out, layout, layout.is_drone & ~zone, r - front + front_decoys, d - front_decoys)
+    else:
+        _zone(out, layout, layout.is_drone, r, d)
+    return out.reshape((*shape, layout.n_waves))

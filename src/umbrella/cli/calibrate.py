@@ -85,7 +85,7 @@ def calibrate_command(
     out: Annotated[Path, typer.Option("--out", help="Scenario file to write (TOML).")],
     scenario: Annotated[
         str, typer.Option("--scenario", help="Posture to fit: a scenario file or a bundled name.")
-    ] = "national",
+    ] = "national-base",
     runs: Annotated[
         int, typer.Option("--runs", help="Engine runs per night of the in-sample check (>= 2).")
     ] = 100,
