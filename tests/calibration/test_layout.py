@@ -142,6 +142,8 @@ def test_campaign_nights_fill_the_frontline_first() -> None:
     np.testing.assert_array_equal(out[..., LAYOUT.is_drone & ~LAYOUT.is_decoy].sum(-1), real)
     np.testing.assert_array_equal(out[..., LAYOUT.is_decoy].sum(-1), decoys)
     front = out[..., LAYOUT.is_drone & LAYOUT.is_frontline].sum(-1)
-    c = round(float(LAYOUT.default.frontline_drones))
+    rec = NATIONAL.calibration
+    assert rec is not None
+    c = round(rec.parameters.get("frontline_drones", float(LAYOUT.default.frontline_drones)))
     np.testing.assert_array_equal(front, np.minimum(real + decoys, c))
     assert not out[..., ~LAYOUT.is_drone].any()

@@ -123,7 +123,7 @@ class Calibration:
     scenario
         The fitted posture: the input with the posterior mode at the training end written into
         its numbers, and its ``[calibration]`` record (``fit`` still empty; see
-        :func:`~umbrella.calibration.predict.fit_metrics`).
+        :func:`~umbrella.calibration.check.check_fit`, which fills ``fit`` and ``runs``).
     drones, missiles
         Posteriors of the drone and missile parameters (fitting scale, relative parameters
         relative to the *input* posture).
@@ -411,7 +411,7 @@ def calibrate(
             "train_end": train_end,
             "months": list(months),
             "nights": len(nights),
-            "runs": int(settings.grid.flights),
+            "runs": 0,
             "seed": seed,
             "version": __version__,
             "data_credit": DATA_CREDIT,

@@ -67,7 +67,9 @@ class CalibrationRecord(Spec):
         description="Calendar months (YYYY-MM) of the fitted capability path, oldest first.",
     )
     nights: Annotated[int, Field(ge=0)] = Field(0, description="Nights in the likelihood.")
-    runs: Annotated[int, Field(ge=0)] = Field(0, description="Engine runs per design point.")
+    runs: Annotated[int, Field(ge=0)] = Field(
+        0, description="Engine runs per night of the in-sample check (``fit``)."
+    )
     seed: Annotated[int, Field(ge=0)] = 0
     version: str = Field("", description="umbrella version that fitted it.")
     data_credit: str = ""
