@@ -85,7 +85,8 @@ METHOD = (
     "nights; "
     "posterior mode and Laplace approximation"
 )
-#: Purposes of the random streams a calibration draws from (see ``umbrella.seeds``).
+#: Purpose of the stream of posterior draws (see ``umbrella.seeds``): distinct from the
+#: campaign's 0 and 1 and from the predictions' 80-82.
 CALIBRATION_DRAWS = 3
 
 
