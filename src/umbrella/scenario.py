@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
 
+from umbrella.calibration.record import CalibrationRecord
 from umbrella.catalog import Catalog, CatalogOverrides, resolve_catalog
 from umbrella.catalog.types import Rounds
 from umbrella.errors import InputError
@@ -236,6 +237,9 @@ class Scenario(Spec):
     ew_zones: list[EWZone] = Field(default_factory=list, max_length=MAX_ENTRIES)
     doctrine: Doctrine = Field(default_factory=Doctrine)
     catalog: CatalogOverrides = Field(default_factory=CatalogOverrides)
+    calibration: CalibrationRecord | None = Field(
+        None, description="Night-to-raid mapping and what `umbrella calibrate` fitted."
+    )
 
     def __repr__(self) -> str:
         n = sum(w.count for w in self.threats)
@@ -333,6 +337,15 @@ def check_scenario(
                 fail(f"unknown asset {asset!r}", "threats", i, "aim", asset)
     if sum(w.count for w in scenario.threats) == 0:
         fail("empty raid: every wave has count 0", "threats")
+    if scenario.calibration is not None:
+        for k, wid in enumerate(scenario.calibration.frontline_waves):
+            if wid not in ids["threats"]:
+                fail(f"unknown wave {wid!r}", "calibration", "frontline_waves", k)
+        for k, name in enumerate(scenario.calibration.frontline_interceptors):
+            if name not in cat.interceptors:
+                fail(
+                    f"unknown interceptor type {name!r}", "calibration", "frontline_interceptors", k
+                )
     for i, sensor in enumerate(scenario.sensors):
         if sensor.type not in cat.sensors:
             fail(f"unknown sensor type {sensor.type!r}", "sensors", i, "type")

@@ -182,7 +182,8 @@ REPORT_ROWS = [
     ("nan-inf", REPORT_HEADER + REPORT_ROW.replace("100.0", "inf"), "not finite"),
     ("fraction", REPORT_HEADER + REPORT_ROW.replace("100.0", "2.5"), "whole"),
     ("destroyed>launched", REPORT_HEADER + REPORT_ROW.replace("80.0", "180.0"), "exceeds"),
-    ("missing-column", REPORT_HEADER.replace("destroyed,", "") + REPORT_ROW, "column"),
+    ("missing-column", REPORT_HEADER.replace("launched,", "")
+     + REPORT_ROW.replace("100.0,", ""), "column"),
     ("header-only", REPORT_HEADER, "national"),
     ("unclosed-quote", REPORT_HEADER + '"2025-06-01 18:00,2025\n', "row"),
     ("end-before-start", REPORT_HEADER + REPORT_ROW.replace("2025-06-02 08:00", "2025-05-01"),

@@ -109,6 +109,32 @@ def test_decoys_from_is_shahed(
     assert np.isnan(nights["real_drones"].iloc[1])
 
 
+def test_real_drones_come_from_the_rows_that_give_is_shahed(
+    write_reports: Callable[..., Path], national_row: Callable[..., Row]
+) -> None:
+    # Two drone reports on one night, only the first giving is_shahed: the second row's drones
+    # are not all decoys; the night's real share is the first row's (60 of 100).
+    rows = [
+        national_row("2025-09-01 08:00", "Shahed-136/131", 100, 80, is_shahed="60.0"),
+        national_row("2025-09-01 16:00", "Shahed-136/131", 50, 40, time_start="2025-09-01 08:00"),
+    ]
+    night = _nights(write_reports, rows).iloc[0]
+    assert night["drones"] == 150
+    assert night["real_drones"] == 90
+
+
+def test_rows_without_outcomes_count_as_launched_not_assessed(
+    write_reports: Callable[..., Path], national_row: Callable[..., Row]
+) -> None:
+    rows = [
+        {**national_row("2026-01-05 08:00", "Shahed-136/131", 120, 0), "destroyed": ""},
+        {**national_row("2026-01-05 08:00", "Iskander-M/KN-23", 4, 0), "destroyed": ""},
+    ]
+    night = _nights(write_reports, rows).iloc[0]
+    assert night["drones"] == 120 and night["missiles"] == 4
+    assert night[f"{DRONE}_assessed"] == 0 and night[f"{DRONE}_neutralised"] == 0
+
+
 def test_load_nights_errors_for_a_wrong_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="data directory not found"):
         load_nights(tmp_path / "missing")

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from umbrella.attacks.reader import read_reports, report_account
@@ -92,6 +93,15 @@ def test_missing_column_names_the_column(write_reports: Callable[..., Path]) -> 
     path = write_reports([], header=header)
     with pytest.raises(InputError, match=r":1: header: missing column\(s\) time_end"):
         read_reports(path)
+
+
+def test_outcome_columns_are_optional(write_reports: Callable[..., Path]) -> None:
+    header = ["time_start", "time_end", "model", "launched", "source"]
+    row = {"time_start": "2026-01-04 18:00", "time_end": "2026-01-05 08:00",
+           "model": "Shahed-136/131", "launched": "120.0", "source": "kpszsu/posts/x"}  # fmt: skip
+    frame = read_reports(write_reports([row], header=header))
+    assert frame.loc[0, "launched"] == 120
+    assert np.isnan(frame.loc[0, "destroyed"]) and np.isnan(frame.loc[0, "not_reach_goal"])
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ from umbrella.attacks.nights import (
     aggregate_nights,
     load_nights,
 )
-from umbrella.attacks.reader import read_reports
+from umbrella.attacks.reader import read_data_dir, read_reports
+from umbrella.attacks.weapons import aggregate_weapons, load_weapons, split_models
 
 __all__ = [
     "BREAK_DATE",
@@ -27,8 +28,12 @@ __all__ = [
     "DEFAULT_CLASS_MAP",
     "NATIONAL_ACCOUNTS",
     "aggregate_nights",
+    "aggregate_weapons",
     "load_class_map",
     "load_nights",
+    "load_weapons",
+    "read_data_dir",
     "read_reports",
     "split_combined",
+    "split_models",
 ]

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, allocate, split_combined
-from umbrella.attacks.reader import DAILY_FILE, read_reports
+from umbrella.attacks.reader import DAILY_FILE, read_data_dir
 from umbrella.errors import InputError
 from umbrella.vocabulary import DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
 
@@ -121,8 +121,8 @@ def aggregate_nights(
         the integer columns ``{c}_launched``, ``{c}_assessed``, ``{c}_neutralised``, and the
         float columns ``{c}_shot_down`` and ``{c}_lost`` (NaN from :data:`BREAK_DATE`); plus
         ``drones`` (one-way attack drones launched, decoys included), ``missiles`` (all missile
-        classes), ``real_drones`` (reported real Shaheds, NaN where not reported) and
-        ``after_break``.
+        classes), ``real_drones`` (real Shaheds: the night's drones times the real share of the
+        drone rows that give ``is_shahed``; NaN where none does) and ``after_break``.
     """
     national = reports[reports["account"].isin(list(accounts))]
     rows = expand_classes(national, class_map)
@@ -149,11 +149,19 @@ def aggregate_nights(
                 nights[f"{cls}_{v}"] = series
     nights["drones"] = nights[f"{DRONE}_launched"]
     nights["missiles"] = sum(nights[f"{c}_launched"] for c in REPORT_MISSILE_CLASSES)
-    drone_rows = rows[rows["cls"] == DRONE]
-    real = drone_rows.groupby("night")["real_drones"].sum(min_count=1)
-    nights["real_drones"] = real.reindex(calendar).astype(np.float64)
+    nights["real_drones"] = _real_drones(rows, nights["drones"])
     nights["after_break"] = after
     return nights
+
+
+def _real_drones(rows: pd.DataFrame, drones: pd.Series) -> pd.Series:
+    """Real (Shahed-type) drones per night: the night's drones times the real share of the rows
+    that give ``is_shahed`` (a night's other drone rows are not all decoys); NaN where no drone
+    row of the night gives it."""
+    given = rows[(rows["cls"] == DRONE) & rows["real_drones"].notna() & (rows["launched"] > 0)]
+    per_night = given.groupby("night")[["real_drones", "launched"]].sum()
+    share = (per_night["real_drones"] / per_night["launched"]).reindex(drones.index)
+    return (share * drones).round().astype(np.float64)
 
 
 def load_nights(
@@ -167,15 +175,11 @@ def load_nights(
     InputError
         If the directory or the file is missing, or the file is malformed.
     """
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise InputError("data directory not found", source=data_dir)
-    path = data_dir / DAILY_FILE
-    if not path.is_file():
-        raise InputError(f"no {DAILY_FILE} in the data directory", source=data_dir)
+    reports = read_data_dir(data_dir)
     try:
-        return aggregate_nights(read_reports(path), class_map)
+        return aggregate_nights(reports, class_map)
     except InputError as exc:
         if exc.source is not None:
             raise
+        path = Path(data_dir) / DAILY_FILE
         raise InputError(exc.message, source=path, key=exc.key, line=exc.line) from None

@@ -18,14 +18,20 @@ summing to ``launched``
 ``destroyed + not_reach_goal`` > ``launched``  reporting quirk: kept, the sum is capped at
                                                ``launched`` later (one row in the 2025 copy)
 empty ``launched``                             row kept with ``launched`` NaN; it counts nowhere
-empty ``destroyed``                            outcome unknown: counts as launched but not as
-                                               assessed (left out of neutralisation shares)
+empty ``destroyed`` (or no such column)        outcome unknown: counts as launched but not as
+                                               assessed (left out of neutralisation shares); a
+                                               night whose rows carry no outcome is a night to
+                                               *predict* (``umbrella nights``)
 a row with more or fewer fields than the       :class:`InputError` naming the row and line
 header
 a file that is not UTF-8 (or UTF-16/32 with a  :class:`InputError` with the first bad byte; a
 BOM), binary, a folder or FIFO, over 256 MB    UTF-8 byte-order mark and CRLF line ends are fine
 a count over 10,000,000                        :class:`InputError`
 =============================================  =====================================================
+
+Only the launch columns are required; the outcome columns (``destroyed``, ``not_reach_goal``,
+``still_attacking``, hit and debris counts, ``destroyed_details``, ``affected region``) may be
+empty or absent.
 """
 
 from __future__ import annotations
@@ -47,18 +53,19 @@ __all__ = [
     "COUNT_COLUMNS",
     "DAILY_FILE",
     "REQUIRED_COLUMNS",
+    "read_data_dir",
     "read_reports",
     "report_account",
 ]
 
 DAILY_FILE = "missile_attacks_daily.csv"
+"""File name of the per-window, per-model report table inside a data directory."""
 #: Largest report file read, bytes (the 2022-2025 file is under 1 MB).
 MAX_REPORTS_BYTES = 256 * 2**20
 #: Largest count in one row (no report names more than a few thousand weapons).
 MAX_COUNT = 10_000_000
-"""File name of the per-window, per-model report table inside a data directory."""
 
-REQUIRED_COLUMNS = ("time_start", "time_end", "model", "launched", "destroyed", "source")
+REQUIRED_COLUMNS = ("time_start", "time_end", "model", "launched", "source")
 _TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 COUNT_COLUMNS = ("launched", "destroyed", "not_reach_goal", "is_shahed")
 
@@ -205,6 +212,28 @@ def read_reports(path: str | Path) -> pd.DataFrame:
                 )
             records.append(_read_row(cells, index, path, row_no, first_line))
     return _to_frame(records)
+
+
+def read_data_dir(data_dir: str | Path) -> pd.DataFrame:
+    """Read ``missile_attacks_daily.csv`` in a data directory (see :func:`read_reports`).
+
+    Raises
+    ------
+    InputError
+        If the directory or the file is missing, or the file is malformed.
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError("data directory not found", source=data_dir)
+    path = data_dir / DAILY_FILE
+    if not path.is_file():
+        raise InputError(f"no {DAILY_FILE} in the data directory", source=data_dir)
+    try:
+        return read_reports(path)
+    except InputError as exc:
+        if exc.source is not None:
+            raise
+        raise InputError(exc.message, source=path, key=exc.key, line=exc.line) from None
 
 
 def _read_row(

@@ -106,14 +106,25 @@ def wave_groups(scenario: Scenario) -> list[str]:
 
 def split_over_waves(raids: NightlyRaids, scenario: Scenario) -> tuple[I64, dict[str, I64]]:
     """(R, D, V) threats per wave: each group's count split over its waves in proportion to
-    the scenario's counts (largest remainders, ties to the earlier wave); and the counts of
-    groups the scenario has no wave for (not flown)."""
+    the scenario's counts (largest remainders, ties to the earlier wave), except that on a
+    posture whose ``[calibration]`` names frontline waves the drones fill those first
+    (:func:`umbrella.calibration.layout.split_drones`); and the counts of groups the scenario
+    has no wave for (not flown)."""
     groups = wave_groups(scenario)
     r, d = next(iter(raids.counts.values())).shape
     v = len(scenario.threats)
     out = np.zeros((r, d, v), dtype=np.int64)
     unmapped: dict[str, I64] = {}
+    rec = scenario.calibration
+    frontline = rec is not None and bool(rec.frontline_waves) and "drone" in groups
+    if frontline:
+        # A calibrated posture: drones fill its frontline waves first (umbrella.calibration).
+        from umbrella.calibration.layout import split_drones
+
+        out += split_drones(raids.counts["drone"], raids.counts["decoy"], scenario)
     for g in RAID_GROUPS:
+        if frontline and g in ("drone", "decoy"):
+            continue
         waves = [k for k in range(v) if groups[k] == g]
         n = raids.counts[g]
         if not waves:

@@ -25,9 +25,11 @@ def _register() -> None:
     if _registered:
         return
     _registered.append(True)
+    from umbrella.cli import calibrate as calibrate_cli
     from umbrella.cli import campaign as campaign_cli
     from umbrella.cli import data as data_cli
     from umbrella.cli import history as history_cli
+    from umbrella.cli import nights as nights_cli
     from umbrella.cli import raid as raid_cli
     from umbrella.cli import sweep as sweep_cli
     from umbrella.cli import wta as wta_cli
@@ -38,6 +40,8 @@ def _register() -> None:
     app.command("catalog")(raid_cli.catalog)
     app.command("campaign")(campaign_cli.campaign)
     app.command("sweep")(sweep_cli.sweep)
+    app.command("calibrate")(calibrate_cli.calibrate_command)
+    app.command("nights")(nights_cli.nights)
 
     app.add_typer(wta_cli.app, name="wta")
     app.add_typer(data_cli.app, name="data")

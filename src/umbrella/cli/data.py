@@ -296,7 +296,8 @@ def backtest_command(
         _emit_json(backtest_document(rows, scores, runs, seed))
         return
     table = Table(title=f"Rolling-origin backtest, {runs} runs per forecast, seed {seed}")
-    columns = ("h", "quantity", "origins", "cover90", "below/above", "med.err", "width/p50")
+    columns = ("h", "quantity", "origins", "cover90", "below/above", "med.err", "width/p50",
+               "CRPS", "vs persist.", "IS90", "vs persist.")  # fmt: skip
     for col in columns:
         table.add_column(col, justify="left" if col == "quantity" else "right", no_wrap=True)
     for r in scores.itertuples(index=False):
@@ -308,12 +309,17 @@ def backtest_command(
             f"{r.below:.0%}/{r.above:.0%}",
             f"{r.median_error:.3f}",
             f"{r.relative_width:.2f}",
+            f"{r.crps:.3f}",
+            f"{r.crps_persistence:.3f}",
+            f"{r.interval_score:.2f}",
+            f"{r.interval_score_persistence:.2f}",
         )
     console = _console()
     console.print(table)
     console.print(
         "h: horizon in months; cover90: share of outcomes inside the 90% interval; med.err: "
         "mean |log((p50+1)/(obs+1))| for counts, mean |p50 - obs| for the share; width/p50: "
-        "mean (p95 - p05) / p50. "
+        "mean (p95 - p05) / p50; CRPS and IS90 (90% interval score): proper scores on "
+        "log(1 + count) or share points, lower is better, beside the persistence forecast's. "
         f"Origins: month ends from {rows['origin'].min()} to {rows['origin'].max()}."
     )

@@ -9,9 +9,11 @@ quantity are set beside what the reports show.
 Scores per quantity and horizon: ``coverage_90`` (share of origins whose observed value falls in
 the 90% interval; the target is 0.9), ``median_error`` (mean absolute log ratio of median to
 observed, ``log((p50 + 1) / (obs + 1))``, for counts; mean absolute difference for the
-neutralised share), ``relative_width`` (mean of ``(p95 - p05) / p50``). Windows of neighbouring
-origins overlap, so the origins are not independent; the coverage's effective sample is smaller
-than the number of origins.
+neutralised share), ``relative_width`` (mean of ``(p95 - p05) / p50``), and the proper scores of
+:mod:`umbrella.tempo.scores`, the mean ``crps`` and 90% ``interval_score`` of the model and of
+the persistence forecast (``*_persistence``) over the same origins (lower is better). Windows of
+neighbouring origins overlap, so the origins are not independent; the coverage's effective
+sample is smaller than the number of origins.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pandas as pd
 
 from umbrella.seeds import spawn_generators
 from umbrella.tempo.forecast import QUANTITIES, forecast_with
+from umbrella.tempo.scores import crps_sample, interval_score, persistence_sample, score_scale
 
 __all__ = [
     "MIN_HISTORY_DAYS",
@@ -82,7 +85,9 @@ def run_backtest(
     -------
     pandas.DataFrame
         One row per origin, horizon and quantity: ``origin``, ``horizon_months``, ``start``,
-        ``end``, ``quantity``, ``p05``, ``p50``, ``p95``, ``observed``, ``covered``.
+        ``end``, ``quantity``, ``p05``, ``p50``, ``p95``, ``observed``, ``covered``, and the
+        proper scores ``crps``, ``interval_score``, ``crps_persistence``,
+        ``interval_score_persistence`` (see :mod:`umbrella.tempo.scores`).
     """
     rows: list[dict[str, Any]] = []
     per_horizon = [backtest_origins(nights, h, min_history_days) for h in horizons]
@@ -91,10 +96,14 @@ def run_backtest(
         for origin in origins:
             start = (pd.Timestamp(origin) + pd.Timedelta(days=1)).date()
             end = (pd.Timestamp(origin) + pd.offsets.MonthEnd(h)).date()
-            fc = forecast_with(nights, origin, start, end, n_runs, next(rngs), **fit_options)
+            rng = next(rngs)
+            fc = forecast_with(nights, origin, start, end, n_runs, rng, **fit_options)
             assert fc.observed is not None
             for q in QUANTITIES:
                 qs, obs = fc.quantiles[q], fc.observed[q]
+                y = float(score_scale(q, np.array([obs]))[0])
+                model = score_scale(q, fc.samples[q])
+                base = persistence_sample(nights, origin, start, end, q, n_runs, rng)
                 rows.append(
                     {
                         "origin": origin,
@@ -105,6 +114,10 @@ def run_backtest(
                         **qs,
                         "observed": obs,
                         "covered": bool(qs["p05"] <= obs <= qs["p95"]),
+                        "crps": crps_sample(model, y),
+                        "interval_score": interval_score(model, y),
+                        "crps_persistence": crps_sample(base, y),
+                        "interval_score_persistence": interval_score(base, y),
                     }
                 )
     return pd.DataFrame(rows)
@@ -133,7 +146,8 @@ def score_backtest(rows: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``horizon_months``, ``quantity``, ``origins``, ``coverage_90``,
         ``below`` and ``above`` (shares of outcomes under ``p05`` and over ``p95``),
-        ``median_error``, ``error_kind``, ``relative_width``.
+        ``median_error``, ``error_kind``, ``relative_width``, and the means of ``crps``,
+        ``interval_score``, ``crps_persistence`` and ``interval_score_persistence``.
     """
     out = []
     for h in sorted({int(v) for v in rows["horizon_months"]}):
@@ -153,6 +167,10 @@ def _score(g: pd.DataFrame, h: int, q: str) -> dict[str, Any]:
         err = float(np.mean(np.abs(np.log((g["p50"] + 1.0) / (g["observed"] + 1.0)))))
         kind = "mean |log((p50+1)/(obs+1))|"
     width = (g["p95"] - g["p05"]) / g["p50"].where(g["p50"] > 0)
+    proper = {
+        c: float(g[c].mean()) if c in g else float("nan")
+        for c in ("crps", "interval_score", "crps_persistence", "interval_score_persistence")
+    }
     return {
         "horizon_months": h,
         "quantity": q,
@@ -163,4 +181,5 @@ def _score(g: pd.DataFrame, h: int, q: str) -> dict[str, Any]:
         "median_error": err,
         "error_kind": kind,
         "relative_width": float(width.mean()),
+        **proper,
     }

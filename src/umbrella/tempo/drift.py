@@ -27,6 +27,8 @@ __all__ = ["LevelNoise", "calibrate_wander", "draw_level_noise", "month_keys"]
 
 DAYS_PER_MONTH = 365.25 / 12.0
 _NAMES = ("log_rw_sigma", "log_month_sigma")
+LEVEL_EXPONENT_PRIOR = (0.3, 0.3)
+"""Median and log-scale s.d. of the prior of ``γ`` (``level_scaled``)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ def calibrate_wander(
     damping: float = 1.0,
     horizon: int = 6,
     min_pairs: int = 8,
+    half_life_months: float | None = None,
+    level_scaled: bool = False,
 ) -> LevelNoise:
     """Fit the wandering to the errors of past forecasts made inside the training history.
 
@@ -95,11 +99,20 @@ def calibrate_wander(
         Longest horizon, months.
     min_pairs
         Fewest (origin, horizon) errors needed.
+    half_life_months
+        If given, each error counts with weight ``0.5 ** (age / half_life_months)``, ``age``
+        the months from the month it predicted to the last month of ``z``: how levels wander
+        changes with the regime, and recent errors say most about the next months.
+    level_scaled
+        If set, the wander's variance scales as ``exp(-γ (z_o - z_end))`` with the level ``z_o``
+        at the origin relative to the last one, ``γ >= 0`` fitted (prior half-normal, s.d. 1):
+        a large campaign, bound by production, changes more slowly in relative terms than a
+        small one. The sigmas returned are those at the last level.
     """
     z = np.asarray(z, dtype=np.float64)
     v = np.asarray(noise_var, dtype=np.float64)
     window_months = max(int(window_months), 1)
-    errors, steps, noise = [], [], []
+    errors, steps, noise, ages, levels = [], [], [], [], []
     for o in range(window_months - 1, len(z) - 1):
         past = z[o - window_months + 1 : o + 1]
         if not np.all(np.isfinite(past)):
@@ -111,16 +124,32 @@ def calibrate_wander(
                 errors.append(z[o + ahead] - pred[ahead - 1])
                 steps.append(float(ahead))
                 noise.append(v[o + ahead])
+                ages.append(float(len(z) - 1 - (o + ahead)))
+                levels.append(float(np.mean(past[-3:])) - float(np.mean(z[-3:])))
     if len(errors) < min_pairs:
         return default
     e, months_ahead, nv = np.array(errors), np.array(steps), np.array(noise)
+    weight = (
+        np.ones(len(e)) if half_life_months is None else 0.5 ** (np.array(ages) / half_life_months)
+    )
+
+    rel = np.array(levels)
 
     def nll(x: FloatArray) -> float:
-        var = months_ahead * np.exp(2.0 * x[0]) + np.exp(2.0 * x[1]) + nv
-        return float(0.5 * np.sum(np.log(var) + e * e / var))
+        scale = np.exp(-np.exp(x[2]) * rel) if level_scaled else 1.0
+        var = (months_ahead * np.exp(2.0 * x[0]) + np.exp(2.0 * x[1])) * scale + nv
+        return float(0.5 * np.sum(weight * (np.log(var) + e * e / var)))
 
     prior = np.log(np.maximum([default.rw_sigma, default.month_sigma], 1e-3))
-    fit = fit_laplace(nll, _NAMES, prior, np.array([1.0, 1.0]))
+    if level_scaled:
+        fit = fit_laplace(
+            nll,
+            (*_NAMES, "log_level_exponent"),
+            np.append(prior, np.log(LEVEL_EXPONENT_PRIOR[0])),
+            np.array([1.0, 1.0, LEVEL_EXPONENT_PRIOR[1]]),
+        )
+    else:
+        fit = fit_laplace(lambda x: nll(np.append(x, 0.0)), _NAMES, prior, np.array([1.0, 1.0]))
     return LevelNoise(
         rw_sigma=float(np.exp(fit.value("log_rw_sigma"))),
         month_sigma=float(np.exp(fit.value("log_month_sigma"))),

@@ -7,7 +7,7 @@ interval and the median).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -92,6 +92,8 @@ class Forecast:
         Quantity → value from the reports, or None when the data do not cover the window.
     model
         The fitted model.
+    samples
+        Quantity → the value in each simulated run (the predictive sample).
     """
 
     train_end: date
@@ -101,6 +103,7 @@ class Forecast:
     quantiles: dict[str, dict[str, float]]
     observed: dict[str, float] | None
     model: TempoModel
+    samples: dict[str, NDArray[np.float64]] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The ``umbrella data forecast --json`` document."""
@@ -177,4 +180,5 @@ def forecast_with(
         quantiles={q: summarise(per_run[q]) for q in QUANTITIES},
         observed=observed_quantities(nights, start, end),
         model=model,
+        samples=per_run,
     )

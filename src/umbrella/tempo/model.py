@@ -36,14 +36,12 @@ from umbrella.tempo.drones import (
     DAYS_PER_MONTH,
     DroneTempo,
     fit_drone_tempo,
-    night_cv2,
     simulate_drones,
 )
 from umbrella.tempo.likelihood import Laplace
 from umbrella.tempo.salvos import SalvoTempo, fit_salvos, simulate_salvos
 from umbrella.tempo.shares import (
     ShareModel,
-    design_effect,
     draw_night_shares,
     fit_share,
     prior_share,
@@ -71,6 +69,7 @@ DEFAULT_LEVEL_SCALE = 1.0
 DRONE_WANDER = LevelNoise(0.25, 0.25)
 MISSILE_WANDER = LevelNoise(0.3, 0.3)
 SHARE_WANDER = LevelNoise(0.2, 0.2)
+SHARE_WANDER_POINTS = LevelNoise(0.03, 0.03)
 MIN_TRAINING_NIGHTS = 60
 
 
@@ -169,7 +168,9 @@ class TempoModel:
         decoy_share = draw_night_shares(self.decoys, n_runs, n_nights, rng)
         decoys = rng.binomial(drones, decoy_share).astype(np.int64)
         drone_share = self.neutralisation[DRONE]
-        share = draw_night_shares(drone_share, n_runs, n_nights, rng, wander(drone_share.level))
+        share = draw_night_shares(
+            drone_share, n_runs, n_nights, rng, wander(drone_share.level), trials=drones
+        )
         neutralised = rng.binomial(drones, share).astype(np.int64)
         missiles = simulate_salvos(self.salvos, n_runs, n_nights, rng, wander(self.salvos.level))
         missiles_neutralised = {
@@ -251,12 +252,14 @@ def _level_from_dict(d: Mapping[str, Any]) -> LevelNoise:
 
 def _share_from_dict(d: Mapping[str, Any]) -> ShareModel:
     low, high, level = d.get("mean_low"), d.get("mean_high"), d.get("level")
+    ref = d.get("size_reference")
     return ShareModel(
         posterior=Laplace.from_dict(d["posterior"]),
         n_nights=int(d["n_nights"]),
         mean_low=None if low is None else float(low),
         mean_high=None if high is None else float(high),
         level=None if level is None else _level_from_dict(level),
+        size_reference=None if ref is None else float(ref),
     )
 
 
@@ -324,6 +327,7 @@ def fit_tempo(
         cls: fit_share(
             recent[f"{cls}_neutralised"].to_numpy(dtype=np.int64),
             recent[f"{cls}_assessed"].to_numpy(dtype=np.int64),
+            size_effect=cls == DRONE,
         )
         for cls in (DRONE, *REPORT_MISSILE_CLASSES)
     }
@@ -336,7 +340,10 @@ def fit_tempo(
     salvos = dataclasses.replace(salvos, level=_missile_wander(monthly, salvo_nights, salvo_window))
     share_window = max(round(share_window_days / DAYS_PER_MONTH), 1)
     neutralisation[DRONE] = dataclasses.replace(
-        neutralisation[DRONE], level=_share_wander(monthly, neutralisation[DRONE], share_window)
+        neutralisation[DRONE],
+        level=_share_wander(
+            _window(nights, train_end, drift_window_days), neutralisation[DRONE], share_window
+        ),
     )
     return TempoModel(
         train_end=train_end,
@@ -359,20 +366,37 @@ def _fit_decoys(recent: pd.DataFrame) -> ShareModel:
 
 
 def _full_months(nights: pd.DataFrame, train_end: date, days: int) -> pd.DataFrame:
-    """Monthly sums of the calendar months wholly inside the window, with ``n`` nights each."""
+    """Monthly sums of the calendar months wholly inside the window, with ``n`` nights each,
+    and each month's own counting noise: ``drones_cv2`` (squared coefficient of variation of
+    its nightly drones) and ``share_var`` (variance of its pooled drone share from the spread
+    of its nights, the ratio-estimator variance)."""
     w = _window(nights, train_end, days)
     cols = ["drones", "missiles", f"{DRONE}_neutralised", f"{DRONE}_assessed"]
     monthly = w[cols].resample("MS").sum()
     monthly["n"] = w["drones"].resample("MS").size()
+    month = pd.DatetimeIndex(w.index).to_period("M")
+    stats = w.assign(month=month).groupby("month")
+    cv2 = stats["drones"].var(ddof=0) / stats["drones"].mean().clip(lower=1e-9) ** 2
+    monthly["drones_cv2"] = cv2.to_numpy()
+    k, a = w[f"{DRONE}_neutralised"].astype(float), w[f"{DRONE}_assessed"].astype(float)
+    pooled = (k.groupby(month).sum() / a.groupby(month).sum().clip(lower=1.0)).reindex(month)
+    resid = (k - pooled.to_numpy() * a) ** 2
+    monthly["share_var"] = (
+        resid.groupby(month).sum() / a.groupby(month).sum().clip(lower=1.0) ** 2
+    ).to_numpy()
     full = monthly["n"] == pd.DatetimeIndex(monthly.index).days_in_month
     return monthly[full]
 
 
 def _drone_wander(monthly: pd.DataFrame, drones: DroneTempo, window: int) -> LevelNoise:
     y, n = monthly["drones"].to_numpy(np.float64), monthly["n"].to_numpy(np.float64)
-    noise = night_cv2(drones) / n + 1.0 / (y + 1.0)
+    # Each month's counting noise from its own nights (a month of a few heavy nights is noisy,
+    # a month of steady nightly raids is not), so that sporadic months do not pass for wander.
+    noise = monthly["drones_cv2"].to_numpy(np.float64) / n + 1.0 / (y + 1.0)
     z = np.log((y + 1.0) / n)
-    return calibrate_wander(z, noise, DRONE_WANDER, window, trend=True, damping=drones.damping)
+    return calibrate_wander(
+        z, noise, DRONE_WANDER, window, trend=True, damping=drones.damping, level_scaled=True
+    )
 
 
 def _missile_wander(monthly: pd.DataFrame, salvo_nights: pd.DataFrame, window: int) -> LevelNoise:
@@ -383,12 +407,36 @@ def _missile_wander(monthly: pd.DataFrame, salvo_nights: pd.DataFrame, window: i
     return calibrate_wander(z, cv2 / n + 1.0 / (y + 1.0), MISSILE_WANDER, window)
 
 
-def _share_wander(monthly: pd.DataFrame, share: ShareModel, window: int) -> LevelNoise:
-    k = monthly[f"{DRONE}_neutralised"].to_numpy(np.float64)
-    a = monthly[f"{DRONE}_assessed"].to_numpy(np.float64)
-    n = monthly["n"].to_numpy(np.float64)
+def _share_wander(window: pd.DataFrame, share: ShareModel, months: int) -> LevelNoise:
+    """The wander of the drone share's logit level, calibrated in share points on each full
+    month's level with the size of its nights taken out (a month of large raids has a higher
+    pooled share at the same level: the fitted ``size_slope``), with its noise from the spread
+    of its own nights, and applied on the logit scale at the current level."""
+    slope = share.posterior.value("size_slope") if "size_slope" in share.posterior.names else 0.0
+    ref = share.size_reference or 0.0
+    k = window[f"{DRONE}_neutralised"].to_numpy(np.float64)
+    a = window[f"{DRONE}_assessed"].to_numpy(np.float64)
+    keep = a > 0
     p = (k + 0.5) / (a + 1.0)
-    deff = np.array([design_effect(share, m) for m in a / n])
-    noise = np.where(a >= 20, deff / (np.maximum(a, 1.0) * p * (1.0 - p)), np.nan)
-    z = np.where(a >= 20, np.log(p / (1.0 - p)), np.nan)
-    return calibrate_wander(z, noise, SHARE_WANDER, window)
+    adjusted = np.log(p / (1.0 - p)) - slope * (np.log(a + 1.0) - ref)
+    frame = pd.DataFrame({"z": adjusted, "a": a}, index=window.index)[keep]
+    sizes = window["drones"].resample("MS").size()
+    starts = pd.DatetimeIndex(sizes.index)
+    z, noise = [], []
+    for month in starts[sizes.to_numpy() == starts.days_in_month]:
+        g = frame.loc[month : month + pd.offsets.MonthEnd(0)]
+        if g["a"].sum() < 20 or len(g) < 3:
+            z.append(np.nan)
+            noise.append(np.nan)
+            continue
+        w = g["a"].to_numpy() / g["a"].sum()
+        mean = float(np.sum(w * g["z"]))
+        level = 1.0 / (1.0 + np.exp(-mean))
+        slope_p = level * (1.0 - level)
+        z.append(level)
+        noise.append(float(np.sum(w**2 * (g["z"] - mean) ** 2)) * slope_p**2)
+    # Calibrated in share points (how far the level moved, whatever it was), applied on the
+    # logit scale at the current level: near 97% a logit step is a small move in points.
+    fitted = calibrate_wander(np.array(z), np.array(noise), SHARE_WANDER_POINTS, months)
+    now = share.mean * (1.0 - share.mean)
+    return LevelNoise(fitted.rw_sigma / now, fitted.month_sigma / now, fitted.n_months)

@@ -44,6 +44,10 @@ class ShareModel:
         ``[mean_low, mean_high]`` instead of coming from ``posterior`` (a documented prior range).
     level
         Month-to-month wandering of the logit mean ahead of the training end, if modelled.
+    size_reference
+        With a ``size_slope`` parameter in the posterior, the night's logit mean is
+        ``logit_mean + size_slope · (log(trials + 1) - size_reference)``: the drone share rises
+        with the size of the night (large raids fly deep, into more layers of defence).
     """
 
     posterior: Laplace
@@ -51,6 +55,7 @@ class ShareModel:
     mean_low: float | None = None
     mean_high: float | None = None
     level: LevelNoise | None = None
+    size_reference: float | None = None
 
     @property
     def mean(self) -> float:
@@ -71,6 +76,7 @@ def fit_share(
     trials: NDArray[np.int64],
     prior_mean: float = 0.5,
     prior_concentration: float = 20.0,
+    size_effect: bool = False,
 ) -> ShareModel:
     """Fit a beta-binomial share to nightly counts.
 
@@ -82,23 +88,31 @@ def fit_share(
     prior_mean, prior_concentration
         Centre of the weak priors: logit-normal (sd 2) on the mean, log-normal (sd 2) on the
         concentration.
+    size_effect
+        Also fit ``size_slope``, the change of the logit mean per unit of ``log(trials + 1)``
+        (prior normal, sd 1), around the window's mean log size.
     """
     k = np.asarray(successes, dtype=np.float64)
     n = np.asarray(trials, dtype=np.float64)
     keep = n > 0
     k, n = np.minimum(k[keep], n[keep]), n[keep]
-    prior = np.array([special.logit(prior_mean), np.log(prior_concentration)])
-    sd = np.array([2.0, 2.0])
     if len(n) == 0:
         return prior_share(prior_mean, prior_concentration)
+    ref = float(np.mean(np.log(n + 1.0))) if size_effect else None
+    x = np.log(n + 1.0) - (ref or 0.0)
+    names = (*SHARE_PARAMS, "size_slope") if size_effect else SHARE_PARAMS
+    prior = np.array([special.logit(prior_mean), np.log(prior_concentration), 0.0][: len(names)])
+    sd = np.array([2.0, 2.0, 1.0][: len(names)])
 
-    def nll(x: FloatArray) -> float:
-        mean = special.expit(x[0])
-        conc = np.exp(x[1])
+    def nll(theta: FloatArray) -> float:
+        logit = theta[0] + (theta[2] * x if size_effect else 0.0)
+        mean = special.expit(logit)
+        conc = np.exp(theta[1])
         return -float(np.sum(betabinom_logpmf(k, n, mean * conc, (1.0 - mean) * conc)))
 
-    x0 = np.array([special.logit(np.clip(k.sum() / n.sum(), 0.01, 0.99)), prior[1]])
-    return ShareModel(posterior=fit_laplace(nll, SHARE_PARAMS, prior, sd, x0=x0), n_nights=len(n))
+    x0 = np.array([special.logit(np.clip(k.sum() / n.sum(), 0.01, 0.99)), prior[1], 0.0])
+    posterior = fit_laplace(nll, names, prior, sd, x0=x0[: len(names)])
+    return ShareModel(posterior=posterior, n_nights=len(n), size_reference=ref)
 
 
 def prior_share(
@@ -122,17 +136,22 @@ def draw_night_shares(
     n_nights: int,
     rng: np.random.Generator,
     deviation: FloatArray | None = None,
+    trials: NDArray[np.int64] | None = None,
 ) -> FloatArray:
     """Draw one share per run and night, shape (n_runs, n_nights), mean uncertainty included.
 
-    ``deviation`` (shape (n_runs, n_nights)) is added to the logit of each run's mean share.
+    ``deviation`` (shape (n_runs, n_nights)) is added to the logit of each run's mean share;
+    ``trials`` (same shape) are the nights' sizes, used when the model has a size effect.
     """
     theta = model.posterior.draw(n_runs, rng)
     if model.n_nights == 0 and model.mean_low is not None and model.mean_high is not None:
         logit_mean = special.logit(rng.uniform(model.mean_low, model.mean_high, size=n_runs))
     else:
         logit_mean = theta["logit_mean"]
-    mean = special.expit(logit_mean[:, None] + (0.0 if deviation is None else deviation))
+    logit = logit_mean[:, None] + (0.0 if deviation is None else deviation)
+    if "size_slope" in theta and trials is not None and model.size_reference is not None:
+        logit = logit + theta["size_slope"][:, None] * (np.log(trials + 1.0) - model.size_reference)
+    mean = special.expit(logit)
     conc = np.exp(theta["log_concentration"])[:, None]
     a = np.maximum(mean * conc, 1e-3)
     b = np.maximum((1.0 - mean) * conc, 1e-3)

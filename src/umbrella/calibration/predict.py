@@ -1,0 +1,311 @@
+"""Predict nights: each night's launches flown through the raid engine on the fitted posture.
+
+For every night, the runs are split into :data:`GROUPS` groups. Group ``g`` takes posterior draw
+``g mod D`` of the posture's ``[calibration]`` record (all nights use the same draw for a group,
+so a group is one coherent history of the posture), and on each night:
+
+1. its capability: the draw's level of the night's month inside the training window, or the
+   extrapolated path after it (drift, damped, and the draw's own random walk; see
+   :mod:`.trend`), plus the night's deviation ``τ z``;
+2. its missile ``p_kill_factor``s: the draw's, each moved by the night's ``σ_m z``;
+3. the posture with those values applied (:func:`~umbrella.calibration.posture.posture_raid`);
+4. its runs' raids: the night's launches laid out over the waves
+   (:func:`~umbrella.calibration.layout.night_waves`, with the draw's frontline count and spread
+   and decoy share);
+5. the engine: the posture compiled with its waves sized in steps (a night flies the smallest
+   size that holds it, so its result does not depend on the other nights asked), flown with
+   each run's wave counts.
+
+A posture without a fitted record is flown as written, every run alike but for the engine's
+own randomness and the decoys it draws.
+
+Streams: the engine's seed for night ``D`` is ``child_seed(seed, NIGHTS_ENGINE, D.toordinal())``
+and group ``g`` flies replications ``rep0 = first run of g``; a group's random walk comes from
+``(seed, NIGHTS_PATH, g)`` and a night's deviations and layouts from
+``(seed, NIGHTS_NIGHT, D.toordinal())``, so a night's prediction does not depend on which other
+nights are asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import special
+
+from umbrella.apportion import largest_remainder
+from umbrella.calibration.layout import Allocation, WaveLayout, night_waves
+from umbrella.calibration.night import Night
+from umbrella.calibration.posture import PostureValues, frontline_interceptors, posture_raid
+from umbrella.calibration.trend import capability_paths, days_ahead
+from umbrella.catalog import Catalog
+from umbrella.compiler import compile_raid
+from umbrella.engine import Raid, simulate
+from umbrella.errors import InputError
+from umbrella.scenario import Scenario
+from umbrella.seeds import check_seed, child_seed, generator
+from umbrella.vocabulary import EXPIRED, KILLED, LOST, MISSILE_THREAT_CLASSES
+
+__all__ = ["GROUPS", "NightPredictions", "predict_nights"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+GROUPS = 25
+"""Runs of a night are split into this many groups, each with its own posterior draw."""
+# Purposes of the random streams (see umbrella.seeds); distinct from the campaign's 0 and 1.
+NIGHTS_ENGINE, NIGHTS_PATH, NIGHTS_NIGHT = 80, 81, 82
+
+
+@dataclass(frozen=True)
+class NightPredictions:
+    """Predictions for a list of nights.
+
+    Attributes
+    ----------
+    scenario
+        Name of the posture.
+    runs, seed
+        Runs per night and the seed.
+    nights
+        The nights, with what was launched and what was reported.
+    drone_share
+        (n, runs) neutralised share of drones per run (NaN on a night without drones).
+    drone_killed
+        (n, runs) killed (shot down) share of drones per run.
+    missiles_launched
+        Threat class → (n,) missiles launched (flown or not).
+    missiles_neutralised
+        Threat class → (n, runs) neutralised per run.
+    missiles_unmapped
+        Threat class → (n,) missiles the posture has no wave for (not flown).
+    """
+
+    scenario: str
+    runs: int
+    seed: int
+    nights: tuple[Night, ...]
+    drone_share: F64
+    drone_killed: F64
+    missiles_launched: dict[str, I64]
+    missiles_neutralised: dict[str, F64]
+    missiles_unmapped: dict[str, I64]
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """Per-group parameter values (arrays of shape (G,))."""
+
+    values: list[dict[str, float]]
+    levels: F64 | None  # (G, M) monthly log capability, None without a record
+    months: list[str]
+
+
+def _group_draws(scenario: Scenario, groups: int) -> _Draws:
+    rec = scenario.calibration
+    if rec is None or rec.posterior is None:
+        return _Draws(values=[{} for _ in range(groups)], levels=None, months=[])
+    post = rec.posterior
+    rows = [
+        dict(zip(post.names, post.draws[g % len(post.draws)], strict=True)) for g in range(groups)
+    ]
+    missing = [f"log_capability@{m}" for m in rec.months if f"log_capability@{m}" not in post.names]
+    if missing:
+        raise InputError(f"posterior lacks {missing[0]}", key="calibration.posterior.names")
+    levels = np.array([[r[f"log_capability@{m}"] for m in rec.months] for r in rows])
+    return _Draws(values=rows, levels=levels, months=list(rec.months))
+
+
+def _capability(draws: _Draws, nights: Sequence[Night], seed: int) -> F64:
+    """(G, n) log capability of each group on each night, before the night's deviation."""
+    groups = len(draws.values)
+    if draws.levels is None:
+        return np.zeros((groups, len(nights)))
+    horizon = max(days_ahead(draws.months, [n.night for n in nights]), 1)
+    walks = np.stack(
+        [generator(seed, NIGHTS_PATH, g).standard_normal(horizon) for g in range(groups)]
+    )
+    drift = np.array([v.get("capability_drift", 0.0) for v in draws.values])
+    rw = np.array([np.exp(v.get("log_capability_rw", -np.inf)) for v in draws.values])
+    return capability_paths(draws.levels, drift, rw, draws.months, [n.night for n in nights], walks)
+
+
+def _allocation(layout: WaveLayout, values: dict[str, float], scenario: Scenario) -> Allocation:
+    params = scenario.calibration.parameters if scenario.calibration else {}
+    base = layout.default
+    c = values.get("log_frontline_drones")
+    s = values.get("log_frontline_spread")
+    d = values.get("logit_decoy_share")
+    missiles = {
+        t: float(np.exp(values[f"log_frontline_missiles_{t}"]))
+        if f"log_frontline_missiles_{t}" in values
+        else params.get(f"frontline_missiles_{t}", c0)
+        for t, c0 in base.frontline_missiles.items()
+    }
+    spread = {
+        t: float(np.exp(values.get(f"log_frontline_missile_spread_{t}", -np.inf)))
+        for t in base.frontline_missiles
+    }
+    return Allocation(
+        frontline_drones=float(np.exp(c))
+        if c is not None
+        else params.get("frontline_drones", float(base.frontline_drones)),
+        frontline_spread=float(np.exp(s)) if s is not None else 0.0,
+        decoy_share=float(special.expit(d))
+        if d is not None
+        else params.get("decoy_share", float(base.decoy_share)),
+        frontline_missiles=missiles,
+        frontline_missile_spread=spread,
+    )
+
+
+class _RaidLadder:
+    """Compiled raids sized in steps: level ``L`` holds ``ceil(c_v 2^L)`` threats on wave ``v``
+    (``c_v`` the scenario's count, at least 1). A night flies the smallest level that holds it,
+    so its threats, and hence its random numbers, do not depend on the other nights asked."""
+
+    def __init__(self, scenario: Scenario, catalog: Catalog) -> None:
+        self.scenario, self.catalog = scenario, catalog
+        self.unit = np.maximum(np.array([float(w.count) for w in scenario.threats]), 1.0)
+        self.cache: dict[int, Raid] = {}
+
+    def raid_for(self, counts: I64) -> Raid:
+        """The raid of the smallest level holding every run's wave counts ``counts`` (R, V)."""
+        need = counts.max(axis=0) / self.unit
+        level = int(np.ceil(np.log2(max(float(need.max()), 1.0))))
+        while (counts.max(axis=0) > np.ceil(self.unit * 2.0**level)).any():
+            level += 1
+        if level not in self.cache:
+            cap = np.ceil(self.unit * 2.0**level).astype(int)
+            threats = [
+                w.model_copy(update={"count": int(c)})
+                for w, c in zip(self.scenario.threats, cap, strict=True)
+            ]
+            sized = self.scenario.model_copy(update={"threats": threats})
+            self.cache[level] = compile_raid(sized, self.catalog)
+        return self.cache[level]
+
+
+def predict_nights(
+    scenario: Scenario,
+    nights: Sequence[Night],
+    runs: int,
+    seed: int,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> NightPredictions:
+    """Fly each night's launches through the engine on the posture (see the module docstring).
+
+    Parameters
+    ----------
+    scenario
+        The posture, fitted (with a ``[calibration]`` posterior) or as written.
+    nights
+        The nights to predict (each with a launch).
+    runs
+        Runs per night (>= 2).
+    seed
+        Non-negative seed.
+    progress
+        Called with (nights done, nights).
+    """
+    seed = check_seed(seed)
+    if runs < 2:
+        raise InputError("runs must be at least 2", key="--runs")
+    if not nights:
+        raise InputError("no night with a launch to predict", key="--start")
+    layout = WaveLayout.from_scenario(scenario)
+    cat = scenario.resolved_catalog()
+    classes: dict[str, str] = {t: str(cat.threats[t].threat_class) for t in cat.threats}
+    for night in nights:
+        for t in night.missiles:
+            if t not in classes:
+                raise InputError(f"night {night.night}: unknown threat type {t!r}")
+    groups = min(GROUPS, runs)
+    sizes = largest_remainder(runs, np.ones(groups))
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    draws = _group_draws(scenario, groups)
+    fitted = draws.levels is not None
+    base_path = _capability(draws, nights, seed)
+    frontline = frontline_interceptors(scenario)
+
+    # Lay out every night first: the raid is compiled once, with waves sized for the largest.
+    counts = np.zeros((len(nights), runs, layout.n_waves), dtype=np.int64)
+    deviation = np.zeros((len(nights), groups))
+    missile_z = np.zeros((len(nights), groups))
+    unmapped: dict[str, I64] = {
+        c: np.zeros(len(nights), dtype=np.int64) for c in MISSILE_THREAT_CLASSES
+    }
+    for i, night in enumerate(nights):
+        rng = generator(seed, NIGHTS_NIGHT, night.night.toordinal())
+        deviation[i] = rng.standard_normal(groups)
+        missile_z[i] = rng.standard_normal(groups)
+        for g in range(groups):
+            alloc = _allocation(layout, draws.values[g], scenario)
+            lay, lost = night_waves(layout, night, int(sizes[g]), rng, alloc, classes)
+            counts[i, first[g] : first[g] + sizes[g]] = lay
+        for c, n in lost.items():
+            unmapped[c][i] = n
+    raids = _RaidLadder(scenario, cat)
+    share = np.full((len(nights), runs), np.nan)
+    killed = np.full((len(nights), runs), np.nan)
+    m_neut: dict[str, F64] = {c: np.zeros((len(nights), runs)) for c in MISSILE_THREAT_CLASSES}
+    for i, night in enumerate(nights):
+        base = raids.raid_for(counts[i])
+        drone_types = np.flatnonzero(base.type_class == 0)
+        type_cls = [classes[t] for t in base.type_names]
+        engine_seed = child_seed(seed, NIGHTS_ENGINE, night.night.toordinal())
+        for g in range(groups):
+            v = draws.values[g]
+            tau = float(np.exp(v.get("log_night_sd", -np.inf))) if fitted else 0.0
+            lk = base_path[g, i] + tau * deviation[i, g]
+            values = PostureValues.from_draw(v, log_capability=lk) if fitted else PostureValues()
+            if fitted:
+                values = PostureValues(
+                    capability=values.capability,
+                    frontline_capability=values.frontline_capability,
+                    ew_scale=values.ew_scale,
+                    shahed_ew=values.shahed_ew,
+                    pk_factor={
+                        t: float(
+                            special.expit(
+                                special.logit(f)
+                                + np.exp(v.get(f"log_night_sd_{t}", -np.inf)) * missile_z[i, g]
+                            )
+                        )
+                        for t, f in values.pk_factor.items()
+                    },
+                )
+            raid = posture_raid(base, values, frontline)
+            rows = slice(first[g], first[g] + sizes[g])
+            res = simulate(
+                raid, int(sizes[g]), engine_seed, wave_active=counts[i, rows], rep0=int(first[g])
+            )
+            fbt = res.fates_by_type  # (r, K, 4)
+            if night.drones > 0:
+                d = fbt[:, drone_types]
+                flown = d.sum(axis=(1, 2))
+                neut = d[:, :, KILLED] + d[:, :, LOST] + d[:, :, EXPIRED]
+                share[i, rows] = neut.sum(axis=1) / flown
+                killed[i, rows] = d[:, :, KILLED].sum(axis=1) / flown
+            for k, c in enumerate(type_cls):
+                if c in m_neut:
+                    m_neut[c][i, rows] += fbt[:, k, KILLED] + fbt[:, k, LOST] + fbt[:, k, EXPIRED]
+        if progress is not None:
+            progress(i + 1, len(nights))
+    launched: dict[str, I64] = {
+        c: np.array([n.missiles_by_class(classes)[c] for n in nights], dtype=np.int64)
+        for c in MISSILE_THREAT_CLASSES
+    }
+    return NightPredictions(
+        scenario=scenario.name,
+        runs=runs,
+        seed=seed,
+        nights=tuple(nights),
+        drone_share=share,
+        drone_killed=killed,
+        missiles_launched=launched,
+        missiles_neutralised=m_neut,
+        missiles_unmapped=unmapped,
+    )
