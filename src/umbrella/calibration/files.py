@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from umbrella.outputs.atomic import atomic_dir, write_text_atomic
+from umbrella.outputs.raid import LITERAL_TEXT
 from umbrella.scenario import Scenario, dump_scenario
 
 __all__ = ["dump_posture", "plot_nights", "write_nights", "write_posture"]
@@ -100,10 +103,13 @@ def write_nights(
     document: dict[str, Any],
     baseline: pd.DataFrame,
     meta: dict[str, Any],
+    *,
+    force: bool = False,
+    inputs: Iterable[str | Path] = (),
 ) -> list[str]:
     """Write ``nights.parquet``, ``baselines.parquet``, ``summary.json``, ``meta.json`` and
     ``nights.png`` into ``out_dir``, atomically (the folder appears whole or not at all)."""
-    with atomic_dir(out_dir) as staging:
+    with atomic_dir(out_dir, force=force, inputs=inputs) as staging, rc_context(LITERAL_TEXT):
         rows.to_parquet(staging / "nights.parquet", index=False)
         baseline.to_parquet(staging / "baselines.parquet", index=False)
         (staging / "summary.json").write_text(

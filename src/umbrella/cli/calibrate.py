@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import time
+import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -23,9 +22,14 @@ from umbrella.calibration.emulator import DroneGrid
 from umbrella.calibration.files import write_posture
 from umbrella.calibration.fit import Calibration, CalibrationSettings, calibrate
 from umbrella.calibration.night import night_table
-from umbrella.cli.nights import load_posture, parse_date
+from umbrella.cli.nights import load_posture, parse_date, read_inputs
+from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
+from umbrella.cli.terminal import console, lit
 from umbrella.errors import InputError
+from umbrella.limits import MAX_SPEC_BYTES, check_runs
+from umbrella.outputs.atomic import dumps_json
 from umbrella.scenario import Scenario
+from umbrella.userfiles import read_user_text
 
 __all__ = ["calibrate_command"]
 
@@ -33,6 +37,30 @@ HEADER = """{name}: fitted by `umbrella calibrate` to the Air Force reports from
 The numbers below are the posterior mode at {end}; the [calibration] table holds the method,
 the window, posterior draws (relative to this file's own numbers), the in-sample fit and the
 data credit. Geography is notional: no real unit positions. See docs/calibration.md."""
+
+
+def _check_out(out: Path, inputs: list[Path], force: bool) -> None:
+    """Refuse, before any work, an --out that is an input or a file that is not a fitted
+    posture (an earlier output of this command) unless --force."""
+    real = out.resolve()
+    for item in inputs:
+        if real == item.resolve() or item.resolve() in real.parents:
+            raise InputError("is an input of the calibration; give another name",
+                             source=out, key="--out")  # fmt: skip
+    if real.is_dir():
+        raise InputError("is a folder; give a file name", source=out, key="--out")
+    if real.exists() and not force:
+        try:
+            ours = "calibration" in tomllib.loads(read_user_text(real, MAX_SPEC_BYTES))
+        except (InputError, tomllib.TOMLDecodeError):
+            ours = False
+        if not ours:
+            raise InputError(
+                "exists and is not a posture fitted by umbrella calibrate; give another name, "
+                "or --force to replace it",
+                source=out,
+                key="--out",
+            )
 
 
 def _summaries(scenario: Scenario) -> dict[str, dict[str, float]]:
@@ -61,7 +89,7 @@ def _run(posture: Scenario, table: Any, train_end: Any, seed: int, settings: Cal
         return cal, check_fit(cal, table, runs, seed)
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+        TimeElapsedColumn(), console=console(stderr=True), transient=True,
     ) as bar:  # fmt: skip
         tasks: dict[str, Any] = {}
 
@@ -103,22 +131,22 @@ def calibrate_command(
         Path | None,
         typer.Option("--classes", help="TOML or CSV overriding the model-to-class table."),
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Fit the posture's uncertain parameters to the nightly reports up to --train-end and write
     the fitted scenario (valid for `umbrella validate`, `run`, `nights` and campaigns)."""
-    if runs < 2:
-        raise InputError("runs must be at least 2", key="--runs")
-    if seed < 0:
-        raise InputError("seed must be non-negative", key="--seed")
-    if window_days < 30:
-        raise InputError("the window must hold at least 30 nights", key="--window-days")
+    runs = check_runs(runs, key="--runs", source="command line")
+    seed = check_cli_seed(seed)
+    if not 30 <= window_days <= 3660:
+        raise command_line_error("the window must hold 30 to 3,660 nights", "--window-days")
     end = parse_date(train_end, "--train-end")
     posture, source = load_posture(scenario)
+    _check_out(out, read_inputs(source, data, classes), force)
     class_map = DEFAULT_CLASS_MAP if classes is None else load_class_map(classes)
     table = night_table(read_data_dir(data), class_map)
     t0 = time.perf_counter()
     if grid not in ("standard", "coarse"):
-        raise InputError(f"unknown grid {grid!r}; choose standard or coarse", key="--grid")
+        raise command_line_error(f"unknown grid {grid!r}; choose standard or coarse", "--grid")
     settings = CalibrationSettings(
         window_days=window_days, grid=DroneGrid() if grid == "standard" else DroneGrid.coarse()
     )
@@ -127,10 +155,7 @@ def calibrate_command(
     rec = fitted.calibration
     assert rec is not None
     header = HEADER.format(name=fitted.name, start=rec.train_start, end=rec.train_end)
-    try:
-        write_posture(out, fitted, header)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", source=out) from None
+    write_posture(out, fitted, header)
     params = _summaries(fitted)
     if as_json:
         doc = {
@@ -143,24 +168,25 @@ def calibrate_command(
             "method": rec.method,
             "parameters": params,
             "fit": rec.fit,
-            "seconds": seconds,
         }
-        sys.stdout.write(json.dumps(doc, allow_nan=False) + "\n")
+        sys.stdout.write(dumps_json(doc) + "\n")
         return
-    console = Console(width=max(Console().width, 110))
+    out_console = console(min_width=110)
     t = Table(
-        title=f"{fitted.name} fitted to {rec.nights} nights, {rec.train_start} to "
-        f"{rec.train_end} (posterior mean [90%]; capability and EW scale relative to the file)"
+        title=lit(
+            f"{fitted.name} fitted to {rec.nights} nights, {rec.train_start} to "
+            f"{rec.train_end} (posterior mean [90%]; capability and EW scale relative to the file)"
+        )
     )
     t.add_column("parameter")
     t.add_column("value", justify="right")
     for name, s in params.items():
         t.add_row(name, f"{s['mean']:.3g} [{s['p05']:.3g}, {s['p95']:.3g}]")
-    console.print(t)
+    out_console.print(t)
     f = Table(title=f"In-sample: the fitted posture through the engine ({runs} runs a night)")
     f.add_column("score")
     f.add_column("value", justify="right")
     for k, v in rec.fit.items():
         f.add_row(k, "–" if not math.isfinite(v) else (f"{v:.0f}" if k == "nights" else f"{v:.3f}"))
-    console.print(f)
-    console.print(f"wrote {out} in {seconds:.0f} s. {DATA_CREDIT}")
+    out_console.print(f)
+    out_console.print(lit(f"wrote {out} in {seconds:.0f} s. {DATA_CREDIT}"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from datetime import date
@@ -11,13 +10,12 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from umbrella import __version__
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
 from umbrella.attacks.nights import DATA_CREDIT
-from umbrella.attacks.reader import read_data_dir
+from umbrella.attacks.reader import DAILY_FILE, read_data_dir
 from umbrella.bundled import bundled_names, load_bundled
 from umbrella.calibration.files import write_nights
 from umbrella.calibration.night import night_table, nights_in
@@ -28,8 +26,12 @@ from umbrella.calibration.scores import (
     night_rows,
     nights_document,
 )
+from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
 from umbrella.cli.progress import with_progress
+from umbrella.cli.terminal import console, lit, say
 from umbrella.errors import InputError
+from umbrella.limits import check_runs
+from umbrella.outputs.atomic import check_output_dir, dumps_json
 from umbrella.scenario import Scenario, load_scenario, scenario_hash
 
 __all__ = ["load_posture", "nights", "parse_date"]
@@ -43,6 +45,14 @@ def parse_date(text: str, option: str) -> date:
         raise InputError(
             f"{text!r} is not a date (YYYY-MM-DD)", source="command line", key=option
         ) from None
+
+
+def read_inputs(posture_source: str, data: Path, classes: Path | None) -> list[Path]:
+    """What a calibration command reads: no output may be or hold one of them."""
+    read = [data, data / DAILY_FILE]
+    if not posture_source.startswith("<bundled:"):
+        read.append(Path(posture_source))
+    return read if classes is None else [*read, classes]
 
 
 def load_posture(name: str) -> tuple[Scenario, str]:
@@ -84,18 +94,24 @@ def nights(
         Path | None,
         typer.Option("--classes", help="TOML or CSV overriding the model-to-class table."),
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Predict every national night with a launch from --start to --end through the raid engine
     on the posture: drones neutralised (mean and 90% interval) and missiles neutralised by class,
     beside the reported values where the reports carry them."""
-    if runs < 2:
-        raise InputError("runs must be at least 2", key="--runs")
-    if seed < 0:
-        raise InputError("seed must be non-negative", key="--seed")
+    runs = check_runs(runs, key="--runs", source="command line")
+    seed = check_cli_seed(seed)
+    if min_drones < 0:
+        raise command_line_error("must be zero or more", "--min-drones")
     first, last = parse_date(start, "--start"), parse_date(end, "--end")
     if last < first:
-        raise InputError(f"--end {last} is before --start {first}", key="--end")
+        raise command_line_error(f"--end {last} is before --start {first}", "--end")
+    if force and out is None:
+        raise command_line_error("--force applies to an --out folder; none was given", "--force")
     posture, source = load_posture(scenario)
+    inputs = read_inputs(source, data, classes)
+    if out is not None:
+        check_output_dir(out, inputs=inputs, force=force)
     class_map = DEFAULT_CLASS_MAP if classes is None else load_class_map(classes)
     table = night_table(read_data_dir(data), class_map)
     window = nights_in(table, first, last)
@@ -129,24 +145,21 @@ def nights(
             "version": __version__,
             "data_credit": DATA_CREDIT,
         }
-        try:
-            write_nights(out, rows, doc, base, meta)
-        except OSError as exc:
-            raise InputError(f"cannot write: {exc.strerror or exc}", source=out) from None
+        write_nights(out, rows, doc, base, meta, force=force, inputs=inputs)
     if as_json:
-        sys.stdout.write(json.dumps(doc, allow_nan=False) + "\n")
+        sys.stdout.write(dumps_json(doc) + "\n")
         return
     _print(doc, base, rows, posture.name, runs, seed, min_drones)
     if out is not None:
-        Console().print(f"wrote {out}/")
+        say(console(), "wrote ", out, "/")
 
 
 def _print(
     doc: dict[str, Any], base: Any, rows: Any, name: str, runs: int, seed: int, min_drones: int
 ) -> None:
-    console = Console(width=max(Console().width, 110))
-    t = Table(title=f"{name}: {len(rows)} nights, {runs} runs each, seed {seed} "
-                    f"(scores over nights with {min_drones}+ drones, share points)")  # fmt: skip
+    out = console(min_width=110)
+    t = Table(title=lit(f"{name}: {len(rows)} nights, {runs} runs each, seed {seed} "
+                    f"(scores over nights with {min_drones}+ drones, share points)"))  # fmt: skip
     for col in ("half-year", "nights", "MAE", "bias", "correlation", "inside 90%"):
         t.add_column(col, justify="right")
     for half, s in doc["summary"].items():
@@ -155,7 +168,7 @@ def _print(
             half, str(s["nights"]), _pct(s["mae"]), _pct(s["bias"]),
             "–" if corr is None else f"{corr:+.2f}", _pct(s["coverage90"]) + "%",
         )  # fmt: skip
-    console.print(t)
+    out.print(t)
     if len(base):
         b = Table(title="Beside simple predictors (MAE / bias, share points)")
         b.add_column("half-year")
@@ -171,7 +184,7 @@ def _print(
                     else f"{_pct(float(r['mae'].iloc[0]))} / {_pct(float(r['bias'].iloc[0]))}"
                 )
             b.add_row(str(half), *cells)
-        console.print(b)
+        out.print(b)
     big = rows.sort_values("drones", ascending=False).head(10).sort_values("night")
     n = Table(title="Largest nights: drones neutralised, predicted mean [90%] and reported")
     for col in ("night", "drones", "predicted", "reported"):
@@ -182,5 +195,5 @@ def _print(
             f"{_pct(r.share_mean)} [{_pct(r.share_p05)}, {_pct(r.share_p95)}]",
             _pct(r.reported_share) if np.isfinite(r.reported_share) else "–",
         )  # fmt: skip
-    console.print(n)
-    console.print(DATA_CREDIT)
+    out.print(n)
+    out.print(lit(DATA_CREDIT))
