@@ -3,18 +3,16 @@ of ``umbrella nights``, and its chart."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from umbrella.outputs.atomic import atomic_dir, write_text_atomic
+from umbrella.outputs.atomic import atomic_dir, dumps_json, nan_to_none, write_text_atomic
 from umbrella.outputs.raid import LITERAL_TEXT
 from umbrella.scenario import Scenario, dump_scenario
 
@@ -87,16 +85,6 @@ def plot_nights(rows: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def write_nights(
     out_dir: str | Path,
     rows: pd.DataFrame,
@@ -113,10 +101,10 @@ def write_nights(
         rows.to_parquet(staging / "nights.parquet", index=False)
         baseline.to_parquet(staging / "baselines.parquet", index=False)
         (staging / "summary.json").write_text(
-            json.dumps(_plain(document), indent=2, allow_nan=False) + "\n", encoding="utf-8"
+            dumps_json(nan_to_none(document), indent=2) + "\n", encoding="utf-8"
         )
         (staging / "meta.json").write_text(
-            json.dumps(_plain(meta), indent=2, allow_nan=False) + "\n", encoding="utf-8"
+            dumps_json(nan_to_none(meta), indent=2) + "\n", encoding="utf-8"
         )
         fig = plot_nights(rows, f"{document['scenario']}: predicted and reported nights")
         fig.savefig(staging / "nights.png")

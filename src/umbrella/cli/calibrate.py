@@ -22,8 +22,8 @@ from umbrella.calibration.emulator import DroneGrid
 from umbrella.calibration.files import write_posture
 from umbrella.calibration.fit import Calibration, CalibrationSettings, calibrate
 from umbrella.calibration.night import night_table
-from umbrella.cli.nights import load_posture, parse_date, read_inputs
-from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
+from umbrella.cli.nights import load_posture, read_inputs
+from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error, parse_cli_date
 from umbrella.cli.terminal import console, lit
 from umbrella.errors import InputError
 from umbrella.limits import MAX_SPEC_BYTES, check_runs
@@ -139,7 +139,7 @@ def calibrate_command(
     seed = check_cli_seed(seed)
     if not 30 <= window_days <= 3660:
         raise command_line_error("the window must hold 30 to 3,660 nights", "--window-days")
-    end = parse_date(train_end, "--train-end")
+    end = parse_cli_date(train_end, "--train-end")
     posture, source = load_posture(scenario)
     _check_out(out, read_inputs(source, data, classes), force)
     class_map = DEFAULT_CLASS_MAP if classes is None else load_class_map(classes)

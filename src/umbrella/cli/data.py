@@ -18,12 +18,18 @@ from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
 from umbrella.attacks.nights import BREAK_DATE, DATA_CREDIT, NATIONAL_ACCOUNTS, load_nights
 from umbrella.attacks.reader import DAILY_FILE
 from umbrella.attacks.summary import summarise_nights, write_summary
-from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
+from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error, parse_cli_date
 from umbrella.cli.terminal import console as make_console
 from umbrella.cli.terminal import lit
 from umbrella.errors import InputError
 from umbrella.limits import MAX_MEMORY_BYTES, check_runs
-from umbrella.outputs.atomic import atomic_dir, check_output_dir, check_output_file, dumps_json
+from umbrella.outputs.atomic import (
+    atomic_dir,
+    check_output_dir,
+    check_output_file,
+    dumps_json,
+    nan_to_none,
+)
 from umbrella.tempo.backtest import (
     MIN_HISTORY_DAYS,
     backtest_document,
@@ -96,28 +102,8 @@ def _class_map(path: Path | None) -> Mapping[str, str]:
     return DEFAULT_CLASS_MAP if path is None else load_class_map(path)
 
 
-def _parse_date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"{text!r} is not a date (YYYY-MM-DD)", source="command line", key=option
-        ) from None
-
-
-def _plain(value: Any) -> Any:
-    """NaN → None, recursively, so the JSON printed is strict JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _emit_json(doc: Any) -> None:
-    sys.stdout.write(dumps_json(_plain(doc)) + "\n")
+    sys.stdout.write(dumps_json(nan_to_none(doc)) + "\n")
 
 
 def _fmt(value: float, quantity: str = "") -> str:
@@ -213,8 +199,8 @@ def forecast_command(
     """Fit the raid-tempo model on reports up to --train-end and forecast a window."""
     runs = check_runs(runs, key="--runs", minimum=1, source="command line")
     seed = check_cli_seed(seed)
-    t_end = _parse_date(train_end, "--train-end")
-    w_start, w_end = _parse_date(start, "--start"), _parse_date(end, "--end")
+    t_end = parse_cli_date(train_end, "--train-end")
+    w_start, w_end = parse_cli_date(start, "--start"), parse_cli_date(end, "--end")
     _check_window(w_start, w_end, runs)
     nights = load_nights(data, _class_map(classes))
     fc = make_forecast(nights, t_end, w_start, w_end, runs, seed)
@@ -248,7 +234,9 @@ def fit_command(
 ) -> None:
     """Fit the raid-tempo model and write it as JSON (for campaign files and notebooks)."""
     check_output_file(out, kind="umbrella.raid_tempo", inputs=_inputs(data, classes), force=force)
-    model = fit_tempo(load_nights(data, _class_map(classes)), _parse_date(train_end, "--train-end"))
+    model = fit_tempo(
+        load_nights(data, _class_map(classes)), parse_cli_date(train_end, "--train-end")
+    )
     save_tempo(model, out)
     drone = model.neutralisation[DRONE]
     _console().print(lit(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +25,7 @@ from umbrella.calibration.scores import (
     night_rows,
     nights_document,
 )
-from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
+from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error, parse_cli_date
 from umbrella.cli.progress import with_progress
 from umbrella.cli.terminal import console, lit, say
 from umbrella.errors import InputError
@@ -34,17 +33,7 @@ from umbrella.limits import check_runs
 from umbrella.outputs.atomic import check_output_dir, dumps_json
 from umbrella.scenario import Scenario, load_scenario, scenario_hash
 
-__all__ = ["load_posture", "nights", "parse_date"]
-
-
-def parse_date(text: str, option: str) -> date:
-    """A ``YYYY-MM-DD`` option value, or an :class:`InputError` naming the option."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"{text!r} is not a date (YYYY-MM-DD)", source="command line", key=option
-        ) from None
+__all__ = ["load_posture", "nights", "read_inputs"]
 
 
 def read_inputs(posture_source: str, data: Path, classes: Path | None) -> list[Path]:
@@ -103,7 +92,7 @@ def nights(
     seed = check_cli_seed(seed)
     if min_drones < 0:
         raise command_line_error("must be zero or more", "--min-drones")
-    first, last = parse_date(start, "--start"), parse_date(end, "--end")
+    first, last = parse_cli_date(start, "--start"), parse_cli_date(end, "--end")
     if last < first:
         raise command_line_error(f"--end {last} is before --start {first}", "--end")
     if force and out is None:

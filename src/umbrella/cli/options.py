@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -10,7 +11,7 @@ import typer
 from umbrella.errors import InputError
 from umbrella.seeds import check_seed
 
-__all__ = ["ForceFlag", "check_cli_seed", "check_seconds", "command_line_error"]
+__all__ = ["ForceFlag", "check_cli_seed", "check_seconds", "command_line_error", "parse_cli_date"]
 
 ForceFlag = Annotated[
     bool,
@@ -25,6 +26,14 @@ ForceFlag = Annotated[
 def command_line_error(message: str, option: str) -> InputError:
     """An :class:`InputError` about a command-line value."""
     return InputError(message, source="command line", key=option)
+
+
+def parse_cli_date(text: str, option: str) -> date:
+    """A ``YYYY-MM-DD`` option value, or an :class:`InputError` naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise command_line_error(f"{text!r} is not a date (YYYY-MM-DD)", option) from None
 
 
 def check_cli_seed(seed: int, option: str = "--seed") -> int:

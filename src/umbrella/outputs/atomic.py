@@ -25,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import json
+import math
 import os
 import shutil
 import signal
@@ -75,6 +76,18 @@ def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def nan_to_none(value: Any) -> Any:
+    """``value`` with every NaN or infinite float, at any depth, replaced by None: what strict
+    JSON writes for "no value"."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: nan_to_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [nan_to_none(v) for v in value]
+    return value
 
 
 def dumps_json(obj: Any, *, indent: int | None = None) -> str:
