@@ -46,7 +46,7 @@ def main() -> None:
     rate = args.runs / t_run
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
-    small = load_scenario(ROOT / "tests" / "raid" / "fixtures" / "small_layered.toml")
+    small = load_scenario(ROOT / "tests" / "engine" / "fixtures" / "small_layered.toml")
     small_raid = compile_raid(small)
     simulate(small_raid, 20, seed=0)
     t0 = time.perf_counter()

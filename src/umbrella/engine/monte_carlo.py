@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.engine.kernel import RAID_FIELDS, run_block
+from umbrella.engine.kernel import run_block
 from umbrella.engine.raid import Raid
 from umbrella.engine.result import RaidResult
 from umbrella.errors import InputError
@@ -86,14 +87,14 @@ def simulate(
     kills_unit = np.zeros((n_runs, n_u), np.int64)
     hits = np.zeros((n_runs, n_a), np.int64)
     damage = np.zeros((n_runs, n_a), np.float64)
-    arrays = tuple(getattr(raid, name) for name in RAID_FIELDS)
+    arrays = raid.arrays()
     done = 0
     while done < n_runs:
         hi = min(n_runs, done + block_size)
         run_block(
             key, rep0 + done, arrays, wave_active[done:hi], rounds[done:hi],
             fate[done:hi], fate_who[done:hi], fate_itype[done:hi], fired[done:hi],
-            kills_unit[done:hi], hits[done:hi], damage[done:hi],
+            kills_unit[done:hi], hits[done:hi], damage[done:hi], numba.get_num_threads(),
         )  # fmt: skip
         done = hi
         if progress is not None:
