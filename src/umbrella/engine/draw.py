@@ -2,7 +2,7 @@
 time order.
 
 ``raid`` is a :data:`~umbrella.engine.raid.RaidArrays` and ``ws`` the thread's
-:class:`~umbrella.engine.kernel.Workspace`; every phase writes its results into ``ws``.
+:class:`~umbrella.engine.workspace.Workspace`; every phase writes its results into ``ws``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from umbrella.engine.rng import uniform
 # Random streams: a draw is a pure function of (replication key, threat, stream, index).
 S_TEMPLATE, S_LAUNCH, S_SENSOR, S_EW, S_SHOT = 0, 1, 2, 3, 4
 
-#: Window opening times are sorted on 24-bit keys (about 3 ms over a 14-hour raid).
-KEY_BITS = 24
+#: Window opening times are sorted on 24-bit keys (about 3 ms over a 14-hour raid), two radix
+#: digits of 12 bits.
+KEY_BITS, DIGIT_BITS = 24, 12
+_DIGITS = 1 << DIGIT_BITS
 
 
 @phase
@@ -24,30 +26,44 @@ def draw_threats(key, raid, wave_active, ws):  # type: ignore[no-untyped-def]
     """Draw each launched threat's route template, launch time, first track and EW loss.
 
     Threat ``i`` of wave ``v`` is launched only if ``threat_rank[i] < wave_active[v]``; the
-    others get template -1 and no events. Writes ``ws.tmpl``, ``t_launch``, ``t_arrive``,
-    ``t_end`` (arrival, range or horizon, whichever is first), ``t_track`` (inf if never
-    tracked) and ``t_lost`` (inf unless lost to EW before ``t_end``), in s.
+    others get template -1 and take no part. Fills the drawn fields of ``ws.thr`` (see
+    :data:`~umbrella.engine.workspace.THREAT`) and resets its engagement state.
     """
     horizon = raid.horizon_s
     for i in range(raid.threat_type.shape[0]):
+        th = ws.thr[i]
+        th.fate = -1
+        th.busy = 0
+        th.n_eng = 0
+        th.n_shots = 0
+        th.logmiss = 0.0
         v = raid.threat_wave[i]
         if raid.threat_rank[i] >= wave_active[v]:
-            ws.tmpl[i] = -1
-            ws.t_end[i] = -1.0
-            ws.t_lost[i] = np.inf
+            th.tmpl = -1
+            th.t_end = -1.0
+            th.t_lost = np.inf
             continue
         m = _pick_template(raid, v, uniform(key, i, S_TEMPLATE, 0))
-        ws.tmpl[i] = m
+        th.tmpl = m
+        k = raid.threat_type[i]
+        c = raid.type_class[k]
+        a = raid.tmpl_asset[m]
+        th.asset, th.cls, th.pk_factor = a, c, raid.type_pk_factor[k]
         t0, t1 = raid.wave_t0_s[v], raid.wave_t1_s[v]
         tl = t0 + (t1 - t0) * uniform(key, i, S_LAUNCH, 0)
-        ws.t_launch[i] = tl
-        t_arrive = tl + raid.tmpl_arrival_s[m]
-        ws.t_arrive[i] = t_arrive
-        t_end = min(t_arrive, tl + raid.tmpl_expire_s[m], horizon)
-        ws.t_end[i] = t_end
-        ws.t_track[i] = _first_track(key, raid, i, m, tl)
-        t_lost = _ew_loss(key, raid, i, m, tl)
-        ws.t_lost[i] = t_lost if t_lost < t_end else np.inf
+        th.t_launch = tl
+        th.t_arrive = tl + raid.tmpl_arrival_s[m]
+        th.t_end = min(th.t_arrive, tl + raid.tmpl_expire_s[m], horizon)
+        th.t_track = _first_track(key, raid, i, m, tl)
+        t_lost = _ew_loss(key, raid, i, m, tl, raid.type_ew_vuln[k])
+        th.t_lost = t_lost if t_lost < th.t_end else np.inf
+        th.value = raid.class_weight[c] * raid.asset_value[a]
+        if raid.priority_mode == 0:
+            th.score = th.value
+        elif raid.priority_mode == 1:
+            th.score = raid.class_weight[c]
+        else:
+            th.score = -th.t_end
 
 
 @inline
@@ -79,10 +95,9 @@ def _first_track(key, raid, i, m, tl):  # type: ignore[no-untyped-def]
 
 
 @inline
-def _ew_loss(key, raid, i, m, tl):  # type: ignore[no-untyped-def]
+def _ew_loss(key, raid, i, m, tl, vul):  # type: ignore[no-untyped-def]
     # Earliest entry into an EW zone that defeats the threat (inf if none).
     t_lost = np.inf
-    vul = raid.type_ew_vuln[raid.threat_type[i]]
     if vul > 0.0:
         for q in range(raid.tmpl_ew_ptr[m], raid.tmpl_ew_ptr[m + 1]):
             z = raid.ew_zone[q]
@@ -93,54 +108,62 @@ def _ew_loss(key, raid, i, m, tl):  # type: ignore[no-untyped-def]
 
 @phase
 def open_windows(raid, ws):  # type: ignore[no-untyped-def]
-    """Lay out the replication's engagement opportunities; returns how many.
+    """Stage the replication's engagement windows, threat by threat; returns how many.
 
-    Entry ``e`` is a window of unit ``ws.ev_unit[e]`` on threat ``ws.ev_thr[e]``: the unit may
-    fire from ``ws.ev_open[e]`` until ``ws.ev_close[e]`` (s), so that the intercept falls inside
-    its envelope, after the threat is tracked and before it ends. A threat's entries are
-    ``ws.ev_lo[i] .. ws.ev_lo[i + 1] - 1``.
+    Unit ``u`` may fire at threat ``i`` from ``open`` until ``close`` (s), so that the intercept
+    falls inside its envelope, after the threat is tracked and before it ends or is lost.
+    Threat ``i``'s windows are ``ws.staged[thr.win_lo:thr.win_hi]``; each gets its sort key.
     """
+    scale = float((1 << KEY_BITS) - 1) / max(raid.horizon_s, 1.0)
     k = 0
     for i in range(raid.threat_type.shape[0]):
-        ws.ev_lo[i] = k
-        m = ws.tmpl[i]
-        if m < 0:
-            continue
-        tl, t_track, t_end = ws.t_launch[i], ws.t_track[i], ws.t_end[i]
-        for q in range(raid.tmpl_opp_ptr[m], raid.tmpl_opp_ptr[m + 1]):
-            u = raid.opp_unit[q]
-            eng = raid.unit_eng_s[u]
-            o = max(tl + raid.opp_in_s[q] - eng, t_track, tl)
-            c = min(tl + raid.opp_out_s[q], t_end) - eng
-            if o < c:
-                ws.ev_open[k], ws.ev_close[k], ws.ev_thr[k], ws.ev_unit[k] = o, c, i, u
-                k += 1
-    ws.ev_lo[raid.threat_type.shape[0]] = k
+        th = ws.thr[i]
+        th.win_lo = k
+        m = th.tmpl
+        if m >= 0:
+            tl, t_track, t_end, t_lost = th.t_launch, th.t_track, th.t_end, th.t_lost
+            for q in range(raid.tmpl_opp_ptr[m], raid.tmpl_opp_ptr[m + 1]):
+                u = raid.opp_unit[q]
+                eng = ws.unit[u].eng_s
+                o = max(tl + raid.opp_in_s[q] - eng, t_track, tl)
+                c = min(tl + raid.opp_out_s[q], t_end) - eng
+                # A window opening once the threat is lost to EW would never be engaged.
+                if o < c and o < t_lost:
+                    w = ws.staged[k]
+                    w.open, w.close, w.thr, w.unit, w.listed = o, c, i, u, False
+                    ws.sort_key[k] = min(max(int(o * scale), 0), (1 << KEY_BITS) - 1)
+                    k += 1
+        th.win_hi = k
     return k
 
 
 @phase
-def time_order(ws, n_ev, horizon):  # type: ignore[no-untyped-def]
-    """Sort the first ``n_ev`` windows by opening time into ``ws.order``; ties keep entry order.
+def time_order(ws, n):  # type: ignore[no-untyped-def]
+    """Copy the ``n`` staged windows into ``ws.win`` by opening time; ties keep staged order.
 
-    A stable LSD radix sort on :data:`KEY_BITS`-bit keys, two passes of 12 bits: several times
-    faster than a comparison sort at these sizes.
+    ``ws.win_at[k]`` is where staged window ``k`` went. A stable LSD radix sort on the 24-bit
+    keys, both digits counted in one pass: several times faster than a comparison sort here.
     """
-    top = (1 << KEY_BITS) - 1
-    scale = float(top) / max(horizon, 1.0)
     key, order, tmp, count = ws.sort_key, ws.order, ws.sort_tmp, ws.sort_count
-    for k in range(n_ev):
-        key[k] = min(max(int(ws.ev_open[k] * scale), 0), top)
-        order[k] = k
-    for shift in (0, 12):
-        for b in range(4097):
-            count[b] = 0
-        for k in range(n_ev):
-            count[((key[order[k]] >> shift) & 4095) + 1] += 1
-        for b in range(4096):
-            count[b + 1] += count[b]
-        for k in range(n_ev):
-            d = (key[order[k]] >> shift) & 4095
-            tmp[count[d]] = order[k]
-            count[d] += 1
-        order, tmp = tmp, order
+    mask = _DIGITS - 1
+    count[:] = 0
+    for k in range(n):
+        count[key[k] & mask] += 1
+        count[_DIGITS + (key[k] >> DIGIT_BITS)] += 1
+    for d in range(2):
+        total = 0
+        for b in range(d * _DIGITS, (d + 1) * _DIGITS):
+            total, count[b] = total + count[b], total
+    for k in range(n):
+        b = key[k] & mask
+        tmp[count[b]] = k
+        count[b] += 1
+    for j in range(n):
+        k = tmp[j]
+        b = _DIGITS + (key[k] >> DIGIT_BITS)
+        order[count[b]] = k
+        count[b] += 1
+    for e in range(n):
+        k = order[e]
+        ws.win[e] = ws.staged[k]
+        ws.win_at[k] = e

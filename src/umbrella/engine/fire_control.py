@@ -20,46 +20,50 @@ import numpy as np
 from umbrella.engine.events import INTERCEPT, RELOAD, pack, push
 from umbrella.engine.jit import inline
 
-# Per-class slot cache of one scan: not yet computed; no slot ever again (reserves reached).
-_UNKNOWN, _NEVER = -3, -2
+#: Slot of a unit for a class: not known since the unit's magazines last changed; none now but
+#: one later (reloading); none in this raid (magazines down to their reserves).
+UNKNOWN, LATER, NEVER = -3, -1, -2
 
 
 @inline
 def link(ws, u, e):  # type: ignore[no-untyped-def]
     """Put window ``e`` at the head of unit ``u``'s waiting list."""
-    ws.wl_prev[e] = -1
-    ws.wl_next[e] = ws.head[u]
-    if ws.head[u] != -1:
-        ws.wl_prev[ws.head[u]] = e
-    ws.head[u] = e
-    ws.in_list[e] = True
+    unit, w = ws.unit[u], ws.win[e]
+    w.prev = -1
+    w.next = unit.head
+    if unit.head != -1:
+        ws.win[unit.head].prev = e
+    unit.head = e
+    w.listed = True
 
 
 @inline
 def _unlink(ws, u, e):  # type: ignore[no-untyped-def]
-    p, q = ws.wl_prev[e], ws.wl_next[e]
+    w = ws.win[e]
+    p, q = w.prev, w.next
     if p == -1:
-        ws.head[u] = q
+        ws.unit[u].head = q
     else:
-        ws.wl_next[p] = q
+        ws.win[p].next = q
     if q != -1:
-        ws.wl_prev[q] = p
-    ws.in_list[e] = False
+        ws.win[q].prev = p
+    w.listed = False
 
 
 @inline
-def fire_control(key, raid, ws, out, t, u, only, nh):  # type: ignore[no-untyped-def]
+def fire_control(raid, ws, out, t, u, only, nh):  # type: ignore[no-untyped-def]
     """Let unit ``u`` engage at time ``t``; returns the new size of the event heap.
 
     ``only`` >= 0 restricts the choice to that window (newly opened, or a survivor offered
     again): a unit with a free channel holds no engageable threat, or it would have fired, so
     the new entry is the only candidate. ``only`` = -1 scans the whole waiting list.
     """
-    while ws.unit_free[u] > 0 and (only < 0 or ws.in_list[only]):
+    unit = ws.unit[u]
+    while unit.free > 0 and (only < 0 or ws.win[only].listed):
         if raid.fire_mode == 0:
-            best, slot = _select_greedy(raid, ws, out, t, u, only)
+            best, slot = _select_greedy(raid, ws, t, u, only)
         else:
-            best, slot = _select_wta(raid, ws, out, t, u, only)
+            best, slot = _select_wta(raid, ws, t, u, only)
         if best == -1:
             break
         nh = _fire(raid, ws, out, t, u, best, slot, nh)
@@ -69,126 +73,129 @@ def fire_control(key, raid, ws, out, t, u, only, nh):  # type: ignore[no-untyped
 
 
 @inline
-def _select_greedy(raid, ws, out, t, u, only):  # type: ignore[no-untyped-def]
+def _select_greedy(raid, ws, t, u, only):  # type: ignore[no-untyped-def]
     # The waiting threat of highest priority with no round in flight, and the slot to fire.
     best, best_slot = -1, -1
     best_score, best_close = -np.inf, np.inf
-    ws.cslot[:] = _UNKNOWN
-    e = ws.head[u] if only < 0 else only
+    e = ws.unit[u].head if only < 0 else only
     while e != -1:
-        nxt = ws.wl_next[e] if only < 0 else -1
-        i, c = _candidate(raid, ws, out, t, u, e)
-        if c >= 0 and ws.busy[i] == 0 and ws.cslot[c] >= 0:
-            if raid.priority_mode == 0:
-                score = raid.class_weight[c] * raid.asset_value[raid.tmpl_asset[ws.tmpl[i]]]
-            elif raid.priority_mode == 1:
-                score = raid.class_weight[c]
-            else:
-                score = -ws.t_end[i]
-            close = ws.ev_close[e]
+        w = ws.win[e]
+        nxt = w.next if only < 0 else -1
+        i = w.thr
+        s = _class_slot_if_open(raid, ws, t, u, e)
+        th = ws.thr[i]
+        if s >= 0 and th.busy == 0:
+            score, close = th.score, w.close
             if score > best_score or (score == best_score and close < best_close):
-                best, best_slot, best_score, best_close = e, ws.cslot[c], score, close
+                best, best_slot, best_score, best_close = e, s, score, close
         e = nxt
     return best, best_slot
 
 
 @inline
-def _select_wta(raid, ws, out, t, u, only):  # type: ignore[no-untyped-def]
+def _select_wta(raid, ws, t, u, only):  # type: ignore[no-untyped-def]
     # The (threat, slot) of maximum marginal return: the threat is worth the value it threatens
     # times the chance that the rounds already in flight miss it; each round costs its price.
     # Only a positive return is worth firing.
     best, best_slot = -1, -1
     best_score, best_close = 0.0, np.inf
-    ws.cslot[:] = _UNKNOWN
-    e = ws.head[u] if only < 0 else only
+    e = ws.unit[u].head if only < 0 else only
     while e != -1:
-        nxt = ws.wl_next[e] if only < 0 else -1
-        i, c = _candidate(raid, ws, out, t, u, e)
-        if c >= 0:
-            worth = raid.class_weight[c] * raid.asset_value[raid.tmpl_asset[ws.tmpl[i]]]
-            worth *= np.exp(ws.logmiss[i])
-            pkf = raid.type_pk_factor[raid.threat_type[i]]
-            close = ws.ev_close[e]
-            for s in range(raid.unit_slot_ptr[u], raid.unit_slot_ptr[u + 1]):
-                it = raid.slot_itype[s]
-                spare = ws.rounds[s] - raid.reserve_keep[it, c]
-                if raid.allow_rank[c, it] < 0 or ws.reloading[s] or ws.loaded[s] <= 0 or spare <= 0:
+        w = ws.win[e]
+        nxt = w.next if only < 0 else -1
+        if _class_slot_if_open(raid, ws, t, u, e) != NEVER:
+            th = ws.thr[w.thr]
+            c = th.cls
+            worth = th.value * np.exp(th.logmiss)
+            for s in range(ws.unit[u].slot_lo, ws.unit[u].slot_hi):
+                sl = ws.slot[s]
+                it = sl.itype
+                spare = sl.rounds - raid.reserve_keep[it, c]
+                if raid.allow_rank[c, it] < 0 or sl.reloading or sl.loaded <= 0 or spare <= 0:
                     continue
-                pk = raid.itype_pk[it, c] * pkf
-                k = min(raid.class_shots[c], ws.loaded[s], spare)
+                pk = raid.itype_pk[it, c] * th.pk_factor
+                k = min(raid.class_shots[c], sl.loaded, spare)
                 gain = (
                     worth * (1.0 - (1.0 - pk) ** k) - raid.price_per_usd * raid.itype_cost[it] * k
                 )
-                if gain > best_score or (gain == best_score and close < best_close):
-                    best, best_slot, best_score, best_close = e, s, gain, close
+                if gain > best_score or (gain == best_score and w.close < best_close):
+                    best, best_slot, best_score, best_close = e, s, gain, w.close
         e = nxt
     return best, best_slot
 
 
 @inline
-def _candidate(raid, ws, out, t, u, e):  # type: ignore[no-untyped-def]
-    # (threat, class) of window e, or class -1 after taking the window off the list: closed,
-    # threat killed or lost, its engagements used, or no round left that the unit may fire.
-    i = ws.ev_thr[e]
-    c = raid.type_class[raid.threat_type[i]]
-    if ws.cslot[c] == _UNKNOWN:
-        ws.cslot[c] = _class_slot(raid, ws, u, c)
+def _class_slot_if_open(raid, ws, t, u, e):  # type: ignore[no-untyped-def]
+    # The slot unit u would fire at window e's threat, LATER if none now; NEVER after taking
+    # the window off the list when it is over: closed, threat killed or lost, its engagements
+    # used, or no round left that the unit may fire at its class.
+    w = ws.win[e]
+    th = ws.thr[w.thr]
+    s = ws.unit_class_slot[u, th.cls]
+    if s == UNKNOWN:
+        s = _class_slot(raid, ws, u, th.cls)
+        ws.unit_class_slot[u, th.cls] = s
     if (
-        ws.ev_close[e] <= t
-        or out.fate[i] >= 0
-        or t >= ws.t_lost[i]
-        or ws.n_eng[i] >= raid.max_engagements
-        or ws.cslot[c] == _NEVER
+        w.close <= t
+        or th.fate >= 0
+        or t >= th.t_lost
+        or th.n_eng >= raid.max_engagements
+        or s == NEVER
     ):
         _unlink(ws, u, e)
-        return i, -1
-    return i, c
+        return NEVER
+    return s
 
 
 @inline
 def _class_slot(raid, ws, u, c):  # type: ignore[no-untyped-def]
-    # The preferred slot of unit u that can fire at class c now; -1 if one may later
-    # (reloading), _NEVER if none can in this raid (magazines down to their reserves).
+    # The preferred slot of unit u that can fire at class c now, LATER or NEVER.
     best, best_rank, later = -1, 1 << 30, False
-    for s in range(raid.unit_slot_ptr[u], raid.unit_slot_ptr[u + 1]):
-        it = raid.slot_itype[s]
-        r = raid.allow_rank[c, it]
-        if r < 0 or ws.rounds[s] <= raid.reserve_keep[it, c]:
+    for s in range(ws.unit[u].slot_lo, ws.unit[u].slot_hi):
+        sl = ws.slot[s]
+        r = raid.allow_rank[c, sl.itype]
+        if r < 0 or sl.rounds <= raid.reserve_keep[sl.itype, c]:
             continue
-        if ws.reloading[s] or ws.loaded[s] <= 0:
+        if sl.reloading or sl.loaded <= 0:
             later = True
             continue
         if r < best_rank:
             best, best_rank = s, r
-    return best if best >= 0 else (-1 if later else _NEVER)
+    return best if best >= 0 else (LATER if later else NEVER)
+
+
+@inline
+def magazines_changed(ws, u):  # type: ignore[no-untyped-def]
+    """Forget unit ``u``'s slot per class: its rounds, load or reloading changed."""
+    ws.unit_class_slot[u, :] = UNKNOWN
 
 
 @inline
 def _fire(raid, ws, out, t, u, e, s, nh):  # type: ignore[no-untyped-def]
     # Unit u fires a salvo from slot s at window e's threat; returns the new heap size.
-    i = ws.ev_thr[e]
-    c = raid.type_class[raid.threat_type[i]]
-    it = raid.slot_itype[s]
-    shots = min(raid.class_shots[c], ws.loaded[s], ws.rounds[s] - raid.reserve_keep[it, c])
-    ws.loaded[s] -= shots
-    ws.rounds[s] -= shots
+    unit, sl = ws.unit[u], ws.slot[s]
+    i = ws.win[e].thr
+    th = ws.thr[i]
+    c, it = th.cls, sl.itype
+    shots = min(raid.class_shots[c], sl.loaded, sl.rounds - raid.reserve_keep[it, c])
+    sl.loaded -= shots
+    sl.rounds -= shots
     out.fired[it] += shots
-    ws.busy[i] += 1
+    th.busy += 1
     if raid.fire_mode == 1:
-        pk = raid.itype_pk[it, c] * raid.type_pk_factor[raid.threat_type[i]]
-        ws.logmiss[i] += shots * np.log(max(1.0 - pk, 1e-12))
-    ws.n_eng[i] += 1
-    ws.unit_free[u] -= 1
-    nh = push(ws.heap_t, ws.heap_ev, nh, t + raid.unit_eng_s[u], pack(INTERCEPT, u, i, s, shots))
+        pk = raid.itype_pk[it, c] * th.pk_factor
+        th.logmiss += shots * np.log(max(1.0 - pk, 1e-12))
+    th.n_eng += 1
+    unit.free -= 1
+    nh = push(ws.heap_t, ws.heap_ev, nh, t + unit.eng_s, pack(INTERCEPT, u, i, s, shots))
     if not raid.shoot_look_shoot:
         # Salvo doctrine: a unit engages a threat once; later looks are other units'.
         _unlink(ws, u, e)
-    if ws.loaded[s] == 0 and ws.rounds[s] > 0 and not ws.reloading[s]:
-        if raid.unit_reload_s[u] > 0:
-            ws.reloading[s] = True
-            nh = push(
-                ws.heap_t, ws.heap_ev, nh, t + raid.unit_reload_s[u], pack(RELOAD, u, 0, s, 0)
-            )
+    if sl.loaded == 0 and sl.rounds > 0 and not sl.reloading:
+        if unit.reload_s > 0:
+            sl.reloading = True
+            nh = push(ws.heap_t, ws.heap_ev, nh, t + unit.reload_s, pack(RELOAD, u, 0, s, 0))
         else:
-            ws.loaded[s] = ws.rounds[s]
+            sl.loaded = sl.rounds
+    magazines_changed(ws, u)
     return nh

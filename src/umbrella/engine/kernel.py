@@ -5,7 +5,7 @@ engagement windows in time order (:func:`~umbrella.engine.draw.open_windows`,
 :func:`~umbrella.engine.draw.time_order`), works through the windows and the pending events
 (:func:`run_events`, with :mod:`~umbrella.engine.fire_control`), and settles every threat's
 fate (:func:`settle_fates`). Nothing allocates per replication: each thread makes one
-:class:`Workspace` and reuses it.
+:class:`~umbrella.engine.workspace.Workspace` and reuses it.
 
 Random numbers are a pure function of (replication key, threat, stream, index), so a replication
 gives the same result whatever thread runs it, and two defences compared with the same seed see
@@ -22,62 +22,16 @@ from numba import njit, prange
 
 from umbrella.engine.draw import S_SHOT, draw_threats, open_windows, time_order
 from umbrella.engine.events import CHANNEL, INTERCEPT, pack, pop, push, unpack
-from umbrella.engine.fire_control import fire_control, link
+from umbrella.engine.fire_control import UNKNOWN, fire_control, link, magazines_changed
 from umbrella.engine.jit import inline, phase
 from umbrella.engine.rng import replication_key, uniform
+from umbrella.engine.workspace import max_windows, new_workspace
 from umbrella.vocabulary import EXPIRED, KILLED, LEAKED, LOST
 
-__all__ = ["EXPIRED", "KILLED", "LEAKED", "LOST", "Outcome", "Workspace", "run_block"]
+__all__ = ["EXPIRED", "KILLED", "LEAKED", "LOST", "Outcome", "run_block"]
 
 F = npt.NDArray[np.float64]
 IntA = npt.NDArray[np.int64]
-B = npt.NDArray[np.bool_]
-
-
-class Workspace(NamedTuple):
-    """One thread's working arrays, reused from replication to replication.
-
-    N threats, E windows (at most), U fire units, S slots, C classes, A assets, H heap entries.
-    """
-
-    # threats (N): drawn
-    tmpl: IntA
-    t_launch: F
-    t_arrive: F
-    t_end: F
-    t_track: F
-    t_lost: F
-    # threats (N): state
-    busy: IntA  # engagements in flight
-    n_eng: IntA  # engagements so far
-    n_shots: IntA  # rounds that reached it (index of its next shot draw)
-    logmiss: F  # log P(every round in flight misses), WTA rule
-    # windows (E), and each threat's first window (N + 1)
-    ev_open: F
-    ev_close: F
-    ev_thr: IntA
-    ev_unit: IntA
-    ev_lo: IntA
-    # time order of the windows (E), and the radix sort's buffers
-    order: IntA
-    sort_key: IntA
-    sort_tmp: IntA
-    sort_count: IntA
-    # waiting lists: head per unit (U), links per window (E)
-    head: IntA
-    wl_prev: IntA
-    wl_next: IntA
-    in_list: B
-    # fire units (U) and magazine slots (S)
-    unit_free: IntA
-    rounds: IntA
-    loaded: IntA
-    reloading: B
-    cslot: IntA  # (C,) slot per class during one scan
-    # pending events (H)
-    heap_t: F
-    heap_ev: IntA
-    survive: F  # (A,) probability each asset survives the leakers
 
 
 class Outcome(NamedTuple):
@@ -92,43 +46,6 @@ class Outcome(NamedTuple):
     damage: F
 
 
-@njit(cache=True)
-def max_windows(raid):  # type: ignore[no-untyped-def]
-    """Most windows a replication can hold: per threat, its wave's richest template."""
-    per_wave = np.zeros(raid.wave_t0_s.shape[0], np.int64)
-    for v in range(per_wave.shape[0]):
-        for m in range(raid.wave_tmpl_start[v], raid.wave_tmpl_end[v]):
-            per_wave[v] = max(per_wave[v], raid.tmpl_opp_ptr[m + 1] - raid.tmpl_opp_ptr[m])
-    total = 0
-    for i in range(raid.threat_wave.shape[0]):
-        total += per_wave[raid.threat_wave[i]]
-    return total
-
-
-@njit(cache=True)
-def new_workspace(raid, n_windows):  # type: ignore[no-untyped-def]
-    """A :class:`Workspace` for ``raid`` with room for ``n_windows`` windows."""
-    n = raid.threat_type.shape[0]
-    n_units = raid.unit_channels.shape[0]
-    n_slots = raid.slot_itype.shape[0]
-    # One pending intercept and one channel event per channel at most, one reload per slot.
-    n_heap = 2 * int(raid.unit_channels.sum()) + n_slots + 8
-    e = max(n_windows, 1)
-    return Workspace(
-        np.empty(n, np.int64), np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n),
-        np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n),
-        np.empty(e), np.empty(e), np.empty(e, np.int64), np.empty(e, np.int64),
-        np.empty(n + 1, np.int64),
-        np.empty(e, np.int64), np.empty(e, np.int64), np.empty(e, np.int64),
-        np.empty(4097, np.int64),
-        np.empty(n_units, np.int64), np.empty(e, np.int64), np.empty(e, np.int64),
-        np.empty(e, np.bool_),
-        np.empty(n_units, np.int64), np.empty(n_slots, np.int64), np.empty(n_slots, np.int64),
-        np.empty(n_slots, np.bool_), np.empty(raid.allow_rank.shape[0], np.int64),
-        np.empty(n_heap), np.empty(n_heap, np.int64), np.empty(raid.asset_value.shape[0]),
-    )  # fmt: skip
-
-
 @phase
 def run_replication(key, raid, wave_active, slot_rounds, ws, out):  # type: ignore[no-untyped-def]
     """Simulate one replication into ``out``, an :class:`Outcome` (fired, kills, hits and
@@ -139,92 +56,104 @@ def run_replication(key, raid, wave_active, slot_rounds, ws, out):  # type: igno
     """
     draw_threats(key, raid, wave_active, ws)
     n_windows = open_windows(raid, ws)
-    time_order(ws, n_windows, raid.horizon_s)
-    _reset(raid, slot_rounds, ws, out)
+    time_order(ws, n_windows)
+    _reset(raid, slot_rounds, ws)
     run_events(key, raid, ws, out, n_windows)
     settle_fates(raid, ws, out)
 
 
 @phase
-def _reset(raid, slot_rounds, ws, out):  # type: ignore[no-untyped-def]
-    # State that the event loop reads before it writes.
-    ws.head[:] = -1
-    ws.in_list[:] = False
-    for u in range(ws.unit_free.shape[0]):
-        ws.unit_free[u] = raid.unit_channels[u]
-    for s in range(ws.rounds.shape[0]):
-        ws.rounds[s] = slot_rounds[s]
-        ws.loaded[s] = raid.slot_loaded[s]
-    ws.reloading[:] = False
-    ws.busy[:] = 0
-    ws.logmiss[:] = 0.0
-    ws.n_eng[:] = 0
-    ws.n_shots[:] = 0
-    out.fate[:] = -1
-    out.fate_who[:] = -1
-    out.fate_itype[:] = -1
+def _reset(raid, slot_rounds, ws):  # type: ignore[no-untyped-def]
+    # Fire units and magazines as the replication starts.
+    for u in range(ws.unit.shape[0]):
+        ws.unit[u].head = -1
+        ws.unit[u].free = ws.unit[u].channels
+    for s in range(ws.slot.shape[0]):
+        sl = ws.slot[s]
+        sl.rounds, sl.loaded, sl.reloading = slot_rounds[s], sl.capacity, False
+    ws.unit_class_slot[:, :] = UNKNOWN
 
 
 @phase
 def run_events(key, raid, ws, out, n_windows):  # type: ignore[no-untyped-def]
     """Work through the windows and the pending events in time order.
 
-    A window opening before or with the earliest pending event goes first. Each event may let
-    fire units engage (:func:`~umbrella.engine.fire_control.fire_control`).
+    A window opening before or with the earliest pending event goes first. Each event asks
+    some fire units to engage (:func:`~umbrella.engine.fire_control.fire_control`): the
+    requests are queued, then served in order, so that fire control is compiled once.
     """
     nh = 0  # pending events
     p = 0  # next window to open, in time order
     while p < n_windows or nh > 0:
-        if p < n_windows and (nh == 0 or ws.ev_open[ws.order[p]] <= ws.heap_t[0]):
-            # A window opens: the threat joins the unit's waiting list.
-            e = ws.order[p]
+        # A request (unit, window) asks the unit to consider that window alone, or its whole
+        # waiting list if the window is -1.
+        if p < n_windows and (nh == 0 or ws.win[p].open <= ws.heap_t[0]):
+            # A window opens: the threat joins the unit's waiting list, unless it is already
+            # over for good (fire control would take it off the list unseen).
+            w = ws.win[p]
+            th = ws.thr[w.thr]
+            t, u = w.open, w.unit
+            if th.fate >= 0 or th.n_eng >= raid.max_engagements:
+                p += 1
+                continue
+            link(ws, u, p)
+            ws.req_unit[0], ws.req_win[0] = u, p
+            n_req = 1
             p += 1
-            t, u = ws.ev_open[e], ws.ev_unit[e]
-            link(ws, u, e)
-            nh = fire_control(key, raid, ws, out, t, u, e, nh)
-            continue
-        t, event, nh = pop(ws.heap_t, ws.heap_ev, nh)
-        kind, u, i, s, shots = unpack(event)
-        if kind == INTERCEPT:
-            _intercept(key, raid, ws, out, t, u, i, s, shots)
-            if raid.unit_turnaround_s[u] > 0.0:
-                nh = push(ws.heap_t, ws.heap_ev, nh, t + raid.unit_turnaround_s[u],
-                          pack(CHANNEL, u, 0, 0, 0))  # fmt: skip
-            else:
-                ws.unit_free[u] += 1
-                nh = fire_control(key, raid, ws, out, t, u, -1, nh)
-            if out.fate[i] < 0:
-                # Look: a survivor is offered again to every unit holding it.
-                for e in range(ws.ev_lo[i], ws.ev_lo[i + 1]):
-                    if ws.in_list[e]:
-                        nh = fire_control(key, raid, ws, out, t, ws.ev_unit[e], e, nh)
         else:
-            if kind == CHANNEL:
-                ws.unit_free[u] += 1
+            t, event, nh = pop(ws.heap_t, ws.heap_ev, nh)
+            kind, u, i, s, shots = unpack(event)
+            n_req = 0
+            if kind == INTERCEPT:
+                _intercept(key, raid, ws, out, t, u, i, s, shots)
+                unit = ws.unit[u]
+                if unit.turnaround_s > 0.0:
+                    nh = push(ws.heap_t, ws.heap_ev, nh, t + unit.turnaround_s,
+                              pack(CHANNEL, u, 0, 0, 0))  # fmt: skip
+                else:
+                    unit.free += 1
+                    ws.req_unit[0], ws.req_win[0] = u, -1
+                    n_req = 1
+                th = ws.thr[i]
+                if th.fate < 0:
+                    # Look: a survivor is offered again to every unit holding it.
+                    for k in range(th.win_lo, th.win_hi):
+                        e = ws.win_at[k]
+                        if ws.win[e].listed:
+                            ws.req_unit[n_req], ws.req_win[n_req] = ws.win[e].unit, e
+                            n_req += 1
             else:
-                ws.loaded[s] = min(raid.slot_loaded[s], ws.rounds[s])
-                ws.reloading[s] = False
-            nh = fire_control(key, raid, ws, out, t, u, -1, nh)
+                if kind == CHANNEL:
+                    ws.unit[u].free += 1
+                else:
+                    sl = ws.slot[s]
+                    sl.loaded = min(sl.capacity, sl.rounds)
+                    sl.reloading = False
+                    magazines_changed(ws, u)
+                ws.req_unit[0], ws.req_win[0] = u, -1
+                n_req = 1
+        for r in range(n_req):
+            nh = fire_control(raid, ws, out, t, ws.req_unit[r], ws.req_win[r], nh)
 
 
 @inline
 def _intercept(key, raid, ws, out, t, u, i, s, shots):  # type: ignore[no-untyped-def]
     # A salvo reaches threat i: each round kills with its Pk unless the threat is already dead
     # or lost. Under the WTA rule the salvo no longer counts as in flight.
-    it = raid.slot_itype[s]
-    k = raid.threat_type[i]
-    pk = raid.itype_pk[it, raid.type_class[k]] * raid.type_pk_factor[k]
-    ws.busy[i] -= 1
+    th = ws.thr[i]
+    it = ws.slot[s].itype
+    pk = raid.itype_pk[it, th.cls] * th.pk_factor
+    th.busy -= 1
     if raid.fire_mode == 1:
-        ws.logmiss[i] -= shots * np.log(max(1.0 - pk, 1e-12))
-    if ws.t_lost[i] > t and out.fate[i] < 0:
+        th.logmiss -= shots * np.log(max(1.0 - pk, 1e-12))
+    if th.t_lost > t and th.fate < 0:
         hit = False
         for _ in range(shots):
-            if uniform(key, i, S_SHOT, ws.n_shots[i]) < pk:
+            if uniform(key, i, S_SHOT, th.n_shots) < pk:
                 hit = True
-            ws.n_shots[i] += 1
+            th.n_shots += 1
         if hit:
-            out.fate[i] = KILLED
+            th.fate = KILLED
             out.fate_who[i] = u
             out.fate_itype[i] = it
             out.kills_unit[u] += 1
@@ -233,21 +162,27 @@ def _intercept(key, raid, ws, out, t, u, i, s, shots):  # type: ignore[no-untype
 @phase
 def settle_fates(raid, ws, out):  # type: ignore[no-untyped-def]
     """Every launched threat not killed was lost to EW, leaked to its asset, or expired; leakers
-    damage their asset (each destroys ``type_damage`` of what is left)."""
+    damage their asset (each destroys ``type_damage`` of what is left). Writes ``out.fate``,
+    and ``out.fate_who`` and ``out.fate_itype`` of the threats not killed."""
     ws.survive[:] = 1.0
     for i in range(raid.threat_type.shape[0]):
-        if out.fate[i] >= 0 or ws.tmpl[i] < 0:
-            continue
-        if ws.t_lost[i] < ws.t_end[i]:
-            out.fate[i] = LOST
-        elif ws.t_arrive[i] <= ws.t_end[i]:
-            a = raid.tmpl_asset[ws.tmpl[i]]
-            out.fate[i] = LEAKED
-            out.fate_who[i] = a
-            out.hits[a] += 1
-            ws.survive[a] *= 1.0 - raid.type_damage[raid.threat_type[i]]
-        else:
-            out.fate[i] = EXPIRED
+        th = ws.thr[i]
+        if th.fate != KILLED:
+            out.fate_who[i] = -1
+            out.fate_itype[i] = -1
+            if th.tmpl < 0:
+                pass  # not launched: fate stays -1
+            elif th.t_lost < th.t_end:
+                th.fate = LOST
+            elif th.t_arrive <= th.t_end:
+                a = th.asset
+                th.fate = LEAKED
+                out.fate_who[i] = a
+                out.hits[a] += 1
+                ws.survive[a] *= 1.0 - raid.type_damage[raid.threat_type[i]]
+            else:
+                th.fate = EXPIRED
+        out.fate[i] = th.fate
     for a in range(raid.asset_value.shape[0]):
         out.damage[a] = raid.asset_value[a] * (1.0 - ws.survive[a])
 
