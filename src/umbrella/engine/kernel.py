@@ -51,7 +51,7 @@ def run_replication(key, raid, wave_active, slot_rounds, ws, out):  # type: igno
     """Simulate one replication into ``out``, an :class:`Outcome` (fired, kills, hits and
     damage are added to; the rest is written).
 
-    Threat ``i`` of wave ``v`` is launched only if ``threat_rank[i] < wave_active[v]``;
+    The first ``wave_active[v]`` threats of wave ``v`` (by rank) are launched;
     ``slot_rounds`` are this replication's magazines.
     """
     draw_threats(key, raid, wave_active, ws)
@@ -165,24 +165,27 @@ def settle_fates(raid, ws, out):  # type: ignore[no-untyped-def]
     damage their asset (each destroys ``type_damage`` of what is left). Writes ``out.fate``,
     and ``out.fate_who`` and ``out.fate_itype`` of the threats not killed."""
     ws.survive[:] = 1.0
-    for i in range(raid.threat_type.shape[0]):
-        th = ws.thr[i]
-        if th.fate != KILLED:
-            out.fate_who[i] = -1
-            out.fate_itype[i] = -1
-            if th.tmpl < 0:
-                pass  # not launched: fate stays -1
-            elif th.t_lost < th.t_end:
-                th.fate = LOST
-            elif th.t_arrive <= th.t_end:
-                a = th.asset
-                th.fate = LEAKED
-                out.fate_who[i] = a
-                out.hits[a] += 1
-                ws.survive[a] *= 1.0 - raid.type_damage[raid.threat_type[i]]
-            else:
-                th.fate = EXPIRED
-        out.fate[i] = th.fate
+    for v in range(raid.wave_t0_s.shape[0]):
+        for i in range(ws.wave_first[v], ws.launched_hi[v]):
+            th = ws.thr[i]
+            if th.fate != KILLED:
+                out.fate_who[i] = -1
+                out.fate_itype[i] = -1
+                if th.t_lost < th.t_end:
+                    th.fate = LOST
+                elif th.t_arrive <= th.t_end:
+                    a = th.asset
+                    th.fate = LEAKED
+                    out.fate_who[i] = a
+                    out.hits[a] += 1
+                    ws.survive[a] *= 1.0 - raid.type_damage[raid.threat_type[i]]
+                else:
+                    th.fate = EXPIRED
+            out.fate[i] = th.fate
+        lo, hi = ws.launched_hi[v], ws.wave_first[v + 1]
+        out.fate[lo:hi] = -1  # not launched
+        out.fate_who[lo:hi] = -1
+        out.fate_itype[lo:hi] = -1
     for a in range(raid.asset_value.shape[0]):
         out.damage[a] = raid.asset_value[a] * (1.0 - ws.survive[a])
 

@@ -79,6 +79,9 @@ def simulate(
     n, n_i = raid.n_threats, len(raid.interceptor_names)
     if n >= 1 << 24 or len(raid.unit_ids) >= 1 << 16 or raid.slot_itype.size >= 1 << 16:
         raise InputError("raid too large: at most 16,777,215 threats and 65,535 fire units")
+    first = np.searchsorted(raid.threat_wave, raid.threat_wave)
+    if np.any(np.diff(raid.threat_wave) < 0) or np.any(raid.threat_rank != np.arange(n) - first):
+        raise ValueError("a raid's threats must come wave by wave, each wave's in rank order")
     n_u, n_a = len(raid.unit_ids), len(raid.asset_ids)
     fate = np.empty((n_runs, n), np.int8)
     fate_who = np.empty((n_runs, n), np.int32)

@@ -48,10 +48,10 @@ class Raid:
     type_cost: F
     type_ew_vuln: F
     type_pk_factor: F
-    # threats (N)
+    # threats (N), wave by wave, each wave's in rank order
     threat_type: IntA
-    threat_wave: IntA
-    threat_rank: IntA  # index of the threat within its wave
+    threat_wave: IntA  # non-decreasing
+    threat_rank: IntA  # index of the threat within its wave: 0, 1, 2, ...
     # waves (V)
     wave_t0_s: F
     wave_t1_s: F

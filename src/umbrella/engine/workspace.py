@@ -90,9 +90,9 @@ class Workspace(NamedTuple):
 
     thr: npt.NDArray[np.void]  # (N,) THREAT
     win: npt.NDArray[np.void]  # (E,) WINDOW, in time order once sorted
-    staged: npt.NDArray[np.void]  # (E,) WINDOW, threat by threat, before sorting
+    staged: npt.NDArray[np.void]  # (E + 1,) WINDOW, threat by threat, before sorting
     win_at: npt.NDArray[np.int64]  # (E,) position in time order of staged window k
-    sort_key: npt.NDArray[np.int64]  # (E,) radix sort buffers
+    sort_key: npt.NDArray[np.int64]  # (E + 1,) radix sort buffers
     order: npt.NDArray[np.int64]
     sort_tmp: npt.NDArray[np.int64]
     sort_count: npt.NDArray[np.int64]
@@ -104,6 +104,8 @@ class Workspace(NamedTuple):
     req_unit: npt.NDArray[np.int64]  # (E + 1,) fire-control requests of one event
     req_win: npt.NDArray[np.int64]
     survive: npt.NDArray[np.float64]  # (A,) probability each asset survives the leakers
+    wave_first: npt.NDArray[np.int64]  # (V + 1,) wave v's threats are wave_first[v] .. [v + 1] - 1
+    launched_hi: npt.NDArray[np.int64]  # (V,) end of wave v's threats launched in a replication
 
 
 @njit(cache=True)
@@ -141,10 +143,22 @@ def new_workspace(raid, n_windows):  # type: ignore[no-untyped-def]
     # One pending intercept and one channel event per channel at most, one reload per slot.
     n_heap = 2 * int(raid.unit_channels.sum()) + n_slots + 8
     return Workspace(
-        np.zeros(n, THREAT), np.zeros(e, WINDOW), np.zeros(e, WINDOW), np.zeros(e, np.int64),
-        np.zeros(e, np.int64), np.zeros(e, np.int64), np.zeros(e, np.int64),
-        np.zeros(2 << 12, np.int64), unit, slot,
+        np.zeros(n, THREAT), np.zeros(e, WINDOW), np.zeros(e + 1, WINDOW), np.zeros(e, np.int64),
+        np.zeros(e + 1, np.int64), np.zeros(e, np.int64), np.zeros(e, np.int64),
+        np.zeros(3 << 8, np.int64), unit, slot,
         np.zeros((n_units, raid.allow_rank.shape[0]), np.int64),
         np.zeros(n_heap), np.zeros(n_heap, np.int64), np.zeros(e + 1, np.int64),
-        np.zeros(e + 1, np.int64), np.zeros(raid.asset_value.shape[0]),
+        np.zeros(e + 1, np.int64), np.zeros(raid.asset_value.shape[0]), _wave_first(raid),
+        np.zeros(raid.wave_t0_s.shape[0], np.int64),
     )  # fmt: skip
+
+
+@njit(cache=True)
+def _wave_first(raid):  # type: ignore[no-untyped-def]
+    # Threats come wave by wave (see Raid); where each wave's block starts.
+    first = np.zeros(raid.wave_t0_s.shape[0] + 1, np.int64)
+    for i in range(raid.threat_wave.shape[0]):
+        first[raid.threat_wave[i] + 1] += 1
+    for v in range(raid.wave_t0_s.shape[0]):
+        first[v + 1] += first[v]
+    return first
