@@ -289,7 +289,7 @@ def run_nights(
 
     tracked_idx = np.array([raid.interceptor_names.index(t) for t in prep.tracked], dtype=np.int64)
     missile_classes = [THREAT_CLASSES.index(c) for c in MISSILE_THREAT_CLASSES]
-    missile = np.isin(raid.type_class[raid.threat_type], missile_classes)
+    missile = np.isin(raid.type_class, missile_classes)  # (K,) missile threat types
     try:
         for night in range(done, n):
             before = _stock_after(prep, state, night) + prep.inflow[night][None, :]
@@ -297,12 +297,13 @@ def run_nights(
             active = prep.wave_counts[:, night, :]
             night_seed = child_seed(prep.seed, CAMPAIGN_NIGHT, night)
             res = simulate(raid, runs, night_seed, wave_active=active, slot_rounds=rounds,
+                           per_threat=False,
                            block_size=max(runs, 1))  # fmt: skip
-            leaked = res.fate == LEAKED
+            leaked = res.type_fates[:, :, LEAKED]  # (R, K)
             state["stock"][:, night] = before - res.fired[:, tracked_idx]
             state["fired"][:, night] = res.fired
             state["leaked"][:, night] = leaked.sum(axis=1)
-            state["leaked_missiles"][:, night] = (leaked & missile[None, :]).sum(axis=1)
+            state["leaked_missiles"][:, night] = leaked[:, missile].sum(axis=1)
             state["damage"][:, night] = res.damage.sum(axis=1)
             state["defender_cost"][:, night] = res.defender_cost
             state["attacker_cost"][:, night] = active @ prep.wave_cost

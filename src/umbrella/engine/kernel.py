@@ -35,8 +35,13 @@ IntA = npt.NDArray[np.int64]
 
 
 class Outcome(NamedTuple):
-    """One replication's row of each output array (see :class:`~umbrella.engine.RaidResult`)."""
+    """One replication's row of each output array (see :class:`~umbrella.engine.RaidResult`).
 
+    ``fate``, ``fate_who`` and ``fate_itype`` may be empty rows: then no per-threat record is
+    kept, only the counts (``type_fates``), which is what a campaign needs.
+    """
+
+    type_fates: IntA  # (K, 4) launched threats of each type by fate
     fate: npt.NDArray[np.int8]
     fate_who: npt.NDArray[np.int32]
     fate_itype: npt.NDArray[np.int32]
@@ -154,62 +159,69 @@ def _intercept(key, raid, ws, out, t, u, i, s, shots):  # type: ignore[no-untype
             th.n_shots += 1
         if hit:
             th.fate = KILLED
-            out.fate_who[i] = u
-            out.fate_itype[i] = it
+            if out.fate.shape[0] > 0:
+                out.fate_who[i] = u
+                out.fate_itype[i] = it
             out.kills_unit[u] += 1
 
 
 @phase
 def settle_fates(raid, ws, out):  # type: ignore[no-untyped-def]
     """Every launched threat not killed was lost to EW, leaked to its asset, or expired; leakers
-    damage their asset (each destroys ``type_damage`` of what is left). Writes ``out.fate``,
-    and ``out.fate_who`` and ``out.fate_itype`` of the threats not killed."""
+    damage their asset (each destroys ``type_damage`` of what is left). Counts the fates by
+    threat type; where a per-threat record is kept, writes ``out.fate``, and ``out.fate_who``
+    and ``out.fate_itype`` of the threats not killed."""
     ws.survive[:] = 1.0
+    per_threat = out.fate.shape[0] > 0
     for v in range(raid.wave_t0_s.shape[0]):
         for i in range(ws.wave_first[v], ws.launched_hi[v]):
             th = ws.thr[i]
+            a = -1
             if th.fate != KILLED:
-                out.fate_who[i] = -1
-                out.fate_itype[i] = -1
                 if th.t_lost < th.t_end:
                     th.fate = LOST
                 elif th.t_arrive <= th.t_end:
                     a = th.asset
                     th.fate = LEAKED
-                    out.fate_who[i] = a
                     out.hits[a] += 1
                     ws.survive[a] *= 1.0 - raid.type_damage[raid.threat_type[i]]
                 else:
                     th.fate = EXPIRED
-            out.fate[i] = th.fate
-        lo, hi = ws.launched_hi[v], ws.wave_first[v + 1]
-        out.fate[lo:hi] = -1  # not launched
-        out.fate_who[lo:hi] = -1
-        out.fate_itype[lo:hi] = -1
+            out.type_fates[raid.threat_type[i], th.fate] += 1
+            if per_threat:
+                if th.fate != KILLED:
+                    out.fate_who[i] = a
+                    out.fate_itype[i] = -1
+                out.fate[i] = th.fate
+        if per_threat:
+            lo, hi = ws.launched_hi[v], ws.wave_first[v + 1]
+            out.fate[lo:hi] = -1  # not launched
+            out.fate_who[lo:hi] = -1
+            out.fate_itype[lo:hi] = -1
     for a in range(raid.asset_value.shape[0]):
         out.damage[a] = raid.asset_value[a] * (1.0 - ws.survive[a])
 
 
 @njit(cache=True, parallel=True)
 def run_block(  # type: ignore[no-untyped-def]
-    base, rep0, raid, wave_active, slot_rounds, fate, fate_who, fate_itype, fired, kills_unit,
-    hits, damage, n_threads,
+    base, rep0, raid, wave_active, slot_rounds, type_fates, fate, fate_who, fate_itype, fired,
+    kills_unit, hits, damage, n_threads,
 ):  # fmt: skip
-    """Run replications ``rep0 .. rep0 + len(fate) - 1`` in parallel, one output row each.
+    """Run replications ``rep0 .. rep0 + len(type_fates) - 1`` in parallel, one output row each.
 
     ``raid`` is a :data:`~umbrella.engine.raid.RaidArrays`; ``wave_active`` (R, V) and
     ``slot_rounds`` (R, S) give each replication its raid size and magazines (the campaign model
     changes both from night to night). Each of ``n_threads`` threads takes a contiguous share of
     the rows and one workspace; a row's result depends only on ``(base, rep0 + row)``.
     """
-    n_runs = fate.shape[0]
+    n_runs = type_fates.shape[0]
     n_parts = min(n_runs, n_threads)
     n_windows = max_windows(raid)
     for part in prange(n_parts):
         ws = new_workspace(raid, n_windows)
         for r in range(part * n_runs // n_parts, (part + 1) * n_runs // n_parts):
-            out = Outcome(fate[r], fate_who[r], fate_itype[r], fired[r], kills_unit[r], hits[r],
-                          damage[r])  # fmt: skip
+            out = Outcome(type_fates[r], fate[r], fate_who[r], fate_itype[r], fired[r],
+                          kills_unit[r], hits[r], damage[r])  # fmt: skip
             run_replication(
                 replication_key(base, rep0 + r), raid, wave_active[r], slot_rounds[r], ws, out
             )
