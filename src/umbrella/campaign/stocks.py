@@ -296,7 +296,7 @@ def run_nights(
 
     tracked_idx = np.array([raid.interceptor_names.index(t) for t in prep.tracked], dtype=np.int64)
     missile_classes = [THREAT_CLASSES.index(c) for c in MISSILE_THREAT_CLASSES]
-    missile = np.isin(raid.type_class[raid.threat_type], missile_classes)
+    missile = np.isin(raid.type_class, missile_classes)  # (K,) missile threat types
     try:
         for night in range(done, n):
             values = _fly_night(prep, state, night, tracked_idx, missile)
@@ -329,7 +329,7 @@ def _fly_night(
     state: State,
     night: int,
     tracked_idx: I64,
-    missile: npt.NDArray[np.bool_],
+    missile: npt.NDArray[np.bool_],  # (K,) missile threat types
 ) -> State:
     """Fly one night for every run; its columns of the state, computed without changing it."""
     before = _stock_after(prep, state, night) + prep.inflow[night][None, :]
@@ -337,13 +337,13 @@ def _fly_night(
     active = prep.wave_counts[:, night, :]
     night_seed = child_seed(prep.seed, CAMPAIGN_NIGHT, night)
     res = simulate(prep.raid, prep.runs, night_seed, wave_active=active, slot_rounds=rounds,
-                   block_size=max(prep.runs, 1))  # fmt: skip
-    leaked = res.fate == LEAKED
+                   block_size=max(prep.runs, 1), per_threat=False)  # fmt: skip
+    leaked = res.type_fates[:, :, LEAKED]  # (R, K)
     return {
         "stock": before - res.fired[:, tracked_idx],
         "fired": res.fired,
         "leaked": leaked.sum(axis=1),
-        "leaked_missiles": (leaked & missile[None, :]).sum(axis=1),
+        "leaked_missiles": leaked[:, missile].sum(axis=1),
         "damage": res.damage.sum(axis=1),
         "defender_cost": res.defender_cost,
         "attacker_cost": active @ prep.wave_cost,

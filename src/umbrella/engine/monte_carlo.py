@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.engine.kernel import RAID_FIELDS, run_block
+from umbrella.engine.kernel import run_block
 from umbrella.engine.raid import Raid
 from umbrella.engine.result import RaidResult
 from umbrella.errors import InputError
 from umbrella.seeds import engine_key
+from umbrella.vocabulary import FATES
 
 __all__ = ["simulate"]
 
@@ -32,6 +34,7 @@ def simulate(
     wave_active: npt.NDArray[np.int64] | None = None,
     slot_rounds: npt.NDArray[np.int64] | None = None,
     rep0: int = 0,
+    per_threat: bool = True,
 ) -> RaidResult:
     """Run ``n_runs`` independent replications of a raid.
 
@@ -54,6 +57,10 @@ def simulate(
         (R, S) magazine rounds per slot in each replication (default: the scenario's).
     rep0
         Index of the first replication; replication ``rep0 + r`` draws from ``(seed, rep0 + r)``.
+    per_threat
+        Keep each threat's fate, killer and interceptor (``RaidResult.fate`` and friends);
+        with False only the counts by type and fate are kept (``fate`` is then (R, 0)), which
+        saves time and memory where per-threat records are not needed (campaigns).
 
     Returns
     -------
@@ -78,22 +85,27 @@ def simulate(
     n, n_i = raid.n_threats, len(raid.interceptor_names)
     if n >= 1 << 24 or len(raid.unit_ids) >= 1 << 16 or raid.slot_itype.size >= 1 << 16:
         raise InputError("raid too large: at most 16,777,215 threats and 65,535 fire units")
+    first = np.searchsorted(raid.threat_wave, raid.threat_wave)
+    if np.any(np.diff(raid.threat_wave) < 0) or np.any(raid.threat_rank != np.arange(n) - first):
+        raise ValueError("a raid's threats must come wave by wave, each wave's in rank order")
     n_u, n_a = len(raid.unit_ids), len(raid.asset_ids)
-    fate = np.empty((n_runs, n), np.int8)
-    fate_who = np.empty((n_runs, n), np.int32)
-    fate_itype = np.empty((n_runs, n), np.int32)
+    n_rec = n if per_threat else 0
+    type_fates = np.zeros((n_runs, len(raid.type_names), len(FATES)), np.int64)
+    fate = np.empty((n_runs, n_rec), np.int8)
+    fate_who = np.empty((n_runs, n_rec), np.int32)
+    fate_itype = np.empty((n_runs, n_rec), np.int32)
     fired = np.zeros((n_runs, n_i), np.int64)
     kills_unit = np.zeros((n_runs, n_u), np.int64)
     hits = np.zeros((n_runs, n_a), np.int64)
     damage = np.zeros((n_runs, n_a), np.float64)
-    arrays = tuple(getattr(raid, name) for name in RAID_FIELDS)
+    arrays = raid.arrays()
     done = 0
     while done < n_runs:
         hi = min(n_runs, done + block_size)
         run_block(
-            key, rep0 + done, arrays, wave_active[done:hi], rounds[done:hi],
+            key, rep0 + done, arrays, wave_active[done:hi], rounds[done:hi], type_fates[done:hi],
             fate[done:hi], fate_who[done:hi], fate_itype[done:hi], fired[done:hi],
-            kills_unit[done:hi], hits[done:hi], damage[done:hi],
+            kills_unit[done:hi], hits[done:hi], damage[done:hi], numba.get_num_threads(),
         )  # fmt: skip
         done = hi
         if progress is not None:
@@ -101,6 +113,7 @@ def simulate(
     return RaidResult(
         raid=raid,
         seed=seed,
+        type_fates=type_fates,
         fate=fate,
         fate_who=fate_who,
         fate_itype=fate_itype,

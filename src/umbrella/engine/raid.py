@@ -1,17 +1,29 @@
-"""The compiled raid: every array the engine needs, in plain NumPy (no specs, no pandas)."""
+"""The compiled raid: every array the engine needs, in plain NumPy (no specs, no pandas).
+
+The fields of :class:`Raid` are listed once, below. The kernel receives them as one named
+structure, :data:`RaidArrays`: a named tuple built from the same list, less the labels (names and
+ids are strings, for people; a tuple's length is part of its numba type, so labels inside it would
+make numba compile the kernel again for every scenario).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Raid"]
+__all__ = ["Raid", "RaidArrays"]
 
 F = npt.NDArray[np.float64]
 IntA = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
+
+#: Marks a field that stays in Python (labels for tables and reports).
+LABEL = {"label": True}
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,12 +35,12 @@ class Raid:
     (unit x interceptor type), I interceptor types, A assets, E sensors, Z EW zones.
     """
 
-    scenario_name: str
-    type_names: tuple[str, ...]
-    interceptor_names: tuple[str, ...]
-    unit_ids: tuple[str, ...]
-    unit_types: tuple[str, ...]
-    asset_ids: tuple[str, ...]
+    scenario_name: str = field(metadata=LABEL)
+    type_names: tuple[str, ...] = field(metadata=LABEL)
+    interceptor_names: tuple[str, ...] = field(metadata=LABEL)
+    unit_ids: tuple[str, ...] = field(metadata=LABEL)
+    unit_types: tuple[str, ...] = field(metadata=LABEL)
+    asset_ids: tuple[str, ...] = field(metadata=LABEL)
     # threat types (K)
     type_class: IntA
     type_is_decoy: B
@@ -36,10 +48,10 @@ class Raid:
     type_cost: F
     type_ew_vuln: F
     type_pk_factor: F
-    # threats (N)
+    # threats (N), wave by wave, each wave's in rank order
     threat_type: IntA
-    threat_wave: IntA
-    threat_rank: IntA  # index of the threat within its wave
+    threat_wave: IntA  # non-decreasing
+    threat_rank: IntA  # index of the threat within its wave: 0, 1, 2, ...
     # waves (V)
     wave_t0_s: F
     wave_t1_s: F
@@ -57,7 +69,7 @@ class Raid:
     opp_unit: IntA
     opp_in_s: F
     opp_out_s: F
-    # sensor coverage entries
+    # sensor coverage entries, in time order within a template
     sens_id: IntA
     sens_t_s: F
     sensor_p_detect: F
@@ -75,15 +87,15 @@ class Raid:
     slot_itype: IntA
     slot_rounds: IntA
     slot_loaded: IntA
-    # interceptors (IntA)
+    # interceptor types (I)
     itype_cost: F
-    itype_pk: F  # (IntA, C)
+    itype_pk: F  # (I, C)
     # doctrine
-    allow_rank: IntA  # (C, IntA), -1 = not allowed
+    allow_rank: IntA  # (C, I), -1 = not allowed
     class_shots: IntA  # (C,)
     class_weight: F  # (C,)
-    reserve_keep: IntA  # (IntA, C): rounds of type i kept back from class c
-    priority_mode: int
+    reserve_keep: IntA  # (I, C): rounds of type i kept back from class c
+    priority_mode: int  # 0: class weight x asset value, 1: class weight, 2: arrival
     shoot_look_shoot: bool
     max_engagements: int
     horizon_s: float
@@ -108,3 +120,17 @@ class Raid:
             w = np.diff(np.concatenate([[0.0], self.tmpl_cum_weight[a:b]]))
             mean += float(np.sum(w * per_tmpl[a:b])) * int(np.sum(self.threat_wave == v))
         return round(mean) if m else 0
+
+    def arrays(self) -> tuple[Any, ...]:
+        """The raid as the kernel reads it: a :data:`RaidArrays` of every field but the labels."""
+        view: tuple[Any, ...] = RaidArrays(*(getattr(self, n) for n in RaidArrays._fields))
+        return view
+
+
+# A named tuple of arrays costs nothing to read in compiled code (each field is a value in the
+# structure passed, no pointer to follow and no reference count to keep).
+_named_tuple: Callable[..., Any] = namedtuple
+#: The kernel's view of a :class:`Raid`: its fields but the labels, by name, in the same order.
+RaidArrays = _named_tuple(
+    "RaidArrays", [f.name for f in fields(Raid) if not f.metadata.get("label", False)]
+)

@@ -7,7 +7,6 @@ when a table is asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -33,9 +32,13 @@ class RaidResult:
         The compiled raid that was flown.
     seed
         The seed of the run.
+    type_fates
+        (R, K, 4) launched threats of each type by fate (killed, lost, leaked, expired).
     fate
         (R, N) int8 fate code per threat: 0 killed, 1 lost, 2 leaked, 3 expired, -1 not launched
-        in that replication (see :mod:`umbrella.vocabulary`).
+        in that replication (see :mod:`umbrella.vocabulary`); (R, 0) when the run kept no
+        per-threat record (``simulate(..., per_threat=False)``), as for ``fate_who`` and
+        ``fate_itype``.
     fate_who
         (R, N) killing fire unit (killed) or struck asset (leaked), else -1.
     fate_itype
@@ -52,6 +55,7 @@ class RaidResult:
 
     raid: Raid
     seed: int
+    type_fates: npt.NDArray[np.int64]
     fate: npt.NDArray[np.int8]
     fate_who: npt.NDArray[np.int32]
     fate_itype: npt.NDArray[np.int32]
@@ -63,18 +67,12 @@ class RaidResult:
     @property
     def n_runs(self) -> int:
         """Number of replications."""
-        return int(self.fate.shape[0])
+        return int(self.type_fates.shape[0])
 
-    @cached_property
+    @property
     def fates_by_type(self) -> npt.NDArray[np.int64]:
         """(R, K, 4) counts of each fate per threat type; threats not launched are not counted."""
-        r, _n = self.fate.shape
-        k = len(self.raid.type_names)
-        flown = self.fate >= 0
-        rows = np.broadcast_to(np.arange(r)[:, None], self.fate.shape)[flown]
-        types = np.broadcast_to(self.raid.threat_type[None, :], self.fate.shape)[flown]
-        idx = (rows * k + types) * 4 + self.fate[flown]
-        return np.bincount(idx, minlength=r * k * 4).reshape(r, k, 4)
+        return self.type_fates
 
     @property
     def launched(self) -> npt.NDArray[np.int64]:

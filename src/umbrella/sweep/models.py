@@ -99,7 +99,7 @@ class RaidModel:
     def run(self, built: Any, seed: int, rep0: int, n: int, outputs: Sequence[str]) -> F64:
         from umbrella.engine import simulate
 
-        return raid_metrics(simulate(built, n, seed, rep0=rep0), outputs)
+        return raid_metrics(simulate(built, n, seed, rep0=rep0, per_threat=False), outputs)
 
 
 #: Campaign keys that name files read before a sweep starts, so a sweep cannot vary them.
