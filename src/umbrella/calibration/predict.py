@@ -280,7 +280,12 @@ def predict_nights(
             raid = posture_raid(base, values, frontline)
             rows = slice(first[g], first[g] + sizes[g])
             res = simulate(
-                raid, int(sizes[g]), engine_seed, wave_active=counts[i, rows], rep0=int(first[g])
+                raid,
+                int(sizes[g]),
+                engine_seed,
+                wave_active=counts[i, rows],
+                rep0=int(first[g]),
+                per_threat=False,
             )
             fbt = res.fates_by_type  # (r, K, 4)
             if night.drones > 0:
