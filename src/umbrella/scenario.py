@@ -85,6 +85,16 @@ class Asset(Spec):
     kind: Name = Field(description="power_plant, substation, government_quarter, ...")
     position_km: Point
     value: Positive = Field(description="Relative value (arbitrary units).")
+    group: Name | None = Field(
+        None,
+        description="The city or area the asset belongs to; campaigns total damage and leakers "
+        "by group. Not given: the asset is a group of its own, named by its id.",
+    )
+
+    @property
+    def group_name(self) -> str:
+        """The asset's group: ``group`` if given, else its own id."""
+        return self.id if self.group is None else self.group
 
 
 class Launch(Spec):
@@ -327,6 +337,7 @@ def check_scenario(
         for i, name in enumerate(names):
             if name in names[:i]:
                 fail(f"duplicate id {name!r}", kind, i, "id")
+    _check_groups(scenario, fail)
     for i, wave in enumerate(scenario.threats):
         if wave.type not in cat.threats:
             fail(
@@ -389,6 +400,22 @@ def check_scenario(
 
 def _sites(site: SensorSite | FireUnitSite) -> int:
     return 1 if site.ring is None else site.ring.count
+
+
+def _check_groups(scenario: Scenario, fail: Callable[..., None]) -> None:
+    """An asset without ``group`` is a group of its own named by its id: no other asset may name
+    that id as its group (the two would be merged without either file saying so)."""
+    by_id = {a.id: a for a in scenario.assets}
+    for i, asset in enumerate(scenario.assets):
+        other = by_id.get(asset.group_name)
+        if other is not None and other.group_name != asset.group_name:
+            fail(
+                f"group {asset.group_name!r} is the id of asset {other.id!r}, which is in group "
+                f"{other.group_name!r}; give the two one group or another group name",
+                "assets",
+                i,
+                "group",
+            )
 
 
 def _check_expanded_ids(scenario: Scenario, fail: Callable[..., None]) -> None:

@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["QUANTILES", "mean_ci", "paired_difference", "quantiles", "t_quantile"]
+__all__ = [
+    "QUANTILES",
+    "estimate",
+    "mean_ci",
+    "paired_difference",
+    "quantiles",
+    "t_quantile",
+]
 
 #: The quantiles reported as a 90% predictive interval and the median.
 QUANTILES = (0.05, 0.5, 0.95)
@@ -57,6 +64,19 @@ def quantiles(x: npt.ArrayLike) -> dict[str, float]:
     return {"p05": float(q[0]), "p50": float(q[1]), "p95": float(q[2])}
 
 
+def estimate(x: npt.ArrayLike) -> dict[str, Any]:
+    """``{"mean", "ci95", "p05", "p50", "p95"}`` of per-run values: the mean with the Student-t
+    interval of the mean, and the spread over runs (``ci95`` is ``[None, None]`` for one run).
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in estimate([1.0, 2.0, 3.0])["ci95"]]
+    [-0.484, 4.484]
+    """
+    m, lo, hi = mean_ci(x)
+    return {"mean": float(m), "ci95": [_num(lo), _num(hi)], **quantiles(x)}
+
+
 def paired_difference(alternative: npt.ArrayLike, baseline: npt.ArrayLike) -> dict[str, Any]:
     """The paired difference ``alternative - baseline`` of per-run totals.
 
@@ -70,8 +90,7 @@ def paired_difference(alternative: npt.ArrayLike, baseline: npt.ArrayLike) -> di
         ``p95`` (the spread of the per-run difference).
     """
     diff = np.asarray(alternative, dtype=float) - np.asarray(baseline, dtype=float)
-    m, lo, hi = mean_ci(diff)
-    return {"mean": float(m), "ci95": [_num(lo), _num(hi)], **quantiles(diff)}
+    return estimate(diff)
 
 
 def _num(x: Any) -> float | None:

@@ -14,7 +14,7 @@ import pytest
 from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, run_nights
 from umbrella.campaign.checkpoint import Checkpoint
 from umbrella.campaign.inputs import load_defence
-from umbrella.campaign.stocks import STATE_FIELDS
+from umbrella.campaign.stocks import STATE_FIELDS, SUM_FIELDS
 from umbrella.errors import InputError
 
 from .corpus import CAMPAIGN, Cli, assert_refused
@@ -43,7 +43,7 @@ def saved(tmp_path: Path) -> Path:
 
 
 def _same(a: Any, b: Any) -> None:
-    for name in STATE_FIELDS:
+    for name in STATE_FIELDS + SUM_FIELDS:
         x, y = getattr(a, name), getattr(b, name)
         assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), name
 

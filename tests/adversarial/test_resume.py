@@ -26,7 +26,7 @@ import umbrella.campaign.stocks as stocks
 from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, run_nights
 from umbrella.campaign.checkpoint import FileCheckpoint as Store
 from umbrella.campaign.inputs import load_defence
-from umbrella.campaign.stocks import STATE_FIELDS
+from umbrella.campaign.stocks import STATE_FIELDS, SUM_FIELDS
 from umbrella.cli.exits import _on_signal
 
 from .corpus import CAMPAIGN, FIXTURES
@@ -72,7 +72,7 @@ def whole() -> Any:
 
 
 def _same(a: Any, b: Any) -> None:
-    for name in STATE_FIELDS:
+    for name in STATE_FIELDS + SUM_FIELDS:
         x, y = getattr(a, name), getattr(b, name)
         assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), name
     assert json.dumps(a.summary()) == json.dumps(b.summary())

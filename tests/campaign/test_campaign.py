@@ -130,7 +130,8 @@ def test_cli_json_contract_and_out_dir(tmp_path: Path, cli: Any, monkeypatch: An
     assert code == 0, err
     doc = json.loads(out)
     assert set(doc) == {"start", "end", "nights", "runs", "seed", "interceptors", "leaked_total",
-                        "damage_total", "defender_cost_total", "attacker_cost_total"}  # fmt: skip
+                        "damage_total", "defender_cost_total", "attacker_cost_total",
+                        "assets"}  # fmt: skip
     assert doc["nights"] == 20 and doc["start"] == "2026-01-01" and doc["end"] == "2026-01-20"
     row = doc["interceptors"]["missile"]
     assert set(row) == {"stock_start", "stock_end", "fired_total", "p_stockout_by_end",

@@ -38,7 +38,7 @@ __all__ = ["KIND", "Checkpoint", "CheckpointStore", "FileCheckpoint", "catalog_h
 
 #: The ``kind`` in a checkpoint's header.
 KIND = "umbrella.campaign_checkpoint"
-_FORMAT = 2
+_FORMAT = 3
 _META = "meta.json"
 _DTYPES = (np.dtype(np.int64), np.dtype(np.float64))
 #: Largest checkpoint read (the campaign's result arrays are at most ``MAX_MEMORY_BYTES``).

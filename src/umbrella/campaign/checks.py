@@ -77,7 +77,8 @@ def check_memory(campaign: Campaign, defence: Scenario, runs: int) -> None:
     n_i = len(defence.resolved_catalog().interceptors)
     per_cell = len(campaign.stocks) + n_i + len(defence.threats) + 2 * len(RAID_GROUPS) + 8
     cells = runs * campaign.n_nights
+    per_asset = runs * len(defence.assets) * 2  # damage and leakers per run and asset
     check_work(
-        events=0, work=0, memory_bytes=cells * per_cell * 8,
+        events=0, work=0, memory_bytes=(cells * per_cell + per_asset) * 8,
         what=f"{runs:,} runs of {campaign.n_nights:,} nights",
     )  # fmt: skip

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from umbrella.stats import QUANTILES, quantiles
+from umbrella.stats import QUANTILES, estimate, quantiles
 
 __all__ = ["CampaignResult"]
 
@@ -26,6 +26,17 @@ class CampaignResult:
     Arrays are per run and night: ``stock`` (R, D, T) rounds left after each night per tracked
     interceptor type; ``fired`` (R, D, I) rounds fired per interceptor type; ``leaked``,
     ``leaked_missiles``, ``damage``, ``defender_cost`` and ``attacker_cost`` (R, D).
+
+    Per asset, summed over the campaign: ``asset_damage`` (R, A) value destroyed and
+    ``asset_leaked`` (R, A) leakers that reached the asset, for the assets ``asset_ids`` of the
+    defence scenario, of value ``asset_value`` and in the groups (cities) ``asset_groups``.
+    Summed over the assets they give the national totals: ``asset_leaked.sum(axis=1) ==
+    leaked.sum(axis=1)`` (every leaker strikes one asset) and ``asset_damage.sum(axis=1)`` equals
+    ``damage.sum(axis=1)`` up to rounding.
+
+    ``delivered`` (D, T) is the part of ``inflow`` that arrives in lots (scheduled deliveries
+    and purchases, not daily production) and ``pauses`` the campaign's delivery pauses
+    (interceptor, first day, last day): what the stock charts mark.
     """
 
     name: str
@@ -47,6 +58,13 @@ class CampaignResult:
     damage: F64
     defender_cost: F64
     attacker_cost: F64
+    asset_ids: tuple[str, ...]
+    asset_groups: tuple[str, ...]
+    asset_value: F64  # (A,)
+    asset_damage: F64  # (R, A)
+    asset_leaked: I64  # (R, A)
+    delivered: I64  # (D, T)
+    pauses: tuple[tuple[str, date, date], ...]
 
     def __repr__(self) -> str:
         return (
@@ -91,6 +109,44 @@ class CampaignResult:
         med = np.sort(first)[(self.runs - 1) // 2]
         return None if med == np.iinfo(np.int64).max else self.dates[int(med)]
 
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The groups (cities) of the assets, in the order they first appear."""
+        return tuple(dict.fromkeys(self.asset_groups))
+
+    def membership(self) -> npt.NDArray[np.bool_]:
+        """(G, A) whether each asset is in each group of :attr:`groups`."""
+        groups = np.array(self.asset_groups, dtype=object)
+        return np.array([groups == g for g in self.groups], dtype=bool).reshape(
+            len(self.groups), len(self.asset_ids)
+        )
+
+    def group_totals(self) -> tuple[F64, I64]:
+        """(R, G) damage and leakers per group of :attr:`groups`: the sums of its assets."""
+        member = self.membership().T
+        damage = self.asset_damage @ member.astype(np.float64)
+        leaked = self.asset_leaked @ member.astype(np.int64)
+        return np.asarray(damage, dtype=np.float64), np.asarray(leaked, dtype=np.int64)
+
+    def assets_summary(self) -> dict[str, Any]:
+        """The ``assets`` block of the summary: campaign totals per asset and per group (a group's
+        ``value`` is the sum of its assets'), each the mean with the 95% CI of the mean and the
+        per-run spread (p05, p50, p95)."""
+        by_asset = {
+            aid: {"group": group, "value": float(self.asset_value[a]),
+                  "damage_total": estimate(self.asset_damage[:, a]),
+                  "leaked_total": estimate(self.asset_leaked[:, a])}
+            for a, (aid, group) in enumerate(zip(self.asset_ids, self.asset_groups, strict=True))
+        }  # fmt: skip
+        damage, leaked = self.group_totals()
+        values = self.membership() @ self.asset_value
+        by_group = {
+            group: {"value": float(values[g]), "damage_total": estimate(damage[:, g]),
+                    "leaked_total": estimate(leaked[:, g])}
+            for g, group in enumerate(self.groups)
+        }  # fmt: skip
+        return {"by_asset": by_asset, "by_group": by_group}
+
     def summary(self) -> dict[str, Any]:
         """The JSON summary of the campaign (see the README for the contract)."""
         fired_total = self.fired.sum(axis=1)
@@ -124,6 +180,7 @@ class CampaignResult:
             "damage_total": quantiles(self.damage.sum(axis=1)),
             "defender_cost_total": quantiles(self.defender_cost.sum(axis=1)),
             "attacker_cost_total": quantiles(self.attacker_cost.sum(axis=1)),
+            "assets": self.assets_summary(),
         }
 
     # ------------------------------------------------------------------ tables
@@ -158,6 +215,29 @@ class CampaignResult:
                     rows.append({
                         "date": day, "metric": metric, "cumulative": cumulative,
                         "mean": mean[d], "p05": q[0, d], "p50": q[1, d], "p95": q[2, d],
+                    })  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def assets_table(self) -> pd.DataFrame:
+        """Per asset and per group (``level``): campaign damage and leakers, the mean with its
+        95% CI and the per-run spread (p05, p50, p95)."""
+        damage, leaked = self.group_totals()
+        rows = []
+        levels = (
+            ("asset", self.asset_ids, self.asset_groups, self.asset_value, self.asset_damage,
+             self.asset_leaked),
+            ("group", self.groups, self.groups, self.membership() @ self.asset_value, damage,
+             leaked),
+        )  # fmt: skip
+        for level, names, groups, values, dmg, lk in levels:
+            for k, (name, group) in enumerate(zip(names, groups, strict=True)):
+                for metric, x in (("damage", dmg[:, k]), ("leaked", lk[:, k])):
+                    e = estimate(x)
+                    rows.append({
+                        "level": level, "id": name, "group": group, "value": float(values[k]),
+                        "metric": metric, "mean": e["mean"], "ci95_lo": e["ci95"][0],
+                        "ci95_hi": e["ci95"][1], "p05": e["p05"], "p50": e["p50"],
+                        "p95": e["p95"],
                     })  # fmt: skip
         return pd.DataFrame(rows)
 

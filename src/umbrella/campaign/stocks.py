@@ -61,6 +61,8 @@ STATE_FIELDS = (
     "defender_cost",
     "attacker_cost",
 )
+#: The per-run, per-asset totals over the nights done (R, A): summed, not kept night by night.
+SUM_FIELDS = ("asset_damage", "asset_leaked")
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +78,7 @@ class PreparedCampaign:
     wave_counts: I64  # (R, D, V)
     slot_active: npt.NDArray[np.bool_]  # (D, S): magazine slots of the units present each night
     inflow: I64  # (D, I)
+    delivered: I64  # (D, I) the part of the inflow that arrives in lots
     purchase_spend_usd: F64
     purchased: I64
     unmapped: dict[str, I64]
@@ -188,6 +191,7 @@ def _prepare(
     return PreparedCampaign(
         campaign=campaign, scenario=scenario, raid=raid, runs=runs, seed=seed, tracked=tracked,
         wave_counts=waves, slot_active=unit_active[:, slot_unit], inflow=supply.inflow,
+        delivered=supply.delivered,
         purchase_spend_usd=supply.purchase_spend_usd, purchased=supply.purchased,
         unmapped=unmapped, fingerprint=fingerprint(campaign, defence, tempo, runs, seed),
         wave_cost=np.array([cat.threats[w.type].unit_cost_usd for w in defence.threats]),
@@ -238,6 +242,11 @@ def _empty_state(prep: PreparedCampaign) -> State:
     }
 
 
+def _empty_sums(prep: PreparedCampaign) -> State:
+    shape = (prep.runs, len(prep.raid.asset_ids))
+    return {"asset_damage": np.zeros(shape), "asset_leaked": np.zeros(shape, dtype=np.int64)}
+
+
 def _stock_after(prep: PreparedCampaign, state: State, done: int) -> I64:
     """(R, T) stocks after ``done`` nights: the state's last finished night, or the start."""
     if done > 0:
@@ -280,29 +289,34 @@ def run_nights(
     raid, camp = prep.raid, prep.campaign
     n = camp.n_nights
     state = _empty_state(prep)
-    done = 0
+    # Nights done and the per-asset sums over them, replaced together in one assignment: an
+    # interruption between two lines never saves sums of one night more or less than ``done``.
+    kept: tuple[int, State] = (0, _empty_sums(prep))
     if resume and checkpoint is not None:
         saved = checkpoint.load(prep.fingerprint)
         if saved is not None:
             _check_saved(prep, saved, _where(checkpoint))
             for key in STATE_FIELDS:
                 state[key][:, : saved.done] = saved.state[key]
-            done = saved.done
+            kept = (saved.done, {key: np.array(saved.state[key]) for key in SUM_FIELDS})
 
     def save() -> None:
+        done, sums = kept
         if checkpoint is not None and done > 0:
-            finished = {key: state[key][:, :done] for key in STATE_FIELDS}
+            finished = {key: state[key][:, :done] for key in STATE_FIELDS} | sums
             checkpoint.save(prep.fingerprint, Checkpoint(done=done, state=finished))
 
     tracked_idx = np.array([raid.interceptor_names.index(t) for t in prep.tracked], dtype=np.int64)
     missile_classes = [THREAT_CLASSES.index(c) for c in MISSILE_THREAT_CLASSES]
     missile = np.isin(raid.type_class, missile_classes)  # (K,) missile threat types
     try:
-        for night in range(done, n):
+        for night in range(kept[0], n):
             values = _fly_night(prep, state, night, tracked_idx, missile)
             for key in STATE_FIELDS:
                 state[key][:, night] = values[key]
-            done = night + 1  # the night counts as finished only from here on
+            sums = {key: kept[1][key] + values[key] for key in SUM_FIELDS}
+            kept = (night + 1, sums)  # the night counts as finished only from here on
+            done = kept[0]
             if done % CHECKPOINT_EVERY == 0:
                 save()
             if progress is not None:
@@ -320,7 +334,12 @@ def run_nights(
         itype_cost=raid.itype_cost,
         magazine_total=_magazine_total(prep),
         stock_start=np.array([camp.stocks[t] for t in prep.tracked], dtype=np.int64),
-        inflow=prep.inflow, purchase_spend_usd=prep.purchase_spend_usd, **state,
+        inflow=prep.inflow, purchase_spend_usd=prep.purchase_spend_usd, **state, **kept[1],
+        asset_ids=raid.asset_ids,
+        asset_groups=tuple(a.group_name for a in prep.scenario.assets),
+        asset_value=np.array(raid.asset_value, dtype=np.float64),
+        delivered=prep.delivered,
+        pauses=tuple((p.interceptor, p.start, p.end) for p in camp.pauses),
     )  # fmt: skip
 
 
@@ -347,6 +366,8 @@ def _fly_night(
         "damage": res.damage.sum(axis=1),
         "defender_cost": res.defender_cost,
         "attacker_cost": active @ prep.wave_cost,
+        "asset_damage": res.damage,
+        "asset_leaked": res.hits,
     }
 
 
@@ -358,9 +379,10 @@ def _check_saved(prep: PreparedCampaign, saved: Checkpoint, where: str | None) -
             f"checkpoint holds {saved.done} nights of a {prep.campaign.n_nights}-night campaign",
             source=where,
         )
-    for key in STATE_FIELDS:
+    sums = _empty_sums(prep)
+    for key in STATE_FIELDS + SUM_FIELDS:
         arr = np.asarray(saved.state[key]) if key in saved.state else None
-        want = template[key][:, : saved.done]
+        want = template[key][:, : saved.done] if key in template else sums[key]
         if arr is None or arr.shape != want.shape or arr.dtype != want.dtype:
             raise InputError(f"checkpoint array {key!r} is not of this run", source=where)
         if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):

@@ -31,11 +31,15 @@ class Supply:
         the first night).
     purchased
         (I,) rounds bought within the budget (some may arrive after the window).
+    delivered
+        (D, I) the part of ``inflow`` that arrives in lots (scheduled deliveries and purchases),
+        not from daily production: what a chart marks as a delivery.
     """
 
     inflow: npt.NDArray[np.int64]
     purchase_spend_usd: npt.NDArray[np.float64]
     purchased: npt.NDArray[np.int64]
+    delivered: npt.NDArray[np.int64]
 
 
 def _night(campaign: Campaign, day: date) -> int | None:
@@ -90,6 +94,7 @@ def plan_supply(campaign: Campaign, names: list[str]) -> Supply:
     inflow = np.zeros((n, len(names)), dtype=np.int64)
     spend = np.zeros(n)
     purchased = np.zeros(len(names), dtype=np.int64)
+    made_daily = np.zeros_like(inflow)
 
     def paused(name: str, day: date) -> date | None:
         # None when delivered as planned; the delivery date otherwise (past the window = lost).
@@ -118,7 +123,7 @@ def plan_supply(campaign: Campaign, names: list[str]) -> Supply:
         rate = p.per_day_start + (p.per_day_end - p.per_day_start) * frac
         made = np.floor(np.cumsum(rate) + 1e-9).astype(np.int64)
         if p.interceptor in idx:
-            inflow[:, idx[p.interceptor]] += np.diff(np.concatenate([[0], made]))
+            made_daily[:, idx[p.interceptor]] += np.diff(np.concatenate([[0], made]))
 
     budget = np.inf if campaign.budget_usd is None else campaign.budget_usd
     for buy in sorted(campaign.purchases, key=lambda b: b.order_date):
@@ -138,4 +143,5 @@ def plan_supply(campaign: Campaign, names: list[str]) -> Supply:
         arrive = _night(campaign, buy.order_date + timedelta(days=buy.lead_time_days))
         if arrive is not None and buy.interceptor in idx:
             inflow[arrive, idx[buy.interceptor]] += qty
-    return Supply(inflow=inflow, purchase_spend_usd=spend, purchased=purchased)
+    return Supply(inflow=inflow + made_daily, purchase_spend_usd=spend, purchased=purchased,
+                  delivered=inflow)  # fmt: skip

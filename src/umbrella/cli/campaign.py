@@ -222,6 +222,38 @@ def _print(result: CampaignResult, summary: dict[str, Any]) -> None:
         f"defender spend ${_q(summary['defender_cost_total'])}   "
         f"attacker spend ${_q(summary['attacker_cost_total'])}",
     )
+    _print_groups(summary["assets"]["by_group"])
+
+
+#: Most groups (cities) a terminal table shows; the rest are in --json and --out.
+MAX_GROUP_ROWS = 10
+
+
+def _est(e: dict[str, Any], fmt: str = ",.0f", sign: str = "") -> tuple[str, str]:
+    """(mean [95% CI of the mean], p05 to p95 spread over runs) of an estimate."""
+    lo, hi = e["ci95"]
+    ci = "" if lo is None or hi is None else f" [{lo:{sign}{fmt}}, {hi:{sign}{fmt}}]"
+    return (f"{e['mean']:{sign}{fmt}}{ci}",
+            f"{e['p05']:{sign}{fmt}} to {e['p95']:{sign}{fmt}}")  # fmt: skip
+
+
+def _print_groups(by_group: dict[str, Any]) -> None:
+    """Damage and leakers per group (city): the groups with the most damage first."""
+    if not by_group:
+        return
+    order = sorted(by_group, key=lambda g: -by_group[g]["damage_total"]["mean"])
+    t = Table(title="per city (asset group), campaign totals: mean [95% CI of the mean] and "
+                    "per-run spread p05 to p95")  # fmt: skip
+    for col in ("group", "damage mean [CI]", "damage p05-p95", "leaked mean [CI]",
+                "leaked p05-p95"):  # fmt: skip
+        t.add_column(col, no_wrap=col == "group")
+    for group in order[:MAX_GROUP_ROWS]:
+        row = by_group[group]
+        t.add_row(lit(group), *_est(row["damage_total"]), *_est(row["leaked_total"]))
+    out = console()
+    out.print(t)
+    if len(order) > MAX_GROUP_ROWS:
+        say(out, f"{len(order) - MAX_GROUP_ROWS} more groups in --json and --out (assets)")
 
 
 def _compare(
@@ -276,8 +308,9 @@ def _print_comparison(
     doc: dict[str, Any], results: list[CampaignResult], files: list[Path], runs: int, seed: int
 ) -> None:
     out = console()
-    title = f"difference from {files[0].name}: mean [95% CI] over {runs} runs, seed {seed}"
-    t = Table(title=lit(title + ", common random numbers"))
+    title = (f"difference from {files[0].name} over {runs} runs, seed {seed}, common random "
+             "numbers: mean [95% CI of the mean] / per-run spread p05 to p95")  # fmt: skip
+    t = Table(title=lit(title))
     t.add_column("metric", no_wrap=True)
     for f in files[1:]:
         t.add_column(lit(f.stem))
@@ -286,13 +319,12 @@ def _print_comparison(
         label = metric + (" ($M)" if k > 1 else "")
         cells = []
         for f in files[1:]:
-            r = doc["alternatives"][str(f)][f"{metric}_total"]
-            cells.append(
-                f"{r['mean'] / k:+,.0f} [{r['ci95'][0] / k:+,.0f}, {r['ci95'][1] / k:+,.0f}]"
-            )
+            r = _scaled(doc["alternatives"][str(f)][f"{metric}_total"], k)
+            cells.append(" / ".join(_est(r, sign="+")))
         t.add_row(label, *cells)
     out.print(t)
-    st = Table(title="change in P(stock-out by the end) and in the median end stock")
+    st = Table(title="change in P(stock-out by the end): mean [95% CI] / per-run spread; "
+                     "change in the median end stock (rounds)")  # fmt: skip
     st.add_column("interceptor", no_wrap=True)
     for f in files[1:]:
         st.add_column(lit(f.stem))
@@ -303,6 +335,40 @@ def _print_comparison(
             if r is None:
                 cells.append("-")
             else:
-                cells.append(f"{r['p_stockout_by_end']:+.2f}, {r['stock_end']['p50']:+,.0f}")
+                dp = " / ".join(_est(r["stockout_by_end"], ".2f", "+"))
+                cells.append(f"{dp}; {r['stock_end']['p50']:+,.0f}")
         st.add_row(lit(name), *cells)
     out.print(st)
+    _print_group_differences(doc, files)
+
+
+def _scaled(e: dict[str, Any], k: float) -> dict[str, Any]:
+    lo, hi = e["ci95"]
+    return {"mean": e["mean"] / k, "p05": e["p05"] / k, "p95": e["p95"] / k,
+            "ci95": [None if lo is None else lo / k, None if hi is None else hi / k]}  # fmt: skip
+
+
+def _print_group_differences(doc: dict[str, Any], files: list[Path]) -> None:
+    """Change in damage per group (city), the groups the alternatives move most first."""
+    groups: dict[str, float] = {}
+    for f in files[1:]:
+        for group, row in doc["alternatives"][str(f)]["assets"]["by_group"].items():
+            groups[group] = max(groups.get(group, 0.0), abs(row["damage_total"]["mean"]))
+    if not groups:
+        return
+    order = sorted(groups, key=lambda g: -groups[g])
+    t = Table(title="change in damage per city (asset group): mean [95% CI of the mean] / "
+                    "per-run spread p05 to p95")  # fmt: skip
+    t.add_column("group", no_wrap=True)
+    for f in files[1:]:
+        t.add_column(lit(f.stem))
+    for group in order[:MAX_GROUP_ROWS]:
+        cells = []
+        for f in files[1:]:
+            r = doc["alternatives"][str(f)]["assets"]["by_group"].get(group)
+            cells.append("-" if r is None else " / ".join(_est(r["damage_total"], sign="+")))
+        t.add_row(lit(group), *cells)
+    out = console()
+    out.print(t)
+    if len(order) > MAX_GROUP_ROWS:
+        say(out, f"{len(order) - MAX_GROUP_ROWS} more groups in --json and --out (assets)")

@@ -35,6 +35,7 @@ def write_campaign(
         result.stock_table().to_parquet(tmp / "stocks.parquet", index=False)
         result.nightly_table().to_parquet(tmp / "nightly.parquet", index=False)
         result.fired_table().to_parquet(tmp / "fired.parquet", index=False)
+        result.assets_table().to_parquet(tmp / "assets.parquet", index=False)
         write_json(tmp / "meta.json", meta)
         write_json(tmp / "summary.json", stable_provenance(meta) | result.summary())
         plot_stocks(result).savefig(tmp / "stocks.png")

@@ -40,20 +40,33 @@ def comparison_tables(
     dict
         ``differences`` (alternative, metric, mean, ci95_lo, ci95_hi, p05, p50, p95: the paired
         difference of the campaign total, alternative minus baseline), ``stocks`` (alternative,
-        interceptor, change in P(stock-out by the end), p05/p50/p95 of the change in the end
-        stock), ``per_run`` (campaign, role, run and each compared total) and ``stockout``
-        (campaign, interceptor, date, P(stock-out by then)).
+        interceptor, change in P(stock-out by the end) with the 95% CI of that change,
+        p05/p50/p95 of the change in the end stock), ``assets`` (alternative, level "asset" or
+        "group", id, metric "damage" or "leaked", and the paired difference of its campaign
+        total as in ``differences``), ``per_run`` (campaign, role, run and each compared total)
+        and ``stockout`` (campaign, interceptor, date, P(stock-out by then)).
     """
-    diff_rows, stock_rows = [], []
+    diff_rows, stock_rows, asset_rows = [], [], []
     for label, row in doc["alternatives"].items():
         for metric in COMPARED_METRICS:
             r = row[f"{metric}_total"]
             diff_rows.append({"alternative": label, "metric": metric, "mean": r["mean"],
                               "ci95_lo": r["ci95"][0], "ci95_hi": r["ci95"][1],
                               "p05": r["p05"], "p50": r["p50"], "p95": r["p95"]})  # fmt: skip
+        for level in ("asset", "group"):
+            for name, by_metric in row["assets"][f"by_{level}"].items():
+                for metric in ("damage", "leaked"):
+                    r = by_metric[f"{metric}_total"]
+                    asset_rows.append({"alternative": label, "level": level, "id": name,
+                                       "metric": metric, "mean": r["mean"],
+                                       "ci95_lo": r["ci95"][0], "ci95_hi": r["ci95"][1],
+                                       "p05": r["p05"], "p50": r["p50"],
+                                       "p95": r["p95"]})  # fmt: skip
         for name, r in row["stocks"].items():
             stock_rows.append({"alternative": label, "interceptor": name,
                                "p_stockout_by_end": r["p_stockout_by_end"],
+                               "p_stockout_ci95_lo": r["stockout_by_end"]["ci95"][0],
+                               "p_stockout_ci95_hi": r["stockout_by_end"]["ci95"][1],
                                "stock_end_p05": r["stock_end"]["p05"],
                                "stock_end_p50": r["stock_end"]["p50"],
                                "stock_end_p95": r["stock_end"]["p95"]})  # fmt: skip
@@ -70,11 +83,14 @@ def comparison_tables(
                     "p_stockout": p_out[:, j]}  # fmt: skip
             stockout.append(pd.DataFrame(part))
     diff_cols = ["alternative", "metric", "mean", "ci95_lo", "ci95_hi", "p05", "p50", "p95"]
-    stock_cols = ["alternative", "interceptor", "p_stockout_by_end", "stock_end_p05",
-                  "stock_end_p50", "stock_end_p95"]  # fmt: skip
+    stock_cols = ["alternative", "interceptor", "p_stockout_by_end", "p_stockout_ci95_lo",
+                  "p_stockout_ci95_hi", "stock_end_p05", "stock_end_p50",
+                  "stock_end_p95"]  # fmt: skip
+    asset_cols = ["alternative", "level", "id", "metric", *diff_cols[2:]]
     return {
         "differences": pd.DataFrame(diff_rows, columns=diff_cols),
         "stocks": pd.DataFrame(stock_rows, columns=stock_cols),
+        "assets": pd.DataFrame(asset_rows, columns=asset_cols),
         "per_run": pd.concat(per_run, ignore_index=True),
         "stockout": (
             pd.concat(stockout, ignore_index=True)
