@@ -355,6 +355,12 @@ def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
         unit_ids=tuple(u[0] for u in units.sites),
         unit_types=tuple(scenario.fire_units[u[1]].type for u in units.sites),
         asset_ids=tuple(a.id for a in scenario.assets),
+        type_labels=tuple(t.display_name or n for t, n in zip(ttypes, type_names, strict=True)),
+        data_credit="" if scenario.calibration is None else scenario.calibration.data_credit,
+        interceptor_labels=tuple(
+            cat.interceptors[n].display_name or n if n in cat.interceptors else n
+            for n in units.inames
+        ),
         type_class=_ints([THREAT_CLASSES.index(t.threat_class) for t in ttypes]),
         type_is_decoy=np.asarray([t.is_decoy for t in ttypes], dtype=bool),
         type_damage=_floats([0.0 if t.is_decoy else t.damage for t in ttypes]),

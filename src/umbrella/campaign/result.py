@@ -36,7 +36,10 @@ class CampaignResult:
 
     ``delivered`` (D, T) is the part of ``inflow`` that arrives in lots (scheduled deliveries
     and purchases, not daily production) and ``pauses`` the campaign's delivery pauses
-    (interceptor, first day, last day): what the stock charts mark.
+    (interceptor, first day, last day): what the stock charts mark. ``labels`` gives the display
+    name of each interceptor and threat type (see :meth:`label`), ``scenario_name`` the defence
+    scenario, and ``data_credit`` the credit line of the attack reports the raids or the posture
+    were fitted to ("" when none were used).
     """
 
     name: str
@@ -65,6 +68,13 @@ class CampaignResult:
     asset_leaked: I64  # (R, A)
     delivered: I64  # (D, T)
     pauses: tuple[tuple[str, date, date], ...]
+    labels: dict[str, str]
+    scenario_name: str
+    data_credit: str
+
+    def label(self, key: str) -> str:
+        """The display name of an interceptor or threat type (the key itself if none)."""
+        return self.labels.get(key) or key
 
     def __repr__(self) -> str:
         return (

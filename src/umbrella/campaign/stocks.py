@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from umbrella.apportion import largest_remainder
+from umbrella.attacks.nights import DATA_CREDIT
 from umbrella.campaign.checkpoint import Checkpoint, CheckpointStore, fingerprint
 from umbrella.campaign.checks import check_campaign, check_memory
 from umbrella.campaign.raids import draw_raids, split_over_waves
@@ -340,6 +341,10 @@ def run_nights(
         asset_value=np.array(raid.asset_value, dtype=np.float64),
         delivered=prep.delivered,
         pauses=tuple((p.interceptor, p.start, p.end) for p in camp.pauses),
+        labels=dict(zip(raid.type_names, raid.type_labels, strict=True))
+        | dict(zip(raid.interceptor_names, raid.interceptor_labels, strict=True)),
+        scenario_name=prep.scenario.name,
+        data_credit=DATA_CREDIT if camp.raids.source == "tempo" else raid.data_credit,
     )  # fmt: skip
 
 

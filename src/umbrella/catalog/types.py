@@ -45,6 +45,9 @@ __all__ = [
 class Sourced(Spec):
     """A catalogue entry with its public source."""
 
+    display_name: Annotated[str, Field(strict=True, max_length=200)] = Field(
+        "", description="Name shown in charts and tables (e.g. 'PAC-3 MSE'); the key if empty."
+    )
     description: Description = ""
     source: Description = Field(
         "", description="Public source(s) of the figures (URL or citation)."

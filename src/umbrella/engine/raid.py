@@ -41,6 +41,9 @@ class Raid:
     unit_ids: tuple[str, ...] = field(metadata=LABEL)
     unit_types: tuple[str, ...] = field(metadata=LABEL)
     asset_ids: tuple[str, ...] = field(metadata=LABEL)
+    type_labels: tuple[str, ...] = field(metadata=LABEL)  # display names of the threat types
+    interceptor_labels: tuple[str, ...] = field(metadata=LABEL)
+    data_credit: str = field(metadata=LABEL)  # of the data a calibrated posture was fitted to
     # threat types (K)
     type_class: IntA
     type_is_decoy: B

@@ -11,7 +11,12 @@ from matplotlib import rc_context
 
 from umbrella.campaign.result import CampaignResult
 from umbrella.outputs.atomic import atomic_dir, write_json
-from umbrella.outputs.charts import plot_cumulative_leakers, plot_stockout, plot_stocks
+from umbrella.outputs.charts import (
+    plot_cumulative_leakers,
+    plot_groups,
+    plot_stockout,
+    plot_stocks,
+)
 from umbrella.outputs.raid import LITERAL_TEXT
 from umbrella.provenance import stable_provenance
 
@@ -41,4 +46,5 @@ def write_campaign(
         plot_stocks(result).savefig(tmp / "stocks.png")
         plot_stockout(result).savefig(tmp / "stockout.png")
         plot_cumulative_leakers(result).savefig(tmp / "leakers.png")
+        plot_groups(result).savefig(tmp / "groups.png")
     return out

@@ -20,11 +20,14 @@ from matplotlib.figure import Figure
 from umbrella.campaign.compare import COMPARED_METRICS
 from umbrella.campaign.result import CampaignResult
 from umbrella.outputs.atomic import atomic_dir, write_json
+from umbrella.outputs.captions import finish, source_line
+from umbrella.outputs.charts import MAX_GROUPS, draw_intervals, interval_legend
 from umbrella.outputs.raid import LITERAL_TEXT
 
 __all__ = [
     "comparison_tables",
     "plot_differences",
+    "plot_group_differences",
     "plot_stockout_comparison",
     "write_comparison",
 ]
@@ -100,27 +103,87 @@ def comparison_tables(
     }
 
 
-def plot_differences(doc: dict[str, Any]) -> Figure:
-    """Mean paired difference of each total against the baseline, with its 95% CI."""
+#: Each compared total as a chart names it, with its unit and the scale it is drawn at.
+_METRIC_AXES = {
+    "leaked": ("leakers (threats)", 1.0),
+    "damage": ("value destroyed (asset value units)", 1.0),
+    "defender_cost": ("defender's spend on rounds fired (USD million)", 1e6),
+    "attacker_cost": ("attacker's spend on weapons launched (USD million)", 1e6),
+}
+
+
+def _scaled(r: dict[str, Any], k: float) -> dict[str, Any]:
+    lo, hi = r["ci95"]
+    return {"mean": r["mean"] / k, "p05": r["p05"] / k, "p95": r["p95"] / k,
+            "ci95": [None if lo is None else lo / k, None if hi is None else hi / k]}  # fmt: skip
+
+
+def _name(label: str) -> str:
+    return Path(label).stem
+
+
+def _source(doc: dict[str, Any]) -> str:
+    return source_line(doc["runs"], doc["seed"], "campaign model") + (
+        " Runs paired by index (common random numbers)."
+    )
+
+
+def plot_differences(doc: dict[str, Any], credit: str = "") -> Figure:
+    """Paired difference of each campaign total against the baseline (alternative - baseline):
+    the mean, its 95% CI and the per-run spread p05-p95. ``credit`` is the data credit line."""
     labels = list(doc["alternatives"])
-    fig = Figure(figsize=(9, 1.2 + 0.9 * len(COMPARED_METRICS) * max(len(labels), 1) / 2),
-                 dpi=100)  # fmt: skip
-    axes = fig.subplots(len(COMPARED_METRICS), 1, squeeze=False)
-    y = np.arange(len(labels))
-    for ax, metric in zip(axes[:, 0], COMPARED_METRICS, strict=True):
-        rows = [doc["alternatives"][lab][f"{metric}_total"] for lab in labels]
-        mean = np.array([r["mean"] for r in rows])
-        lo = mean - np.array([r["ci95"][0] for r in rows])
-        hi = np.array([r["ci95"][1] for r in rows]) - mean
-        ax.errorbar(mean, y, xerr=[lo, hi], fmt="o", color="#264653", capsize=3)
-        ax.axvline(0.0, color="#b0b0b0", lw=1)
-        ax.set_yticks(y, [Path(lab).stem for lab in labels], fontsize=8)
-        ax.set_title(f"{metric} (campaign total): alternative - baseline, mean [95% CI]",
-                     fontsize=9)  # fmt: skip
-    fig.suptitle(f"difference from {Path(doc['baseline']).stem}, {doc['runs']} runs, "
-                 f"seed {doc['seed']}, common random numbers", fontsize=10)  # fmt: skip
-    fig.tight_layout()
-    return fig
+    y = np.arange(len(labels), dtype=float)
+    with rc_context(LITERAL_TEXT):
+        fig = Figure(figsize=(10, 1.8 + 0.5 * len(COMPARED_METRICS) * max(len(labels), 1)),
+                     dpi=100)  # fmt: skip
+        axes = fig.subplots(len(COMPARED_METRICS), 1, squeeze=False)
+        for ax, metric in zip(axes[:, 0], COMPARED_METRICS, strict=True):
+            unit, k = _METRIC_AXES[metric]
+            rows = [_scaled(doc["alternatives"][lab][f"{metric}_total"], k) for lab in labels]
+            draw_intervals(ax, y, rows)
+            ax.axvline(0.0, color="#b0b0b0", lw=1)
+            ax.set_yticks(y, [_name(lab) for lab in labels], fontsize=8)
+            ax.set_ylim(-0.6, len(labels) - 0.4)
+            ax.invert_yaxis()
+            ax.set_xlabel(f"change in {unit}", fontsize=8)
+        interval_legend(axes[0, 0], loc="best")
+        fig.suptitle(f"Campaign totals, each alternative minus {_name(doc['baseline'])} "
+                     f"({doc['runs']:,} runs)", fontsize=10)  # fmt: skip
+        return finish(fig, _source(doc), credit)
+
+
+def plot_group_differences(doc: dict[str, Any], credit: str = "") -> Figure:
+    """Paired difference of the campaign damage of each group of assets (city), alternative -
+    baseline: the mean, its 95% CI and the per-run spread; one panel per alternative, the groups
+    the alternatives move most first."""
+    labels = list(doc["alternatives"])
+    moved: dict[str, float] = {}
+    for lab in labels:
+        for group, r in doc["alternatives"][lab]["assets"]["by_group"].items():
+            moved[group] = max(moved.get(group, 0.0), abs(r["damage_total"]["mean"]))
+    order = sorted(moved, key=lambda g: -moved[g])[:MAX_GROUPS]
+    y = np.arange(len(order), dtype=float)
+    with rc_context(LITERAL_TEXT):
+        fig = Figure(figsize=(10, (1.2 + 0.32 * max(len(order), 1)) * max(len(labels), 1) + 0.8),
+                     dpi=100)  # fmt: skip
+        axes = fig.subplots(max(len(labels), 1), 1, squeeze=False)
+        for ax, lab in zip(axes[:, 0], labels, strict=False):
+            block = doc["alternatives"][lab]["assets"]["by_group"]
+            shown = [g for g in order if g in block]
+            yy = np.array([y[order.index(g)] for g in shown])
+            draw_intervals(ax, yy, [block[g]["damage_total"] for g in shown])
+            ax.axvline(0.0, color="#b0b0b0", lw=1)
+            ax.set_yticks(y, order, fontsize=8)
+            ax.set_ylim(-0.6, len(order) - 0.4)
+            ax.invert_yaxis()
+            ax.set_title(f"{_name(lab)} minus {_name(doc['baseline'])}", fontsize=9)
+            ax.set_xlabel("change in value destroyed (asset value units)", fontsize=8)
+        interval_legend(axes[0, 0], loc="best")
+        more = len(moved) - len(order)
+        fig.suptitle("Damage by city (asset group) over the campaign, paired differences"
+                     + (f" ({len(order)} of {len(moved)} groups)" if more > 0 else ""),
+                     fontsize=10)  # fmt: skip
+        return finish(fig, _source(doc), credit)
 
 
 def plot_stockout_comparison(results: Sequence[CampaignResult], labels: Sequence[str]) -> Figure:
@@ -129,23 +192,27 @@ def plot_stockout_comparison(results: Sequence[CampaignResult], labels: Sequence
     k_types = max(len(base.tracked), 1)
     cols = min(3, k_types)
     rows = -(-k_types // cols)
-    fig = Figure(figsize=(max(4.2 * cols, 6.5), 3.0 * rows + 0.6), dpi=100)
-    axes = fig.subplots(rows, cols, squeeze=False)
-    for k, name in enumerate(base.tracked):
-        ax = axes[k // cols][k % cols]
-        for res, label in zip(results, labels, strict=True):
-            if name in res.tracked:
-                j = res.tracked.index(name)
-                dates = np.array(res.dates, dtype="datetime64[D]")
-                ax.plot(dates, res.stockout()[:, :, j].mean(axis=0), label=Path(label).stem)
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_title(f"{name}: P(stock-out by date)", fontsize=9)
-        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
-    for k in range(len(base.tracked), rows * cols):
-        axes[k // cols][k % cols].axis("off")
-    axes[0][0].legend(frameon=False, fontsize=7)
-    fig.tight_layout()
-    return fig
+    with rc_context(LITERAL_TEXT):
+        fig = Figure(figsize=(max(4.4 * cols, 7.0), 3.1 * rows + 1.2), dpi=100)
+        axes = fig.subplots(rows, cols, squeeze=False)
+        for k, name in enumerate(base.tracked):
+            ax = axes[k // cols][k % cols]
+            for res, label in zip(results, labels, strict=True):
+                if name in res.tracked:
+                    j = res.tracked.index(name)
+                    dates = np.array(res.dates, dtype="datetime64[D]")
+                    ax.plot(dates, res.stockout()[:, :, j].mean(axis=0), label=_name(label))
+            ax.set_ylim(-0.02, 1.02)
+            ax.set_title(base.label(name), fontsize=9)
+            ax.set_ylabel("P(stock-out by date)", fontsize=8)
+            ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+        for k in range(len(base.tracked), rows * cols):
+            axes[k // cols][k % cols].axis("off")
+        axes[0][0].legend(frameon=False, fontsize=7)
+        fig.suptitle(f"Probability of having run out, by date ({base.runs:,} runs per campaign)",
+                     fontsize=10)  # fmt: skip
+        credit = next((r.data_credit for r in results if r.data_credit), "")
+        return finish(fig, source_line(base.runs, base.seed, "campaign model"), credit)
 
 
 def write_comparison(
@@ -167,6 +234,8 @@ def write_comparison(
             table.to_parquet(tmp / f"{name}.parquet", index=False)
         write_json(tmp / "compare.json", doc)
         write_json(tmp / "meta.json", meta)
-        plot_differences(doc).savefig(tmp / "differences.png")
+        credit = next((r.data_credit for r in results if r.data_credit), "")
+        plot_differences(doc, credit).savefig(tmp / "differences.png")
+        plot_group_differences(doc, credit).savefig(tmp / "groups.png")
         plot_stockout_comparison(results, labels).savefig(tmp / "stockout.png")
     return out
