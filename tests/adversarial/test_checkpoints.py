@@ -146,6 +146,12 @@ CRAFTED = {
     "float-stock": lambda s: s.__setitem__("stock", s["stock"].astype(float)) or 9,
     "wrong-runs": lambda s: s.__setitem__("stock", s["stock"][:-1]) or 9,
     "missing-array": lambda s: s.pop("fired") is None or 9,
+    "nan-asset-damage": lambda s: s["asset_damage"].__setitem__((0, 0), np.nan) or 9,
+    "negative-asset-leaked": lambda s: s["asset_leaked"].__setitem__((0, 0), -1) or 9,
+    "asset-arrays-of-other-assets": lambda s: (
+        s.__setitem__("asset_leaked", s["asset_leaked"][:, :-1]) or 9
+    ),
+    "missing-asset-array": lambda s: s.pop("asset_damage") is None or 9,
 }
 
 

@@ -17,8 +17,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from umbrella.attacks.nights import BREAK_DATE
+from umbrella.attacks.nights import BREAK_DATE, DATA_CREDIT
 from umbrella.outputs.atomic import atomic_dir
+from umbrella.outputs.captions import finish
 from umbrella.vocabulary import DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
 
 __all__ = ["HEAVY_THRESHOLDS", "NightsSummary", "summarise_nights", "write_summary"]
@@ -126,7 +127,7 @@ def _plot_nightly(summary: NightsSummary, path: Path) -> None:
     _break_line(ax)
     ax.set_title("One-way attack drones per night (national reports, incl. decoys)")
     ax.set_ylabel("drones launched")
-    fig.tight_layout()
+    finish(fig, DATA_CREDIT)
     fig.savefig(path, dpi=120)
 
 
@@ -149,7 +150,7 @@ def _plot_monthly(summary: NightsSummary, path: Path) -> None:
     for ax in (ax1, ax2):
         _break_line(ax)
     ax1.set_title("Launched and neutralised per month (dotted: August-2025 reporting break)")
-    fig.tight_layout()
+    finish(fig, DATA_CREDIT)
     fig.savefig(path, dpi=120)
 
 
@@ -167,7 +168,7 @@ def _plot_shares(summary: NightsSummary, path: Path) -> None:
     ax.set_ylabel("neutralised / launched")
     ax.set_title("Neutralised share by class (months with 10+ launched)")
     ax.legend(loc="lower left", fontsize=8)
-    fig.tight_layout()
+    finish(fig, DATA_CREDIT)
     fig.savefig(path, dpi=120)
 
 

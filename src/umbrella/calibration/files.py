@@ -12,7 +12,9 @@ import pandas as pd
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
+from umbrella.attacks.nights import DATA_CREDIT
 from umbrella.outputs.atomic import atomic_dir, dumps_json, nan_to_none, write_text_atomic
+from umbrella.outputs.captions import finish
 from umbrella.outputs.raid import LITERAL_TEXT
 from umbrella.scenario import Scenario, dump_scenario
 
@@ -53,9 +55,8 @@ def plot_nights(rows: pd.DataFrame, title: str) -> Figure:
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 2]})
     r = rows[rows["share_mean"].notna()].sort_values("night")
     x = r["night"].to_numpy()
-    top.vlines(
-        x, r["share_p05"], r["share_p95"], color="#264653", alpha=0.35, lw=2, label="predicted 90%"
-    )
+    top.vlines(x, r["share_p05"], r["share_p95"], color="#264653", alpha=0.35, lw=2,
+               label="predicted, per-run spread p05-p95")  # fmt: skip
     top.plot(x, r["share_p50"], "_", color="#264653", ms=6, label="predicted median")
     rep = r[r["reported_share"].notna()]
     top.plot(
@@ -80,9 +81,10 @@ def plot_nights(rows: pd.DataFrame, title: str) -> Figure:
         lo = float(min(rep["reported_share"].min(), rep["share_p05"].min(), 0.5))
         bottom.plot([lo, 1.0], [lo, 1.0], color="#888888", lw=0.8)
     bottom.set_xlabel("reported share")
-    bottom.set_ylabel("predicted mean [90%]")
-    fig.tight_layout()
-    return fig
+    bottom.set_ylabel("predicted mean, spread p05-p95")
+    note = ("Source: umbrella predictions of each reported night (national posture); reported "
+            "shares from the national morning reports.")  # fmt: skip
+    return finish(fig, note, DATA_CREDIT)
 
 
 def write_nights(

@@ -1,0 +1,198 @@
+"""Per-asset and per-city (group) results of campaigns and comparisons."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from umbrella.campaign import compare_campaigns, load_campaign, prepare_campaign, run_nights
+from umbrella.campaign.inputs import load_defence
+from umbrella.errors import InputError
+from umbrella.outputs.campaign import write_campaign
+from umbrella.scenario import Asset, load_scenario
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small.toml"
+RUNS = 12
+ESTIMATE_KEYS = {"mean", "ci95", "p05", "p50", "p95"}
+
+
+def _grouped_defence(campaign: Any) -> Any:
+    """The fixture's defence with a third asset and two groups: plant and sub in 'town', the
+    depot a group of its own (no group key)."""
+    defence = load_defence(campaign)
+    plant, sub = defence.assets
+    depot = Asset(id="depot", kind="fuel_depot", position_km=(-3.0, 2.0), value=30.0)
+    assets = [plant.model_copy(update={"group": "town"}),
+              sub.model_copy(update={"group": "town"}), depot]  # fmt: skip
+    return defence.model_copy(update={"assets": assets})
+
+
+def _run(campaign: Any, defence: Any, seed: int = 5) -> Any:
+    return run_nights(prepare_campaign(campaign, defence, RUNS, seed))
+
+
+@pytest.fixture(scope="module")
+def campaign() -> Any:
+    return load_campaign(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def grouped(campaign: Any) -> Any:
+    return _run(campaign, _grouped_defence(campaign))
+
+
+@pytest.fixture(scope="module")
+def more_stock(campaign: Any) -> Any:
+    richer = campaign.model_copy(update={"stocks": {"missile": 90}})
+    return _run(richer, _grouped_defence(campaign))
+
+
+def test_assets_and_groups_are_named_and_shaped(grouped: Any) -> None:
+    assert grouped.asset_ids == ("plant", "sub", "depot")
+    assert grouped.asset_groups == ("town", "town", "depot")  # no group: its own id
+    assert grouped.groups == ("town", "depot")
+    assert grouped.asset_damage.shape == (RUNS, 3) and grouped.asset_damage.dtype == np.float64
+    assert grouped.asset_leaked.shape == (RUNS, 3) and grouped.asset_leaked.dtype == np.int64
+    assert grouped.asset_leaked.sum() > 0
+
+
+def test_per_asset_totals_sum_to_the_national_totals(grouped: Any) -> None:
+    # Every leaker strikes exactly one asset, and an asset's damage is part of the night's.
+    np.testing.assert_array_equal(grouped.asset_leaked.sum(axis=1), grouped.leaked.sum(axis=1))
+    np.testing.assert_allclose(grouped.asset_damage.sum(axis=1), grouped.damage.sum(axis=1),
+                               rtol=1e-12)  # fmt: skip
+    assert np.all(grouped.asset_damage <= grouped.asset_value * grouped.n_nights + 1e-9)
+
+
+def test_group_totals_are_the_sums_of_their_members(grouped: Any) -> None:
+    damage, leaked = grouped.group_totals()
+    np.testing.assert_allclose(damage[:, 0], grouped.asset_damage[:, :2].sum(axis=1))
+    np.testing.assert_array_equal(leaked[:, 0], grouped.asset_leaked[:, :2].sum(axis=1))
+    np.testing.assert_array_equal(leaked[:, 1], grouped.asset_leaked[:, 2])
+    block = grouped.summary()["assets"]
+    town = block["by_group"]["town"]
+    assert town["value"] == 100.0 and block["by_group"]["depot"]["value"] == 30.0
+    members = [block["by_asset"][a]["leaked_total"]["mean"] for a in ("plant", "sub")]
+    assert town["leaked_total"]["mean"] == pytest.approx(sum(members))
+
+
+def test_summary_assets_block(grouped: Any) -> None:
+    block = json.loads(json.dumps(grouped.summary()["assets"]))
+    assert set(block) == {"by_asset", "by_group"}
+    assert list(block["by_asset"]) == ["plant", "sub", "depot"]
+    assert list(block["by_group"]) == ["town", "depot"]
+    row = block["by_asset"]["sub"]
+    assert set(row) == {"group", "value", "damage_total", "leaked_total"}
+    assert row["group"] == "town" and row["value"] == 20.0
+    for q in (row["damage_total"], row["leaked_total"], block["by_group"]["town"]["damage_total"]):
+        assert set(q) == ESTIMATE_KEYS
+        assert q["p05"] <= q["p50"] <= q["p95"]
+        assert q["ci95"][0] <= q["mean"] <= q["ci95"][1]
+    x = grouped.asset_leaked[:, 1].astype(float)
+    half = sps.t.ppf(0.975, RUNS - 1) * x.std(ddof=1) / np.sqrt(RUNS)
+    assert row["leaked_total"]["ci95"] == pytest.approx([x.mean() - half, x.mean() + half])
+    assert row["leaked_total"]["p95"] == pytest.approx(np.quantile(x, 0.95))
+
+
+def test_paired_asset_differences_match_the_hand_computation(grouped: Any, more_stock: Any) -> None:
+    doc = compare_campaigns(grouped, {"rich": more_stock})
+    block = doc["alternatives"]["rich"]["assets"]
+    d = more_stock.asset_damage[:, 0] - grouped.asset_damage[:, 0]
+    half = sps.t.ppf(0.975, RUNS - 1) * d.std(ddof=1) / np.sqrt(RUNS)
+    got = block["by_asset"]["plant"]["damage_total"]
+    assert got["mean"] == pytest.approx(d.mean())
+    assert got["ci95"] == pytest.approx([d.mean() - half, d.mean() + half])
+    assert [got["p05"], got["p50"], got["p95"]] == pytest.approx(
+        np.quantile(d, [0.05, 0.5, 0.95]).tolist()
+    )
+    town = more_stock.asset_leaked[:, :2].sum(axis=1) - grouped.asset_leaked[:, :2].sum(axis=1)
+    assert block["by_group"]["town"]["leaked_total"]["mean"] == pytest.approx(town.mean())
+    # The same campaign against itself: every difference is zero.
+    same = compare_campaigns(grouped, {"same": grouped})["alternatives"]["same"]["assets"]
+    assert same["by_group"]["depot"]["damage_total"]["p95"] == 0.0
+
+
+def test_stockout_change_carries_an_interval(grouped: Any, more_stock: Any) -> None:
+    doc = compare_campaigns(grouped, {"rich": more_stock})
+    row = doc["alternatives"]["rich"]["stocks"]["missile"]
+    a = grouped.stockout()[:, -1, 0].astype(float)
+    b = more_stock.stockout()[:, -1, 0].astype(float)
+    assert row["stockout_by_end"]["mean"] == pytest.approx(row["p_stockout_by_end"])
+    assert row["p_stockout_by_end"] == pytest.approx(b.mean() - a.mean())
+    assert set(row["stockout_by_end"]) == ESTIMATE_KEYS
+
+
+def test_assets_parquet(grouped: Any, tmp_path: Path) -> None:
+    write_campaign(grouped, tmp_path / "out", {"kind": "test"})
+    table = pd.read_parquet(tmp_path / "out" / "assets.parquet")
+    assert len(table) == 2 * 3 + 2 * 2  # (asset and group rows) x (damage, leaked)
+    town = table[(table["level"] == "group") & (table["id"] == "town")]
+    plant_sub = table[(table["level"] == "asset") & (table["group"] == "town")]
+    for metric in ("damage", "leaked"):
+        g = town[town["metric"] == metric]["mean"].item()
+        assert g == pytest.approx(plant_sub[plant_sub["metric"] == metric]["mean"].sum())
+    assert {"groups.png", "stocks.png", "leakers.png"} <= {
+        p.name for p in (tmp_path / "out").iterdir()
+    }
+
+
+SCENARIO_HEAD = """schema_version = 1
+name = "groups"
+duration_h = 2.0
+
+[[assets]]
+id = "a"
+kind = "substation"
+position_km = [0.0, 0.0]
+value = 10.0
+group = "east"
+
+[[assets]]
+id = "b"
+kind = "substation"
+position_km = [1.0, 0.0]
+value = 10.0
+{group_b}
+
+[[threats]]
+id = "w"
+type = "shahed"
+count = 2
+launch = {{ center_km = [50.0, 0.0] }}
+launch_window_h = [0.0, 0.5]
+"""
+
+
+def test_a_group_named_like_an_asset_of_another_group_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO_HEAD.format(group_b='group = "a"'))
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    assert info.value.key == "assets[1].group"
+    assert info.value.message == (
+        "group 'a' is the id of asset 'a', which is in group 'east'; give the two one group "
+        "or another group name"
+    )
+    path.write_text(SCENARIO_HEAD.format(group_b='group = "east"'))
+    assert [a.group_name for a in load_scenario(path).assets] == ["east", "east"]
+    path.write_text(SCENARIO_HEAD.format(group_b='group = ""'))
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    assert info.value.key == "assets[1].group"
+
+
+def test_bundled_national_posture_groups_its_cities() -> None:
+    root = Path(__file__).resolve().parents[2] / "src" / "umbrella" / "scenarios"
+    for name in ("national.toml", "national-base.toml"):
+        assets = load_scenario(root / name).assets
+        groups = {a.group for a in assets}
+        assert None not in groups and "capital" in groups and len(groups) == 9
+        assert {a.id for a in assets if a.group == "capital"} == {
+            "capital-gov", "capital-chp", "capital-sub", "capital-industry"
+        }  # fmt: skip
