@@ -196,3 +196,19 @@ def test_bundled_national_posture_groups_its_cities() -> None:
         assert {a.id for a in assets if a.group == "capital"} == {
             "capital-gov", "capital-chp", "capital-sub", "capital-industry"
         }  # fmt: skip
+
+
+def test_terminal_tables_show_cities_and_both_intervals(cli: Any, tmp_path: Path) -> None:
+    code, out, err = cli(["campaign", str(FIXTURE), "--runs", "6", "--seed", "2"])
+    assert code == 0, err
+    assert "per city (asset group)" in out and "95% CI of the mean" in out
+    assert "plant" in out and "p05 to p95" in out
+    code, out, err = cli(["campaign", "compare", str(FIXTURE), str(FIXTURE), "--runs", "6",
+                          "--out", str(tmp_path / "cmp")])  # fmt: skip
+    assert code == 0, err
+    assert "change in damage per city" in out
+    assert "+0 [+0, +0]; runs +0 to +0" in out  # a campaign against itself
+    assert "+0.00 [+0.00, +0.00]; runs +0.00 to +0.00; end stock +0" in out
+    table = pd.read_parquet(tmp_path / "cmp" / "assets.parquet")
+    assert set(table["id"]) == {"plant", "sub"} and set(table["level"]) == {"asset", "group"}
+    assert (table["mean"] == 0.0).all()

@@ -309,7 +309,7 @@ def _print_comparison(
 ) -> None:
     out = console()
     title = (f"difference from {files[0].name} over {runs} runs, seed {seed}, common random "
-             "numbers: mean [95% CI of the mean] / per-run spread p05 to p95")  # fmt: skip
+             "numbers: mean [95% CI of the mean]; runs: per-run spread p05 to p95")  # fmt: skip
     t = Table(title=lit(title))
     t.add_column("metric", no_wrap=True)
     for f in files[1:]:
@@ -320,11 +320,11 @@ def _print_comparison(
         cells = []
         for f in files[1:]:
             r = _scaled(doc["alternatives"][str(f)][f"{metric}_total"], k)
-            cells.append(" / ".join(_est(r, sign="+")))
+            cells.append("; runs ".join(_est(r, sign="+")))
         t.add_row(label, *cells)
     out.print(t)
-    st = Table(title="change in P(stock-out by the end): mean [95% CI] / per-run spread; "
-                     "change in the median end stock (rounds)")  # fmt: skip
+    st = Table(title="change in P(stock-out by the end): mean [95% CI]; runs: per-run spread; "
+                     "then the change in the median end stock (rounds)")  # fmt: skip
     st.add_column("interceptor", no_wrap=True)
     for f in files[1:]:
         st.add_column(lit(f.stem))
@@ -335,8 +335,8 @@ def _print_comparison(
             if r is None:
                 cells.append("-")
             else:
-                dp = " / ".join(_est(r["stockout_by_end"], ".2f", "+"))
-                cells.append(f"{dp}; {r['stock_end']['p50']:+,.0f}")
+                dp = "; runs ".join(_est(r["stockout_by_end"], ".2f", "+"))
+                cells.append(f"{dp}; end stock {r['stock_end']['p50']:+,.0f}")
         st.add_row(lit(name), *cells)
     out.print(st)
     _print_group_differences(doc, files)
@@ -357,7 +357,7 @@ def _print_group_differences(doc: dict[str, Any], files: list[Path]) -> None:
     if not groups:
         return
     order = sorted(groups, key=lambda g: -groups[g])
-    t = Table(title="change in damage per city (asset group): mean [95% CI of the mean] / "
+    t = Table(title="change in damage per city (asset group): mean [95% CI of the mean]; runs: "
                     "per-run spread p05 to p95")  # fmt: skip
     t.add_column("group", no_wrap=True)
     for f in files[1:]:
@@ -366,7 +366,7 @@ def _print_group_differences(doc: dict[str, Any], files: list[Path]) -> None:
         cells = []
         for f in files[1:]:
             r = doc["alternatives"][str(f)]["assets"]["by_group"].get(group)
-            cells.append("-" if r is None else " / ".join(_est(r["damage_total"], sign="+")))
+            cells.append("-" if r is None else "; runs ".join(_est(r["damage_total"], sign="+")))
         t.add_row(lit(group), *cells)
     out = console()
     out.print(t)
