@@ -47,7 +47,8 @@ def finish(fig: Figure, *lines: str) -> Figure:
     lines = tuple(line for line in lines if line)
     height_pt = fig.get_figheight() * 72.0
     bottom = (len(lines) * _LINE_PT + 6.0) / height_pt if lines else 0.0
-    fig.tight_layout(rect=(0.0, bottom, 1.0, 1.0))
+    top = 1.0 - 0.12 / fig.get_figheight() if fig.get_suptitle() else 1.0  # room under it
+    fig.tight_layout(rect=(0.0, bottom, 1.0, top))
     for k, line in enumerate(reversed(lines)):
         fig.text(0.01, (4.0 + k * _LINE_PT) / height_pt, line, fontsize=7, color="#555555",
                  ha="left", va="bottom")  # fmt: skip
