@@ -29,6 +29,14 @@ def _positions(values: list[Any]) -> tuple[np.ndarray[Any, Any], list[str] | Non
     return np.array([labels.index(str(v)) for v in values], dtype=float), labels
 
 
+def _finish(fig: Figure, result: SweepResult) -> Figure:
+    from umbrella.outputs.captions import finish, source_line
+
+    line = source_line(result.runs, result.seed, f"sweep of {result.model}")
+    line += " The run count is per point."
+    return finish(fig, line, result.data_credit)
+
+
 def _grid(result: SweepResult, output: str) -> Figure:
     from umbrella.stats import mean_ci
 
@@ -58,15 +66,14 @@ def _grid(result: SweepResult, output: str) -> Figure:
             ax.set_xticks(range(len(cats)), cats)
         if n == 0:
             ax.set_xlabel(xkey)
-    ax.set_ylabel(f"{output} (mean, 95% CI; band 5-95% of runs)")
+    ax.set_ylabel(f"{output} (mean, 95% CI of the mean; band: per-run spread p05-p95)")
     ax.set_title(f"{result.name}: {output} ({result.runs} runs per point, seed {result.seed})")
     if len(groups) > 1 or others:
         ax.legend(frameon=False, fontsize=7)
     if len(groups) > MAX_LINES:
         ax.text(0.99, 0.01, f"first {MAX_LINES} of {len(groups)} lines", transform=ax.transAxes,
                 ha="right", va="bottom", fontsize=7)  # fmt: skip
-    fig.tight_layout()
-    return fig
+    return _finish(fig, result)
 
 
 def _scatter(result: SweepResult, output: str) -> Figure:
@@ -89,8 +96,7 @@ def _scatter(result: SweepResult, output: str) -> Figure:
     for j in range(len(keys), rows * cols):
         axes[j // cols][j % cols].set_visible(False)
     fig.suptitle(f"{result.name}: {output} at {len(ok)} points ({result.design.kind})")
-    fig.tight_layout()
-    return fig
+    return _finish(fig, result)
 
 
 def plot_response(result: SweepResult, output: str) -> Figure:
@@ -127,5 +133,4 @@ def plot_sensitivity(result: SweepResult) -> Figure:
         if r == 0:
             ax.legend(frameon=False, fontsize=8)
     fig.suptitle(f"{result.name}: Sobol' indices (95% bootstrap intervals)")
-    fig.tight_layout()
-    return fig
+    return _finish(fig, result)

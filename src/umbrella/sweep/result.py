@@ -66,6 +66,9 @@ class SweepResult:
         The one-line error of each failed point, by point index.
     sensitivity
         Sobol' indices (``sobol`` design), see :func:`~umbrella.sweep.sensitivity.sobol_indices`.
+    data_credit
+        The credit line of the attack reports, when the model was fitted to them or draws its
+        raids from them ("" otherwise): the charts carry it.
     """
 
     name: str
@@ -77,6 +80,7 @@ class SweepResult:
     values: npt.NDArray[np.float64]
     errors: dict[int, str] = field(default_factory=dict)
     sensitivity: dict[str, Any] | None = None
+    data_credit: str = ""
 
     @property
     def keys(self) -> tuple[str, ...]:

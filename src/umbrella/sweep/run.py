@@ -173,8 +173,20 @@ class SweepPlan:
         return SweepResult(
             name=self.name, model=f"{self.model.kind}:{self.label}", design=self.design,
             runs=self.runs, seed=self.seed, outputs=self.outputs, values=values, errors=errors,
-            sensitivity=sensitivity,
+            sensitivity=sensitivity, data_credit=data_credit(self.model),
         )  # fmt: skip
+
+
+def data_credit(model: SweepModel) -> str:
+    """The attack reports' credit line if the model's raids or posture come from them."""
+    campaign = getattr(model, "campaign", None)
+    if campaign is not None and campaign.raids.source == "tempo":
+        from umbrella.attacks.nights import DATA_CREDIT
+
+        return DATA_CREDIT
+    scenario = getattr(model, "defence", None) or getattr(model, "scenario", None)
+    record = getattr(scenario, "calibration", None)
+    return "" if record is None else str(record.data_credit)
 
 
 def plan_sweep(
