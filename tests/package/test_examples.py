@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import umbrella
+from umbrella.attacks.nights import DATA_CREDIT
 from umbrella.bundled import bundled_names, load_bundled
 from umbrella.campaign import compare_campaigns, load_campaign, run_campaign
 
@@ -49,6 +50,8 @@ def test_example_campaigns_run(path: Path, reports_to_autumn: Path) -> None:
     short = campaign.replace(end=campaign.start + timedelta(days=9))
     res = run_campaign(short, runs=3, seed=2, data_dir=reports_to_autumn)
     assert res.n_nights == 10 and res.runs == 3
+    assert res.data_credit == DATA_CREDIT  # raids from the model fitted to the attack reports
+    assert res.groups[0] == "capital" and len(res.groups) == 9
     # Stock accounting: start + arrivals - fired = stock after each night.
     for k, name in enumerate(res.tracked):
         i = res.interceptor_names.index(name)
