@@ -93,7 +93,7 @@ class CampaignResult:
         )
         return (
             f"<p><b>{escape(self.name)}</b>: {s['start']} to {s['end']}, {self.runs} runs, seed "
-            f"{self.seed} (median [90% interval] over runs)</p><table><tr><th>interceptor</th>"
+            f"{self.seed} (median [per-run spread p05, p95])</p><table><tr><th>interceptor</th>"
             f"<th>start</th><th>end stock</th><th>P(stock-out)</th></tr>{rows}</table>"
         )
 

@@ -205,13 +205,13 @@ def _q(q: dict[str, float], fmt: str = ",.0f") -> str:
 
 def _print(result: CampaignResult, summary: dict[str, Any]) -> None:
     t = Table(title=lit(f"{result.name}: {summary['start']} to {summary['end']}, {result.runs} "
-                        "runs (median [90% interval])"))  # fmt: skip
+                        "runs (median [per-run spread p05, p95])"))  # fmt: skip
     for col in ("interceptor", "start", "end stock", "fired", "P(out)", "first out"):
         t.add_column(col, no_wrap=col in ("interceptor", "first out"))
     for name, row in summary["interceptors"].items():
         if name not in result.tracked:
             continue
-        t.add_row(lit(name), f"{row['stock_start']:,.0f}", _q(row["stock_end"]),
+        t.add_row(lit(result.label(name)), f"{row['stock_start']:,.0f}", _q(row["stock_end"]),
                   _q(row["fired_total"]), f"{row['p_stockout_by_end']:.2f}",
                   row["first_stockout_p50"] or "-")  # fmt: skip
     out = console()
@@ -337,7 +337,7 @@ def _print_comparison(
             else:
                 dp = "; runs ".join(_est(r["stockout_by_end"], ".2f", "+"))
                 cells.append(f"{dp}; end stock {r['stock_end']['p50']:+,.0f}")
-        st.add_row(lit(name), *cells)
+        st.add_row(lit(results[0].label(name)), *cells)
     out.print(st)
     _print_group_differences(doc, files)
 
