@@ -109,6 +109,8 @@ def test_validate_example_and_catalog(tmp_path: Path, cli: Any) -> None:
                  "pac3_mse", "pac2_gemt", "iris_t_slm", "amraam", "gepard", "mobile_fire_group",
                  "interceptor_drone", "long_range_radar", "acoustic_network"):  # fmt: skip
         assert name in out, name
+    for shown in ("Shahed-136/Geran-2", "Iskander-M", "PAC-3 MSE", "IRIS-T SLM", "Patriot"):
+        assert shown in out, shown  # display names under the keys
 
 
 def test_console_script_json_is_the_only_stdout() -> None:

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from umbrella.bundled import REFERENCE, bundled_text, load_bundled
 from umbrella.catalog import load_catalog
+from umbrella.catalog.types import Sourced
 from umbrella.cli.history import record_history
 from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
 from umbrella.cli.progress import with_progress
@@ -150,12 +152,21 @@ def example(
     sys.stdout.write(bundled_text(name))
 
 
+def _named(name: str, entry: Sourced) -> Text:
+    """A catalogue key with its display name under it (when it has one of its own)."""
+    shown = entry.display_name
+    if not shown or shown == name:
+        return lit(name)
+    return Text("\n").join([lit(name), lit(shown, style="dim")])
+
+
 def catalog(
     scenario: Annotated[
         Path | None, typer.Argument(help="Show the catalogue as this scenario changes it.")
     ] = None,
 ) -> None:
     """List the catalogue of threat, interceptor, fire-unit and sensor types with sources."""
+
     cat = load_scenario(scenario).resolved_catalog() if scenario else load_catalog()
     out = console()
     t = Table(title="threats")
@@ -164,8 +175,8 @@ def catalog(
     for name, tt in cat.threats.items():
         cls = tt.threat_class + (" (decoy)" if tt.is_decoy else "")
         t.add_row(
-            lit(name), cls, f"{tt.speed_kmh:.0f}", f"{tt.altitude_m:.0f}", f"{tt.range_km:.0f}",
-            f"{tt.unit_cost_usd:,.0f}", lit(f"{tt.source} ({tt.date})"),
+            _named(name, tt), cls, f"{tt.speed_kmh:.0f}", f"{tt.altitude_m:.0f}",
+            f"{tt.range_km:.0f}", f"{tt.unit_cost_usd:,.0f}", lit(f"{tt.source} ({tt.date})"),
         )  # fmt: skip
     out.print(t)
     t = Table(title="interceptors")
@@ -173,7 +184,8 @@ def catalog(
         t.add_column(col, no_wrap=col == "type")
     for name, it in cat.interceptors.items():
         pks = [f"{it.p_kill.get(c, 0.0):.2f}" for c in THREAT_CLASSES]
-        t.add_row(lit(name), *pks, f"{it.unit_cost_usd:,.0f}", lit(f"{it.source} ({it.date})"))
+        t.add_row(_named(name, it), *pks, f"{it.unit_cost_usd:,.0f}",
+                  lit(f"{it.source} ({it.date})"))  # fmt: skip
     out.print(t)
     t = Table(title="fire units")
     for col in ("type", "kind", "channels", "magazine", "range km", "alt m", "source (date)"):
@@ -181,7 +193,7 @@ def catalog(
     for name, ft in cat.fire_units.items():
         mag = ", ".join(f"{k} {v}" for k, v in ft.magazine.items())
         t.add_row(
-            lit(name), ft.kind, str(ft.channels), lit(mag),
+            _named(name, ft), ft.kind, str(ft.channels), lit(mag),
             f"{ft.min_range_km:g}-{ft.max_range_km:g}",
             f"{ft.min_altitude_m:g}-{ft.max_altitude_m:g}",
             lit(f"{ft.source} ({ft.date})"),
@@ -192,7 +204,7 @@ def catalog(
         t.add_column(col, no_wrap=col == "type")
     for name, st in cat.sensors.items():
         t.add_row(
-            lit(name), st.kind, f"{st.range_km:g}", f"{st.p_detect:.2f}",
+            _named(name, st), st.kind, f"{st.range_km:g}", f"{st.p_detect:.2f}",
             lit(f"{st.source} ({st.date})"),
         )  # fmt: skip
     out.print(t)
