@@ -161,6 +161,8 @@ REFERENCES = [
     ("scenario", ("fire_units", 0, "id"), "gun-1", "given twice"),
     ("scenario", ("threats",), [], "threats"),
     ("scenario", ("assets",), [], "assets"),
+    ("scenario", ("assets", 0, "group"), "", "assets[0].group"),
+    ("scenario", ("assets", 0, "group"), 5, "assets[0].group"),
     ("campaign", ("stocks", "nope"), 3, "unknown interceptor"),
     ("campaign", ("deliveries", 0, "interceptor"), "nope", "unknown interceptor"),
     ("campaign", ("pauses", 0, "interceptor"), "nope", "unknown interceptor"),

@@ -169,7 +169,7 @@ launch_window_h = [0.0, 0.5]
 """
 
 
-def test_a_group_named_like_an_asset_of_another_group_is_refused(tmp_path: Path) -> None:
+def test_a_group_named_like_an_asset_of_another_group_is_refused(tmp_path: Path, cli: Any) -> None:
     path = tmp_path / "s.toml"
     path.write_text(SCENARIO_HEAD.format(group_b='group = "a"'))
     with pytest.raises(InputError) as info:
@@ -179,6 +179,9 @@ def test_a_group_named_like_an_asset_of_another_group_is_refused(tmp_path: Path)
         "group 'a' is the id of asset 'a', which is in group 'east'; give the two one group "
         "or another group name"
     )
+    code, out, err = cli(["validate", str(path)])
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith(f"error: {path}:") and "assets[1].group: group 'a' is the id" in err
     path.write_text(SCENARIO_HEAD.format(group_b='group = "east"'))
     assert [a.group_name for a in load_scenario(path).assets] == ["east", "east"]
     path.write_text(SCENARIO_HEAD.format(group_b='group = ""'))
