@@ -83,12 +83,17 @@ def trace_replication(
     key = np.uint64(replication_key(engine_key(seed), replication))
     n_k, n_i = len(raid.type_names), len(raid.interceptor_names)
     n_u, n_a = len(raid.unit_ids), len(raid.asset_ids)
-    (tf, fate, who, itype, tmpl, times, kills, hits, n_shots, shot_t, shot_int, shot_kill) = (
-        _trace(
-            key, raid.arrays(), np.ascontiguousarray(wave_active, dtype=np.int64),
-            np.ascontiguousarray(slot_rounds, dtype=np.int64), n_k, len(FATES), n_i, n_u, n_a,
-        )  # fmt: skip
-    )
+    (tf, fate, who, itype, tmpl, times, kills, hits, n_shots, shot_t, shot_int, shot_kill) = _trace(
+        key,
+        raid.arrays(),
+        np.ascontiguousarray(wave_active, dtype=np.int64),
+        np.ascontiguousarray(slot_rounds, dtype=np.int64),
+        n_k,
+        len(FATES),
+        n_i,
+        n_u,
+        n_a,
+    )  # fmt: skip
     x = int(n_shots)
     return Trace(
         replication=replication,

@@ -14,6 +14,7 @@ from umbrella.outputs.atomic import atomic_dir, write_json
 from umbrella.outputs.charts import plot_cumulative_leakers, plot_stockout, plot_stocks
 from umbrella.outputs.raid import LITERAL_TEXT
 from umbrella.provenance import stable_provenance
+from umbrella.report import build_report
 
 __all__ = ["write_campaign"]
 
@@ -40,4 +41,5 @@ def write_campaign(
         plot_stocks(result).savefig(tmp / "stocks.png")
         plot_stockout(result).savefig(tmp / "stockout.png")
         plot_cumulative_leakers(result).savefig(tmp / "leakers.png")
+        build_report(tmp)
     return out

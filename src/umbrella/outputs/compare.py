@@ -21,6 +21,7 @@ from umbrella.campaign.compare import COMPARED_METRICS
 from umbrella.campaign.result import CampaignResult
 from umbrella.outputs.atomic import atomic_dir, write_json
 from umbrella.outputs.raid import LITERAL_TEXT
+from umbrella.report import build_report
 
 __all__ = [
     "comparison_tables",
@@ -153,4 +154,5 @@ def write_comparison(
         write_json(tmp / "meta.json", meta)
         plot_differences(doc).savefig(tmp / "differences.png")
         plot_stockout_comparison(results, labels).savefig(tmp / "stockout.png")
+        build_report(tmp)
     return out
