@@ -1,5 +1,5 @@
 // The raid replay: one replication drawn on a canvas, to scale, at the time the slider shows.
-// Reads its data from <script type="application/json" id="replay-data">; makes no request.
+// Reads its data from the JSON element #replay-data (inline); makes no request.
 (function () {
   "use strict";
   var source = document.getElementById("replay-data");
