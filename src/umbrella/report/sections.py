@@ -103,7 +103,7 @@ def run_sections(
         rows = [
             [
                 esc(r["interceptor"]),
-                *interval_cells(_ci_frame(r, "fired")),
+                *interval_cells(_ci_frame(r, "fired"))[:2],
                 *interval_cells(_ci_frame(r, "cost_usd"), 0)[:2],
             ]
             for r in itc.to_dict("records")
@@ -112,8 +112,6 @@ def run_sections(
             "interceptor",
             "fired: mean",
             "fired: 95% CI of the mean",
-            "fired: median",
-            "fired: per-run spread",
             "cost USD: mean",
             "cost USD: 95% CI of the mean",
         ]

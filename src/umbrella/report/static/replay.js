@@ -13,10 +13,10 @@
   var counts = document.getElementById("replay-counts");
   var legend = document.getElementById("replay-legend");
 
-  var TYPE_COLOURS = ["#d9480f", "#1971c2", "#2f9e44", "#ae3ec9", "#e8590c", "#0c8599",
-                      "#c2255c", "#5c940d", "#364fc7", "#862e9c"];
-  var UNIT_COLOURS = ["#1864ab", "#2b8a3e", "#a61e4d", "#5f3dc4", "#d9480f", "#0b7285",
-                      "#e67700", "#495057", "#9c36b5", "#087f5b"];
+  var TYPE_COLOURS = ["#e8590c", "#1c7ed6", "#2b8a3e", "#ae3ec9", "#c92a2a", "#0b7285",
+                      "#f08c00", "#5c940d", "#364fc7", "#862e9c"];
+  var UNIT_COLOURS = ["#1864ab", "#2f9e44", "#a61e4d", "#5f3dc4", "#495057", "#0c8599",
+                      "#d6336c", "#74b816", "#9c36b5", "#087f5b"];
   var FATE = { killed: 0, lost: 1, leaked: 2, expired: 3 };
   var FADE_S = 600;  // how long an intercept or a loss stays marked, s
 
