@@ -76,7 +76,7 @@ def _frame(page: Any) -> np.ndarray[Any, Any]:
 
 
 @pytest.mark.parametrize("opened", ["run", "evil_run"], indirect=True)
-def test_the_replay_slider_and_play_button_move_the_frame(opened: Opened) -> None:
+def test_the_replay_slider_play_and_zoom_move_the_frame(opened: Opened) -> None:
     page = opened.page
     slider = page.locator("#replay-time")
     first = _frame(page)
@@ -109,5 +109,11 @@ def test_the_replay_slider_and_play_button_move_the_frame(opened: Opened) -> Non
     page.click("#replay-play")
     assert float(slider.input_value()) > 0
     page.click("#replay-view-whole")
-    assert np.abs(_frame(page) - at_end).sum() > 0
+    whole = _frame(page)
+    assert np.abs(whole - at_end).sum() > 0
+    # The wheel zooms in about the pointer.
+    page.locator("#replay-canvas").hover()
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(100)
+    assert np.abs(_frame(page) - whole).sum() > 0
     assert opened.errors == []

@@ -88,8 +88,9 @@ def _facts(items: list[tuple[str, Any]]) -> str:
 
 def _replay_section(replay: Mapping[str, Any]) -> str:
     which = (
-        f"Replication {int(replay.get('replication', 0))} of {int(replay.get('runs', 0))} "
-        f"(seed {int(replay.get('seed', 0))}), chosen as the first whose leaked count "
+        f"Replication {int(replay.get('replication', 0))} (counting from 0) of the "
+        f"{int(replay.get('runs', 0))} runs (seed {int(replay.get('seed', 0))}), chosen as the "
+        "first whose leaked count "
         f"({int(replay.get('leaked', 0))}) is nearest the median over all runs "
         f"({float(replay.get('leaked_median', 0.0)):g}): a typical night, not the best or worst."
     )
@@ -98,7 +99,7 @@ def _replay_section(replay: Mapping[str, Any]) -> str:
         '<p class="note">Geography is the scenario\'s, to scale (km; notional positions). '
         "Threat tracks are drawn at the time on the slider; a cross marks a kill, in the colour "
         "of the fire unit that made it, and a circle a miss, for ten minutes; assets turn red "
-        "once hit.</p>"
+        "once hit. Zoom with the mouse wheel, pan by dragging.</p>"
         '<div class="replay-bar"><button type="button" id="replay-play">Play</button>'
         '<input type="range" id="replay-time" min="0" max="1" step="1" value="0" '
         'aria-label="time after the raid\'s start">'

@@ -213,6 +213,28 @@
   document.getElementById("replay-view-whole").addEventListener("click", function () {
     view = views.whole; draw(Number(slider.value));
   });
+  // Zoom with the wheel about the pointer, pan by dragging.
+  function toKm(ev) {
+    var rect = canvas.getBoundingClientRect();
+    var x = (ev.clientX - rect.left) * W / rect.width, y = (ev.clientY - rect.top) * H / rect.height;
+    return [(x - ox) / scale, (oy - y) / scale];
+  }
+  canvas.addEventListener("wheel", function (ev) {
+    ev.preventDefault();
+    var p = toKm(ev), f = ev.deltaY < 0 ? 1 / 1.25 : 1.25;
+    view = [p[0] + (view[0] - p[0]) * f, p[1] + (view[1] - p[1]) * f,
+            p[0] + (view[2] - p[0]) * f, p[1] + (view[3] - p[1]) * f];
+    draw(Number(slider.value));
+  }, { passive: false });
+  var dragFrom = null;
+  canvas.addEventListener("mousedown", function (ev) { dragFrom = toKm(ev); });
+  window.addEventListener("mouseup", function () { dragFrom = null; });
+  canvas.addEventListener("mousemove", function (ev) {
+    if (!dragFrom) { return; }
+    var p = toKm(ev), dx = dragFrom[0] - p[0], dy = dragFrom[1] - p[1];
+    view = [view[0] + dx, view[1] + dy, view[2] + dx, view[3] + dy];
+    draw(Number(slider.value));
+  });
   var end = 0;
   T.t_out.forEach(function (x) { if (x !== null && x > end) { end = x; } });
   slider.max = String(Math.ceil(Math.min(R.horizon_s, end + 600)));
