@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any
 from umbrella.errors import InputError
 from umbrella.report.html import esc, png_figure, script_json
 from umbrella.report.replay import REPLAY
-from umbrella.report.sections import campaign_sections, compare_sections, run_sections
+from umbrella.report.sections import (
+    campaign_sections,
+    compare_sections,
+    nights_sections,
+    run_sections,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,21 +69,27 @@ def _read_table(path: Path) -> pd.DataFrame | None:
 
 
 def report_kind(folder: Path) -> str:
-    """``run``, ``campaign`` or ``compare``: what output ``folder`` holds, from its JSON."""
+    """``run``, ``campaign``, ``compare``, ``nights`` or ``sweep``: what output ``folder``
+    holds, from its files."""
     if (folder / "compare.json").is_file():
         return "compare"
+    for kind in ("nights", "sweep"):
+        if (folder / f"{kind}.parquet").is_file() and (folder / "summary.json").is_file():
+            return kind
     summary = _read_json(folder / "summary.json")
     if summary is None:
         raise InputError(
             "holds neither summary.json nor compare.json: not a run, campaign or comparison output",
             source=folder,
         )
-    kind = summary.get("kind")
-    if kind == "campaign" or "campaign" in summary:
+    stated = summary.get("kind")
+    if stated == "campaign" or "campaign" in summary:
         return "campaign"
-    if kind == "run" or "threats" in summary:
+    if stated == "run" or "threats" in summary:
         return "run"
-    raise InputError(f"unknown kind {kind!r} of output", source=folder / "summary.json", key="kind")
+    raise InputError(
+        f"unknown kind {stated!r} of output", source=folder / "summary.json", key="kind"
+    )
 
 
 def _facts(items: list[tuple[str, Any]]) -> str:
@@ -139,10 +150,18 @@ def build_report(folder: str | Path) -> Path:
         sections = campaign_sections(doc)
         title = str(doc.get("campaign", meta.get("campaign", "campaign")))
         what = "Campaign"
-    else:
+    elif kind == "compare":
         sections = compare_sections(doc)
         title = f"{doc.get('baseline', 'baseline')} and alternatives"
         what = "Comparison"
+    elif kind == "nights":
+        sections = nights_sections(doc)
+        title = str(doc.get("scenario", meta.get("scenario", "nights")))
+        what = "Nights"
+    else:
+        sections = []
+        title = str(doc.get("name", meta.get("name", "sweep")))
+        what = "Sweep"
     description = (replay or {}).get("description", "")
     facts = _facts(
         [
@@ -167,10 +186,21 @@ def build_report(folder: str | Path) -> Path:
         body.append(f"<h2>Replay of one raid</h2>{_replay_section(replay)}")
     for heading, html in sections:
         body.append(f"<h2>{esc(heading)}</h2>{html}")
+    parquet = sorted(p.name for p in folder.glob("*.parquet") if p.is_file())
+    if kind == "sweep" and parquet:
+        body.append(
+            "<h2>Tables</h2><p>The sweep's figures (every point and output, with their "
+            "intervals) are in this folder's tables: "
+            + ", ".join(f"<code>{esc(n)}</code>" for n in parquet)
+            + ", and in <code>summary.json</code>.</p>"
+        )
     charts = sorted(p for p in folder.glob("*.png") if p.is_file())
     if charts:
         body.append("<h2>Charts</h2>")
         body.extend(png_figure(p.name, p.read_bytes()) for p in charts)
+    credit = meta.get("data_credit") or doc.get("data_credit")
+    if credit:
+        body.append(f'<p class="note">{esc(credit)}</p>')
     body.append(
         '<p class="note">Written by umbrella from the files of this folder. Geography and '
         "defences are notional; parameters are public and illustrative (see the catalogue's "

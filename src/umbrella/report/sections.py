@@ -21,7 +21,13 @@ from umbrella.vocabulary import FATES
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["assets_section", "campaign_sections", "compare_sections", "run_sections"]
+__all__ = [
+    "assets_section",
+    "campaign_sections",
+    "compare_sections",
+    "nights_sections",
+    "run_sections",
+]
 
 _TOTALS = {
     "leaked_total": "leakers (threats reaching an asset)",
@@ -299,3 +305,29 @@ def compare_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
             parts.append(assets_section(blocks))
         out.append((f"Alternative: {name}", "".join(parts) + _INTERVALS_NOTE))
     return out
+
+
+# ---------------------------------------------------------------------------- nights
+def nights_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(heading, HTML) sections of ``umbrella nights``: the scores per half-year."""
+    summary = doc.get("summary")
+    if not isinstance(summary, Mapping) or not summary:
+        return []
+    keys: list[str] = []
+    for entry in summary.values():
+        if isinstance(entry, Mapping):
+            keys += [k for k in entry if k not in keys]
+    rows = [
+        [esc(half), *(fmt(e.get(k), 3) for k in keys)]
+        for half, e in summary.items()
+        if isinstance(e, Mapping)
+    ]
+    return [
+        (
+            "Predicted and reported nights: scores per half-year",
+            table(["half-year", *keys], rows)
+            + '<p class="note">Scores as in <code>umbrella nights</code> (see the README): the '
+            "per-night predictions, with their p05–p95 per-run spread, are in "
+            "<code>nights.parquet</code> and the chart.</p>",
+        )
+    ]
