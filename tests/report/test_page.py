@@ -267,3 +267,23 @@ def test_umbrella_report_refuses_what_umbrella_did_not_write(cli, tmp_path: Path
     write_manifest(plain)
     code, _, err = cli(["report", str(plain)])
     assert code == 2 and "holds no summary.json or compare.json that umbrella wrote" in err
+
+
+def test_a_nights_folder_shows_its_scores_and_data_credit(tmp_path: Path) -> None:
+    import pandas as pd
+
+    folder = tmp_path / "nights"
+    folder.mkdir()
+    pd.DataFrame({"night": ["2025-04-25"], "share_p05": [0.5]}).to_parquet(
+        folder / "nights.parquet"
+    )
+    doc = {"scenario": "<b>posture</b>", "runs": 6, "seed": 0,
+           "summary": {"2025H1": {"nights": 3, "mae": 0.125, "bias": None}}}  # fmt: skip
+    (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
+    meta = {"start": "2025-04-25", "end": "2025-05-02", "data_credit": "Data: <i>someone</i>"}
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    page = _page(folder)
+    assert "<h1>Nights: &lt;b&gt;posture&lt;/b&gt;</h1>" in page
+    assert "<td class=name>2025H1</td><td>3</td><td>0.125</td><td>–</td>" in page
+    assert "<dd>2025-04-25 to 2025-05-02</dd>" in page
+    assert '<p class="note">Data: &lt;i&gt;someone&lt;/i&gt;</p>' in page

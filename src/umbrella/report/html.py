@@ -38,8 +38,10 @@ def fmt(value: Any, digits: int = 1) -> str:
     """A number for a table: thousands separated, ``digits`` decimals, "–" when missing."""
     if value is None or isinstance(value, bool):
         return "–" if value is None else esc(value)
-    if isinstance(value, int | float):
-        x = float(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        x = value
         if not math.isfinite(x):
             return "–"
         if abs(x) >= 1000:

@@ -92,6 +92,12 @@ def report_kind(folder: Path) -> str:
     )
 
 
+def _period(doc: Mapping[str, Any]) -> str | None:
+    if "start" in doc and "end" in doc:
+        return f"{doc['start']} to {doc['end']}"
+    return None
+
+
 def _facts(items: list[tuple[str, Any]]) -> str:
     rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items if v not in (None, ""))
     return f'<dl class="facts">{rows}</dl>'
@@ -167,10 +173,7 @@ def build_report(folder: str | Path) -> Path:
         [
             ("runs", doc.get("runs", meta.get("runs"))),
             ("seed", doc.get("seed", meta.get("seed"))),
-            (
-                "period",
-                f"{doc['start']} to {doc['end']}" if "start" in doc and "end" in doc else None,
-            ),
+            ("period", _period(doc) or _period(meta)),
             ("command", meta.get("command")),
             ("written", meta.get("created")),
             ("umbrella version", meta.get("version")),
