@@ -219,6 +219,11 @@ def test_damaged_files_are_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unreadable JSON") as err:
         build_report(folder)
     assert err.value.source == str(folder / "summary.json")
+    (folder / "summary.json").write_text('{"kind": "run", "threats": {}}', encoding="utf-8")
+    (folder / "replay.json").write_text('{"replication": "2"}', encoding="utf-8")
+    with pytest.raises(InputError, match="expected int in the replay") as err:
+        build_report(folder)
+    assert (err.value.source, err.value.key) == (str(folder / "replay.json"), "replication")
     assert not (folder / "report.html").exists()
 
 

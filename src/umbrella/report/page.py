@@ -103,6 +103,22 @@ def _facts(items: list[tuple[str, Any]]) -> str:
     return f'<dl class="facts">{rows}</dl>'
 
 
+#: What the page's replay script reads from ``replay.json``, and the type of each.
+_REPLAY_FIELDS: dict[str, type] = {
+    "replication": int, "runs": int, "seed": int, "leaked": int, "leaked_median": float,
+    "horizon_s": float, "types": list, "assets": list, "units": list, "sensors": list,
+    "ew_zones": list, "launch_areas": list, "routes": list, "threats": dict, "salvos": dict,
+}  # fmt: skip
+
+
+def _check_replay(replay: Mapping[str, Any], path: Path) -> None:
+    for key, kind in _REPLAY_FIELDS.items():
+        value = replay.get(key)
+        ok = isinstance(value, int | float) if kind is float else isinstance(value, kind)
+        if not ok or isinstance(value, bool):
+            raise InputError(f"expected {kind.__name__} in the replay", source=path, key=key)
+
+
 def _replay_section(replay: Mapping[str, Any]) -> str:
     which = (
         f"Replication {int(replay.get('replication', 0))} (counting from 0) of the "
@@ -135,18 +151,22 @@ def build_report(folder: str | Path) -> Path:
     """Write ``report.html`` into the output folder ``folder`` from the files it holds.
 
     Reads ``summary.json`` or ``compare.json``, ``meta.json``, the Parquet tables, ``replay.json``
-    when present, and embeds every ``*.png`` in the folder. Returns the page's path.
+    when present, and embeds every ``*.png`` in the folder. Returns the page's path. The page is
+    written in place: call it on a staging folder (as every ``--out`` writer does) or through
+    :func:`umbrella.report.folder.rebuild_report`, which writes atomically.
 
     Raises
     ------
     InputError
-        The folder holds no run, campaign or comparison output, or one of its files is damaged.
+        The folder holds no output whose kind the page knows, or one of its files is damaged.
     """
     folder = Path(folder)
     kind = report_kind(folder)
     meta = _read_json(folder / "meta.json") or {}
     doc = _read_json(folder / ("compare.json" if kind == "compare" else "summary.json")) or {}
     replay = _read_json(folder / REPLAY) if kind == "run" else None
+    if replay is not None:
+        _check_replay(replay, folder / REPLAY)
     if kind == "run":
         tables = {name: _read_table(folder / f"{name}.parquet") for name in _RUN_TABLES}
         sections = run_sections(doc, {k: v for k, v in tables.items() if v is not None})
