@@ -130,9 +130,10 @@ def _replay_section(replay: Mapping[str, Any]) -> str:
     return (
         f'<p class="lead">{esc(which)}</p>'
         '<p class="note">Geography is the scenario\'s, to scale (km; notional positions). '
-        "Threat tracks are drawn at the time on the slider; a cross marks a kill, in the colour "
-        "of the fire unit that made it, and a circle a miss, for ten minutes; assets turn red "
-        "once hit. Zoom with the mouse wheel, pan by dragging.</p>"
+        "Threats in flight at the time on the slider are drawn with their last ten minutes of "
+        "track; a line joins a fire unit to its intercept for two minutes, and a cross marks a "
+        "kill, a circle a miss, in the colour of the fire unit, for ten minutes; assets turn "
+        "red once hit. Zoom with the mouse wheel, pan by dragging.</p>"
         '<div class="replay-bar"><button type="button" id="replay-play">Play</button>'
         '<input type="range" id="replay-time" min="0" max="1" step="1" value="0" '
         'aria-label="time after the raid\'s start">'

@@ -19,6 +19,8 @@
                       "#d6336c", "#74b816", "#9c36b5", "#087f5b"];
   var FATE = { killed: 0, lost: 1, leaked: 2, expired: 3 };
   var FADE_S = 600;  // how long an intercept or a loss stays marked, s
+  var SHOT_S = 120;  // how long the line from a fire unit to its intercept stays, s
+  var TRACK_S = 600;  // the track drawn behind each threat in flight, s
 
   function colourOf(list, k) { return list[k % list.length]; }
   var unitTypes = [];
@@ -144,13 +146,21 @@
         continue;
       }
       flying++;
-      var cls = R.types[T.type[i]]["class"];
-      dot(position(i, t), cls === "drone" || cls === "decoy" ? 2.2 : 4, colourOf(TYPE_COLOURS, T.type[i]));
+      var cls = R.types[T.type[i]]["class"], colour = colourOf(TYPE_COLOURS, T.type[i]);
+      var here = position(i, t), tail = px(position(i, Math.max(tl, t - TRACK_S))), head = px(here);
+      ctx.beginPath(); ctx.moveTo(tail[0], tail[1]); ctx.lineTo(head[0], head[1]);
+      ctx.strokeStyle = colour + "66"; ctx.stroke();
+      dot(here, cls === "drone" || cls === "decoy" ? 2.2 : 4, colour);
     }
     var S = R.salvos;
     for (var k = 0; k < S.t.length; k++) {
       if (S.t[k] > t || t - S.t[k] > FADE_S) { continue; }
       var p = position(S.threat[k], S.t[k]);
+      if (t - S.t[k] < SHOT_S) {
+        var from = px(R.units[S.unit[k]].at), to2 = px(p);
+        ctx.beginPath(); ctx.moveTo(from[0], from[1]); ctx.lineTo(to2[0], to2[1]);
+        ctx.strokeStyle = unitColour(S.unit[k]) + "99"; ctx.stroke();
+      }
       if (S.kill[k]) { cross(p, 4, unitColour(S.unit[k])); }
       else { var q2 = px(p); ctx.beginPath(); ctx.arc(q2[0], q2[1], 3, 0, 2 * Math.PI); ctx.strokeStyle = unitColour(S.unit[k]); ctx.stroke(); }
     }
