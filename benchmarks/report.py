@@ -68,8 +68,8 @@ def main() -> None:
         rows += [
             (f"reference raid, {args.runs:,} runs: page build, s", f"{raid_build:.2f}", "< 5",
              raid_build < 5),
-            ("  of which replay (replication flown again), s", f"{t_replay:.2f}", "", None),
-            ("  of which page from the folder's files, s", f"{t_page:.2f}", "", None),
+            ("  of which replay (replication flown again), s", f"{t_replay:.3f}", "", None),
+            ("  of which page from the folder's files, s", f"{t_page:.3f}", "", None),
             ("  first replay in a process (kernel load or compile), s", f"{t_first:.2f}", "",
              None),
             ("  whole --out folder with the page, s (comparison)", f"{t_folder:.2f}", "", None),
@@ -89,7 +89,7 @@ def main() -> None:
         t_cpage = _best(lambda: build_report(cout))
         csize = (cout / REPORT).stat().st_size
         rows += [
-            (f"{cspec.name}, {args.campaign_runs} runs: page build, s", f"{t_cpage:.2f}", "< 5",
+            (f"{cspec.name}, {args.campaign_runs} runs: page build, s", f"{t_cpage:.3f}", "< 5",
              t_cpage < 5),
             ("  whole --out folder with the page, s (comparison)", f"{t_cfolder:.2f}", "", None),
             ("campaign page, MB", f"{csize / 1e6:.2f}", "", None),
