@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from umbrella.bundled import REFERENCE, load_bundled
 from umbrella.compiler import compile_raid, template_routes
 from umbrella.engine import simulate
 from umbrella.engine.trace import trace_replication
+from umbrella.overrides import apply_to_scenario, parse_override
 from umbrella.report.replay import choose_replication, replay_document
 from umbrella.scenario import load_scenario
 from umbrella.vocabulary import KILLED, LEAKED, LOST
@@ -22,8 +24,24 @@ def scenario_and_result():  # type: ignore[no-untyped-def]
     return spec, simulate(raid, 12, 5)
 
 
-def test_trace_gives_each_replications_outcome(scenario_and_result) -> None:  # type: ignore[no-untyped-def]
-    _, result = scenario_and_result
+def _variant(name: str):  # type: ignore[no-untyped-def]
+    # The small scenario; the reference raid (reloads, many unit types, EW); and the WTA rule.
+    if name == "small":
+        spec = load_scenario(SCENARIO)
+    elif name == "reference":
+        spec = load_bundled(REFERENCE)
+    else:
+        spec = apply_to_scenario(
+            load_scenario(SCENARIO), [parse_override("doctrine.fire_control=wta")]
+        )
+    raid = compile_raid(spec)
+    assert raid.fire_mode == (name == "wta")
+    return simulate(raid, 4 if name == "reference" else 12, 5)
+
+
+@pytest.mark.parametrize("name", ["small", "reference", "wta"])
+def test_trace_gives_each_replications_outcome(name: str) -> None:
+    result = _variant(name)
     raid = result.raid
     for k in range(result.n_runs):
         trace = trace_replication(raid, result.seed, k)
