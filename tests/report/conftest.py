@@ -1,5 +1,5 @@
 """Small output folders of each kind (run, campaign, comparison), some with names made of
-markup, and one headless Chromium shared by the session's browser tests."""
+markup, and one headless Chromium shared by all browser tests of a test run."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """A headless Chromium (Debian's), launched once for the session through Playwright."""
+    """A headless Chromium (Debian's), launched once per test run through Playwright."""
     if not CHROMIUM.is_file():
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium chromium-driver")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
