@@ -260,6 +260,14 @@ def campaign_sections(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------------------- comparison
+def _change(value: Any) -> str:
+    # A change in probability: a number, or a paired difference with its interval.
+    if isinstance(value, Mapping):
+        cells = interval_cells(value, 2)
+        return f"{cells[0]} (95% CI of the mean {cells[1]})"
+    return fmt(value, 2) + " (no interval given)" if value is not None else "–"
+
+
 def compare_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(heading, HTML) sections of a comparison's page: paired differences per alternative."""
     out: list[tuple[str, str]] = []
@@ -282,20 +290,20 @@ def compare_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
             srows = [
                 [
                     esc(k),
-                    fmt(s.get("p_stockout_by_end"), 2),
+                    _change(s.get("p_stockout_by_end")),
                     *interval_cells(s.get("stock_end"), 0)[2:],
                 ]
                 for k, s in stocks.items()
                 if isinstance(s, Mapping)
             ]
             parts.append(
-                "<h3>Stocks under the alternative</h3>"
+                "<h3>Stocks: change under the alternative (alternative − baseline)</h3>"
                 + table(
                     [
                         "interceptor",
-                        "P(stock-out by the end)",
-                        "stock at end: median",
-                        "stock at end: per-run spread p05–p95",
+                        "change in P(stock-out by the end)",
+                        "change in end stock: median",
+                        "change in end stock: per-run spread p05–p95",
                     ],
                     srows,
                 )
