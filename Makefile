@@ -30,6 +30,7 @@ test-slow: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/raid.py
 	$(BIN)/python benchmarks/campaign.py
+	$(BIN)/python benchmarks/report.py
 
 bench-wta: $(STAMP)
 	$(BIN)/python benchmarks/wta.py

@@ -171,3 +171,17 @@ def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("attacks")
     _write(root / "missile_attacks_daily.csv", synthetic_rows(date(2024, 1, 1), date(2025, 3, 31)))
     return root
+
+
+#: The Chromium the browser tests of the report drive (Debian's ``chromium`` package).
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def pytest_report_header() -> str:
+    """Say, before any test runs, whether the report's browser tests can run here."""
+    if CHROMIUM.is_file():
+        return f"report browser tests: Chromium at {CHROMIUM}"
+    return (
+        f"report browser tests: SKIPPED, no Chromium at {CHROMIUM} "
+        "(apt-get install chromium chromium-driver)"
+    )

@@ -21,7 +21,7 @@ from umbrella.geometry import annulus_intervals, radar_horizon_km, route_profile
 from umbrella.scenario import FireUnitSite, Ring, Scenario, SensorSite, Wave
 from umbrella.vocabulary import THREAT_CLASSES
 
-__all__ = ["PRIORITY_MODES", "compile_raid", "site_positions"]
+__all__ = ["PRIORITY_MODES", "compile_raid", "site_positions", "template_routes"]
 
 F = npt.NDArray[np.float64]
 IntA = npt.NDArray[np.int64]
@@ -85,6 +85,12 @@ def _routes(wave: Wave, scenario: Scenario) -> list[tuple[int, float, F]]:
             pts.append(aim)
             out.append((k, w / total / wave.lanes, np.array(pts)))
     return out
+
+
+def template_routes(scenario: Scenario) -> list[F]:
+    """Every route template's (P, 2) points in km, launch first, in the compiled raid's template
+    order (``Raid.tmpl_*``)."""
+    return [pts for wave in scenario.threats for _, _, pts in _routes(wave, scenario)]
 
 
 def _engagement_s(ftype: FireUnitType, itypes: list[InterceptorType]) -> float:

@@ -221,7 +221,8 @@ def test_compare_out_writes_tables_charts_and_meta(cli: Cli, seeds: Path) -> Non
     files = _complete(out)
     assert set(files) == {"compare.json", "meta.json", "differences.parquet", "stocks.parquet",
                           "per_run.parquet", "stockout.parquet", "differences.png",
-                          "stockout.png", "assets.parquet", "groups.png"}  # fmt: skip
+                          "stockout.png", "assets.parquet", "groups.png",
+                          "report.html"}  # fmt: skip
     assert json.loads((out / "compare.json").read_text()) == assert_finite_json(doc_text)
     import pandas as pd
 

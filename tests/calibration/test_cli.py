@@ -163,6 +163,7 @@ def test_nights_out_folder(
         "summary.json",
         "meta.json",
         "nights.png",
+        "report.html",
         ".umbrella-output.json",
     }
     assert {p.name for p in out.iterdir()} == names

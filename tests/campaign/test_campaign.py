@@ -140,7 +140,7 @@ def test_cli_json_contract_and_out_dir(tmp_path: Path, cli: Any, monkeypatch: An
     for q in (row["stock_end"], row["fired_total"], doc["leaked_total"]):
         assert q["p05"] <= q["p50"] <= q["p95"]
     assert {"stocks.parquet", "nightly.parquet", "stocks.png", "stockout.png", "leakers.png",
-            "meta.json"} <= {p.name for p in out_dir.iterdir()}  # fmt: skip
+            "meta.json", "report.html"} <= {p.name for p in out_dir.iterdir()}  # fmt: skip
     code, out, err = cli(["campaign", "compare", str(FIXTURE), str(FIXTURE), "--runs", "10",
                              "--json"])  # fmt: skip
     assert code == 0, err

@@ -58,6 +58,8 @@ def test_run_table_and_out_dir(tmp_path: Path, cli: Any) -> None:
         "assets.parquet",
         "meta.json",
         "fates.png",
+        "replay.json",
+        "report.html",
     } <= names
     meta = json.loads((out_dir / "meta.json").read_text())
     assert meta["seed"] == 1 and meta["runs"] == 10 and len(meta["scenario_hash"]) == 64

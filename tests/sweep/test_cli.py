@@ -113,7 +113,9 @@ range = [5, 40]
     assert all(isinstance(p["params"]["threats[0].count"], int) for p in doc["points"])
     s = doc["sensitivity"]["leaked_total"]["threats[0].count"]
     assert set(s) == {"S1", "ST", "S1_ci95", "ST_ci95"}
-    assert {"sensitivity.parquet", "sensitivity.png"} <= {p.name for p in out_dir.iterdir()}
+    assert {"sensitivity.parquet", "sensitivity.png", "report.html"} <= {
+        p.name for p in out_dir.iterdir()
+    }
 
 
 BAD: list[tuple[str, str, str]] = [

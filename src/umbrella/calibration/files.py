@@ -16,6 +16,7 @@ from umbrella.attacks.nights import DATA_CREDIT
 from umbrella.outputs.atomic import atomic_dir, dumps_json, nan_to_none, write_text_atomic
 from umbrella.outputs.captions import finish
 from umbrella.outputs.raid import LITERAL_TEXT
+from umbrella.report import build_report
 from umbrella.scenario import Scenario, dump_scenario
 
 __all__ = ["dump_posture", "plot_nights", "write_nights", "write_posture"]
@@ -97,8 +98,9 @@ def write_nights(
     force: bool = False,
     inputs: Iterable[str | Path] = (),
 ) -> list[str]:
-    """Write ``nights.parquet``, ``baselines.parquet``, ``summary.json``, ``meta.json`` and
-    ``nights.png`` into ``out_dir``, atomically (the folder appears whole or not at all)."""
+    """Write ``nights.parquet``, ``baselines.parquet``, ``summary.json``, ``meta.json``,
+    ``nights.png`` and ``report.html`` into ``out_dir``, atomically (the folder appears whole or
+    not at all)."""
     with atomic_dir(out_dir, force=force, inputs=inputs) as staging, rc_context(LITERAL_TEXT):
         rows.to_parquet(staging / "nights.parquet", index=False)
         baseline.to_parquet(staging / "baselines.parquet", index=False)
@@ -110,4 +112,6 @@ def write_nights(
         )
         fig = plot_nights(rows, f"{document['scenario']}: predicted and reported nights")
         fig.savefig(staging / "nights.png")
-    return ["nights.parquet", "baselines.parquet", "summary.json", "meta.json", "nights.png"]
+        build_report(staging)
+    return ["nights.parquet", "baselines.parquet", "summary.json", "meta.json", "nights.png",
+            "report.html"]  # fmt: skip

@@ -24,6 +24,7 @@ from umbrella.outputs.atomic import check_output_dir, dumps_json
 from umbrella.outputs.raid import write_run
 from umbrella.overrides import apply_to_scenario, parse_override
 from umbrella.provenance import raid_provenance
+from umbrella.report import replay_document
 from umbrella.scenario import Scenario, load_scenario
 from umbrella.specfiles import KINDS, check_spec_file
 from umbrella.vocabulary import THREAT_CLASSES
@@ -75,7 +76,8 @@ def run(
     )
     meta = raid_provenance(result, spec, source, overrides=overrides)
     if out_dir is not None:
-        write_run(result, out_dir, meta, force=force, inputs=inputs)
+        replay = replay_document(spec, result)
+        write_run(result, out_dir, meta, force=force, inputs=inputs, replay=replay)
     summary = result.summary()
     if as_json:
         sys.stdout.write(dumps_json(summary) + "\n")

@@ -19,6 +19,7 @@ from umbrella.outputs.charts import (
 )
 from umbrella.outputs.raid import LITERAL_TEXT
 from umbrella.provenance import stable_provenance
+from umbrella.report import build_report
 
 __all__ = ["write_campaign"]
 
@@ -47,4 +48,5 @@ def write_campaign(
         plot_stockout(result).savefig(tmp / "stockout.png")
         plot_cumulative_leakers(result).savefig(tmp / "leakers.png")
         plot_groups(result).savefig(tmp / "groups.png")
+        build_report(tmp)
     return out

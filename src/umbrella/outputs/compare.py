@@ -23,6 +23,7 @@ from umbrella.outputs.atomic import atomic_dir, write_json
 from umbrella.outputs.captions import finish, source_line
 from umbrella.outputs.charts import MAX_GROUPS, draw_intervals, interval_legend
 from umbrella.outputs.raid import LITERAL_TEXT
+from umbrella.report import build_report
 
 __all__ = [
     "comparison_tables",
@@ -238,4 +239,5 @@ def write_comparison(
         plot_differences(doc, credit).savefig(tmp / "differences.png")
         plot_group_differences(doc, credit).savefig(tmp / "groups.png")
         plot_stockout_comparison(results, labels).savefig(tmp / "stockout.png")
+        build_report(tmp)
     return out

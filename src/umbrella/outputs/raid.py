@@ -3,7 +3,7 @@ written atomically (see :mod:`umbrella.outputs.atomic`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from umbrella.engine import RaidResult
 from umbrella.outputs.atomic import atomic_dir, write_json
 from umbrella.outputs.charts import plot_fates
 from umbrella.provenance import stable_provenance
+from umbrella.report import REPLAY, build_report
 
 __all__ = ["LITERAL_TEXT", "write_run"]
 
@@ -27,11 +28,13 @@ def write_run(
     *,
     force: bool = False,
     inputs: Iterable[str | Path] = (),
+    replay: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write tables, metadata and chart into ``out_dir`` atomically.
+    """Write tables, metadata, chart and ``report.html`` into ``out_dir`` atomically.
 
     ``force`` writes beside files umbrella did not write; ``inputs`` may not be or lie inside
-    ``out_dir`` (see :func:`~umbrella.outputs.atomic.atomic_dir`).
+    ``out_dir`` (see :func:`~umbrella.outputs.atomic.atomic_dir`). ``replay`` (from
+    :func:`umbrella.report.replay_document`) is written as ``replay.json`` and shown on the page.
     """
     out = Path(out_dir)
     with atomic_dir(out, force=force, inputs=inputs) as tmp, rc_context(LITERAL_TEXT):
@@ -44,4 +47,7 @@ def write_run(
         write_json(tmp / "summary.json", stable_provenance(meta) | result.summary())
         write_json(tmp / "meta.json", meta)
         plot_fates(result).savefig(tmp / "fates.png")
+        if replay is not None:
+            write_json(tmp / REPLAY, dict(replay))
+        build_report(tmp)
     return out

@@ -1,7 +1,7 @@
 """The ``--out`` folder of a sweep, written atomically: ``sweep.parquet`` (tidy, one row per
 point and output), ``replications.parquet`` (every replication's outputs), ``sweep.nc`` (the
 xarray dataset, netCDF4), ``sensitivity.parquet`` (Sobol' designs), ``summary.json``,
-``meta.json`` and charts (``<output>.png``, ``sensitivity.png``)."""
+``meta.json``, charts (``<output>.png``, ``sensitivity.png``) and ``report.html``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from umbrella.outputs.atomic import atomic_dir, write_json
+from umbrella.report import build_report
 from umbrella.sweep.charts import plot_response, plot_sensitivity
 from umbrella.sweep.result import SweepResult
 
@@ -36,4 +37,5 @@ def write_sweep(result: SweepResult, out_dir: str | Path, meta: dict[str, Any]) 
         if len(result.errors) < result.n_points:
             for output in result.outputs:
                 plot_response(result, output).savefig(tmp / f"{_file_name(output)}.png")
+        build_report(tmp)
     return out

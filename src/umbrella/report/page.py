@@ -1,0 +1,251 @@
+"""``report.html``: one self-contained page built from the files of an output folder.
+
+The page is one file: its style and script are inline, its charts are the folder's PNGs as
+``data:`` URIs, its replay data is JSON in a ``<script type="application/json">`` element. It
+makes no network request of any kind (a Content-Security-Policy allows nothing but the page's
+own script and style, by hash, and ``data:`` images), so it opens from disk, offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from umbrella.errors import InputError
+from umbrella.report.html import esc, png_figure, script_json
+from umbrella.report.replay import REPLAY
+from umbrella.report.sections import (
+    campaign_sections,
+    compare_sections,
+    nights_sections,
+    run_sections,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["REPORT", "build_report", "report_kind"]
+
+#: The page's file in an output folder.
+REPORT = "report.html"
+
+_RUN_TABLES = ("totals", "fates", "replications", "interceptors", "assets", "units")
+
+
+def _static(name: str) -> str:
+    return (resources.files("umbrella.report") / "static" / name).read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"unreadable JSON: {exc}", source=path) from None
+    if not isinstance(doc, dict):
+        raise InputError("expected a JSON object", source=path)
+    return doc
+
+
+def _read_table(path: Path) -> pd.DataFrame | None:
+    if not path.is_file():
+        return None
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several kinds for a damaged file
+        raise InputError(f"unreadable Parquet table: {exc}", source=path) from None
+
+
+def report_kind(folder: Path) -> str:
+    """``run``, ``campaign``, ``compare``, ``nights`` or ``sweep``: what output ``folder``
+    holds, from its files."""
+    if (folder / "compare.json").is_file():
+        return "compare"
+    for kind in ("nights", "sweep"):
+        if (folder / f"{kind}.parquet").is_file() and (folder / "summary.json").is_file():
+            return kind
+    summary = _read_json(folder / "summary.json")
+    if summary is None:
+        raise InputError(
+            "holds neither summary.json nor compare.json: not a run, campaign or comparison output",
+            source=folder,
+        )
+    stated = summary.get("kind")
+    if stated == "campaign" or "campaign" in summary:
+        return "campaign"
+    if stated == "run" or "threats" in summary:
+        return "run"
+    raise InputError(
+        f"unknown kind {stated!r} of output", source=folder / "summary.json", key="kind"
+    )
+
+
+def _period(doc: Mapping[str, Any]) -> str | None:
+    if "start" in doc and "end" in doc:
+        return f"{doc['start']} to {doc['end']}"
+    return None
+
+
+def _facts(items: list[tuple[str, Any]]) -> str:
+    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items if v not in (None, ""))
+    return f'<dl class="facts">{rows}</dl>'
+
+
+#: What the page's replay script reads from ``replay.json``, and the type of each.
+_REPLAY_FIELDS: dict[str, type] = {
+    "replication": int, "runs": int, "seed": int, "leaked": int, "leaked_median": float,
+    "horizon_s": float, "types": list, "assets": list, "units": list, "sensors": list,
+    "ew_zones": list, "launch_areas": list, "routes": list, "threats": dict, "salvos": dict,
+}  # fmt: skip
+
+
+def _check_replay(replay: Mapping[str, Any], path: Path) -> None:
+    for key, kind in _REPLAY_FIELDS.items():
+        value = replay.get(key)
+        ok = isinstance(value, int | float) if kind is float else isinstance(value, kind)
+        if not ok or isinstance(value, bool):
+            raise InputError(f"expected {kind.__name__} in the replay", source=path, key=key)
+
+
+def _replay_section(replay: Mapping[str, Any]) -> str:
+    which = (
+        f"Replication {int(replay.get('replication', 0))} (counting from 0) of the "
+        f"{int(replay.get('runs', 0))} runs (seed {int(replay.get('seed', 0))}), chosen as the "
+        "first whose leaked count "
+        f"({int(replay.get('leaked', 0))}) is nearest the median over all runs "
+        f"({float(replay.get('leaked_median', 0.0)):g}): a typical night, not the best or worst."
+    )
+    return (
+        f'<p class="lead">{esc(which)}</p>'
+        '<p class="note">Geography is the scenario\'s, to scale (km; notional positions). '
+        "Threats in flight at the time on the slider are drawn with their last ten minutes of "
+        "track; a line joins a fire unit to its intercept for two minutes, and a cross marks a "
+        "kill, a circle a miss, in the colour of the fire unit, for ten minutes; assets turn "
+        "red once hit. Zoom with the mouse wheel, pan by dragging.</p>"
+        '<div class="replay-bar"><button type="button" id="replay-play">Play</button>'
+        '<input type="range" id="replay-time" min="0" max="1" step="1" value="0" '
+        'aria-label="time after the raid\'s start">'
+        '<span id="replay-clock"></span></div>'
+        '<div class="replay-bar"><button type="button" id="replay-view-defended">Defended area'
+        '</button><button type="button" id="replay-view-whole">Whole raid</button>'
+        '<span id="replay-counts"></span></div>'
+        '<canvas id="replay-canvas" width="1000" height="700">The replay needs a browser with '
+        "canvas and script.</canvas>"
+        '<ul class="legend" id="replay-legend"></ul>'
+        f'<script type="application/json" id="replay-data">{script_json(replay)}</script>'
+    )
+
+
+def build_report(folder: str | Path) -> Path:
+    """Write ``report.html`` into the output folder ``folder`` from the files it holds.
+
+    Reads ``summary.json`` or ``compare.json``, ``meta.json``, the Parquet tables, ``replay.json``
+    when present, and embeds every ``*.png`` in the folder. Returns the page's path. The page is
+    written in place: call it on a staging folder (as every ``--out`` writer does) or through
+    :func:`umbrella.report.folder.rebuild_report`, which writes atomically.
+
+    Raises
+    ------
+    InputError
+        The folder holds no output whose kind the page knows, or one of its files is damaged.
+    """
+    folder = Path(folder)
+    kind = report_kind(folder)
+    meta = _read_json(folder / "meta.json") or {}
+    doc = _read_json(folder / ("compare.json" if kind == "compare" else "summary.json")) or {}
+    replay = _read_json(folder / REPLAY) if kind == "run" else None
+    if replay is not None:
+        _check_replay(replay, folder / REPLAY)
+    if kind == "run":
+        tables = {name: _read_table(folder / f"{name}.parquet") for name in _RUN_TABLES}
+        sections = run_sections(doc, {k: v for k, v in tables.items() if v is not None})
+        title = str(doc.get("scenario", meta.get("scenario", "raid")))
+        what = "Raid"
+    elif kind == "campaign":
+        sections = campaign_sections(doc)
+        title = str(doc.get("campaign", meta.get("campaign", "campaign")))
+        what = "Campaign"
+    elif kind == "compare":
+        sections = compare_sections(doc)
+        title = f"{doc.get('baseline', 'baseline')} and alternatives"
+        what = "Comparison"
+    elif kind == "nights":
+        sections = nights_sections(doc)
+        title = str(doc.get("scenario", meta.get("scenario", "nights")))
+        what = "Nights"
+    else:
+        sections = []
+        title = str(doc.get("name", meta.get("name", "sweep")))
+        what = "Sweep"
+    description = (replay or {}).get("description", "")
+    facts = _facts(
+        [
+            ("runs", doc.get("runs", meta.get("runs"))),
+            ("seed", doc.get("seed", meta.get("seed"))),
+            ("period", _period(doc) or _period(meta)),
+            ("command", meta.get("command")),
+            ("written", meta.get("created")),
+            ("umbrella version", meta.get("version")),
+            ("git commit", meta.get("git_commit")),
+            ("scenario hash", meta.get("scenario_hash")),
+        ]
+    )
+    body = [f"<h1>{esc(what)}: {esc(title)}</h1>"]
+    if description:
+        body.append(f'<p class="lead">{esc(description)}</p>')
+    body.append(facts)
+    if replay is not None:
+        body.append(f"<h2>Replay of one raid</h2>{_replay_section(replay)}")
+    for heading, html in sections:
+        body.append(f"<h2>{esc(heading)}</h2>{html}")
+    parquet = sorted(p.name for p in folder.glob("*.parquet") if p.is_file())
+    if kind == "sweep" and parquet:
+        body.append(
+            "<h2>Tables</h2><p>The sweep's figures (every point and output, with their "
+            "intervals) are in this folder's tables: "
+            + ", ".join(f"<code>{esc(n)}</code>" for n in parquet)
+            + ", and in <code>summary.json</code>.</p>"
+        )
+    charts = sorted(p for p in folder.glob("*.png") if p.is_file())
+    if charts:
+        body.append("<h2>Charts</h2>")
+        body.extend(png_figure(p.name, p.read_bytes()) for p in charts)
+    credit = meta.get("data_credit") or doc.get("data_credit")
+    if credit:
+        body.append(f'<p class="note">{esc(credit)}</p>')
+    body.append(
+        '<p class="note">Written by umbrella from the files of this folder. Geography and '
+        "defences are notional; parameters are public and illustrative (see the catalogue's "
+        "sources).</p>"
+    )
+    style = _static("report.css")
+    script = _static("replay.js") if replay is not None else ""
+    csp = (
+        f"default-src 'none'; style-src {_sha256(style)}; img-src data:; "
+        + (f"script-src {_sha256(script)}; " if script else "script-src 'none'; ")
+        + "base-uri 'none'; form-action 'none'"
+    )
+    page = (
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(what)}: {esc(title)}</title><style>{style}</style></head>"
+        f"<body><main>{''.join(body)}</main>"
+        + (f"<script>{script}</script>" if script else "")
+        + "</body></html>\n"
+    )
+    path = folder / REPORT
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -1,0 +1,341 @@
+"""The report's sections, one function per kind of output: what a raid run, a campaign and a
+comparison show, rendered from the folder's JSON documents and Parquet tables.
+
+Each function returns escaped HTML. Every estimate is shown with its intervals labelled as what
+they are (:data:`~umbrella.report.html.INTERVAL_HEADERS`): the 95% confidence interval of the
+mean (how well the runs pin the mean down) and the per-run spread p05-p95 (how much one night
+or one season varies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from umbrella.report.html import INTERVAL_HEADERS, esc, fmt, interval_cells, table
+from umbrella.stats import mean_ci, quantiles
+from umbrella.vocabulary import FATES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "assets_section",
+    "campaign_sections",
+    "compare_sections",
+    "nights_sections",
+    "run_sections",
+]
+
+_TOTALS = {
+    "leaked_total": "leakers (threats reaching an asset)",
+    "damage_total": "damage (value units destroyed)",
+    "defender_cost_total": "defender cost (USD of interceptors fired)",
+    "attacker_cost_total": "attacker cost (USD of weapons launched)",
+}
+_RUN_TOTALS = {
+    "leaked": "leakers (threats reaching an asset)",
+    "damage": "damage (value units destroyed)",
+    "defender_cost_usd": "defender cost (USD of interceptors fired)",
+    "attacker_cost_usd": "attacker cost (USD of weapons launched)",
+}
+_INTERVALS_NOTE = (
+    '<p class="note">Intervals: the <b>95% CI of the mean</b> says how precisely the runs pin '
+    "the mean down (it narrows with more runs); the <b>per-run spread p05–p95</b> is the range "
+    "in which 90% of single runs fall (one night, one season): read it as the uncertainty of "
+    "an outcome.</p>"
+)
+
+
+def _estimate(x: np.ndarray[Any, Any]) -> dict[str, Any]:
+    m, lo, hi = mean_ci(np.asarray(x, dtype=float))
+    out: dict[str, Any] = {"mean": float(m), "ci95": [float(lo), float(hi)]}
+    return out | quantiles(x)
+
+
+def _finite(x: Any) -> Any:
+    return x if isinstance(x, int | float) and np.isfinite(x) else None
+
+
+def _ci_frame(row: Mapping[Any, Any], name: str) -> dict[str, Any]:
+    return {"mean": row[name], "ci95": [_finite(row[f"{name}_lo"]), _finite(row[f"{name}_hi"])]}
+
+
+# ---------------------------------------------------------------------------- raid run
+def run_sections(
+    summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
+) -> list[tuple[str, str]]:
+    """(heading, HTML) sections of a raid run's page."""
+    out: list[tuple[str, str]] = []
+    reps = tables.get("replications")
+    per_run: dict[str, np.ndarray[Any, Any]] = {}
+    if reps is not None and len(reps):
+        per_run["leaked"] = reps.groupby("replication")["leaked"].sum().to_numpy()
+    totals = tables.get("totals")
+    if totals is not None and len(totals):
+        rows = []
+        for rec in totals.to_dict("records"):
+            metric = str(rec["metric"])
+            q: dict[str, Any] = {"mean": rec["mean"], "ci95": [rec["lo"], rec["hi"]]}
+            if metric in per_run:
+                q |= quantiles(per_run[metric])
+            rows.append([esc(_RUN_TOTALS.get(metric, metric)), *interval_cells(q)])
+        out.append(
+            ("Totals per raid", table(["quantity", *INTERVAL_HEADERS], rows) + _INTERVALS_NOTE)
+        )
+    fates = tables.get("fates")
+    if fates is not None and len(fates):
+        rows = []
+        for rec in fates.to_dict("records"):
+            name = rec["threat_type"]
+            for fate in FATES:
+                q = _ci_frame(rec, fate)
+                if reps is not None and len(reps):
+                    q |= quantiles(reps.loc[reps["threat_type"] == name, fate].to_numpy())
+                rows.append([esc(name), fmt(rec["launched"]), esc(fate), *interval_cells(q)])
+        out.append(
+            (
+                "Threats by type and fate",
+                '<p class="note">Per raid. <i>lost</i>: defeated by electronic warfare (jamming, '
+                "spoofing) before reaching its target; <i>expired</i>: ran out of range or "
+                "time.</p>"
+                + table(["threat type", "launched", "fate", *INTERVAL_HEADERS], rows, names=3),
+            )
+        )
+    itc = tables.get("interceptors")
+    if itc is not None and len(itc):
+        rows = [
+            [
+                esc(r["interceptor"]),
+                *interval_cells(_ci_frame(r, "fired"))[:2],
+                *interval_cells(_ci_frame(r, "cost_usd"), 0)[:2],
+            ]
+            for r in itc.to_dict("records")
+        ]
+        heads = [
+            "interceptor",
+            "fired: mean",
+            "fired: 95% CI of the mean",
+            "cost USD: mean",
+            "cost USD: 95% CI of the mean",
+        ]
+        out.append(("Interceptors fired per raid", table(heads, rows)))
+    blocks = summary.get("assets")
+    if isinstance(blocks, Mapping) and "by_asset" in blocks:
+        out.append(("Assets and cities", assets_section(blocks)))
+    else:
+        assets = tables.get("assets")
+        if assets is not None and len(assets):
+            rows = [
+                [
+                    esc(r["asset"]),
+                    fmt(r["value"]),
+                    *interval_cells(_ci_frame(r, "hits"))[:2],
+                    *interval_cells(_ci_frame(r, "damage"))[:2],
+                ]
+                for r in assets.to_dict("records")
+            ]
+            heads = [
+                "asset",
+                "value",
+                "hits: mean",
+                "hits: 95% CI of the mean",
+                "damage: mean",
+                "damage: 95% CI of the mean",
+            ]
+            out.append(("Assets", table(heads, rows)))
+    units = tables.get("units")
+    if units is not None and len(units):
+        rows = [
+            [esc(r["unit"]), esc(r["unit_type"]), *interval_cells(_ci_frame(r, "kills"))[:2]]
+            for r in units.to_dict("records")
+        ]
+        out.append(
+            (
+                "Kills by fire unit",
+                table(
+                    ["fire unit", "type", "kills: mean", "kills: 95% CI of the mean"], rows, names=2
+                ),
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------- assets block
+def _quantity_rows(by: Mapping[str, Any], *, with_group: bool, digits: int = 1) -> list[list[str]]:
+    rows = []
+    for key, entry in by.items():
+        if not isinstance(entry, Mapping):
+            continue
+        head = [esc(key)]
+        if with_group:
+            head += [esc(entry.get("group", "–")), fmt(entry.get("value"))]
+        for metric in ("damage_total", "leaked_total"):
+            rows.append([*head, esc(_TOTALS[metric]), *interval_cells(entry.get(metric), digits)])
+    return rows
+
+
+def assets_section(block: Mapping[str, Any]) -> str:
+    """Tables of an ``assets`` block: per group of assets (a city) and per asset. Entries hold
+    ``damage_total`` and ``leaked_total`` quantities (or paired differences)."""
+    parts = []
+    groups = block.get("by_group")
+    if isinstance(groups, Mapping) and groups:
+        parts.append(
+            "<h3>By city (group of assets)</h3>"
+            + table(
+                ["city", "quantity", *INTERVAL_HEADERS],
+                _quantity_rows(groups, with_group=False),
+                names=2,
+            )
+        )
+    assets = block.get("by_asset")
+    if isinstance(assets, Mapping) and assets:
+        with_group = any(isinstance(e, Mapping) and "group" in e for e in assets.values())
+        heads = ["asset", "city", "value"] if with_group else ["asset"]
+        parts.append(
+            "<h3>By asset</h3>"
+            + table(
+                [*heads, "quantity", *INTERVAL_HEADERS],
+                _quantity_rows(assets, with_group=with_group),
+                names=len(heads) + 1,
+            )
+        )
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------- campaign
+def campaign_sections(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(heading, HTML) sections of a campaign's page."""
+    out: list[tuple[str, str]] = []
+    rows = [
+        [esc(label), *interval_cells(summary.get(key))]
+        for key, label in _TOTALS.items()
+        if key in summary
+    ]
+    if rows:
+        out.append(
+            ("Season totals", table(["quantity", *INTERVAL_HEADERS], rows) + _INTERVALS_NOTE)
+        )
+    itc = summary.get("interceptors")
+    if isinstance(itc, Mapping) and itc:
+        rows = []
+        for name, e in itc.items():
+            if not isinstance(e, Mapping):
+                continue
+            rows.append(
+                [
+                    esc(name),
+                    fmt(e.get("stock_start"), 0),
+                    *interval_cells(e.get("stock_end"), 0)[2:],
+                    *interval_cells(e.get("fired_total"), 0)[2:],
+                    fmt(e.get("p_stockout_by_end"), 2),
+                    esc(e.get("first_stockout_p50") or "–"),
+                ]
+            )
+        heads = [
+            "interceptor",
+            "stock at start",
+            "stock at end: median",
+            "stock at end: per-run spread p05–p95",
+            "fired: median",
+            "fired: per-run spread p05–p95",
+            "P(stock-out by the end)",
+            "first stock-out (median run)",
+        ]
+        out.append(
+            (
+                "Interceptor stocks",
+                table(heads, rows)
+                + '<p class="note">P(stock-out) is the share of runs in which the stock ran '
+                "out; with R runs its own uncertainty is about ±1/√R.</p>",
+            )
+        )
+    blocks = summary.get("assets")
+    if isinstance(blocks, Mapping):
+        out.append(("Assets and cities", assets_section(blocks)))
+    return out
+
+
+# ---------------------------------------------------------------------------- comparison
+def _change(value: Any) -> str:
+    # A change in probability: a number, or a paired difference with its interval.
+    if isinstance(value, Mapping):
+        cells = interval_cells(value, 2)
+        return f"{cells[0]} (95% CI of the mean {cells[1]})"
+    return fmt(value, 2) + " (no interval given)" if value is not None else "–"
+
+
+def compare_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(heading, HTML) sections of a comparison's page: paired differences per alternative."""
+    out: list[tuple[str, str]] = []
+    alts = doc.get("alternatives")
+    if not isinstance(alts, Mapping):
+        return out
+    for name, alt in alts.items():
+        if not isinstance(alt, Mapping):
+            continue
+        parts = []
+        rows = [
+            [esc(label), *interval_cells(alt.get(key))]
+            for key, label in _TOTALS.items()
+            if key in alt
+        ]
+        if rows:
+            parts.append(table(["difference (alternative − baseline)", *INTERVAL_HEADERS], rows))
+        stocks = alt.get("stocks")
+        if isinstance(stocks, Mapping) and stocks:
+            srows = [
+                [
+                    esc(k),
+                    _change(s.get("p_stockout_by_end")),
+                    *interval_cells(s.get("stock_end"), 0)[2:],
+                ]
+                for k, s in stocks.items()
+                if isinstance(s, Mapping)
+            ]
+            parts.append(
+                "<h3>Stocks: change under the alternative (alternative − baseline)</h3>"
+                + table(
+                    [
+                        "interceptor",
+                        "change in P(stock-out by the end)",
+                        "change in end stock: median",
+                        "change in end stock: per-run spread p05–p95",
+                    ],
+                    srows,
+                )
+            )
+        blocks = alt.get("assets")
+        if isinstance(blocks, Mapping):
+            parts.append(assets_section(blocks))
+        out.append((f"Alternative: {name}", "".join(parts) + _INTERVALS_NOTE))
+    return out
+
+
+# ---------------------------------------------------------------------------- nights
+def nights_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(heading, HTML) sections of ``umbrella nights``: the scores per half-year."""
+    summary = doc.get("summary")
+    if not isinstance(summary, Mapping) or not summary:
+        return []
+    keys: list[str] = []
+    for entry in summary.values():
+        if isinstance(entry, Mapping):
+            keys += [k for k in entry if k not in keys]
+    rows = [
+        [esc(half), *(fmt(e.get(k), 3) for k in keys)]
+        for half, e in summary.items()
+        if isinstance(e, Mapping)
+    ]
+    return [
+        (
+            "Predicted and reported nights: scores per half-year",
+            table(["half-year", *keys], rows)
+            + '<p class="note">Scores as in <code>umbrella nights</code> (see the README): the '
+            "per-night predictions, with their p05–p95 per-run spread, are in "
+            "<code>nights.parquet</code> and the chart.</p>",
+        )
+    ]

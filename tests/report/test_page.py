@@ -1,0 +1,301 @@
+"""report.html as text: self-contained, escaped, intervals labelled, per-city tables when the
+output has them; and ``umbrella report DIR``."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from umbrella.errors import InputError
+from umbrella.outputs.manifest import MANIFEST, is_own_file, read_manifest, write_manifest
+from umbrella.report import build_report
+from umbrella.report.html import script_json
+
+from .folders import EVIL_FILE, EVIL_IMG, EVIL_SCRIPT, tags
+
+Q = {"mean": 3.5, "ci95": [3.0, 4.0], "p05": 1.0, "p50": 3.0, "p95": 7.0}
+#: Every element the page may hold.
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "b",
+    "i",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "figure",
+    "img",
+    "figcaption",
+    "div",
+    "button",
+    "input",
+    "span",
+    "canvas",
+    "ul",
+    "script",
+}
+D = {"mean": -1.25, "ci95": [-1.5, -1.0], "p05": -3.0, "p50": -1.0, "p95": 0.5}
+
+
+def _campaign(folder: Path, *, assets: bool) -> Path:
+    folder.mkdir()
+    doc: dict[str, Any] = {
+        "kind": "campaign",
+        "campaign": "tiny",
+        "runs": 4,
+        "seed": 0,
+        "leaked_total": {"p05": 1.0, "p50": 2.0, "p95": 3.0},
+    }
+    if assets:
+        doc["assets"] = {
+            "by_asset": {
+                "plant-1": {
+                    "group": "Capital",
+                    "value": 80.0,
+                    "damage_total": Q,
+                    "leaked_total": Q,
+                },
+                "sub-9": {
+                    "group": "Harbour Town",
+                    "value": 20.0,
+                    "damage_total": Q,
+                    "leaked_total": Q,
+                },
+            },
+            "by_group": {
+                "Capital": {"damage_total": Q, "leaked_total": Q},
+                "Harbour Town": {"damage_total": Q, "leaked_total": Q},
+            },
+        }
+    (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
+    return folder
+
+
+def _page(folder: Path) -> str:
+    return build_report(folder).read_text(encoding="utf-8")
+
+
+def test_per_city_tables_show_when_the_assets_block_is_there(tmp_path: Path) -> None:
+    page = _page(_campaign(tmp_path / "with", assets=True))
+    assert "By city (group of assets)" in page and "By asset" in page
+    assert "<td class=name>Harbour Town</td>" in page
+    # Each estimate with its intervals, labelled: mean, CI of the mean, p05-p95 spread.
+    assert "<td>3.5</td><td>[3.0, 4.0]</td><td>3.0</td><td>[1.0, 7.0]</td>" in page
+    for label in ("95% CI of the mean", "per-run spread p05–p95", "median (p50)"):
+        assert label in page
+    page = _page(_campaign(tmp_path / "without", assets=False))
+    assert "By city" not in page and "By asset" not in page and "Assets and cities" not in page
+
+
+def test_a_comparison_shows_paired_differences_per_city(tmp_path: Path) -> None:
+    folder = tmp_path / "cmp"
+    folder.mkdir()
+    doc = {
+        "baseline": "a.toml",
+        "runs": 4,
+        "seed": 0,
+        "alternatives": {
+            "b.toml": {
+                "leaked_total": D,
+                "assets": {
+                    "by_asset": {"plant-1": {"damage_total": D, "leaked_total": D}},
+                    "by_group": {"Capital": {"damage_total": D, "leaked_total": D}},
+                },
+                "stocks": {
+                    "pac3": {"p_stockout_by_end": -0.25, "stock_end": {"p05": -3, "p50": -1}},
+                    "amraam": {"p_stockout_by_end": D},
+                },
+            }
+        },
+    }
+    (folder / "compare.json").write_text(json.dumps(doc), encoding="utf-8")
+    page = _page(folder)
+    assert "Alternative: b.toml" in page and "<td class=name>Capital</td>" in page
+    assert "<td>-1.2</td><td>[-1.5, -1.0]</td><td>-1.0</td><td>[-3.0, 0.5]</td>" in page
+    assert "change in P(stock-out by the end)" in page
+    assert "<td class=name>pac3</td><td>-0.25 (no interval given)</td><td>-1</td>" in page
+    assert "<td class=name>amraam</td><td>-1.25 (95% CI of the mean [-1.50, -1.00])</td>" in page
+    del doc["alternatives"]["b.toml"]["assets"]  # type: ignore[index]
+    (folder / "compare.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert "By city" not in _page(folder)
+
+
+def _inline(page: str, tag: str) -> list[str]:
+    return re.findall(rf"<{tag}>(.*?)</{tag}>", page, flags=re.S)
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+@pytest.mark.parametrize("kind", ["run", "campaign", "compare"])
+def test_the_page_is_one_self_contained_file(outputs: dict[str, Path], kind: str) -> None:
+    folder = outputs[kind]
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    # Every image is inline, one per PNG of the folder; nothing refers to another file or host.
+    pngs = sorted(p.name for p in folder.glob("*.png"))
+    assert pngs and page.count('<img src="data:image/png;base64,') == len(pngs)
+    elements = tags(page)
+    refs = [
+        v or ""
+        for _, attrs in elements
+        for k, v in attrs.items()
+        if k in ("src", "href", "action", "srcset", "poster", "data", "background")
+    ]
+    assert len(refs) == len(pngs) and all(r.startswith("data:image/png;base64,") for r in refs)
+    assert not [(t, k) for t, attrs in elements for k in attrs if k.startswith("on")]
+    assert {t for t, _ in elements} <= ALLOWED_TAGS
+    assert "url(" not in page and "@import" not in page
+    assert "http:" not in page.lower() and "https:" not in page.lower()
+    # The policy allows the page's own style and script, by hash, and data: images only.
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    assert csp is not None and "default-src 'none'" in csp.group(1)
+    assert f"style-src {_csp_hash(_inline(page, 'style')[0])};" in csp.group(1)
+    scripts = _inline(page, "script")
+    if kind == "run":
+        assert len(scripts) == 1 and f"script-src {_csp_hash(scripts[0])};" in csp.group(1)
+        data = re.search(r'<script type="application/json" id="replay-data">(.*?)</script>', page)
+        assert data is not None
+        replay = json.loads((folder / "replay.json").read_text(encoding="utf-8"))
+        assert json.loads(data.group(1)) == replay
+    else:
+        assert scripts == [] and "script-src 'none'" in csp.group(1)
+    assert (folder / "report.html").name in read_manifest(folder)
+    assert is_own_file(folder, "report.html", read_manifest(folder))
+
+
+@pytest.mark.parametrize("kind", ["evil_run", "evil_campaign", "compare"])
+def test_markup_in_names_is_written_as_text(outputs: dict[str, Path], kind: str) -> None:
+    page = (outputs[kind] / "report.html").read_text(encoding="utf-8")
+    assert EVIL_SCRIPT not in page and EVIL_FILE not in page and "window.pwned" in page
+    # The only elements that could run or load anything are the page's own.
+    elements = tags(page)
+    assert not [(t, k) for t, attrs in elements for k in attrs if k.startswith("on")]
+    assert [a.get("src", "")[:22] for t, a in elements if t == "img"] == [
+        "data:image/png;base64,"
+    ] * len(list(outputs[kind].glob("*.png")))
+    scripts = [a for t, a in elements if t == "script"]
+    assert scripts in ([], [{"type": "application/json", "id": "replay-data"}, {}])
+    if kind != "compare":
+        assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page
+    else:
+        assert "&lt;img src=x onerror=window.pwned=3&gt;.toml" in page
+    if kind == "evil_run":
+        assert (
+            EVIL_IMG not in page and "&lt;img src=x onerror=&quot;window.pwned=2&quot;&gt;" in page
+        )
+        # In the replay's data, the markup is escaped JSON: it cannot end its element.
+        data = page.split('id="replay-data">', 1)[1].split("</script>", 1)[0]
+        assert "<" not in data and ">" not in data and "&" not in data
+        assert json.loads(data)["scenario"] == EVIL_SCRIPT
+
+
+def test_script_json_cannot_close_its_element() -> None:
+    obj = {"name": "</script><script>alert(1)</script>", "b": "a & b > c", "u": "\u2028é"}
+    text = script_json(obj)
+    assert not set("<>&") & set(text) and json.loads(text) == obj
+
+
+def test_damaged_files_are_named(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(InputError, match=r"holds neither summary\.json nor compare\.json"):
+        build_report(folder)
+    (folder / "summary.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match="unreadable JSON") as err:
+        build_report(folder)
+    assert err.value.source == str(folder / "summary.json")
+    (folder / "summary.json").write_text('{"kind": "run", "threats": {}}', encoding="utf-8")
+    (folder / "replay.json").write_text('{"replication": "2"}', encoding="utf-8")
+    with pytest.raises(InputError, match="expected int in the replay") as err:
+        build_report(folder)
+    assert (err.value.source, err.value.key) == (str(folder / "replay.json"), "replication")
+    assert not (folder / "report.html").exists()
+
+
+def test_umbrella_report_rebuilds_the_page(cli, outputs: dict[str, Path], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(outputs["run"], folder)
+    (folder / "report.html").unlink()
+    old = read_manifest(folder)
+    code, _, err = cli(["report", str(folder)])
+    assert code == 0, err
+    new = read_manifest(folder)
+    assert "report.html" in new and is_own_file(folder, "report.html", new)
+    assert {k: v for k, v in new.items() if k != "report.html"} == {
+        k: v for k, v in old.items() if k != "report.html"
+    }
+    assert (folder / "report.html").read_text(encoding="utf-8") == (
+        outputs["run"] / "report.html"
+    ).read_text(encoding="utf-8")
+    # A user's file beside umbrella's: refused, unless --force, which leaves it alone.
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    code, _, err = cli(["report", str(folder)])
+    assert code == 2 and err.count("\n") == 1 and "umbrella did not write (notes.txt)" in err
+    code, _, err = cli(["report", str(folder), "--force"])
+    assert code == 0, err
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert is_own_file(folder, "report.html", read_manifest(folder))
+
+
+def test_umbrella_report_refuses_what_umbrella_did_not_write(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = cli(["report", str(tmp_path / "missing")])
+    assert (code, err) == (
+        2,
+        f"error: {tmp_path / 'missing'}: no such folder; give an umbrella output folder\n",
+    )
+    plain = _campaign(tmp_path / "plain", assets=False)
+    code, _, err = cli(["report", str(plain)])
+    assert (code, err) == (
+        2,
+        f"error: {plain}: is not an umbrella output folder (no valid "
+        f"{MANIFEST}); nothing written\n",
+    )
+    assert not (plain / "report.html").exists()
+    (plain / "summary.json").rename(plain / "other.json")
+    write_manifest(plain)
+    code, _, err = cli(["report", str(plain)])
+    assert code == 2 and "holds no summary.json or compare.json that umbrella wrote" in err
+
+
+def test_a_nights_folder_shows_its_scores_and_data_credit(tmp_path: Path) -> None:
+    import pandas as pd
+
+    folder = tmp_path / "nights"
+    folder.mkdir()
+    pd.DataFrame({"night": ["2025-04-25"], "share_p05": [0.5]}).to_parquet(
+        folder / "nights.parquet"
+    )
+    doc = {"scenario": "<b>posture</b>", "runs": 6, "seed": 0,
+           "summary": {"2025H1": {"nights": 3, "mae": 0.125, "bias": None}}}  # fmt: skip
+    (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
+    meta = {"start": "2025-04-25", "end": "2025-05-02", "data_credit": "Data: <i>someone</i>"}
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    page = _page(folder)
+    assert "<h1>Nights: &lt;b&gt;posture&lt;/b&gt;</h1>" in page
+    assert "<td class=name>2025H1</td><td>3</td><td>0.125</td><td>–</td>" in page
+    assert "<dd>2025-04-25 to 2025-05-02</dd>" in page
+    assert '<p class="note">Data: &lt;i&gt;someone&lt;/i&gt;</p>' in page
