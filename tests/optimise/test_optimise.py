@@ -268,3 +268,17 @@ def test_bad_files_one_line_exit_2(tmp_path: Path, cli: Any, edit: Any, needle: 
     assert err.count("\n") == 1 and err.startswith("error: ")
     assert needle in err
     assert str(path) in err or "missing.toml" in err
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "optimise").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_menus_check(path: Path) -> None:
+    from umbrella.optimise import check_options
+
+    spec = load_optimisation(path)
+    camp = load_campaign(spec.campaign_path())
+    check_options(spec, camp, load_defence(camp))
+    assert 5 <= len(spec.options) <= 10
+    assert all(o.max_units <= 4 for o in spec.options)

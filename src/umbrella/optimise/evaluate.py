@@ -5,6 +5,10 @@ the menu in its posture at its most units; a buy then only changes which of thos
 present, the rounds that arrive, the production lines and the operator limits, so each
 candidate is one pass of :func:`~umbrella.campaign.run_nights` over the same raids and the same
 shots. EW zones change the compiled defence: one preparation per number of zones bought.
+
+The nights before the first thing bought arrives are the same for every buy (the same raids,
+shots and stocks): a buy resumes from the baseline's state at that night, as a campaign resumes
+from a checkpoint, and only flies the nights after it.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from umbrella.campaign.checkpoint import Checkpoint
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
-from umbrella.campaign.stocks import PreparedCampaign, prepare_campaign, run_nights
+from umbrella.campaign.stocks import STATE_FIELDS, PreparedCampaign, prepare_campaign, run_nights
 from umbrella.campaign.supply import plan_supply
 from umbrella.compiler import site_positions
 from umbrella.errors import InputError
@@ -65,6 +70,23 @@ def buy_cost(spec: Optimisation, buy: Buy) -> float:
     return float(sum(o.price_usd * u for o, u in zip(spec.options, buy, strict=True)))
 
 
+class _SharedNights:
+    """A read-only checkpoint store holding the nights a buy shares with the baseline."""
+
+    def __init__(self, fingerprint: str, checkpoint: Checkpoint) -> None:
+        self._fingerprint = fingerprint
+        self._checkpoint = checkpoint
+
+    def load(self, fingerprint: str) -> Checkpoint | None:
+        return self._checkpoint if fingerprint == self._fingerprint else None
+
+    def save(self, fingerprint: str, checkpoint: Checkpoint) -> None:
+        pass  # the shared nights stay as they are
+
+    def clear(self) -> None:
+        pass
+
+
 class Evaluator:
     """The per-run objective of buys on one set of replications (``runs`` and ``seed``).
 
@@ -91,7 +113,7 @@ class Evaluator:
         self.seed = seed
         self._preps: dict[Buy, tuple[PreparedCampaign, npt.NDArray[np.int64]]] = {}
         self._cache: dict[Buy, F64] = {}
-        self.n_runs_flown = 0
+        self._base: dict[Buy, CampaignResult] = {}
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -144,16 +166,40 @@ class Evaluator:
             purchased=supply.purchased,
         )  # fmt: skip
 
+    def first_change(self, buy: Buy) -> int:
+        """The first night on which the buy can differ from the baseline with its EW zones
+        (the number of nights when nothing bought arrives within the campaign)."""
+        camp = self.campaign
+        first = camp.n_nights
+        for o, u in zip(self.spec.options, buy, strict=True):
+            if u <= 0 or o.kind == "ew_zone":
+                continue
+            raises_limit = o.drone_team is not None and o.drone_team.operators_per_night > 0
+            day = camp.start if o.arrival is None or raises_limit else o.arrival
+            first = min(first, max((day - camp.start).days, 0))
+        return first
+
     def result(self, buy: Buy) -> CampaignResult:
-        """The campaign result of one buy (not cached)."""
-        self.n_runs_flown += self.runs
-        return run_nights(self.prepared_for(buy))
+        """The campaign result of one buy (not cached): the nights before anything bought
+        arrives are taken from the baseline, the others flown."""
+        prep = self.prepared_for(buy)
+        base_key = self._ew_key(buy)
+        done = self.first_change(buy)
+        if buy == base_key or done == 0:
+            return run_nights(prep)
+        if base_key not in self._base:
+            self._base[base_key] = self.result(base_key)
+        base = self._base[base_key]
+        shared = Checkpoint(done=done, state={k: getattr(base, k)[:, :done] for k in STATE_FIELDS})
+        return run_nights(prep, checkpoint=_SharedNights(prep.fingerprint, shared), resume=True)
 
     def per_run(self, buy: Buy) -> F64:
         """(R,) the objective of each run with this buy (cached)."""
         buy = tuple(int(u) for u in buy)
         if buy not in self._cache:
             res = self.result(buy)
+            if buy == self._ew_key(buy):
+                self._base[buy] = res  # the state later buys resume from
             self._cache[buy] = objective_per_run(res, self.spec.objective, self.spec.assets)
         return self._cache[buy]
 
