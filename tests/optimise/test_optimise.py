@@ -74,9 +74,10 @@ def test_apply_buy_translates_every_kind(menu: tuple[Any, Any, Any]) -> None:
     spec = parse_optimisation(text, "menu.toml")
     limited = camp.model_copy(update={"limits": [{"interceptor": "burst", "max_per_night": 5}]})
     c, d = apply_buy(limited, defence, spec.options, (2, 1, 0, 1, 3, 2))
-    assert [(x.interceptor, x.quantity, x.first) for x in c.deliveries] == [
-        ("missile", 20, date(2026, 1, 3))
-    ]
+    assert [(x.interceptor, x.quantity, x.price_usd, x.order_date, x.lead_time_days)
+            for x in c.purchases] == [("missile", 20, 2e6, date(2026, 1, 1), 2)]  # fmt: skip
+    assert c.deliveries == camp.deliveries
+    assert c.budget_usd == pytest.approx(40e6, abs=2.0)
     adds = [(p.date, s.id, s.type) for p in c.posture for s in p.add]
     assert adds == [(date(2026, 1, 4), "sam-1", "sam"), (date(2026, 1, 1), "team-1", "gun"),
                     (date(2026, 1, 1), "team-2", "gun")]  # fmt: skip

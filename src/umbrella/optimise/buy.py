@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from umbrella.campaign.checks import check_campaign
-from umbrella.campaign.spec import Campaign, Delivery, Limit, PostureChange, Production
+from umbrella.campaign.spec import Campaign, Limit, PostureChange, Production, Purchase
 from umbrella.errors import InputError
 from umbrella.optimise.spec import Optimisation, Option
 from umbrella.scenario import EWZone, FireUnitSite, Scenario
@@ -52,11 +52,14 @@ def apply_buy(
 ) -> tuple[Campaign, Scenario]:
     """The campaign and defence with ``buy[k]`` units of ``options[k]`` added.
 
-    Lots become deliveries on their arrival, fire units and teams posture changes (ids
-    ``<option>-<n>``), teams also raise the operator limit of their interceptor, production
-    options production lines, EW zones zones of the defence.
+    Lots become purchases ordered on the campaign's first day and delivered on their arrival
+    (the campaign's budget raised by their cost; a purchase is not held by the campaign's
+    pauses, which stand for a supplier's hold on scheduled deliveries), fire units and teams
+    posture changes (ids ``<option>-<n>``), teams also raise the operator limit of their
+    interceptor, production options production lines, EW zones zones of the defence.
     """
-    deliveries = list(campaign.deliveries)
+    purchases = list(campaign.purchases)
+    spend = 0.0
     posture = list(campaign.posture)
     production = list(campaign.production)
     limits = list(campaign.limits)
@@ -67,9 +70,12 @@ def apply_buy(
         when = _arrival(opt, campaign)
         if opt.kind == "lot":
             assert opt.interceptor is not None and opt.quantity is not None
-            deliveries.append(
-                Delivery(interceptor=opt.interceptor, quantity=opt.quantity * units, first=when)
-            )
+            purchases.append(
+                Purchase(interceptor=opt.interceptor, quantity=opt.quantity * units,
+                         price_usd=opt.price_usd / opt.quantity, order_date=campaign.start,
+                         lead_time_days=(when - campaign.start).days)
+            )  # fmt: skip
+            spend += opt.price_usd * units
         elif opt.kind in ("fire_unit", "drone_team"):
             placed = opt.fire_unit if opt.fire_unit is not None else opt.drone_team
             assert placed is not None
@@ -98,9 +104,13 @@ def apply_buy(
                        p_loss=z.p_loss)
                 for u in range(units)
             ]  # fmt: skip
-    camp = campaign.model_copy(update={
-        "deliveries": deliveries, "posture": posture, "production": production, "limits": limits,
-    })  # fmt: skip
+    update: dict[str, object] = {"posture": posture, "production": production, "limits": limits}
+    if spend > 0:
+        # The campaign's own purchases keep their budget; a dollar more than the lots cost keeps
+        # rounding of the price per round from losing one.
+        update |= {"purchases": purchases,
+                   "budget_usd": (campaign.budget_usd or 0.0) + spend + 1.0}  # fmt: skip
+    camp = campaign.model_copy(update=update)
     if len(zones) != len(defence.ew_zones):
         defence = defence.model_copy(update={"ew_zones": zones})
     return camp, defence

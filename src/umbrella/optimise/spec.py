@@ -3,7 +3,7 @@
 Each option is one of five kinds, told apart by the key it carries:
 
 - a lot of interceptors (``interceptor`` and ``quantity``): each unit adds ``quantity`` rounds
-  on ``arrival`` (a delivery);
+  on ``arrival`` (a purchase ordered on the first day, not held by the campaign's pauses);
 - a fire unit (``fire_unit = {type, position_km | ring}``): each unit adds one such site on
   ``arrival`` (a posture change);
 - an interceptor-drone team (``drone_team = {type, position_km | ring, operators_per_night}``):
