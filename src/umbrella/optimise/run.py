@@ -102,6 +102,20 @@ class OptimisationResult:
             est, upper = max(est, m), max(upper, m + q * se)
         return {"estimate": est, "ci95_upper": upper}
 
+    def alternatives(self) -> list[dict[str, Any]]:
+        """The buys re-flown beside the winner on the independent replications, each with the
+        paired difference winner - alternative (negative: the winner is better)."""
+        win = self.confirm[self.best]
+        out = []
+        for b, x in self.confirm.items():
+            if b == self.best:
+                continue
+            m, lo, hi = mean_ci(win - x)
+            diff = {"mean": float(m), "ci95": [float(lo), float(hi)]}
+            out.append({"buy": self.buy_doc(b), "cost_usd": buy_cost(self.spec, b),
+                        "difference": diff})  # fmt: skip
+        return out
+
     def marginal(self) -> dict[str, dict[str, Any]]:
         """Per option: the objective reduction per $1M of its first unit over the baseline
         (selection replications), mean and 95% CI; 0 for options idle by construction."""
@@ -156,6 +170,7 @@ class OptimisationResult:
             "selection": {"seed": self.seed, "runs": self.runs},
             "confirmation": {"seed": self.confirm_seed, "runs": self.runs},
             "best_gain_over_baseline": {"mean": float(m), "ci95": [float(lo), float(hi)]},
+            "alternatives": self.alternatives(),
             "idle_options": {
                 o.id: why for o, why in zip(self.spec.options, self.idle, strict=True) if why
             },
