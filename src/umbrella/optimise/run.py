@@ -179,17 +179,22 @@ class OptimisationResult:
 
     def table(self) -> pd.DataFrame:
         """One row per buy evaluated: units per option, cost, objective (selection
-        replications: mean, 95% CI, p05-p95 over runs) and whether it is on the frontier."""
+        replications: mean, 95% CI, p05-p95 over runs), its reduction from the baseline (paired
+        over runs: mean and 95% CI) and whether it is on the frontier."""
         front = set(self.frontier())
+        base = self.evaluated[self.baseline]
         rows = []
         for b, x in self.evaluated.items():
             m, lo, hi = mean_ci(x)
             q05, q95 = np.quantile(x, (0.05, 0.95))
+            r, r_lo, r_hi = mean_ci(base - x)
             rows.append({
                 "buy": json.dumps(self.buy_doc(b), sort_keys=True),
                 **{f"units_{o.id}": int(u) for o, u in zip(self.spec.options, b, strict=True)},
                 "cost_usd": buy_cost(self.spec, b), "mean": float(m), "ci95_lo": float(lo),
                 "ci95_hi": float(hi), "p05": float(q05), "p95": float(q95),
+                "reduction_mean": float(r), "reduction_ci95_lo": float(r_lo),
+                "reduction_ci95_hi": float(r_hi),
                 "on_frontier": b in front, "is_best": b == self.best,
             })  # fmt: skip
         return pd.DataFrame(rows).sort_values(["cost_usd", "mean"], kind="stable")
