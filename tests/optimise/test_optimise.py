@@ -283,3 +283,27 @@ def test_example_menus_check(path: Path) -> None:
     check_options(spec, camp, load_defence(camp))
     assert 5 <= len(spec.options) <= 10
     assert all(o.max_units <= 4 for o in spec.options)
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--runs", "1"], "--runs"),
+        (["--seed", "-1"], "--seed"),
+        (["--time-limit", "0"], "--time-limit"),
+        (["--time-limit", "nan"], "--time-limit"),
+    ],
+)
+def test_bad_command_line_one_line(cli: Any, extra: list[str], needle: str) -> None:
+    code, out, err = cli(["optimise", str(MENU), *extra])
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and needle in err
+
+
+def test_out_dir_with_foreign_files_refused_before_work(tmp_path: Path, cli: Any) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "notes.txt").write_text("mine")
+    code, _, err = cli(["optimise", str(MENU), "--runs", "4", "--out", str(out_dir)])
+    assert code == 2 and err.count("\n") == 1 and "--force" in err
+    assert [p.name for p in out_dir.iterdir()] == ["notes.txt"]
