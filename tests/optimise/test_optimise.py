@@ -307,3 +307,46 @@ def test_out_dir_with_foreign_files_refused_before_work(tmp_path: Path, cli: Any
     code, _, err = cli(["optimise", str(MENU), "--runs", "4", "--out", str(out_dir)])
     assert code == 2 and err.count("\n") == 1 and "--force" in err
     assert [p.name for p in out_dir.iterdir()] == ["notes.txt"]
+
+
+def test_gap_is_the_paired_bound_against_the_alternatives(menu: tuple[Any, Any, Any]) -> None:
+    from umbrella.optimise.run import OptimisationResult
+    from umbrella.stats import t_quantile
+
+    spec = menu[0]
+    rng = np.random.default_rng(0)
+    common = rng.normal(100.0, 20.0, size=50)
+    win = common + rng.normal(0.0, 1.0, size=50)
+    alts: dict[tuple[int, ...], Any] = {(1, 0, 0, 0): win - 3.0, (2, 0, 0, 0): win + 5.0,
+                                       (0, 0, 0, 0): win + 40.0}  # fmt: skip
+    noise = rng.normal(0.0, 2.0, size=50)
+    alts[(1, 0, 0, 0)] = alts[(1, 0, 0, 0)] + noise  # better than the winner by 3 on average
+    res = OptimisationResult(
+        spec=spec, runs=50, seed=0, confirm_seed=1, best=(0, 0, 0, 1), method="exhaustive",
+        stopped=False, idle=[""] * 4, evaluated={}, confirm={(0, 0, 0, 1): win, **alts},
+        seconds=0.0,
+    )  # fmt: skip
+    d = win - alts[(1, 0, 0, 0)]
+    q = t_quantile(1 - 0.05 / 3, 49)
+    gap = res.gap()
+    assert gap["estimate"] == pytest.approx(float(d.mean()))
+    assert gap["ci95_upper"] == pytest.approx(float(d.mean() + q * d.std(ddof=1) / np.sqrt(50)))
+    assert 2.0 < gap["estimate"] < 4.0
+
+
+def test_same_answer_whatever_the_threads(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    exe = str(Path(sys.executable).parent / "umbrella")
+    outs = []
+    for threads in ("1", "2"):
+        env = {**os.environ, "NUMBA_NUM_THREADS": threads, "UMBRELLA_HOME": str(tmp_path)}
+        done = subprocess.run([exe, "optimise", str(MENU), "--runs", "8", "--seed", "3",
+                               "--json"], env=env, capture_output=True, text=True,
+                              timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        outs.append(done.stdout)
+    assert outs[0] == outs[1]
+    assert json.loads(outs[0])["seed"] == 3
