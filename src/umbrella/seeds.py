@@ -30,6 +30,7 @@ __all__ = [
     "CAMPAIGN_NIGHT",
     "CAMPAIGN_RAIDS",
     "MAX_SEED",
+    "OPTIMISE_CONFIRM",
     "check_seed",
     "child_seed",
     "engine_key",
@@ -45,6 +46,9 @@ MAX_SEED = 2**63 - 1
 CAMPAIGN_RAIDS = 0
 #: The raid engine's seed for one night of a campaign (path: ``CAMPAIGN_NIGHT, night``).
 CAMPAIGN_NIGHT = 1
+#: The independent replications an optimisation re-estimates its winner on (the campaign seed
+#: ``child_seed(seed, OPTIMISE_CONFIRM)``).
+OPTIMISE_CONFIRM = 2
 
 
 def check_seed(seed: int, key: str = "seed") -> int:

@@ -73,6 +73,27 @@ def _check_campaign(path: Path, data_dir: Path | None) -> str:
     )
 
 
+def _check_optimisation(path: Path, data_dir: Path | None) -> str:
+    from umbrella.campaign.inputs import load_defence
+    from umbrella.campaign.spec import load_campaign
+    from umbrella.optimise.buy import check_options
+    from umbrella.optimise.spec import load_optimisation
+
+    spec = load_optimisation(path)
+    camp = load_campaign(spec.campaign_path())
+    defence = load_defence(camp)
+    check_options(spec, camp, defence)
+    camp.check_data_path(data_dir)
+    return (
+        f"optimisation {spec.name}: {len(spec.options)} options within "
+        f"${spec.budget_usd / 1e6:,.0f}M on campaign {camp.name}, objective {spec.objective}"
+    )
+
+
+def _is_optimisation(raw: dict[str, Any]) -> bool:
+    return "options" in raw and "campaign" in raw
+
+
 def _is_campaign(raw: dict[str, Any]) -> bool:
     return "raids" in raw or ("scenario" in raw and "start" in raw)
 
@@ -83,6 +104,7 @@ def _is_scenario(raw: dict[str, Any]) -> bool:
 
 #: The kinds of spec file, in the order they are tried.
 KINDS: tuple[SpecKind, ...] = (
+    SpecKind("optimisation", _is_optimisation, _check_optimisation),
     SpecKind("campaign", _is_campaign, _check_campaign),
     SpecKind("scenario", _is_scenario, _check_scenario),
 )
@@ -103,7 +125,8 @@ def detect_kind(path: str | Path) -> SpecKind:
     names = ", ".join(k.name for k in KINDS)
     raise InputError(
         f"not a spec file umbrella knows ({names}): a scenario has [[assets]] and [[threats]], "
-        "a campaign has scenario, start, end and [raids]",
+        "a campaign has scenario, start, end and [raids], an optimisation has campaign and "
+        "[[options]]",
         source=path,
     )
 
@@ -132,7 +155,8 @@ def check_spec_file(
                              f"{', '.join(k.name for k in KINDS)}", key="--kind")  # fmt: skip
         found = match[0]
     data = None if data_dir is None else Path(data_dir).resolve()
-    if data is not None and found.name != "campaign":
-        raise InputError(f"--data applies to a campaign file; {path} is a {found.name}",
+    if data is not None and found.name not in ("campaign", "optimisation"):
+        raise InputError(f"--data applies to a campaign or optimisation file; {path} is a "
+                         f"{found.name}",
                          source="command line", key="--data")  # fmt: skip
     return found.name, found.check(path, data)

@@ -30,6 +30,7 @@ def _register() -> None:
     from umbrella.cli import data as data_cli
     from umbrella.cli import history as history_cli
     from umbrella.cli import nights as nights_cli
+    from umbrella.cli import optimise as optimise_cli
     from umbrella.cli import raid as raid_cli
     from umbrella.cli import report as report_cli
     from umbrella.cli import sweep as sweep_cli
@@ -44,6 +45,7 @@ def _register() -> None:
     app.command("calibrate")(calibrate_cli.calibrate_command)
     app.command("nights")(nights_cli.nights)
     app.command("report")(report_cli.report)
+    app.command("optimise")(optimise_cli.optimise_command)
 
     app.add_typer(wta_cli.app, name="wta")
     app.add_typer(data_cli.app, name="data")

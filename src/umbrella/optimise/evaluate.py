@@ -1,0 +1,208 @@
+"""Evaluate buys under common random numbers, reusing the drawn raids and the compiled defence.
+
+The campaign is prepared once (raids drawn, defence compiled) with every fire unit and team of
+the menu in its posture at its most units; a buy then only changes which of those units are
+present, the rounds that arrive, the production lines and the operator limits, so each
+candidate is one pass of :func:`~umbrella.campaign.run_nights` over the same raids and the same
+shots. EW zones change the compiled defence: one preparation per number of zones bought.
+
+The nights before the first thing bought arrives are the same for every buy (the same raids,
+shots and stocks): a buy resumes from the baseline's state at that night, as a campaign resumes
+from a checkpoint, and only flies the nights after it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from umbrella.campaign.checkpoint import Checkpoint
+from umbrella.campaign.result import CampaignResult
+from umbrella.campaign.spec import Campaign
+from umbrella.campaign.stocks import STATE_FIELDS, PreparedCampaign, prepare_campaign, run_nights
+from umbrella.campaign.supply import plan_supply
+from umbrella.compiler import site_positions
+from umbrella.errors import InputError
+from umbrella.optimise.buy import Buy, apply_buy, site_ids
+from umbrella.optimise.spec import Optimisation, Risk
+from umbrella.scenario import Scenario
+from umbrella.tempo.model import TempoModel
+
+__all__ = ["Evaluator", "buy_cost", "objective_per_run", "score"]
+
+F64 = npt.NDArray[np.float64]
+
+
+def objective_per_run(
+    result: CampaignResult, objective: str, assets: Sequence[str] | None = None
+) -> F64:
+    """(R,) the objective of each run: damage or leakers summed over the campaign.
+
+    ``assets`` (score only some assets) needs per-asset campaign results and is refused until
+    campaigns keep them.
+    """
+    if assets is not None:
+        raise InputError("scoring only some assets is not supported yet", key="assets")
+    if objective == "damage":
+        return np.asarray(result.damage.sum(axis=1), dtype=np.float64)
+    if objective == "leaked":
+        return np.asarray(result.leaked.sum(axis=1), dtype=np.float64)
+    raise InputError(f"unknown objective {objective!r}", key="objective")
+
+
+def score(per_run: F64, risk: Risk | None) -> float:
+    """What the search minimises: the mean over runs, or with ``risk`` the mix
+    ``(1 - weight) x mean + weight x CVaR`` (the mean of the worst ``1 - cvar_alpha`` share of
+    runs)."""
+    mean = float(per_run.mean())
+    if risk is None or risk.weight == 0.0:
+        return mean
+    worst = np.sort(per_run)[::-1]
+    k = max(1, int(np.ceil((1.0 - risk.cvar_alpha) * worst.size)))
+    return (1.0 - risk.weight) * mean + risk.weight * float(worst[:k].mean())
+
+
+def buy_cost(spec: Optimisation, buy: Buy) -> float:
+    """What a buy costs, USD."""
+    return float(sum(o.price_usd * u for o, u in zip(spec.options, buy, strict=True)))
+
+
+class _SharedNights:
+    """A read-only checkpoint store holding the nights a buy shares with the baseline."""
+
+    def __init__(self, fingerprint: str, checkpoint: Checkpoint) -> None:
+        self._fingerprint = fingerprint
+        self._checkpoint = checkpoint
+
+    def load(self, fingerprint: str) -> Checkpoint | None:
+        return self._checkpoint if fingerprint == self._fingerprint else None
+
+    def save(self, fingerprint: str, checkpoint: Checkpoint) -> None:
+        pass  # the shared nights stay as they are
+
+    def clear(self) -> None:
+        pass
+
+
+class Evaluator:
+    """The per-run objective of buys on one set of replications (``runs`` and ``seed``).
+
+    Parameters
+    ----------
+    spec
+        The optimisation.
+    campaign, defence, tempo
+        The campaign, its defence scenario and its fitted raid-tempo model (None for raids
+        written as distributions).
+    runs, seed
+        The replications every buy is evaluated on (common random numbers).
+    """
+
+    def __init__(
+        self, spec: Optimisation, campaign: Campaign, defence: Scenario,
+        tempo: TempoModel | None, runs: int, seed: int,
+    ) -> None:  # fmt: skip
+        self.spec = spec
+        self.campaign = campaign
+        self.defence = defence
+        self.tempo = tempo
+        self.runs = runs
+        self.seed = seed
+        self._preps: dict[Buy, tuple[PreparedCampaign, npt.NDArray[np.int64]]] = {}
+        self._cache: dict[Buy, F64] = {}
+        self._base: dict[Buy, CampaignResult] = {}
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def evaluated(self) -> dict[Buy, F64]:
+        """Every buy evaluated so far with its per-run objective."""
+        return dict(self._cache)
+
+    def _ew_key(self, buy: Buy) -> Buy:
+        return tuple(u if o.kind == "ew_zone" else 0 for o, u in zip(self.spec.options, buy,
+                                                                        strict=True))  # fmt: skip
+
+    def _prepared(self, buy: Buy) -> tuple[PreparedCampaign, npt.NDArray[np.int64]]:
+        """The prepared superset campaign for the buy's EW zones, and the site of each slot."""
+        key = self._ew_key(buy)
+        if key in self._preps:
+            return self._preps[key]
+        most = tuple(
+            o.max_units if o.kind in ("fire_unit", "drone_team") else k
+            for o, k in zip(self.spec.options, key, strict=True)
+        )
+        camp, dfn = apply_buy(self.campaign, self.defence, self.spec.options, most)
+        prep = prepare_campaign(camp, dfn, self.runs, self.seed, tempo=self.tempo,
+                                source=self.campaign.source)  # fmt: skip
+        sites = list(dfn.fire_units) + [s for c in camp.posture for s in c.add]
+        per_site = [len(site_positions(s.position_km, s.ring)) for s in sites]
+        unit_site = np.repeat(np.arange(len(sites)), per_site)
+        raid = prep.raid
+        slot_unit = np.repeat(np.arange(len(raid.unit_ids)), np.diff(raid.unit_slot_ptr))
+        slot_site = unit_site[slot_unit]
+        self._preps[key] = (prep, slot_site)
+        self._site_index = {s.id: i for i, s in enumerate(sites)}
+        return prep, slot_site
+
+    def prepared_for(self, buy: Buy) -> PreparedCampaign:
+        """The prepared campaign of one buy: the superset with the units not bought absent."""
+        prep, slot_site = self._prepared(buy)
+        camp, _ = apply_buy(self.campaign, self.defence, self.spec.options, buy)
+        absent = [
+            self._site_index[site_ids(o, u)]
+            for o, k in zip(self.spec.options, buy, strict=True)
+            if o.kind in ("fire_unit", "drone_team")
+            for u in range(k, o.max_units)
+        ]
+        keep = ~np.isin(slot_site, np.array(absent, dtype=np.int64))
+        supply = plan_supply(camp, list(prep.tracked))
+        return dataclasses.replace(
+            prep, campaign=camp, slot_active=prep.slot_active & keep[None, :],
+            inflow=supply.inflow, purchase_spend_usd=supply.purchase_spend_usd,
+            purchased=supply.purchased,
+        )  # fmt: skip
+
+    def first_change(self, buy: Buy) -> int:
+        """The first night on which the buy can differ from the baseline with its EW zones
+        (the number of nights when nothing bought arrives within the campaign)."""
+        camp = self.campaign
+        first = camp.n_nights
+        for o, u in zip(self.spec.options, buy, strict=True):
+            if u <= 0 or o.kind == "ew_zone":
+                continue
+            raises_limit = o.drone_team is not None and o.drone_team.operators_per_night > 0
+            day = camp.start if o.arrival is None or raises_limit else o.arrival
+            first = min(first, max((day - camp.start).days, 0))
+        return first
+
+    def result(self, buy: Buy) -> CampaignResult:
+        """The campaign result of one buy (not cached): the nights before anything bought
+        arrives are taken from the baseline, the others flown."""
+        prep = self.prepared_for(buy)
+        base_key = self._ew_key(buy)
+        done = self.first_change(buy)
+        if buy == base_key or done == 0:
+            return run_nights(prep)
+        if base_key not in self._base:
+            self._base[base_key] = self.result(base_key)
+        base = self._base[base_key]
+        shared = Checkpoint(done=done, state={k: getattr(base, k)[:, :done] for k in STATE_FIELDS})
+        return run_nights(prep, checkpoint=_SharedNights(prep.fingerprint, shared), resume=True)
+
+    def per_run(self, buy: Buy) -> F64:
+        """(R,) the objective of each run with this buy (cached)."""
+        buy = tuple(int(u) for u in buy)
+        if buy not in self._cache:
+            res = self.result(buy)
+            if buy == self._ew_key(buy):
+                self._base[buy] = res  # the state later buys resume from
+            self._cache[buy] = objective_per_run(res, self.spec.objective, self.spec.assets)
+        return self._cache[buy]
+
+    def tracked(self) -> tuple[str, ...]:
+        """The interceptor types whose stocks the campaign carries."""
+        return self._prepared(tuple(0 for _ in self.spec.options))[0].tracked

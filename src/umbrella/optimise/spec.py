@@ -1,0 +1,213 @@
+"""Optimisation files: a campaign, a budget, an objective and a menu of things to buy.
+
+Each option is one of five kinds, told apart by the key it carries:
+
+- a lot of interceptors (``interceptor`` and ``quantity``): each unit adds ``quantity`` rounds
+  on ``arrival`` (a purchase ordered on the first day, not held by the campaign's pauses);
+- a fire unit (``fire_unit = {type, position_km | ring}``): each unit adds one such site on
+  ``arrival`` (a posture change);
+- an interceptor-drone team (``drone_team = {type, position_km | ring, operators_per_night}``):
+  each unit adds the site on ``arrival`` and raises the nightly operator limit of the team's
+  interceptor by ``operators_per_night``;
+- a production ramp (``production = {interceptor, per_day, ramp_days}``): each unit adds a line
+  that starts on ``arrival`` and ramps linearly to ``per_day`` rounds a day over ``ramp_days``;
+- an EW zone (``ew_zone = {center_km, radius_km, p_loss}``): each unit adds the zone to the
+  defence for the whole campaign.
+
+:func:`~umbrella.optimise.buy.apply_buy` turns a buy into those changes of the campaign.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, PrivateAttr, model_validator
+
+from umbrella.errors import InputError
+from umbrella.scenario import Point, Ring
+from umbrella.spec import (
+    MAX_COUNT,
+    Date,
+    Description,
+    Name,
+    Positive,
+    Probability,
+    Real,
+    Spec,
+    Usd,
+    Whole,
+)
+from umbrella.tomlspec import check_schema_version, locate_line, parse_toml, read_text, validate
+
+__all__ = [
+    "MAX_OPTIONS",
+    "MAX_UNITS",
+    "DroneTeam",
+    "EWZoneOption",
+    "FireUnitOption",
+    "Optimisation",
+    "Option",
+    "ProductionOption",
+    "Risk",
+    "load_optimisation",
+    "parse_optimisation",
+]
+
+#: Most options in one menu.
+MAX_OPTIONS = 32
+#: Most units of one option.
+MAX_UNITS = 64
+PathText = Annotated[str, Field(strict=True, min_length=1, max_length=4096)]
+
+
+class _Placed(Spec):
+    type: Name
+    position_km: Point | None = None
+    ring: Ring | None = None
+
+    @model_validator(mode="after")
+    def _one_placement(self) -> _Placed:
+        if (self.position_km is None) == (self.ring is None):
+            raise ValueError("give exactly one of position_km or ring")
+        return self
+
+
+class FireUnitOption(_Placed):
+    """A fire unit (or a ring of identical ones) of a catalogue type."""
+
+
+class DroneTeam(_Placed):
+    """Interceptor-drone teams: the site, and the operators that come with it."""
+
+    type: Name = "interceptor_drone_team"
+    operators_per_night: Annotated[Whole, Field(ge=0, le=MAX_COUNT)] = Field(
+        0, description="Rounds a night more that the operator limit allows."
+    )
+
+
+class ProductionOption(Spec):
+    """A production line: from 0 on ``arrival`` to ``per_day`` after ``ramp_days``."""
+
+    interceptor: Name
+    per_day: Annotated[Real, Field(gt=0.0, le=1e6)]
+    ramp_days: Annotated[Whole, Field(ge=0, le=3660)] = 0
+
+
+class EWZoneOption(Spec):
+    """An electronic-warfare zone (present for the whole campaign)."""
+
+    center_km: Point
+    radius_km: Annotated[Real, Field(gt=0.0, le=20_000.0)]
+    p_loss: Probability
+
+
+OptionKind = Literal["lot", "fire_unit", "drone_team", "production", "ew_zone"]
+
+
+class Option(Spec):
+    """One line of the menu: what a unit is, its price, how many may be bought, and when."""
+
+    id: Name
+    price_usd: Positive = Field(description="Price per unit, USD.")
+    max_units: Annotated[Whole, Field(ge=0, le=MAX_UNITS)] = 1
+    arrival: Date | None = Field(None, description="When each unit arrives (default: the start).")
+    interceptor: Name | None = None
+    quantity: Annotated[Whole, Field(ge=1, le=MAX_COUNT)] | None = None
+    fire_unit: FireUnitOption | None = None
+    drone_team: DroneTeam | None = None
+    production: ProductionOption | None = None
+    ew_zone: EWZoneOption | None = None
+    description: Description = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Option:
+        lot = self.interceptor is not None or self.quantity is not None
+        given = [lot] + [
+            getattr(self, k) is not None
+            for k in ("fire_unit", "drone_team", "production", "ew_zone")
+        ]
+        if sum(given) != 1:
+            raise ValueError(
+                "give exactly one of interceptor + quantity, fire_unit, drone_team, production "
+                "or ew_zone"
+            )
+        if lot and (self.interceptor is None or self.quantity is None):
+            raise ValueError("a lot of interceptors needs both interceptor and quantity")
+        if self.ew_zone is not None and self.arrival is not None:
+            raise ValueError("an EW zone is present for the whole campaign: leave out arrival")
+        return self
+
+    @property
+    def kind(self) -> OptionKind:
+        """Which of the five kinds this option is."""
+        for k in ("fire_unit", "drone_team", "production", "ew_zone"):
+            if getattr(self, k) is not None:
+                return k
+        return "lot"
+
+
+class Risk(Spec):
+    """Weight on the tail: the score is (1 - weight) x mean + weight x CVaR at ``cvar_alpha``."""
+
+    cvar_alpha: Annotated[Real, Field(ge=0.5, lt=1.0)]
+    weight: Probability
+
+
+class Optimisation(Spec):
+    """A whole optimisation file."""
+
+    schema_version: Literal[1] = 1
+    name: Name
+    description: Description = ""
+    campaign: PathText = Field(description="Campaign file, relative to this file or absolute.")
+    budget_usd: Usd
+    objective: Literal["damage", "leaked"] = "damage"
+    assets: list[Name] | None = Field(None, max_length=10_000)
+    risk: Risk | None = None
+    options: list[Option] = Field(min_length=1, max_length=MAX_OPTIONS)
+
+    _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
+    _source: str = PrivateAttr(default="<optimisation>")
+
+    @property
+    def source(self) -> str:
+        """The file it was read from."""
+        return self._source
+
+    def campaign_path(self) -> Path:
+        """The campaign file, resolved from this file's folder."""
+        p = Path(self.campaign)
+        return p if p.is_absolute() else self._base_dir / p
+
+
+def parse_optimisation(text: str, source: str | Path = "<string>") -> Optimisation:
+    """Parse and validate optimisation TOML (references are checked against the campaign by
+    :func:`~umbrella.optimise.buy.check_options`)."""
+    raw = parse_toml(text, source)
+    check_schema_version(raw, 1, source, text)
+    spec = validate(Optimisation, raw, source, text)
+    seen: set[str] = set()
+    for k, opt in enumerate(spec.options):
+        if opt.id in seen:
+            raise InputError(f"duplicate option id {opt.id!r}", source=source,
+                             key=f"options[{k}].id",
+                             line=locate_line(text, ("options", k, "id")))  # fmt: skip
+        seen.add(opt.id)
+    if spec.assets is not None:
+        raise InputError(
+            "scoring only some assets is not supported yet (campaign results hold national "
+            "totals only); leave out assets",
+            source=source,
+            key="assets",
+            line=locate_line(text, ("assets",)),
+        )
+    spec._source = str(source)
+    return spec
+
+
+def load_optimisation(path: str | Path) -> Optimisation:
+    """Read and validate an optimisation file; its campaign path starts from its folder."""
+    spec = parse_optimisation(read_text(path), source=path)
+    spec._base_dir = Path(path).parent
+    return spec
