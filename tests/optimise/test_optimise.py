@@ -196,9 +196,11 @@ def test_cli_contract_best_toml_confirmed_with_another_seed(tmp_path: Path, cli:
     assert set(doc["best"]) == {"buy", "cost_usd", "objective", "gap"}
     assert set(doc["best"]["gap"]) == {"estimate", "ci95_upper"}
     assert set(doc["marginal"]) == {"missiles", "sam", "bursts", "jammer"}
-    assert {"best.toml", "frontier.parquet", "frontier.png", "summary.json", "meta.json"} <= {
-        p.name for p in out_dir.iterdir()
-    }
+    names = {"best.toml", "frontier.parquet", "frontier.png", "summary.json", "meta.json"}
+    assert names | {"report.html"} <= {p.name for p in out_dir.iterdir()}
+    page = (out_dir / "report.html").read_text()
+    assert "<h1>Optimisation: tiny-buy</h1>" in page and "The buy chosen" in page
+    assert "Optimality gap: estimate" in page
     costs = [row["cost_usd"] for row in doc["frontier"]]
     means = [row["objective"]["mean"] for row in doc["frontier"]]
     assert costs == sorted(costs) and means == sorted(means, reverse=True)
@@ -232,8 +234,9 @@ def test_time_limit_reports_best_so_far(menu: tuple[Any, Any, Any]) -> None:
 
 
 BAD = [
-    (lambda t: t.replace('objective = "damage"\n', 'objective = "damage"\nassets = ["plant"]\n'),
-     "menu.toml:6: assets: scoring only some assets is not supported yet"),
+    (lambda t: t.replace('objective = "damage"\n', 'objective = "damage"\nassets = ["plant", '
+                         '"kyiv"]\n'),
+     "assets[1]: 'kyiv' is neither an asset nor a group of the campaign's defence"),
     (lambda t: t.replace('id = "sam"', 'id = "missiles"'), "menu.toml:16: options[1].id: "
      "duplicate option id 'missiles'"),
     (lambda t: t.replace('interceptor = "missile"', 'interceptor = "nope"'),
@@ -350,3 +353,23 @@ def test_same_answer_whatever_the_threads(tmp_path: Path) -> None:
         outs.append(done.stdout)
     assert outs[0] == outs[1]
     assert json.loads(outs[0])["seed"] == 3
+
+
+@pytest.mark.parametrize("objective", ["leaked", "damage"])
+def test_assets_score_only_the_assets_named(tmp_path: Path, objective: str) -> None:
+    """Every asset named is the national total (each leaker strikes one asset); one asset is its
+    own column of the per-asset sums, and a group name picks its members."""
+    text = _menu(100e6, _lot("lot", 20e6)).replace('"damage"', f'"{objective}"')
+    _, _, _, ev = _setup(text, tmp_path)
+    res = ev.result((1,))
+    from umbrella.optimise.evaluate import objective_per_run
+
+    national = objective_per_run(res, objective)
+    both = objective_per_run(res, objective, ["plant", "sub"])
+    np.testing.assert_allclose(both, national, rtol=1e-9, atol=1e-6)
+    per_asset = res.asset_damage if objective == "damage" else res.asset_leaked
+    col = res.asset_ids.index("sub")
+    np.testing.assert_array_equal(objective_per_run(res, objective, ["sub"]), per_asset[:, col])
+    group = res.asset_groups[col]
+    np.testing.assert_array_equal(objective_per_run(res, objective, [group]), per_asset[:, col])
+    assert objective_per_run(res, objective, ["sub"]).sum() < national.sum()

@@ -24,17 +24,20 @@ from .folders import (
 @pytest.fixture(scope="session")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """One output folder of each kind, written by the CLI with few runs: ``run``, ``campaign``,
-    ``compare``, and ``evil_run``, ``evil_campaign`` named with markup."""
+    ``compare``, ``optimise``, and ``evil_run``, ``evil_campaign`` named with markup."""
     from umbrella.cli import main
 
     root = tmp_path_factory.mktemp("report-outputs")
-    out = {k: root / k for k in ("run", "campaign", "compare", "evil_run", "evil_campaign")}
+    kinds = ("run", "campaign", "compare", "optimise", "evil_run", "evil_campaign")
+    out = {k: root / k for k in kinds}
     evil = evil_scenario(root)
     base = campaign_file(root, "small-campaign", 30)
     more = campaign_file(root, "small-more", 60)
     bad = campaign_file(root, EVIL_SCRIPT, 45, EVIL_FILE)
+    menu = Path(__file__).resolve().parents[1] / "optimise" / "fixtures" / "menu.toml"
     commands = [
         ["run", str(SCENARIO), "--runs", "6", "--out", str(out["run"])],
+        ["optimise", str(menu), "--runs", "4", "--out", str(out["optimise"])],
         ["run", str(evil), "--runs", "4", "--out", str(out["evil_run"])],
         ["campaign", str(base), "--runs", "4", "--out", str(out["campaign"])],
         ["campaign", str(bad), "--runs", "4", "--out", str(out["evil_campaign"])],

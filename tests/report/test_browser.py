@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-KINDS = ["run", "campaign", "compare", "evil_run", "evil_campaign"]
+KINDS = ["run", "campaign", "compare", "optimise", "evil_run", "evil_campaign"]
 
 
 class Opened:

@@ -137,6 +137,11 @@ def check_options(spec: Optimisation, campaign: Campaign, defence: Scenario) -> 
     """
     src = spec.source
     cat = defence.resolved_catalog()
+    known = {a.id for a in defence.assets} | {a.group_name for a in defence.assets}
+    for k, scored in enumerate(spec.assets or ()):
+        if scored not in known:
+            raise InputError(f"{scored!r} is neither an asset nor a group of the campaign's "
+                             "defence", source=src, key=f"assets[{k}]")  # fmt: skip
     for k, opt in enumerate(spec.options):
         key = f"options[{k}]"
         if opt.arrival is not None and opt.arrival < campaign.start:

@@ -13,6 +13,7 @@ from a checkpoint, and only flies the nights after it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Sequence
 
@@ -22,7 +23,13 @@ import numpy.typing as npt
 from umbrella.campaign.checkpoint import Checkpoint
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
-from umbrella.campaign.stocks import STATE_FIELDS, PreparedCampaign, prepare_campaign, run_nights
+from umbrella.campaign.stocks import (
+    STATE_FIELDS,
+    SUM_FIELDS,
+    PreparedCampaign,
+    prepare_campaign,
+    run_nights,
+)
 from umbrella.campaign.supply import plan_supply
 from umbrella.compiler import site_positions
 from umbrella.errors import InputError
@@ -31,7 +38,7 @@ from umbrella.optimise.spec import Optimisation, Risk
 from umbrella.scenario import Scenario
 from umbrella.tempo.model import TempoModel
 
-__all__ = ["Evaluator", "buy_cost", "objective_per_run", "score"]
+__all__ = ["Evaluator", "asset_columns", "buy_cost", "objective_per_run", "score"]
 
 F64 = npt.NDArray[np.float64]
 
@@ -41,16 +48,42 @@ def objective_per_run(
 ) -> F64:
     """(R,) the objective of each run: damage or leakers summed over the campaign.
 
-    ``assets`` (score only some assets) needs per-asset campaign results and is refused until
-    campaigns keep them.
+    ``assets`` scores only those assets: each name is an asset id or a group (a city) of the
+    defence scenario's assets; a run's objective is then the sum over the assets named or in the
+    groups named.
     """
     if assets is not None:
-        raise InputError("scoring only some assets is not supported yet", key="assets")
+        cols = asset_columns(result.asset_ids, result.asset_groups, assets)
+        per_asset = result.asset_damage if objective == "damage" else result.asset_leaked
+        return np.asarray(per_asset[:, cols].sum(axis=1), dtype=np.float64)
     if objective == "damage":
         return np.asarray(result.damage.sum(axis=1), dtype=np.float64)
     if objective == "leaked":
         return np.asarray(result.leaked.sum(axis=1), dtype=np.float64)
     raise InputError(f"unknown objective {objective!r}", key="objective")
+
+
+def asset_columns(
+    asset_ids: Sequence[str], asset_groups: Sequence[str], names: Sequence[str]
+) -> npt.NDArray[np.intp]:
+    """The columns of the assets that ``names`` (asset ids or group names) pick out.
+
+    Raises
+    ------
+    InputError
+        Key ``assets[k]`` for a name that is neither an asset nor a group.
+    """
+    picked = np.zeros(len(asset_ids), dtype=bool)
+    for k, name in enumerate(names):
+        hit = np.array(
+            [a == name or g == name for a, g in zip(asset_ids, asset_groups, strict=True)],
+            dtype=bool,
+        )
+        if not hit.any():
+            raise InputError(f"{name!r} is neither an asset nor a group of the campaign's "
+                             "defence", key=f"assets[{k}]")  # fmt: skip
+        picked |= hit
+    return np.flatnonzero(picked)
 
 
 def score(per_run: F64, risk: Risk | None) -> float:
@@ -87,6 +120,23 @@ class _SharedNights:
         pass
 
 
+class _Capture:
+    """A checkpoint store that keeps the last checkpoint saved in memory: the baseline's state
+    after a given night, per-asset sums included, from a run stopped there."""
+
+    def __init__(self) -> None:
+        self.saved: Checkpoint | None = None
+
+    def load(self, fingerprint: str) -> Checkpoint | None:
+        return None
+
+    def save(self, fingerprint: str, checkpoint: Checkpoint) -> None:
+        self.saved = checkpoint
+
+    def clear(self) -> None:
+        pass
+
+
 class Evaluator:
     """The per-run objective of buys on one set of replications (``runs`` and ``seed``).
 
@@ -114,6 +164,7 @@ class Evaluator:
         self._preps: dict[Buy, tuple[PreparedCampaign, npt.NDArray[np.int64]]] = {}
         self._cache: dict[Buy, F64] = {}
         self._base: dict[Buy, CampaignResult] = {}
+        self._starts: dict[tuple[Buy, int], Checkpoint] = {}
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -187,11 +238,30 @@ class Evaluator:
         done = self.first_change(buy)
         if buy == base_key or done == 0:
             return run_nights(prep)
+        shared = self._shared_nights(base_key, done)
+        return run_nights(prep, checkpoint=_SharedNights(prep.fingerprint, shared), resume=True)
+
+    def _shared_nights(self, base_key: Buy, done: int) -> Checkpoint:
+        """The baseline's state after ``done`` nights, the per-asset sums over those nights
+        included: from its full result when ``done`` is every night, else from a run of the
+        baseline stopped after night ``done`` (cached)."""
+        if (base_key, done) in self._starts:
+            return self._starts[(base_key, done)]
         if base_key not in self._base:
             self._base[base_key] = self.result(base_key)
         base = self._base[base_key]
-        shared = Checkpoint(done=done, state={k: getattr(base, k)[:, :done] for k in STATE_FIELDS})
-        return run_nights(prep, checkpoint=_SharedNights(prep.fingerprint, shared), resume=True)
+        if done >= self.campaign.n_nights:
+            state = {k: getattr(base, k)[:, :done] for k in STATE_FIELDS}
+            state |= {k: getattr(base, k) for k in SUM_FIELDS}
+            shared = Checkpoint(done=done, state=state)
+        else:
+            capture = _Capture()
+            with contextlib.suppress(KeyboardInterrupt):
+                run_nights(self.prepared_for(base_key), checkpoint=capture, stop_after=done)
+            assert capture.saved is not None and capture.saved.done == done
+            shared = capture.saved
+        self._starts[(base_key, done)] = shared
+        return shared
 
     def per_run(self, buy: Buy) -> F64:
         """(R,) the objective of each run with this buy (cached)."""

@@ -194,14 +194,6 @@ def parse_optimisation(text: str, source: str | Path = "<string>") -> Optimisati
                              key=f"options[{k}].id",
                              line=locate_line(text, ("options", k, "id")))  # fmt: skip
         seen.add(opt.id)
-    if spec.assets is not None:
-        raise InputError(
-            "scoring only some assets is not supported yet (campaign results hold national "
-            "totals only); leave out assets",
-            source=source,
-            key="assets",
-            line=locate_line(text, ("assets",)),
-        )
     spec._source = str(source)
     return spec
 

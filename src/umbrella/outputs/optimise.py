@@ -19,6 +19,7 @@ from umbrella.optimise.run import OptimisationResult
 from umbrella.outputs.atomic import atomic_dir, write_json, write_text_atomic
 from umbrella.outputs.raid import LITERAL_TEXT
 from umbrella.provenance import stable_provenance
+from umbrella.report import build_report
 from umbrella.scenario import Scenario, dump_scenario
 
 __all__ = ["BEST_DEFENCE", "best_campaign", "plot_frontier", "write_optimisation"]
@@ -92,8 +93,8 @@ def write_optimisation(
     force: bool = False,
     inputs: Iterable[str | Path] = (),
 ) -> Path:
-    """Write ``best.toml``, the frontier table and chart, ``summary.json`` and ``meta.json``
-    into ``out_dir`` atomically (``force`` and ``inputs`` as in
+    """Write ``best.toml``, the frontier table and chart, ``summary.json``, ``meta.json`` and
+    ``report.html`` into ``out_dir`` atomically (``force`` and ``inputs`` as in
     :func:`~umbrella.outputs.atomic.atomic_dir`)."""
     text, scenario_text = best_campaign(result, campaign, defence)
     out = Path(out_dir)
@@ -106,4 +107,5 @@ def write_optimisation(
         write_json(tmp / "meta.json", meta)
         summary = stable_provenance(meta) | result.summary() | {"details": result.details()}
         write_json(tmp / "summary.json", summary)
+        build_report(tmp)
     return out

@@ -23,6 +23,7 @@ from umbrella.report.sections import (
     campaign_sections,
     compare_sections,
     nights_sections,
+    optimise_sections,
     run_sections,
 )
 
@@ -69,10 +70,12 @@ def _read_table(path: Path) -> pd.DataFrame | None:
 
 
 def report_kind(folder: Path) -> str:
-    """``run``, ``campaign``, ``compare``, ``nights`` or ``sweep``: what output ``folder``
-    holds, from its files."""
+    """``run``, ``campaign``, ``compare``, ``optimise``, ``nights`` or ``sweep``: what output
+    ``folder`` holds, from its files."""
     if (folder / "compare.json").is_file():
         return "compare"
+    if (folder / "frontier.parquet").is_file() and (folder / "summary.json").is_file():
+        return "optimise"
     for kind in ("nights", "sweep"):
         if (folder / f"{kind}.parquet").is_file() and (folder / "summary.json").is_file():
             return kind
@@ -185,6 +188,10 @@ def build_report(folder: str | Path) -> Path:
         sections = nights_sections(doc)
         title = str(doc.get("scenario", meta.get("scenario", "nights")))
         what = "Nights"
+    elif kind == "optimise":
+        sections = optimise_sections(doc)
+        title = str(doc.get("name", meta.get("name", "optimisation")))
+        what = "Optimisation"
     else:
         sections = []
         title = str(doc.get("name", meta.get("name", "sweep")))

@@ -26,6 +26,7 @@ __all__ = [
     "campaign_sections",
     "compare_sections",
     "nights_sections",
+    "optimise_sections",
     "run_sections",
 ]
 
@@ -339,3 +340,110 @@ def nights_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
             "<code>nights.parquet</code> and the chart.</p>",
         )
     ]
+
+
+def _buy_text(buy: Any) -> str:
+    if not isinstance(buy, Mapping) or not buy:
+        return "nothing"
+    return ", ".join(f"{esc(k)} × {fmt(v)}" for k, v in buy.items())
+
+
+def _musd(x: Any) -> str:
+    return fmt(x / 1e6 if isinstance(x, int | float) else None, 1)
+
+
+def optimise_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(heading, HTML) sections of ``umbrella optimise``: the buy chosen with its objective
+    re-estimated on independent replications and its gap, the frontier of the buys evaluated,
+    the value per $1M of each option's first unit and the options that change nothing."""
+    out: list[tuple[str, str]] = []
+    best = doc.get("best")
+    objective = esc(doc.get("objective", "objective"))
+    details = doc.get("details") if isinstance(doc.get("details"), Mapping) else {}
+    assert isinstance(details, Mapping)
+    if isinstance(best, Mapping):
+        base = doc.get("baseline", {})
+        base_q = base.get("objective") if isinstance(base, Mapping) else None
+        rows = [
+            ["no buy", "0.0", *interval_cells(base_q)],
+            [_buy_text(best.get("buy")), _musd(best.get("cost_usd")),
+             *interval_cells(best.get("objective"))],
+        ]  # fmt: skip
+        gap = best.get("gap") if isinstance(best.get("gap"), Mapping) else {}
+        assert isinstance(gap, Mapping)
+        gain = details.get("best_gain_over_baseline")
+        gain_ci = gain.get("ci95") if isinstance(gain, Mapping) else None
+        lines = [
+            f"Budget ${_musd(doc.get('budget_usd'))}M; objective: expected total {objective} "
+            "over the campaign (lower is better).",
+            "The objective of both rows is re-estimated on replications independent of those "
+            "the buy was chosen on"
+            + (
+                f" (seed {fmt(details['confirmation'].get('seed'))})"
+                if isinstance(details.get("confirmation"), Mapping)
+                else ""
+            )
+            + ".",
+        ]
+        if isinstance(gain, Mapping) and isinstance(gain_ci, list) and len(gain_ci) == 2:
+            lines.append(
+                f"Reduction from no buy, paired over runs: {fmt(gain.get('mean'))} "
+                f"(95% CI {fmt(gain_ci[0])} to {fmt(gain_ci[1])})."
+            )
+        lines.append(
+            f"Optimality gap: estimate {fmt(gap.get('estimate'))}, 95% upper bound "
+            f"{fmt(gap.get('ci95_upper'))} (against the best alternatives re-flown beside it)."
+        )
+        if details.get("stopped_by_time_limit"):
+            lines.append("The search was stopped by its time limit: this is the best found.")
+        if "method" in details:
+            lines.append(
+                f"Method: {esc(details['method'])}; {fmt(details.get('buys_evaluated'))} buys "
+                "evaluated."
+            )
+        out.append(
+            (
+                "The buy chosen",
+                table(["buy", "cost ($M)", *INTERVAL_HEADERS], rows)
+                + "".join(f'<p class="note">{line}</p>' for line in lines)
+                + _INTERVALS_NOTE,
+            )
+        )
+    frontier = doc.get("frontier")
+    if isinstance(frontier, list) and frontier:
+        rows = [
+            [_buy_text(f.get("buy")), _musd(f.get("cost_usd")), *interval_cells(f.get("objective"))]
+            for f in frontier
+            if isinstance(f, Mapping)
+        ]
+        out.append(
+            (
+                "Cost against objective: the frontier of the buys evaluated",
+                table(["buy", "cost ($M)", *INTERVAL_HEADERS], rows)
+                + '<p class="note">Estimated on the selection replications (common random '
+                "numbers); every buy evaluated is in <code>frontier.parquet</code>.</p>",
+            )
+        )
+    marginal = doc.get("marginal")
+    if isinstance(marginal, Mapping) and marginal:
+        idle = details.get("idle_options") if isinstance(details, Mapping) else None
+        idle = idle if isinstance(idle, Mapping) else {}
+        rows = []
+        for oid, m in marginal.items():
+            if not isinstance(m, Mapping):
+                continue
+            ci = m.get("ci95")
+            lo, hi = (ci[0], ci[1]) if isinstance(ci, list) and len(ci) == 2 else (None, None)
+            cells = [esc(oid), fmt(m.get("per_musd"), 2), f"{fmt(lo, 2)} to {fmt(hi, 2)}"]
+            rows.append([*cells, esc(idle.get(oid, ""))])
+        out.append(
+            (
+                "What each option's first unit buys",
+                table(
+                    ["option", f"{objective} reduction per $1M", "95% CI", "changes nothing"], rows
+                )
+                + '<p class="note">Each option alone, one unit, against no buy, paired over '
+                "the selection replications.</p>",
+            )
+        )
+    return out
