@@ -170,6 +170,18 @@ def test_backtest_json(synthetic_dir: Path, umbrella: Callable[..., Run]) -> Non
     assert all(0.0 <= s["coverage_90"] <= 1.0 for s in scores)
 
 
+def test_backtest_out_writes_rows_scores_and_chart(
+    synthetic_dir: Path, tmp_path: Path, umbrella: Callable[..., Run]
+) -> None:
+    out = tmp_path / "bt"
+    run = umbrella("data", "backtest", "--data", synthetic_dir, "--runs", "50", "--out", out)
+    assert run.returncode == 0, run.stderr
+    assert {"backtest_rows.csv", "backtest_scores.csv", "backtest.png"} <= {
+        p.name for p in out.iterdir()
+    }
+    assert (out / "backtest.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_classes_command_lists_the_table(tmp_path: Path, umbrella: Callable[..., Run]) -> None:
     override = tmp_path / "classes.toml"
     override.write_text('[classes]\n"Lancet" = "one_way_attack_drone"\n')

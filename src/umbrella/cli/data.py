@@ -30,6 +30,7 @@ from umbrella.outputs.atomic import (
     dumps_json,
     nan_to_none,
 )
+from umbrella.outputs.backtest import plot_backtest
 from umbrella.tempo.backtest import (
     MIN_HISTORY_DAYS,
     backtest_document,
@@ -280,6 +281,7 @@ def backtest_command(
                 frame.astype({c: str for c in ("origin", "start", "end") if c in frame}).to_csv(
                     staging / f"{name}.csv", index=False
                 )
+            plot_backtest(rows, runs, seed).savefig(staging / "backtest.png")
     if as_json:
         _emit_json(backtest_document(rows, scores, runs, seed))
         return
