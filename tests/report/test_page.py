@@ -299,3 +299,21 @@ def test_a_nights_folder_shows_its_scores_and_data_credit(tmp_path: Path) -> Non
     assert "<td class=name>2025H1</td><td>3</td><td>0.125</td><td>–</td>" in page
     assert "<dd>2025-04-25 to 2025-05-02</dd>" in page
     assert '<p class="note">Data: &lt;i&gt;someone&lt;/i&gt;</p>' in page
+
+
+def test_types_are_shown_by_their_display_names() -> None:
+    import pandas as pd
+
+    from umbrella.report.sections import campaign_sections, run_sections, type_name
+
+    assert type_name("pac3_mse") == "PAC-3 MSE <code>pac3_mse</code>"
+    assert type_name("my<type>") == "my&lt;type&gt;"  # not in the catalogue: the key, escaped
+    row = {"fired": 2.0, "fired_lo": 1.0, "fired_hi": 3.0, "cost_usd": 8e6, "cost_usd_lo": 4e6,
+           "cost_usd_hi": 12e6}  # fmt: skip
+    itc = pd.DataFrame([{"interceptor": "pac3_mse", **row}, {"interceptor": "gun", **row}])
+    html = "".join(h for _, h in run_sections({}, {"interceptors": itc}))
+    assert "<td class=name>PAC-3 MSE <code>pac3_mse</code></td>" in html
+    assert "<td class=name>gun</td>" in html
+    stock = {"stock_start": 100, "p_stockout_by_end": 0.5, "first_stockout_p50": None}
+    html = "".join(h for _, h in campaign_sections({"interceptors": {"iris_t_slm": stock}}))
+    assert "IRIS-T SLM <code>iris_t_slm</code>" in html

@@ -10,6 +10,7 @@ or one season varies).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,6 +49,27 @@ _INTERVALS_NOTE = (
     "in which 90% of single runs fall (one night, one season): read it as the uncertainty of "
     "an outcome.</p>"
 )
+
+
+@cache
+def _display_names() -> dict[str, str]:
+    from umbrella.catalog import load_catalog
+
+    cat = load_catalog()
+    names: dict[str, str] = {}
+    for group in (cat.threats, cat.interceptors):
+        names |= {key: t.display_name for key, t in group.items() if t.display_name}
+    return names
+
+
+def type_name(key: Any) -> str:
+    """A threat or interceptor type as escaped HTML: the catalogue's display name with the key
+    beside it ("PAC-3 MSE <code>pac3_mse</code>"), or the key alone for a type the bundled
+    catalogue does not name."""
+    name = _display_names().get(str(key))
+    if not name or name == str(key):
+        return esc(key)
+    return f"{esc(name)} <code>{esc(key)}</code>"
 
 
 def _estimate(x: np.ndarray[Any, Any]) -> dict[str, Any]:
@@ -95,7 +117,7 @@ def run_sections(
                 q = _ci_frame(rec, fate)
                 if reps is not None and len(reps):
                     q |= quantiles(reps.loc[reps["threat_type"] == name, fate].to_numpy())
-                rows.append([esc(name), fmt(rec["launched"]), esc(fate), *interval_cells(q)])
+                rows.append([type_name(name), fmt(rec["launched"]), esc(fate), *interval_cells(q)])
         out.append(
             (
                 "Threats by type and fate",
@@ -109,7 +131,7 @@ def run_sections(
     if itc is not None and len(itc):
         rows = [
             [
-                esc(r["interceptor"]),
+                type_name(r["interceptor"]),
                 *interval_cells(_ci_frame(r, "fired"))[:2],
                 *interval_cells(_ci_frame(r, "cost_usd"), 0)[:2],
             ]
@@ -228,7 +250,7 @@ def campaign_sections(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
                 continue
             rows.append(
                 [
-                    esc(name),
+                    type_name(name),
                     fmt(e.get("stock_start"), 0),
                     *interval_cells(e.get("stock_end"), 0)[2:],
                     *interval_cells(e.get("fired_total"), 0)[2:],
@@ -290,7 +312,7 @@ def compare_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
         if isinstance(stocks, Mapping) and stocks:
             srows = [
                 [
-                    esc(k),
+                    type_name(k),
                     _change(s.get("p_stockout_by_end")),
                     *interval_cells(s.get("stock_end"), 0)[2:],
                 ]
