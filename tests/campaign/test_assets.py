@@ -129,7 +129,7 @@ def test_stockout_change_carries_an_interval(grouped: Any, more_stock: Any) -> N
 
 
 def test_assets_parquet(grouped: Any, tmp_path: Path) -> None:
-    write_campaign(grouped, tmp_path / "out", {"kind": "test"})
+    write_campaign(grouped, tmp_path / "out", {"kind": "campaign"})
     table = pd.read_parquet(tmp_path / "out" / "assets.parquet")
     assert len(table) == 2 * 3 + 2 * 2  # (asset and group rows) x (damage, leaked)
     town = table[(table["level"] == "group") & (table["id"] == "town")]
