@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/raid.py
 	$(BIN)/python benchmarks/campaign.py
 	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/optimise.py --menu five
 
 bench-wta: $(STAMP)
 	$(BIN)/python benchmarks/wta.py
