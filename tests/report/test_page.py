@@ -135,7 +135,8 @@ def test_a_comparison_shows_paired_differences_per_city(tmp_path: Path) -> None:
     assert "<td>-1.2</td><td>[-1.5, -1.0]</td><td>-1.0</td><td>[-3.0, 0.5]</td>" in page
     assert "change in P(stock-out by the end)" in page
     assert "<td class=name>pac3</td><td>-0.25 (no interval given)</td><td>-1</td>" in page
-    assert "<td class=name>amraam</td><td>-1.25 (95% CI of the mean [-1.50, -1.00])</td>" in page
+    amraam = "<td class=name>AIM-120 AMRAAM <code>amraam</code></td>"
+    assert amraam + "<td>-1.25 (95% CI of the mean [-1.50, -1.00])</td>" in page
     del doc["alternatives"]["b.toml"]["assets"]  # type: ignore[index]
     (folder / "compare.json").write_text(json.dumps(doc), encoding="utf-8")
     assert "By city" not in _page(folder)
