@@ -247,10 +247,10 @@ class Evaluator:
         baseline stopped after night ``done`` (cached)."""
         if (base_key, done) in self._starts:
             return self._starts[(base_key, done)]
-        if base_key not in self._base:
-            self._base[base_key] = self.result(base_key)
-        base = self._base[base_key]
         if done >= self.campaign.n_nights:
+            if base_key not in self._base:
+                self._base[base_key] = self.result(base_key)
+            base = self._base[base_key]
             state = {k: getattr(base, k)[:, :done] for k in STATE_FIELDS}
             state |= {k: getattr(base, k) for k in SUM_FIELDS}
             shared = Checkpoint(done=done, state=state)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,6 +95,20 @@ def report_kind(folder: Path) -> str:
     )
 
 
+def _no_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return []
+
+
+#: The kinds of output whose page is the document's sections under a title: what makes the
+#: sections, the key of the title in the document (or in ``meta.json``) and the page's heading.
+_PAGES: dict[str, tuple[Callable[[Mapping[str, Any]], list[tuple[str, str]]], str, str]] = {
+    "campaign": (campaign_sections, "campaign", "Campaign"),
+    "nights": (nights_sections, "scenario", "Nights"),
+    "optimise": (optimise_sections, "name", "Optimisation"),
+    "sweep": (_no_sections, "name", "Sweep"),
+}
+
+
 def _period(doc: Mapping[str, Any]) -> str | None:
     if "start" in doc and "end" in doc:
         return f"{doc['start']} to {doc['end']}"
@@ -176,26 +190,14 @@ def build_report(folder: str | Path) -> Path:
         sections = run_sections(doc, {k: v for k, v in tables.items() if v is not None})
         title = str(doc.get("scenario", meta.get("scenario", "raid")))
         what = "Raid"
-    elif kind == "campaign":
-        sections = campaign_sections(doc)
-        title = str(doc.get("campaign", meta.get("campaign", "campaign")))
-        what = "Campaign"
     elif kind == "compare":
         sections = compare_sections(doc)
         title = f"{doc.get('baseline', 'baseline')} and alternatives"
         what = "Comparison"
-    elif kind == "nights":
-        sections = nights_sections(doc)
-        title = str(doc.get("scenario", meta.get("scenario", "nights")))
-        what = "Nights"
-    elif kind == "optimise":
-        sections = optimise_sections(doc)
-        title = str(doc.get("name", meta.get("name", "optimisation")))
-        what = "Optimisation"
     else:
-        sections = []
-        title = str(doc.get("name", meta.get("name", "sweep")))
-        what = "Sweep"
+        make, key, what = _PAGES[kind]
+        sections = make(doc)
+        title = str(doc.get(key, meta.get(key, what.lower())))
     description = (replay or {}).get("description", "")
     facts = _facts(
         [
