@@ -18,11 +18,11 @@ from pathlib import Path
 import numba
 
 from umbrella.attacks.reader import read_data_dir
-from umbrella.bundled import load_bundled
 from umbrella.calibration.check import check_fit
 from umbrella.calibration.emulator import DroneGrid
 from umbrella.calibration.fit import CalibrationSettings, calibrate
 from umbrella.calibration.night import night_table
+from umbrella.scenario.bundled import load_bundled
 
 ROOT = Path(__file__).resolve().parents[1]
 

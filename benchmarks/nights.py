@@ -17,9 +17,9 @@ from pathlib import Path
 import numba
 
 from umbrella.attacks.reader import read_data_dir
-from umbrella.bundled import load_bundled
 from umbrella.calibration.night import night_table, nights_in
 from umbrella.calibration.predict import predict_nights
+from umbrella.scenario.bundled import load_bundled
 
 ROOT = Path(__file__).resolve().parents[1]
 

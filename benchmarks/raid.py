@@ -20,13 +20,13 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from umbrella import refsim
-from umbrella.bundled import load_bundled
-from umbrella.compiler import compile_raid
+from umbrella.core.seeds import engine_key
 from umbrella.engine import simulate
 from umbrella.engine.rng import replication_key, uniform
 from umbrella.scenario import load_scenario
-from umbrella.seeds import engine_key
+from umbrella.scenario import reference as refsim
+from umbrella.scenario.bundled import load_bundled
+from umbrella.scenario.compile import compile_raid
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,13 +18,14 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from umbrella.bundled import REFERENCE, load_bundled
 from umbrella.campaign import load_campaign, run_campaign
-from umbrella.compiler import compile_raid
 from umbrella.engine import simulate
-from umbrella.outputs.campaign import write_campaign
-from umbrella.outputs.raid import write_run
-from umbrella.report import REPORT, build_report, replay_document
+from umbrella.jobs.campaign import write_campaign
+from umbrella.jobs.raid import write_run
+from umbrella.report import REPORT, build_report
+from umbrella.scenario.bundled import REFERENCE, load_bundled
+from umbrella.scenario.compile import compile_raid
+from umbrella.scenario.replay import replay_document
 
 ROOT = Path(__file__).resolve().parents[1]
 

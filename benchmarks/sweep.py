@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from umbrella.bundled import load_bundled
+from umbrella.scenario.bundled import load_bundled
 from umbrella.sweep import SweepPlan, SweepResult, plan_sweep
 from umbrella.sweep.execute import available_cores
 from umbrella.sweep.spec import SweepSpec

@@ -27,12 +27,12 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0"
 
 if TYPE_CHECKING:
-    from umbrella.bundled import load_bundled
     from umbrella.campaign import CampaignResult, load_campaign, run_campaign
-    from umbrella.compiler import compile_raid
+    from umbrella.core.errors import InputError
     from umbrella.engine import Raid, RaidResult, simulate
-    from umbrella.errors import InputError
-    from umbrella.scenario import Scenario, dump_scenario, load_scenario
+    from umbrella.scenario.bundled import load_bundled
+    from umbrella.scenario.compile import compile_raid
+    from umbrella.scenario.model import Scenario, dump_scenario, load_scenario
     from umbrella.wta import WTAProblem, WTAResult, solve_wta
 
 #: Public name -> the module that defines it.
@@ -40,8 +40,8 @@ _HOME = {
     "load_scenario": "umbrella.scenario",
     "dump_scenario": "umbrella.scenario",
     "Scenario": "umbrella.scenario",
-    "load_bundled": "umbrella.bundled",
-    "compile_raid": "umbrella.compiler",
+    "load_bundled": "umbrella.scenario.bundled",
+    "compile_raid": "umbrella.scenario.compile",
     "Raid": "umbrella.engine",
     "simulate": "umbrella.engine",
     "RaidResult": "umbrella.engine",
@@ -51,7 +51,7 @@ _HOME = {
     "load_campaign": "umbrella.campaign",
     "run_campaign": "umbrella.campaign",
     "CampaignResult": "umbrella.campaign",
-    "InputError": "umbrella.errors",
+    "InputError": "umbrella.core.errors",
 }
 
 __all__ = [

@@ -16,8 +16,9 @@ from pydantic import ValidationError
 import umbrella
 from umbrella.campaign import load_campaign, prepare_campaign
 from umbrella.campaign.inputs import load_defence
-from umbrella.errors import InputError
-from umbrella.limits import MAX_FIRE_UNITS, MAX_THREATS, check_raid_run
+from umbrella.core.errors import InputError
+from umbrella.core.limits import MAX_FIRE_UNITS, MAX_THREATS
+from umbrella.engine.raid import check_raid_run
 from umbrella.scenario import Scenario, Wave, parse_scenario
 
 from .corpus import CAMPAIGN, SCENARIO, Cli, assert_refused, set_path, write_toml

@@ -15,7 +15,7 @@ from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, r
 from umbrella.campaign.checkpoint import Checkpoint
 from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.stocks import STATE_FIELDS, SUM_FIELDS
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 
 from .corpus import CAMPAIGN, Cli, assert_refused
 

@@ -15,7 +15,7 @@ import pytest
 
 from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, run_nights
 from umbrella.campaign.inputs import load_defence, load_raid_tempo
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 
 from .corpus import CAMPAIGN, FIXTURES, Cli, assert_refused
 

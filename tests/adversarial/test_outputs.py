@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from umbrella.outputs.atomic import MANIFEST, atomic_dir
+from umbrella.core.files import MANIFEST, atomic_dir
 
 from .corpus import Cli, assert_finite_json, assert_refused, listing
 
@@ -154,7 +154,7 @@ KILLER = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
-    from umbrella.outputs import atomic
+    from umbrella.core import files as atomic
     out, force, kill_at, text = Path(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3]), sys.argv[4]
     calls = [0]
     def counted(real):

@@ -15,8 +15,8 @@ from umbrella.attacks.classes import (
     load_class_map,
     split_combined,
 )
-from umbrella.errors import InputError
-from umbrella.vocabulary import (
+from umbrella.core.errors import InputError
+from umbrella.core.vocabulary import (
     AEROBALLISTIC,
     BALLISTIC,
     CRUISE,

@@ -226,7 +226,7 @@ def test_fit_writes_a_model_file_the_campaign_can_load(
     ],
 )
 def test_bad_model_file_is_named(tmp_path: Path, text: str, message: str) -> None:
-    from umbrella.errors import InputError
+    from umbrella.core.errors import InputError
     from umbrella.tempo import load_tempo
 
     path = tmp_path / "tempo.json"

@@ -12,8 +12,8 @@ import pytest
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP
 from umbrella.attacks.nights import BREAK_DATE, aggregate_nights, load_nights
 from umbrella.attacks.reader import read_reports
-from umbrella.errors import InputError
-from umbrella.vocabulary import BALLISTIC, CRUISE, DRONE, REPORT_CLASSES
+from umbrella.core.errors import InputError
+from umbrella.core.vocabulary import BALLISTIC, CRUISE, DRONE, REPORT_CLASSES
 
 Row = dict[str, object]
 

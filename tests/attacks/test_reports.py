@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from umbrella.attacks.reader import read_reports, report_account
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 
 Row = dict[str, object]
 

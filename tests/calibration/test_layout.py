@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from umbrella.bundled import load_bundled
 from umbrella.calibration.layout import Allocation, WaveLayout, night_scenario, night_waves
 from umbrella.calibration.night import Night
-from umbrella.compiler import compile_raid
+from umbrella.core.errors import InputError
 from umbrella.engine import simulate
-from umbrella.errors import InputError
 from umbrella.scenario import Scenario
+from umbrella.scenario.bundled import load_bundled
+from umbrella.scenario.compile import compile_raid
 
 NATIONAL = load_bundled("national")
 LAYOUT = WaveLayout.from_scenario(NATIONAL)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from umbrella.bundled import load_bundled
-from umbrella.compiler import compile_raid
+from umbrella.scenario.bundled import load_bundled
+from umbrella.scenario.compile import compile_raid
 
 
 @pytest.mark.parametrize("name", ["national-base", "national"])

@@ -10,8 +10,8 @@ import pytest
 
 from umbrella.attacks.reader import read_reports
 from umbrella.calibration.night import Night, night_table, nights_in, type_of
-from umbrella.errors import InputError
-from umbrella.vocabulary import BALLISTIC, CRUISE, GUIDED, OTHER
+from umbrella.core.errors import InputError
+from umbrella.core.vocabulary import BALLISTIC, CRUISE, GUIDED, OTHER
 
 from .conftest import WriteRows, report_row
 

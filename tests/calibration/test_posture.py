@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from umbrella.bundled import load_bundled
 from umbrella.calibration.emulator import _taps
 from umbrella.calibration.posture import (
     DRONE_CLASS_INDEX,
@@ -19,9 +18,10 @@ from umbrella.calibration.posture import (
     posture_scenario,
     scaled_probability,
 )
-from umbrella.compiler import compile_raid
 from umbrella.engine import Raid
 from umbrella.scenario import Scenario, dump_scenario, parse_scenario
+from umbrella.scenario.bundled import load_bundled
+from umbrella.scenario.compile import compile_raid
 
 
 def _same(a: Raid, b: Raid) -> None:

@@ -10,9 +10,9 @@ import pytest
 
 from umbrella.calibration.night import Night
 from umbrella.calibration.predict import predict_nights
-from umbrella.calibration.record import CalibrationRecord, PosteriorDraws
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.scenario import Scenario
+from umbrella.scenario.record import CalibrationRecord, PosteriorDraws
 
 NIGHTS = [
     Night(night=date(2025, 3, 3), drones=40, missiles={"iskander_m": 3}),

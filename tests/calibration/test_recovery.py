@@ -15,8 +15,8 @@ from umbrella.calibration.emulator import DroneGrid
 from umbrella.calibration.fit import CalibrationSettings, calibrate
 from umbrella.calibration.night import night_table
 from umbrella.calibration.predict import predict_nights
-from umbrella.calibration.record import PosteriorDraws
 from umbrella.scenario import Scenario
+from umbrella.scenario.record import PosteriorDraws
 
 from .conftest import launch_nights, report_row, write_rows
 

@@ -13,8 +13,8 @@ from scipy import stats as sps
 
 from umbrella.campaign import compare_campaigns, load_campaign, prepare_campaign, run_nights
 from umbrella.campaign.inputs import load_defence
-from umbrella.errors import InputError
-from umbrella.outputs.campaign import write_campaign
+from umbrella.core.errors import InputError
+from umbrella.jobs.campaign import write_campaign
 from umbrella.scenario import Asset, load_scenario
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.toml"
@@ -191,7 +191,7 @@ def test_a_group_named_like_an_asset_of_another_group_is_refused(tmp_path: Path,
 
 
 def test_bundled_national_posture_groups_its_cities() -> None:
-    root = Path(__file__).resolve().parents[2] / "src" / "umbrella" / "scenarios"
+    root = Path(__file__).resolve().parents[2] / "src" / "umbrella" / "scenario" / "examples"
     for name in ("national.toml", "national-base.toml"):
         assets = load_scenario(root / name).assets
         groups = {a.group for a in assets}

@@ -14,7 +14,7 @@ from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, r
 from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.spec import Delivery, Pause, PostureChange, Production, Purchase
 from umbrella.campaign.supply import plan_supply
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.scenario import FireUnitSite
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.toml"

@@ -14,25 +14,25 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from umbrella.attacks.nights import DATA_CREDIT
 from umbrella.campaign import compare_campaigns, load_campaign, prepare_campaign, run_nights
 from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.spec import Pause
-from umbrella.compiler import compile_raid
+from umbrella.core.vocabulary import DATA_CREDIT
 from umbrella.engine import simulate
-from umbrella.outputs.captions import CI_LABEL, FATE_LABELS, SPREAD_LABEL
-from umbrella.outputs.charts import (
+from umbrella.jobs.compare import plot_differences, plot_group_differences
+from umbrella.report.charts.results import (
     plot_cumulative_leakers,
     plot_fates,
     plot_groups,
     plot_stockout,
     plot_stocks,
 )
-from umbrella.outputs.compare import plot_differences, plot_group_differences
+from umbrella.report.charts.style import CI_LABEL, FATE_LABELS, SPREAD_LABEL
 from umbrella.scenario import load_scenario
+from umbrella.scenario.compile import compile_raid
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.toml"
-REFERENCE = Path(__file__).resolve().parents[2] / "src" / "umbrella" / "scenarios"
+REFERENCE = Path(__file__).resolve().parents[2] / "src" / "umbrella" / "scenario" / "examples"
 NAME = "winter $5 $x^2$ <b>[red]</b>"  # mathematics, markup and an unbalanced dollar
 
 

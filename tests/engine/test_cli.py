@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from umbrella.bundled import bundled_text
+from umbrella.scenario.bundled import bundled_text
 
 
 def test_run_json_contract(cli: Any) -> None:

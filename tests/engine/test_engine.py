@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from umbrella.compiler import compile_raid
 from umbrella.engine import simulate
 from umbrella.engine.kernel import EXPIRED, KILLED, LEAKED, LOST
+from umbrella.scenario.compile import compile_raid
 
 RUNS = 400
 

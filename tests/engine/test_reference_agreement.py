@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from umbrella import refsim
-from umbrella.compiler import compile_raid
 from umbrella.engine import simulate
 from umbrella.scenario import parse_scenario
+from umbrella.scenario import reference as refsim
+from umbrella.scenario.compile import compile_raid
 
 SMALL = (Path(__file__).parent / "fixtures" / "small_layered.toml").read_text()
 

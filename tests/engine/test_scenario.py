@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from umbrella.bundled import bundled_text, load_bundled
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.scenario import dump_scenario, load_scenario, parse_scenario
+from umbrella.scenario.bundled import bundled_text, load_bundled
 
 REF = bundled_text()
 

@@ -14,12 +14,12 @@ import pytest
 
 from umbrella.campaign import load_campaign, prepare_campaign, run_nights
 from umbrella.campaign.inputs import load_defence
+from umbrella.core.stats import mean_ci
 from umbrella.optimise import Evaluator, apply_buy, load_optimisation, optimise, search
 from umbrella.optimise.buy import idle_options
 from umbrella.optimise.evaluate import buy_cost, score
 from umbrella.optimise.search import rank_key
 from umbrella.optimise.spec import parse_optimisation
-from umbrella.stats import mean_ci
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MENU = FIXTURES / "menu.toml"
@@ -313,8 +313,8 @@ def test_out_dir_with_foreign_files_refused_before_work(tmp_path: Path, cli: Any
 
 
 def test_gap_is_the_paired_bound_against_the_alternatives(menu: tuple[Any, Any, Any]) -> None:
+    from umbrella.core.stats import t_quantile
     from umbrella.optimise.run import OptimisationResult
-    from umbrella.stats import t_quantile
 
     spec = menu[0]
     rng = np.random.default_rng(0)

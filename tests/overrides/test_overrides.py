@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
-from umbrella.bundled import load_bundled
 from umbrella.campaign import load_campaign
-from umbrella.errors import InputError
-from umbrella.overrides import (
+from umbrella.campaign.overrides import apply_to_campaign
+from umbrella.core.errors import InputError
+from umbrella.scenario import load_scenario
+from umbrella.scenario.bundled import load_bundled
+from umbrella.scenario.overrides import (
     Override,
-    apply_to_campaign,
     apply_to_scenario,
     current_value,
     parse_key,
@@ -23,7 +24,6 @@ from umbrella.overrides import (
     parse_value,
     split_defence,
 )
-from umbrella.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "engine" / "fixtures" / "small_layered.toml"

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 import umbrella
-from umbrella.attacks.nights import DATA_CREDIT
-from umbrella.bundled import bundled_names, load_bundled
 from umbrella.campaign import compare_campaigns, load_campaign, run_campaign
+from umbrella.core.vocabulary import DATA_CREDIT
+from umbrella.scenario.bundled import bundled_names, load_bundled
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "campaign").glob("*.toml"))

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from umbrella.errors import InputError
-from umbrella.outputs.manifest import MANIFEST, is_own_file, read_manifest, write_manifest
+from umbrella.core.errors import InputError
+from umbrella.core.manifest import MANIFEST, is_own_file, read_manifest, write_manifest
 from umbrella.report import build_report
 from umbrella.report.html import script_json
 

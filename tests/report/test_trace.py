@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from umbrella.bundled import REFERENCE, load_bundled
-from umbrella.compiler import compile_raid, template_routes
+from umbrella.core.vocabulary import KILLED, LEAKED, LOST
 from umbrella.engine import simulate
 from umbrella.engine.trace import trace_replication
-from umbrella.overrides import apply_to_scenario, parse_override
-from umbrella.report.replay import choose_replication, replay_document
 from umbrella.scenario import load_scenario
-from umbrella.vocabulary import KILLED, LEAKED, LOST
+from umbrella.scenario.bundled import REFERENCE, load_bundled
+from umbrella.scenario.compile import compile_raid, template_routes
+from umbrella.scenario.overrides import apply_to_scenario, parse_override
+from umbrella.scenario.replay import choose_replication, replay_document
 
 from .folders import SCENARIO
 

@@ -9,10 +9,10 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
-from umbrella.attacks.nights import DATA_CREDIT
+from umbrella.core.vocabulary import DATA_CREDIT
+from umbrella.report.charts.sweep import plot_response
 from umbrella.scenario import load_scenario
 from umbrella.sweep import load_sweep, run_sweep
-from umbrella.sweep.charts import plot_response
 from umbrella.sweep.models import RaidModel
 from umbrella.sweep.run import data_credit
 
@@ -35,9 +35,9 @@ def test_response_chart_has_source_and_credit_only_with_data(write_sweep: Any) -
 
 
 def test_a_posture_fitted_to_the_reports_carries_their_credit() -> None:
-    national = load_scenario(ROOT / "src" / "umbrella" / "scenarios" / "national.toml")
+    national = load_scenario(ROOT / "src" / "umbrella" / "scenario" / "examples" / "national.toml")
     assert national.calibration is not None
     assert data_credit(RaidModel(national)) == national.calibration.data_credit
     assert "Ivaniuk" in data_credit(RaidModel(national))
-    reference = load_scenario(ROOT / "src" / "umbrella" / "scenarios" / "reference.toml")
+    reference = load_scenario(ROOT / "src" / "umbrella" / "scenario" / "examples" / "reference.toml")
     assert data_credit(RaidModel(reference)) == ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.sweep import Parameter, make_design
 
 

@@ -20,10 +20,10 @@ import pandas as pd
 import pytest
 
 from umbrella.campaign import load_campaign, run_campaign
-from umbrella.compiler import compile_raid
 from umbrella.engine import simulate
-from umbrella.overrides import apply_to_scenario, parse_override
 from umbrella.scenario import load_scenario
+from umbrella.scenario.compile import compile_raid
+from umbrella.scenario.overrides import apply_to_scenario, parse_override
 from umbrella.sweep import load_sweep, perform_experiments, run_sweep
 
 ROOT = Path(__file__).resolve().parents[2]

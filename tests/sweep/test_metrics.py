@@ -9,17 +9,17 @@ import numpy as np
 import pytest
 
 from umbrella.campaign import load_campaign, run_campaign
-from umbrella.compiler import compile_raid
+from umbrella.core.errors import InputError
+from umbrella.core.vocabulary import FATES, RAID_GROUPS
 from umbrella.engine import simulate
-from umbrella.errors import InputError
 from umbrella.scenario import load_scenario
+from umbrella.scenario.compile import compile_raid
 from umbrella.sweep.metrics import (
     campaign_metrics,
     check_outputs,
     raid_metrics,
     raid_output_names,
 )
-from umbrella.vocabulary import FATES, RAID_GROUPS
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "engine" / "fixtures" / "small_layered.toml"

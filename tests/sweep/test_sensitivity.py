@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from umbrella.errors import InputError
-from umbrella.overrides import Override
+from umbrella.core.errors import InputError
+from umbrella.scenario.overrides import Override
 from umbrella.sweep import perform_experiments
 
 

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 from matplotlib.text import Text
 
-from umbrella.attacks.nights import DATA_CREDIT
-from umbrella.outputs.backtest import plot_backtest
+from umbrella.core.vocabulary import DATA_CREDIT
+from umbrella.report.charts.backtest import plot_backtest
 
 
 def _rows() -> pd.DataFrame:

@@ -10,13 +10,19 @@ import pandas as pd
 import pytest
 from scipy import special
 
+from umbrella.core.vocabulary import (
+    BALLISTIC,
+    CRUISE,
+    DRONE,
+    REPORT_CLASSES,
+    REPORT_MISSILE_CLASSES,
+)
 from umbrella.tempo.drift import LevelNoise, calibrate_wander
 from umbrella.tempo.drones import DRONE_PARAMS, DroneTempo, fit_drone_tempo, simulate_drones
 from umbrella.tempo.likelihood import Laplace
 from umbrella.tempo.model import TempoModel, fit_tempo
 from umbrella.tempo.salvos import fit_salvos
 from umbrella.tempo.shares import fit_share
-from umbrella.vocabulary import BALLISTIC, CRUISE, DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
 
 TRUE_DRONES = {
     "log_level": np.log(150.0),
@@ -184,7 +190,7 @@ def test_fit_reads_nothing_after_train_end() -> None:
 
 
 def test_too_little_history_is_an_input_error() -> None:
-    from umbrella.errors import InputError
+    from umbrella.core.errors import InputError
 
     with pytest.raises(InputError, match="needs at least"):
         fit_tempo(_synthetic_nights(), date(2024, 1, 20))

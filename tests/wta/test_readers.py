@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.wta import read_apt, read_bracken_mccormick
 
 GOOD_APT = """2 3 2

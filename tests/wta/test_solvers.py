@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.wta import WTAProblem, evaluate, is_feasible, solve_wta
 
 

@@ -14,13 +14,13 @@ the user gives and ships none of them.
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map, split_combined
 from umbrella.attacks.nights import (
     BREAK_DATE,
-    DATA_CREDIT,
     NATIONAL_ACCOUNTS,
     aggregate_nights,
     load_nights,
 )
 from umbrella.attacks.reader import read_data_dir, read_reports
 from umbrella.attacks.weapons import aggregate_weapons, load_weapons, split_models
+from umbrella.core.vocabulary import DATA_CREDIT
 
 __all__ = [
     "BREAK_DATE",

@@ -19,10 +19,10 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from umbrella.apportion import largest_remainder
-from umbrella.errors import InputError
-from umbrella.userfiles import read_user_text
-from umbrella.vocabulary import (
+from umbrella.core.apportion import largest_remainder
+from umbrella.core.errors import InputError
+from umbrella.core.userfiles import read_user_text
+from umbrella.core.vocabulary import (
     AEROBALLISTIC,
     BALLISTIC,
     CRUISE,

@@ -29,12 +29,11 @@ import pandas as pd
 
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, allocate, split_combined
 from umbrella.attacks.reader import DAILY_FILE, read_data_dir
-from umbrella.errors import InputError
-from umbrella.vocabulary import DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
+from umbrella.core.errors import InputError
+from umbrella.core.vocabulary import DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
 
 __all__ = [
     "BREAK_DATE",
-    "DATA_CREDIT",
     "NATIONAL_ACCOUNTS",
     "aggregate_nights",
     "expand_classes",
@@ -45,11 +44,6 @@ BREAK_DATE = date(2025, 8, 1)
 """First night reported with the combined "shot down/suppressed" figure."""
 NATIONAL_ACCOUNTS = ("kpszsu",)
 """Publishing accounts whose reports make up the national overnight raids."""
-DATA_CREDIT = (
-    "Data: Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; "
-    "source: Air Force of the Armed Forces of Ukraine (CC BY-NC-SA 4.0)."
-)
-"""The credit line every output built from the attack reports carries (their licence asks it)."""
 
 
 def expand_classes(reports: pd.DataFrame, class_map: Mapping[str, str]) -> pd.DataFrame:

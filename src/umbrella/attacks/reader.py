@@ -46,8 +46,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from umbrella.errors import InputError
-from umbrella.userfiles import read_user_text
+from umbrella.core.errors import InputError
+from umbrella.core.userfiles import read_user_text
 
 __all__ = [
     "COUNT_COLUMNS",

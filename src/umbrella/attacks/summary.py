@@ -1,28 +1,20 @@
 """Summary tables and charts of the national nights: per month and class, heavy and largest nights.
 
-Statistics are computed apart from plotting: :func:`summarise_nights` builds the tables,
-:func:`write_summary` writes them (Parquet and CSV) with PNG charts, atomically. Charts use
-matplotlib's object API (``Figure``, rendered by Agg), so no pyplot state or display is touched.
+Statistics are computed apart from plotting: :func:`summarise_nights` builds the tables;
+:mod:`umbrella.report.charts.attacks` draws them and :mod:`umbrella.jobs.data` writes them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import cast
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
-from umbrella.attacks.nights import BREAK_DATE, DATA_CREDIT
-from umbrella.outputs.atomic import atomic_dir
-from umbrella.outputs.captions import finish
-from umbrella.vocabulary import DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
+from umbrella.attacks.nights import BREAK_DATE
+from umbrella.core.vocabulary import DRONE, REPORT_CLASSES
 
-__all__ = ["HEAVY_THRESHOLDS", "NightsSummary", "summarise_nights", "write_summary"]
+__all__ = ["HEAVY_THRESHOLDS", "NightsSummary", "summarise_nights"]
 
 HEAVY_THRESHOLDS = (300, 500)
 """Drone counts that make a night heavy, for the per-month counts."""
@@ -111,102 +103,3 @@ def summarise_nights(nights: pd.DataFrame, n_largest: int = 10) -> NightsSummary
         }
     )
     return NightsSummary(by_class=by_class, by_month=by_month, largest=largest, nights=nights)
-
-
-def _break_line(ax: Axes) -> None:
-    # Matplotlib's unit conversion accepts a date on a date axis; its stubs say float.
-    ax.axvline(cast(float, pd.Timestamp(BREAK_DATE)), color="grey", linestyle=":", linewidth=1)
-
-
-def _plot_nightly(summary: NightsSummary, path: Path) -> None:
-    fig = Figure(figsize=(10, 4))
-    ax = fig.subplots()
-    ax.plot(summary.nights.index, summary.nights["drones"], linewidth=0.6, color="tab:red")
-    for t in HEAVY_THRESHOLDS:
-        ax.axhline(t, color="black", linewidth=0.5, linestyle="--")
-    _break_line(ax)
-    ax.set_title("One-way attack drones per night (national reports, incl. decoys)")
-    ax.set_ylabel("drones launched")
-    finish(fig, DATA_CREDIT)
-    fig.savefig(path, dpi=120)
-
-
-def _plot_monthly(summary: NightsSummary, path: Path) -> None:
-    table = summary.by_class.pivot(index="month", columns="cls", values="launched")
-    months = pd.to_datetime(table.index)
-    fig = Figure(figsize=(10, 7))
-    ax1, ax2 = fig.subplots(2, 1, sharex=True)
-    ax1.bar(months, table[DRONE], width=20, color="tab:red", label="launched")
-    neutral = summary.by_class[summary.by_class["cls"] == DRONE]
-    ax1.plot(months, neutral["neutralised"].to_numpy(), color="black", label="neutralised")
-    ax1.set_ylabel("drones per month")
-    ax1.legend(loc="upper left")
-    bottom = np.zeros(len(table))
-    for cls in REPORT_MISSILE_CLASSES:
-        ax2.bar(months, table[cls], width=20, bottom=bottom, label=cls.replace("_", " "))
-        bottom = bottom + table[cls].to_numpy()
-    ax2.set_ylabel("missiles per month")
-    ax2.legend(loc="upper left", fontsize=8)
-    for ax in (ax1, ax2):
-        _break_line(ax)
-    ax1.set_title("Launched and neutralised per month (dotted: August-2025 reporting break)")
-    finish(fig, DATA_CREDIT)
-    fig.savefig(path, dpi=120)
-
-
-def _plot_shares(summary: NightsSummary, path: Path) -> None:
-    fig = Figure(figsize=(10, 4))
-    ax = fig.subplots()
-    for cls in (DRONE, *REPORT_MISSILE_CLASSES):
-        part = summary.by_class[summary.by_class["cls"] == cls]
-        # Months with under 10 launched are gaps in the line, not points joined across.
-        share = part["share"].where(part["assessed"] >= 10)
-        label = cls.replace("_", " ")
-        ax.plot(pd.to_datetime(part["month"]), share, marker=".", label=label)
-    _break_line(ax)
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("neutralised / launched")
-    ax.set_title("Neutralised share by class (months with 10+ launched)")
-    ax.legend(loc="lower left", fontsize=8)
-    finish(fig, DATA_CREDIT)
-    fig.savefig(path, dpi=120)
-
-
-def write_summary(
-    summary: NightsSummary,
-    out_dir: str | Path,
-    *,
-    force: bool = False,
-    inputs: Iterable[str | Path] = (),
-) -> list[str]:
-    """Write the tables (``.parquet`` and ``.csv``) and PNG charts into ``out_dir`` atomically.
-
-    ``force`` and ``inputs`` as in :func:`~umbrella.outputs.atomic.atomic_dir`.
-
-    Returns
-    -------
-    list of str
-        Names of the files written.
-    """
-    tables = {
-        "by_class": summary.by_class,
-        "by_month": summary.by_month,
-        "largest_nights": summary.largest,
-        "nights": summary.nights.reset_index().assign(
-            night=lambda f: pd.DatetimeIndex(f["night"]).strftime("%Y-%m-%d")
-        ),
-    }
-    names: list[str] = []
-    with atomic_dir(out_dir, force=force, inputs=inputs) as staging:
-        for name, table in tables.items():
-            table.to_parquet(staging / f"{name}.parquet", index=False)
-            table.to_csv(staging / f"{name}.csv", index=False)
-            names += [f"{name}.parquet", f"{name}.csv"]
-        for name, plot in (
-            ("drones_nightly.png", _plot_nightly),
-            ("monthly_launched.png", _plot_monthly),
-            ("neutralised_share.png", _plot_shares),
-        ):
-            plot(summary, staging / name)
-            names.append(name)
-    return names

@@ -20,7 +20,7 @@ import pandas as pd
 from umbrella.attacks.classes import COMBINED_SEPARATOR, DEFAULT_CLASS_MAP, allocate, class_of
 from umbrella.attacks.nights import NATIONAL_ACCOUNTS
 from umbrella.attacks.reader import read_data_dir
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 
 __all__ = ["aggregate_weapons", "expand_weapons", "load_weapons", "split_models"]
 

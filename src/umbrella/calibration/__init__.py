@@ -10,7 +10,7 @@ Typical use::
 
     from datetime import date
     from umbrella.attacks import read_data_dir
-    from umbrella.bundled import load_bundled
+    from umbrella.scenario.bundled import load_bundled
     from umbrella.calibration import calibrate, night_table, nights_in, predict_nights
 
     table = night_table(read_data_dir("path/to/attacks"))
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from umbrella.calibration.night import DEFAULT_TYPE_MAP, Night, night_table, nights_in
     from umbrella.calibration.posture import PostureValues, posture_raid, posture_scenario
     from umbrella.calibration.predict import NightPredictions, predict_nights
-    from umbrella.calibration.record import CalibrationRecord, PosteriorDraws
     from umbrella.calibration.scores import baselines, night_rows, nights_document, score_rows
+    from umbrella.scenario.record import CalibrationRecord, PosteriorDraws
 
 _HOME = {
     "check_fit": "umbrella.calibration.check",
@@ -56,8 +56,8 @@ _HOME = {
     "posture_scenario": "umbrella.calibration.posture",
     "NightPredictions": "umbrella.calibration.predict",
     "predict_nights": "umbrella.calibration.predict",
-    "CalibrationRecord": "umbrella.calibration.record",
-    "PosteriorDraws": "umbrella.calibration.record",
+    "CalibrationRecord": "umbrella.scenario.record",
+    "PosteriorDraws": "umbrella.scenario.record",
     "baselines": "umbrella.calibration.scores",
     "night_rows": "umbrella.calibration.scores",
     "nights_document": "umbrella.calibration.scores",

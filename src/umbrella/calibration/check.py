@@ -13,8 +13,8 @@ from umbrella.calibration.fit import Calibration
 from umbrella.calibration.night import nights_in
 from umbrella.calibration.predict import predict_nights
 from umbrella.calibration.scores import DEFAULT_MIN_DRONES, night_rows
-from umbrella.scenario import Scenario
-from umbrella.vocabulary import MISSILE_THREAT_CLASSES
+from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
+from umbrella.scenario.model import Scenario
 
 __all__ = ["check_fit", "fit_metrics"]
 

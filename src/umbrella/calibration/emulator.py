@@ -28,10 +28,10 @@ from scipy import special
 
 from umbrella.calibration.layout import WaveLayout, _zone
 from umbrella.calibration.posture import PostureValues, posture_raid
-from umbrella.compiler import compile_raid
+from umbrella.core.vocabulary import EXPIRED, KILLED, LOST
 from umbrella.engine import Raid, simulate
-from umbrella.scenario import Scenario
-from umbrella.vocabulary import EXPIRED, KILLED, LOST
+from umbrella.scenario.compile import compile_raid
+from umbrella.scenario.model import Scenario
 
 __all__ = [
     "DroneGrid",

@@ -69,10 +69,10 @@ from umbrella.calibration.likelihood import (
 )
 from umbrella.calibration.posterior import Parameter, Posterior, fit_posterior
 from umbrella.calibration.posture import PostureValues, posture_scenario
-from umbrella.calibration.record import CalibrationRecord, PosteriorDraws
 from umbrella.calibration.training import drone_nights, missile_nights, training_window
-from umbrella.scenario import Scenario
-from umbrella.seeds import check_seed, generator
+from umbrella.core.seeds import check_seed, generator
+from umbrella.scenario.model import Scenario
+from umbrella.scenario.record import CalibrationRecord, PosteriorDraws
 
 __all__ = ["METHOD", "Calibration", "CalibrationSettings", "calibrate"]
 
@@ -85,7 +85,7 @@ METHOD = (
     "nights; "
     "posterior mode and Laplace approximation"
 )
-#: Purpose of the stream of posterior draws (see ``umbrella.seeds``): distinct from the
+#: Purpose of the stream of posterior draws (see ``umbrella.core.seeds``): distinct from the
 #: campaign's 0 and 1 and from the predictions' 80-82.
 CALIBRATION_DRAWS = 3
 
@@ -368,7 +368,7 @@ def calibrate(
         If ``train_end`` precedes the reports or too few nights qualify.
     """
     from umbrella import __version__
-    from umbrella.attacks.nights import DATA_CREDIT
+    from umbrella.core.vocabulary import DATA_CREDIT
 
     seed = check_seed(seed)
     settings = settings or CalibrationSettings()

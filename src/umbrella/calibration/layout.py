@@ -36,11 +36,11 @@ from typing import Self
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.apportion import largest_remainder
 from umbrella.calibration.night import Night
-from umbrella.errors import InputError
-from umbrella.scenario import Scenario
-from umbrella.vocabulary import MISSILE_THREAT_CLASSES
+from umbrella.core.apportion import largest_remainder
+from umbrella.core.errors import InputError
+from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
+from umbrella.scenario.model import Scenario
 
 __all__ = [
     "DECOY_CONCENTRATION",
@@ -291,7 +291,7 @@ def night_scenario(scenario: Scenario, night: Night, seed: int = 0) -> Scenario:
 
     Missiles the posture cannot fly are left out.
     """
-    from umbrella.seeds import generator
+    from umbrella.core.seeds import generator
 
     layout = WaveLayout.from_scenario(scenario)
     counts, _ = night_waves(layout, night, 1, generator(seed), _fitted_allocation(scenario, layout))

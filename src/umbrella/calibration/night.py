@@ -23,8 +23,8 @@ import pandas as pd
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP
 from umbrella.attacks.nights import BREAK_DATE, aggregate_nights
 from umbrella.attacks.weapons import aggregate_weapons
-from umbrella.errors import InputError
-from umbrella.vocabulary import (
+from umbrella.core.errors import InputError
+from umbrella.core.vocabulary import (
     AEROBALLISTIC,
     BALLISTIC,
     CRUISE,

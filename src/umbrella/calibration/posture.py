@@ -37,10 +37,10 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
+from umbrella.core.errors import InputError
+from umbrella.core.vocabulary import THREAT_CLASSES
 from umbrella.engine import Raid
-from umbrella.errors import InputError
-from umbrella.scenario import Scenario
-from umbrella.vocabulary import THREAT_CLASSES
+from umbrella.scenario.model import Scenario
 
 __all__ = [
     "DRONE_CLASS_INDEX",

@@ -35,18 +35,18 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from umbrella.apportion import largest_remainder
 from umbrella.calibration.layout import Allocation, WaveLayout, night_waves
 from umbrella.calibration.night import Night
 from umbrella.calibration.posture import PostureValues, frontline_interceptors, posture_raid
 from umbrella.calibration.trend import capability_paths, days_ahead
 from umbrella.catalog import Catalog
-from umbrella.compiler import compile_raid
+from umbrella.core.apportion import largest_remainder
+from umbrella.core.errors import InputError
+from umbrella.core.seeds import check_seed, child_seed, generator
+from umbrella.core.vocabulary import EXPIRED, KILLED, LOST, MISSILE_THREAT_CLASSES
 from umbrella.engine import Raid, simulate
-from umbrella.errors import InputError
-from umbrella.scenario import Scenario
-from umbrella.seeds import check_seed, child_seed, generator
-from umbrella.vocabulary import EXPIRED, KILLED, LOST, MISSILE_THREAT_CLASSES
+from umbrella.scenario.compile import compile_raid
+from umbrella.scenario.model import Scenario
 
 __all__ = ["GROUPS", "NightPredictions", "predict_nights"]
 
@@ -54,7 +54,7 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 GROUPS = 25
 """Runs of a night are split into this many groups, each with its own posterior draw."""
-# Purposes of the random streams (see umbrella.seeds); distinct from the campaign's 0 and 1.
+# Purposes of the random streams (see umbrella.core.seeds); distinct from the campaign's 0 and 1.
 NIGHTS_ENGINE, NIGHTS_PATH, NIGHTS_NIGHT = 80, 81, 82
 
 

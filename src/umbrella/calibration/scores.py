@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from umbrella.calibration.predict import NightPredictions
-from umbrella.vocabulary import MISSILE_THREAT_CLASSES
+from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
 
 __all__ = [
     "DEFAULT_MIN_DRONES",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from umbrella.calibration.likelihood import DroneNights, MissileNights
 from umbrella.calibration.trend import month_key, month_names
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 
 __all__ = ["MIN_TRAINING_NIGHTS", "drone_nights", "missile_nights", "training_window"]
 

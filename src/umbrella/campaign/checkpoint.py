@@ -26,10 +26,10 @@ import numpy.typing as npt
 
 from umbrella import __version__
 from umbrella.campaign.spec import Campaign, campaign_hash
-from umbrella.errors import InputError
-from umbrella.limits import MAX_MEMORY_BYTES
-from umbrella.outputs.atomic import current_umask, hold_signals, release_signals
-from umbrella.scenario import Scenario, scenario_hash
+from umbrella.core.errors import InputError
+from umbrella.core.files import current_umask, hold_signals, release_signals
+from umbrella.core.limits import MAX_MEMORY_BYTES
+from umbrella.scenario.model import Scenario, scenario_hash
 
 if TYPE_CHECKING:
     from umbrella.tempo.model import TempoModel
@@ -59,7 +59,7 @@ class CheckpointStore(Protocol):
     def load(self, fingerprint: str) -> Checkpoint | None:
         """The saved checkpoint of the run with this fingerprint, or None if there is none.
 
-        Raises :class:`~umbrella.errors.InputError` if one is there but belongs to another run
+        Raises :class:`~umbrella.core.errors.InputError` if one is there but belongs to another run
         or cannot be read.
         """
         ...

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from umbrella.campaign.spec import Campaign
 from umbrella.campaign.supply import plan_supply
-from umbrella.errors import InputError
-from umbrella.limits import check_work
-from umbrella.scenario import Scenario
-from umbrella.vocabulary import RAID_GROUPS
+from umbrella.core.errors import InputError
+from umbrella.core.limits import check_work
+from umbrella.core.vocabulary import RAID_GROUPS
+from umbrella.scenario.model import Scenario
 
 __all__ = ["check_campaign", "check_memory", "check_references"]
 

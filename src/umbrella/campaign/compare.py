@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from umbrella.campaign.result import CampaignResult
-from umbrella.stats import paired_difference, quantiles
+from umbrella.core.stats import paired_difference, quantiles
 
 __all__ = ["COMPARED_METRICS", "compare_assets", "compare_campaigns"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from umbrella.bundled import bundled_names, load_bundled
 from umbrella.campaign.spec import Campaign
-from umbrella.errors import InputError
-from umbrella.scenario import Scenario, load_scenario
+from umbrella.core.errors import InputError
+from umbrella.scenario.bundled import bundled_names, load_bundled
+from umbrella.scenario.model import Scenario, load_scenario
 from umbrella.tempo.model import TempoModel
 
 __all__ = ["load_defence", "load_raid_tempo"]

@@ -9,17 +9,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.apportion import largest_remainder
 from umbrella.campaign.spec import Campaign, MissileDistribution, RaidDistributions
-from umbrella.errors import InputError
-from umbrella.scenario import Scenario
-from umbrella.tempo.model import TempoModel
-from umbrella.vocabulary import (
+from umbrella.core.apportion import largest_remainder
+from umbrella.core.errors import InputError
+from umbrella.core.vocabulary import (
     DRONE,
     MISSILE_THREAT_CLASSES,
     RAID_GROUPS,
     REPORT_TO_THREAT_CLASS,
 )
+from umbrella.scenario.model import Scenario
+from umbrella.tempo.model import TempoModel
 
 __all__ = ["NightlyRaids", "draw_raids", "split_over_waves", "wave_groups"]
 
@@ -28,7 +28,7 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class NightlyRaids:
-    """(R, D) threats per raid group (:data:`~umbrella.vocabulary.RAID_GROUPS`) and night,
+    """(R, D) threats per raid group (:data:`~umbrella.core.vocabulary.RAID_GROUPS`) and night,
     after thinning to the defended area."""
 
     counts: dict[str, I64]

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from umbrella.stats import QUANTILES, estimate, quantiles
+from umbrella.core.stats import QUANTILES, estimate, quantiles
 
 __all__ = ["CampaignResult"]
 

@@ -10,7 +10,7 @@ from umbrella.campaign.inputs import load_defence, load_raid_tempo
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
 from umbrella.campaign.stocks import prepare_campaign, run_nights
-from umbrella.scenario import Scenario
+from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
 
 __all__ = ["run_campaign"]

@@ -13,9 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from umbrella.errors import InputError
-from umbrella.scenario import FireUnitSite
-from umbrella.spec import (
+from umbrella.core.errors import InputError
+from umbrella.core.spec import (
     MAX_COUNT,
     Count,
     Date,
@@ -27,7 +26,7 @@ from umbrella.spec import (
     Usd,
     Whole,
 )
-from umbrella.tomlspec import (
+from umbrella.core.tomlspec import (
     check_schema_version,
     dump_toml,
     parse_toml,
@@ -35,7 +34,8 @@ from umbrella.tomlspec import (
     spec_hash,
     validate,
 )
-from umbrella.vocabulary import MissileClass
+from umbrella.core.vocabulary import MissileClass
+from umbrella.scenario.model import FireUnitSite
 
 #: Most entries in any one list of a campaign file.
 MAX_ENTRIES = 10_000
@@ -311,7 +311,7 @@ def parse_campaign(text: str, source: str | Path = "<string>") -> Campaign:
     raw = parse_toml(text, source)
     check_schema_version(raw, 1, source, text)
     if "extends" in raw:
-        from umbrella.extends import validate_extended
+        from umbrella.scenario.extends import validate_extended
 
         campaign = validate_extended(Campaign, raw, source, text)
     else:

@@ -4,7 +4,7 @@ Each night, for every run at once: arrivals are added to the stocks, the night's
 allocated from the stocks (capped by rationing and operator limits) over the fire units present,
 the night's raid is flown through the raid engine, and the rounds fired leave the stocks.
 
-Randomness (see :mod:`umbrella.seeds`): the nightly raids come from the stream
+Randomness (see :mod:`umbrella.core.seeds`): the nightly raids come from the stream
 ``(seed, CAMPAIGN_RAIDS)``; the raid engine's night ``d`` uses the seed
 ``child_seed(seed, CAMPAIGN_NIGHT, d)`` with run ``r`` as the replication. So a resumed campaign
 reproduces an uninterrupted one, and two campaigns with the same seed see the same shots
@@ -23,28 +23,27 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.apportion import largest_remainder
-from umbrella.attacks.nights import DATA_CREDIT
 from umbrella.campaign.checkpoint import Checkpoint, CheckpointStore, fingerprint
 from umbrella.campaign.checks import check_campaign, check_memory
 from umbrella.campaign.raids import draw_raids, split_over_waves
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
 from umbrella.campaign.supply import plan_supply
-from umbrella.compiler import compile_raid, site_positions
-from umbrella.engine import Raid, simulate
-from umbrella.errors import InputError
-from umbrella.limits import (
+from umbrella.core.apportion import largest_remainder
+from umbrella.core.errors import InputError
+from umbrella.core.limits import (
     BYTES_PER_RUN_THREAT,
     MAX_THREATS,
     check_runs,
     check_work,
     events_per_threat,
 )
-from umbrella.scenario import Scenario
-from umbrella.seeds import CAMPAIGN_NIGHT, CAMPAIGN_RAIDS, check_seed, child_seed, generator
+from umbrella.core.seeds import CAMPAIGN_NIGHT, CAMPAIGN_RAIDS, check_seed, child_seed, generator
+from umbrella.core.vocabulary import DATA_CREDIT, LEAKED, MISSILE_THREAT_CLASSES, THREAT_CLASSES
+from umbrella.engine import Raid, simulate
+from umbrella.scenario.compile import compile_raid, site_positions
+from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
-from umbrella.vocabulary import LEAKED, MISSILE_THREAT_CLASSES, THREAT_CLASSES
 
 __all__ = ["PreparedCampaign", "prepare_campaign", "run_nights"]
 

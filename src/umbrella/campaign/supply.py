@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from umbrella.campaign.spec import Campaign, Delivery
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 
 __all__ = ["Supply", "plan_supply"]
 

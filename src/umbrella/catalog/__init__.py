@@ -17,9 +17,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from umbrella.catalog.types import FireUnitType, InterceptorType, SensorType, ThreatType
-from umbrella.errors import InputError
-from umbrella.spec import Name, Spec
-from umbrella.tomlspec import locate_line, validate
+from umbrella.core.errors import InputError
+from umbrella.core.spec import Name, Spec
+from umbrella.core.tomlspec import locate_line, validate
 
 __all__ = [
     "Catalog",

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from umbrella.spec import (
+from umbrella.core.spec import (
     Altitude,
     Description,
     Km,
@@ -22,7 +22,7 @@ from umbrella.spec import (
     Usd,
     Whole,
 )
-from umbrella.vocabulary import ThreatClass
+from umbrella.core.vocabulary import ThreatClass
 
 #: Most simultaneous engagements of one fire unit.
 MAX_UNIT_CHANNELS = 1000

@@ -15,7 +15,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
-from umbrella.attacks.nights import DATA_CREDIT
 from umbrella.attacks.reader import read_data_dir
 from umbrella.calibration.check import check_fit
 from umbrella.calibration.emulator import DroneGrid
@@ -25,11 +24,12 @@ from umbrella.calibration.night import night_table
 from umbrella.cli.nights import load_posture, read_inputs
 from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error, parse_cli_date
 from umbrella.cli.terminal import console, lit
-from umbrella.errors import InputError
-from umbrella.limits import MAX_SPEC_BYTES, check_runs
-from umbrella.outputs.atomic import dumps_json
-from umbrella.scenario import Scenario
-from umbrella.userfiles import read_user_text
+from umbrella.core.errors import InputError
+from umbrella.core.files import dumps_json
+from umbrella.core.limits import MAX_SPEC_BYTES, check_runs
+from umbrella.core.userfiles import read_user_text
+from umbrella.core.vocabulary import DATA_CREDIT
+from umbrella.scenario.model import Scenario
 
 __all__ = ["calibrate_command"]
 

@@ -20,32 +20,32 @@ from umbrella.campaign import (
 )
 from umbrella.campaign.compare import COMPARED_METRICS
 from umbrella.campaign.inputs import load_defence
+from umbrella.campaign.overrides import apply_to_campaign
 from umbrella.campaign.spec import campaign_hash
 from umbrella.cli.exits import Interrupted
 from umbrella.cli.history import record_history
 from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
 from umbrella.cli.progress import with_progress
 from umbrella.cli.terminal import console, lit, say
-from umbrella.errors import InputError
-from umbrella.limits import check_runs
-from umbrella.outputs.atomic import check_output_dir, dumps_json
-from umbrella.outputs.campaign import write_campaign
-from umbrella.outputs.compare import write_comparison
-from umbrella.overrides import (
-    Override,
-    apply_to_campaign,
-    apply_to_scenario,
-    parse_override,
-    reattribute,
-    split_defence,
-)
-from umbrella.provenance import (
+from umbrella.core.errors import InputError
+from umbrella.core.files import check_output_dir, dumps_json
+from umbrella.core.limits import check_runs
+from umbrella.jobs.campaign import write_campaign
+from umbrella.jobs.compare import write_comparison
+from umbrella.jobs.provenance import (
     campaign_inputs,
     campaign_provenance,
     provenance,
     stable_provenance,
 )
-from umbrella.scenario import Scenario
+from umbrella.scenario.model import Scenario
+from umbrella.scenario.overrides import (
+    Override,
+    apply_to_scenario,
+    parse_override,
+    reattribute,
+    split_defence,
+)
 
 __all__ = ["campaign"]
 

@@ -15,22 +15,24 @@ from rich.console import Console
 from rich.table import Table
 
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
-from umbrella.attacks.nights import BREAK_DATE, DATA_CREDIT, NATIONAL_ACCOUNTS, load_nights
+from umbrella.attacks.nights import BREAK_DATE, NATIONAL_ACCOUNTS, load_nights
 from umbrella.attacks.reader import DAILY_FILE
-from umbrella.attacks.summary import summarise_nights, write_summary
+from umbrella.attacks.summary import summarise_nights
 from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error, parse_cli_date
 from umbrella.cli.terminal import console as make_console
 from umbrella.cli.terminal import lit
-from umbrella.errors import InputError
-from umbrella.limits import MAX_MEMORY_BYTES, check_runs
-from umbrella.outputs.atomic import (
+from umbrella.core.errors import InputError
+from umbrella.core.files import (
     atomic_dir,
     check_output_dir,
     check_output_file,
     dumps_json,
     nan_to_none,
 )
-from umbrella.outputs.backtest import plot_backtest
+from umbrella.core.limits import MAX_MEMORY_BYTES, check_runs
+from umbrella.core.vocabulary import DATA_CREDIT, DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
+from umbrella.jobs.data import write_summary
+from umbrella.report.charts.backtest import plot_backtest
 from umbrella.tempo.backtest import (
     MIN_HISTORY_DAYS,
     backtest_document,
@@ -39,7 +41,6 @@ from umbrella.tempo.backtest import (
 )
 from umbrella.tempo.forecast import QUANTITIES, make_forecast
 from umbrella.tempo.model import fit_tempo, save_tempo
-from umbrella.vocabulary import DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
 
 app = typer.Typer(help="Public attack reports: summary, forecast, backtest.", no_args_is_help=True)
 

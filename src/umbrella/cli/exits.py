@@ -29,7 +29,7 @@ from typing import Any
 from typer import Abort
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
-from umbrella.errors import InputError, escape_control
+from umbrella.core.errors import InputError, escape_control
 
 __all__ = ["Interrupted", "check_interrupt", "run_app"]
 

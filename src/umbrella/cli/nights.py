@@ -13,10 +13,7 @@ from rich.table import Table
 
 from umbrella import __version__
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
-from umbrella.attacks.nights import DATA_CREDIT
 from umbrella.attacks.reader import DAILY_FILE, read_data_dir
-from umbrella.bundled import bundled_names, load_bundled
-from umbrella.calibration.files import write_nights
 from umbrella.calibration.night import night_table, nights_in
 from umbrella.calibration.predict import predict_nights
 from umbrella.calibration.scores import (
@@ -28,10 +25,13 @@ from umbrella.calibration.scores import (
 from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error, parse_cli_date
 from umbrella.cli.progress import with_progress
 from umbrella.cli.terminal import console, lit, say
-from umbrella.errors import InputError
-from umbrella.limits import check_runs
-from umbrella.outputs.atomic import check_output_dir, dumps_json
-from umbrella.scenario import Scenario, load_scenario, scenario_hash
+from umbrella.core.errors import InputError
+from umbrella.core.files import check_output_dir, dumps_json
+from umbrella.core.limits import check_runs
+from umbrella.core.vocabulary import DATA_CREDIT
+from umbrella.jobs.nights import write_nights
+from umbrella.scenario.bundled import bundled_names, load_bundled
+from umbrella.scenario.model import Scenario, load_scenario, scenario_hash
 
 __all__ = ["load_posture", "nights", "read_inputs"]
 

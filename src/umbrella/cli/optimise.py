@@ -17,12 +17,12 @@ from umbrella.cli.history import record_history
 from umbrella.cli.options import ForceFlag, check_cli_seed, check_seconds
 from umbrella.cli.progress import with_progress
 from umbrella.cli.terminal import console, lit, say
-from umbrella.limits import check_runs
+from umbrella.core.files import check_output_dir, dumps_json
+from umbrella.core.limits import check_runs
+from umbrella.jobs.optimise import write_optimisation
+from umbrella.jobs.provenance import campaign_inputs, file_hash, provenance
 from umbrella.optimise import check_options, load_optimisation, optimise
 from umbrella.optimise.run import OptimisationResult
-from umbrella.outputs.atomic import check_output_dir, dumps_json
-from umbrella.outputs.optimise import write_optimisation
-from umbrella.provenance import campaign_inputs, file_hash, provenance
 
 __all__ = ["optimise_command"]
 

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from umbrella.errors import InputError
-from umbrella.seeds import check_seed
+from umbrella.core.errors import InputError
+from umbrella.core.seeds import check_seed
 
 __all__ = ["ForceFlag", "check_cli_seed", "check_seconds", "command_line_error", "parse_cli_date"]
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from umbrella.cli.exits import check_interrupt
-from umbrella.errors import escape_control
+from umbrella.core.errors import escape_control
 
 __all__ = ["with_progress"]
 

@@ -10,24 +10,25 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from umbrella.bundled import REFERENCE, bundled_text, load_bundled
 from umbrella.catalog import load_catalog
 from umbrella.catalog.types import Sourced
 from umbrella.cli.history import record_history
 from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
 from umbrella.cli.progress import with_progress
 from umbrella.cli.terminal import console, lit, say
-from umbrella.compiler import compile_raid
+from umbrella.core.files import check_output_dir, dumps_json
+from umbrella.core.limits import check_runs
+from umbrella.core.vocabulary import THREAT_CLASSES
 from umbrella.engine import RaidResult, simulate
-from umbrella.limits import check_raid_run, check_runs
-from umbrella.outputs.atomic import check_output_dir, dumps_json
-from umbrella.outputs.raid import write_run
-from umbrella.overrides import apply_to_scenario, parse_override
-from umbrella.provenance import raid_provenance
-from umbrella.report import replay_document
-from umbrella.scenario import Scenario, load_scenario
-from umbrella.specfiles import KINDS, check_spec_file
-from umbrella.vocabulary import THREAT_CLASSES
+from umbrella.engine.raid import check_raid_run
+from umbrella.jobs.provenance import raid_provenance
+from umbrella.jobs.raid import write_run
+from umbrella.jobs.validate import KINDS, check_spec_file
+from umbrella.scenario.bundled import REFERENCE, bundled_text, load_bundled
+from umbrella.scenario.compile import compile_raid
+from umbrella.scenario.model import Scenario, load_scenario
+from umbrella.scenario.overrides import apply_to_scenario, parse_override
+from umbrella.scenario.replay import replay_document
 
 __all__ = ["catalog", "example", "run", "validate"]
 

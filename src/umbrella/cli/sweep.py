@@ -13,9 +13,9 @@ from rich.table import Table
 
 from umbrella.cli.history import record_history
 from umbrella.cli.progress import with_progress
-from umbrella.errors import InputError
-from umbrella.overrides import Override, parse_override
-from umbrella.provenance import campaign_inputs, file_hash, provenance, scenario_input
+from umbrella.core.errors import InputError
+from umbrella.jobs.provenance import campaign_inputs, file_hash, provenance, scenario_input
+from umbrella.scenario.overrides import Override, parse_override
 from umbrella.sweep import SweepPlan, SweepResult, load_sweep, plan_sweep
 from umbrella.sweep.execute import DEFAULT_BATCH_RUNS
 from umbrella.sweep.models import CampaignModel, RaidModel
@@ -99,7 +99,7 @@ def sweep(
     )
     meta = _provenance(file, spec, plan, overrides)
     if out_dir is not None:
-        from umbrella.sweep.outputs import write_sweep
+        from umbrella.jobs.sweep import write_sweep
 
         write_sweep(result, out_dir, meta)
     doc = result.summary()

@@ -2,7 +2,7 @@
 
 Scenario names, ids, file paths and catalogue sources reach the terminal through :func:`lit`
 (a :class:`rich.text.Text`, so ``[/]`` or ``[link=...]`` is shown, not interpreted) with its
-control characters escaped (:func:`~umbrella.errors.escape_control`: a newline, an ANSI escape
+control characters escaped (:func:`~umbrella.core.errors.escape_control`: a newline, an ANSI escape
 or a NUL is shown as ``\\x0a``, ``\\x1b``, ``\\x00``, never obeyed).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from umbrella.errors import escape_control
+from umbrella.core.errors import escape_control
 
 __all__ = ["console", "lit", "say"]
 

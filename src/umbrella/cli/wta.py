@@ -14,7 +14,7 @@ from rich.table import Table
 
 from umbrella.cli.options import check_cli_seed, check_seconds
 from umbrella.cli.terminal import console, lit
-from umbrella.outputs.atomic import dumps_json
+from umbrella.core.files import dumps_json
 from umbrella.wta import WTAProblem, read_apt, read_bracken_mccormick, solve_wta
 
 app = typer.Typer(

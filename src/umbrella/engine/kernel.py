@@ -20,13 +20,13 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit, prange
 
+from umbrella.core.vocabulary import EXPIRED, KILLED, LEAKED, LOST
 from umbrella.engine.draw import S_SHOT, draw_threats, open_windows, time_order
 from umbrella.engine.events import CHANNEL, INTERCEPT, pack, pop, push, unpack
 from umbrella.engine.fire_control import UNKNOWN, fire_control, link, magazines_changed
 from umbrella.engine.jit import inline, phase
 from umbrella.engine.rng import replication_key, uniform
 from umbrella.engine.workspace import max_windows, new_workspace
-from umbrella.vocabulary import EXPIRED, KILLED, LEAKED, LOST
 
 __all__ = ["EXPIRED", "KILLED", "LEAKED", "LOST", "Outcome", "run_block"]
 

@@ -14,12 +14,12 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from umbrella.core.errors import InputError
+from umbrella.core.seeds import engine_key
+from umbrella.core.vocabulary import FATES
 from umbrella.engine.kernel import run_block
 from umbrella.engine.raid import Raid
 from umbrella.engine.result import RaidResult
-from umbrella.errors import InputError
-from umbrella.seeds import engine_key
-from umbrella.vocabulary import FATES
 
 __all__ = ["simulate"]
 

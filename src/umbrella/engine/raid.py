@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Raid", "RaidArrays"]
+from umbrella.core.limits import BYTES_PER_RUN_THREAT, check_runs, check_work, events_per_threat
+
+__all__ = ["Raid", "RaidArrays", "check_raid_run"]
 
 F = npt.NDArray[np.float64]
 IntA = npt.NDArray[np.int64]
@@ -137,3 +139,27 @@ _named_tuple: Callable[..., Any] = namedtuple
 RaidArrays = _named_tuple(
     "RaidArrays", [f.name for f in fields(Raid) if not f.metadata.get("label", False)]
 )
+
+
+def check_raid_run(raid: Raid, runs: int, key: str = "runs", source: str | None = None) -> None:
+    """Refuse ``runs`` replications of a compiled raid that would exceed the budgets.
+
+    The work is counted from the compiled arrays (engagement opportunities per threat of each
+    wave), before the engine allocates anything.
+    """
+    runs = check_runs(runs, key=key, minimum=1, source=source)
+    per_threat = events_per_threat(raid.tmpl_opp_ptr, raid.wave_tmpl_start, raid.wave_tmpl_end)
+    counts = np.bincount(raid.threat_wave, minlength=len(raid.wave_t0_s))
+    events = int(counts @ per_threat)
+    n = int(raid.n_threats)
+    per_run = n * BYTES_PER_RUN_THREAT + 8 * (
+        len(raid.interceptor_names) + len(raid.unit_ids) + 2 * len(raid.asset_ids)
+    )
+    check_work(
+        events=events,
+        work=runs * (events + n),
+        memory_bytes=runs * per_run,
+        what=f"{runs:,} runs of {n:,} threats",
+        key=key,
+        source=source,
+    )

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from umbrella.core.vocabulary import FATES, LEAKED
 from umbrella.engine.raid import Raid
-from umbrella.vocabulary import FATES, LEAKED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,7 +36,7 @@ class RaidResult:
         (R, K, 4) launched threats of each type by fate (killed, lost, leaked, expired).
     fate
         (R, N) int8 fate code per threat: 0 killed, 1 lost, 2 leaked, 3 expired, -1 not launched
-        in that replication (see :mod:`umbrella.vocabulary`); (R, 0) when the run kept no
+        in that replication (see :mod:`umbrella.core.vocabulary`); (R, 0) when the run kept no
         per-threat record (``simulate(..., per_threat=False)``), as for ``fate_who`` and
         ``fate_itype``.
     fate_who
@@ -128,7 +128,7 @@ class RaidResult:
         """Per threat type: mean launched and mean count of each fate with 95% CI."""
         import pandas as pd
 
-        from umbrella.stats import mean_ci
+        from umbrella.core.stats import mean_ci
 
         fbt = self.fates_by_type
         rows = []
@@ -146,7 +146,7 @@ class RaidResult:
         """Per interceptor type: rounds fired and their cost, means with 95% CI."""
         import pandas as pd
 
-        from umbrella.stats import mean_ci
+        from umbrella.core.stats import mean_ci
 
         m, lo, hi = mean_ci(self.fired)
         cost = self.raid.itype_cost
@@ -166,7 +166,7 @@ class RaidResult:
         """Per asset: hits and value destroyed, means with 95% CI."""
         import pandas as pd
 
-        from umbrella.stats import mean_ci
+        from umbrella.core.stats import mean_ci
 
         hm, hlo, hhi = mean_ci(self.hits)
         dm, dlo, dhi = mean_ci(self.damage)
@@ -187,7 +187,7 @@ class RaidResult:
         """Per fire unit: kills, mean with 95% CI."""
         import pandas as pd
 
-        from umbrella.stats import mean_ci
+        from umbrella.core.stats import mean_ci
 
         m, lo, hi = mean_ci(self.kills_unit)
         return pd.DataFrame(
@@ -204,7 +204,7 @@ class RaidResult:
         """Leakers, damage and costs per replication: means with 95% CI."""
         import pandas as pd
 
-        from umbrella.stats import mean_ci
+        from umbrella.core.stats import mean_ci
 
         rows = []
         for name, x in (
@@ -237,7 +237,7 @@ class RaidResult:
         """The ``umbrella run --json`` document: means per replication, ``leaked_total`` with
         its 95% CI (see the README for the contract)."""
         from umbrella import __version__
-        from umbrella.stats import mean_ci
+        from umbrella.core.stats import mean_ci
 
         fbt = self.fates_by_type.mean(axis=0)
         threats = {

@@ -19,6 +19,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from umbrella.core.seeds import engine_key
+from umbrella.core.vocabulary import FATES, KILLED
 from umbrella.engine.draw import draw_threats, open_windows, time_order
 from umbrella.engine.events import CHANNEL, INTERCEPT, pack, pop, push, unpack
 from umbrella.engine.fire_control import fire_control, link, magazines_changed
@@ -27,8 +29,6 @@ from umbrella.engine.kernel import Outcome, _intercept, _reset, settle_fates
 from umbrella.engine.raid import Raid
 from umbrella.engine.rng import replication_key
 from umbrella.engine.workspace import max_windows, new_workspace
-from umbrella.seeds import engine_key
-from umbrella.vocabulary import FATES, KILLED
 
 __all__ = ["Trace", "trace_replication"]
 

@@ -47,7 +47,7 @@ def record_run(
     Parameters
     ----------
     meta
-        Its provenance (:func:`umbrella.provenance.provenance`: the ``meta.json`` fields).
+        Its provenance (:func:`umbrella.jobs.provenance.provenance`: the ``meta.json`` fields).
     summary
         What it found (its ``--json`` document).
     spec

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from umbrella.campaign.checks import check_campaign
 from umbrella.campaign.spec import Campaign, Limit, PostureChange, Production, Purchase
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.optimise.spec import Optimisation, Option
-from umbrella.scenario import EWZone, FireUnitSite, Scenario
+from umbrella.scenario.model import EWZone, FireUnitSite, Scenario
 
 __all__ = [
     "Buy",

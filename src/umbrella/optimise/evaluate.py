@@ -31,11 +31,11 @@ from umbrella.campaign.stocks import (
     run_nights,
 )
 from umbrella.campaign.supply import plan_supply
-from umbrella.compiler import site_positions
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.optimise.buy import Buy, apply_buy, site_ids
 from umbrella.optimise.spec import Optimisation, Risk
-from umbrella.scenario import Scenario
+from umbrella.scenario.compile import site_positions
+from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
 
 __all__ = ["Evaluator", "asset_columns", "buy_cost", "objective_per_run", "score"]

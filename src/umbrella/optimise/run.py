@@ -1,6 +1,6 @@
 """Run an optimisation: search on one set of replications, re-estimate on another.
 
-Randomness (see :mod:`umbrella.seeds`): the search evaluates every buy on the campaign's
+Randomness (see :mod:`umbrella.core.seeds`): the search evaluates every buy on the campaign's
 replications of ``seed`` (common random numbers: the same raids and shots for every buy). The
 winner, the baseline (nothing bought) and the best alternatives found are then flown again on
 independent replications, those of the seed ``child_seed(seed, OPTIMISE_CONFIRM)``: the winner's
@@ -28,13 +28,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from umbrella.campaign.spec import Campaign
+from umbrella.core.seeds import OPTIMISE_CONFIRM, check_seed, child_seed
+from umbrella.core.stats import mean_ci, t_quantile
 from umbrella.optimise.buy import Buy, changes_nothing, idle_options
 from umbrella.optimise.evaluate import Evaluator, buy_cost
 from umbrella.optimise.search import rank_key, search
 from umbrella.optimise.spec import Optimisation
-from umbrella.scenario import Scenario
-from umbrella.seeds import OPTIMISE_CONFIRM, check_seed, child_seed
-from umbrella.stats import mean_ci, t_quantile
+from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
 
 __all__ = ["ALTERNATIVES", "OptimisationResult", "optimise"]

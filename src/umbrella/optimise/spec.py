@@ -24,9 +24,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from umbrella.errors import InputError
-from umbrella.scenario import Point, Ring
-from umbrella.spec import (
+from umbrella.core.errors import InputError
+from umbrella.core.spec import (
     MAX_COUNT,
     Date,
     Description,
@@ -38,7 +37,14 @@ from umbrella.spec import (
     Usd,
     Whole,
 )
-from umbrella.tomlspec import check_schema_version, locate_line, parse_toml, read_text, validate
+from umbrella.core.tomlspec import (
+    check_schema_version,
+    locate_line,
+    parse_toml,
+    read_text,
+    validate,
+)
+from umbrella.scenario.model import Point, Ring
 
 __all__ = [
     "MAX_OPTIONS",

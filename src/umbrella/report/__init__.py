@@ -1,10 +1,10 @@
-"""The report: ``report.html``, one self-contained page per output folder, and the raid replay.
+"""The report: ``report.html``, one self-contained page per output folder, and its charts.
 
-:func:`build_report` writes the page from the files an output folder holds;
-:func:`replay_document` records one replication of a raid run for the page's replay.
+:func:`build_report` writes the page from the files an output folder holds (the replay of a raid
+run comes from :func:`umbrella.scenario.replay.replay_document`); :mod:`umbrella.report.charts`
+draws the charts in one house style.
 """
 
-from umbrella.report.page import REPORT, build_report
-from umbrella.report.replay import REPLAY, replay_document
+from umbrella.report.page import REPLAY, REPORT, build_report
 
-__all__ = ["REPLAY", "REPORT", "build_report", "replay_document"]
+__all__ = ["REPLAY", "REPORT", "build_report"]

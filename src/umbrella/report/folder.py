@@ -1,6 +1,6 @@
 """Rebuilding ``report.html`` in an existing output folder (``umbrella report DIR``).
 
-The folder is written like any output (:func:`~umbrella.outputs.atomic.atomic_dir`): umbrella's
+The folder is written like any output (:func:`~umbrella.core.files.atomic_dir`): umbrella's
 own files are copied into a staging folder, the page is built there from them, and the whole
 is committed at once with a new manifest. A folder umbrella did not write is refused; one that
 also holds a user's files, or files of umbrella's edited since, is refused unless ``force``
@@ -12,9 +12,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from umbrella.errors import InputError
-from umbrella.outputs.atomic import atomic_dir
-from umbrella.outputs.manifest import MANIFEST, is_own_file, read_manifest
+from umbrella.core.errors import InputError
+from umbrella.core.files import atomic_dir
+from umbrella.core.manifest import MANIFEST, is_own_file, read_manifest
 from umbrella.report.page import REPORT, build_report, report_kind
 
 __all__ = ["rebuild_report"]

@@ -16,9 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.report.html import esc, png_figure, script_json
-from umbrella.report.replay import REPLAY
 from umbrella.report.sections import (
     campaign_sections,
     compare_sections,
@@ -30,10 +29,12 @@ from umbrella.report.sections import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["REPORT", "build_report", "report_kind"]
+__all__ = ["REPLAY", "REPORT", "build_report", "report_kind"]
 
 #: The page's file in an output folder.
 REPORT = "report.html"
+#: The raid replay's file in a run folder (see :func:`umbrella.scenario.replay.replay_document`).
+REPLAY = "replay.json"
 
 _RUN_TABLES = ("totals", "fates", "replications", "interceptors", "assets", "units")
 

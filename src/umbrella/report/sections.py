@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from umbrella.core.stats import mean_ci, quantiles
+from umbrella.core.vocabulary import FATES
 from umbrella.report.html import INTERVAL_HEADERS, esc, fmt, interval_cells, table
-from umbrella.stats import mean_ci, quantiles
-from umbrella.vocabulary import FATES
 
 if TYPE_CHECKING:
     import pandas as pd

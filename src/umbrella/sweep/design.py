@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.errors import InputError
-from umbrella.seeds import child_seed, generator
+from umbrella.core.errors import InputError
+from umbrella.core.seeds import child_seed, generator
 from umbrella.sweep.spec import Parameter
 
 __all__ = ["SWEEP_BOOTSTRAP", "SWEEP_DESIGN", "Design", "make_design"]
 
-#: Stream purposes of a sweep's seed (beside those in :mod:`umbrella.seeds`): the design's
+#: Stream purposes of a sweep's seed (beside those in :mod:`umbrella.core.seeds`): the design's
 #: sample and the bootstrap of the Sobol' indices. The raid engine keeps the seed itself, so
 #: every point shares its random numbers.
 SWEEP_DESIGN = 2

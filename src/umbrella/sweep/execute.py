@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.errors import InputError
-from umbrella.overrides import Override
+from umbrella.core.errors import InputError
+from umbrella.scenario.overrides import Override
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.errors import InputError
-from umbrella.vocabulary import FATES, MISSILE_THREAT_CLASSES, RAID_GROUPS, THREAT_CLASSES
+from umbrella.core.errors import InputError
+from umbrella.core.vocabulary import FATES, MISSILE_THREAT_CLASSES, RAID_GROUPS, THREAT_CLASSES
 
 if TYPE_CHECKING:
     from umbrella.campaign.result import CampaignResult

@@ -15,16 +15,16 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.errors import InputError
-from umbrella.overrides import (
+from umbrella.campaign.overrides import apply_to_campaign
+from umbrella.core.errors import InputError
+from umbrella.scenario.overrides import (
     DEFENCE,
     Override,
-    apply_to_campaign,
     apply_to_scenario,
     reattribute,
     split_defence,
 )
-from umbrella.overrides import current_value as _current
+from umbrella.scenario.overrides import current_value as _current
 from umbrella.sweep.metrics import (
     campaign_metrics,
     campaign_output_names,
@@ -81,7 +81,7 @@ class RaidModel:
     splittable: bool = True
 
     def check_outputs(self, outputs: Sequence[str], source: str) -> None:
-        from umbrella.compiler import compile_raid
+        from umbrella.scenario.compile import compile_raid
 
         check_outputs(outputs, raid_output_names(compile_raid(self.scenario)), source)
 
@@ -92,7 +92,7 @@ class RaidModel:
         return apply_to_scenario(self.scenario, overrides)
 
     def build(self, overrides: Sequence[Override]) -> Any:
-        from umbrella.compiler import compile_raid
+        from umbrella.scenario.compile import compile_raid
 
         return compile_raid(self.apply(overrides))
 

@@ -1,7 +1,7 @@
 """Sweep results: every output of every replication at every point, summaries with their
 uncertainty, a tidy table, an xarray dataset and the ``--json`` document.
 
-Two kinds of interval appear, labelled as in every umbrella result (:mod:`umbrella.stats`):
+Two kinds of interval appear, labelled as in every umbrella result (:mod:`umbrella.core.stats`):
 ``ci95`` is the Student-t 95% confidence interval of a point's mean; ``p05``/``p50``/``p95`` the
 spread over its replications.
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.stats import mean_ci, paired_difference, quantiles
+from umbrella.core.stats import mean_ci, paired_difference, quantiles
 from umbrella.sweep.design import Design
 
 if TYPE_CHECKING:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from umbrella.errors import InputError
-from umbrella.overrides import Override
-from umbrella.seeds import check_seed
+from umbrella.core.errors import InputError
+from umbrella.core.seeds import check_seed
+from umbrella.scenario.overrides import Override
 from umbrella.sweep.design import Design, make_design
 from umbrella.sweep.execute import DEFAULT_BATCH_RUNS, execute
 from umbrella.sweep.models import CampaignModel, RaidModel, SweepModel
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from umbrella.campaign import Campaign
-    from umbrella.scenario import Scenario
+    from umbrella.scenario.model import Scenario
 
 __all__ = [
     "SweepPlan",
@@ -46,15 +46,16 @@ def load_model(
     """The scenario or campaign a sweep file names, with fixed ``overrides`` applied (for a
     campaign: its defence scenario and, when its raids come from the model, the raid-tempo
     model fitted to the attack reports, read once here)."""
-    from umbrella.bundled import bundled_names, load_bundled
-    from umbrella.overrides import apply_to_campaign, apply_to_scenario, split_defence
+    from umbrella.campaign.overrides import apply_to_campaign
+    from umbrella.scenario.bundled import bundled_names, load_bundled
+    from umbrella.scenario.overrides import apply_to_scenario, split_defence
 
     if spec.scenario is not None:
         name = spec.scenario
         if name in bundled_names():
             scenario = load_bundled(name)
         else:
-            from umbrella.scenario import load_scenario
+            from umbrella.scenario.model import load_scenario
 
             path = Path(name)
             scenario = load_scenario(path if path.is_absolute() else spec.base_dir / path)
@@ -181,7 +182,7 @@ def data_credit(model: SweepModel) -> str:
     """The attack reports' credit line if the model's raids or posture come from them."""
     campaign = getattr(model, "campaign", None)
     if campaign is not None and campaign.raids.source == "tempo":
-        from umbrella.attacks.nights import DATA_CREDIT
+        from umbrella.core.vocabulary import DATA_CREDIT
 
         return DATA_CREDIT
     scenario = getattr(model, "defence", None) or getattr(model, "scenario", None)
@@ -321,7 +322,7 @@ def perform_experiments(
     (2, 3)
     """
     from umbrella.campaign.spec import Campaign
-    from umbrella.scenario import Scenario
+    from umbrella.scenario.model import Scenario
 
     swept: SweepModel
     if isinstance(model, Scenario):
@@ -336,7 +337,7 @@ def perform_experiments(
     if runs < 2:
         raise InputError("runs must be at least 2 (confidence intervals need two)", key="runs")
     seed = check_seed(seed)
-    from umbrella.tomlspec import validate
+    from umbrella.core.tomlspec import validate
 
     raw = {
         "name": name, "scenario": "<python>", "runs": runs, "seed": seed, "design": design,

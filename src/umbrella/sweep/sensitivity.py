@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.seeds import child_seed
+from umbrella.core.seeds import child_seed
 from umbrella.sweep.design import SWEEP_BOOTSTRAP, Design
 
 __all__ = ["BOOTSTRAP_RESAMPLES", "sobol_indices"]

@@ -14,10 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from umbrella.errors import InputError
-from umbrella.overrides import parse_key
-from umbrella.spec import Spec
-from umbrella.tomlspec import check_schema_version, parse_toml, read_text, validate
+from umbrella.core.errors import InputError
+from umbrella.core.spec import Spec
+from umbrella.core.tomlspec import check_schema_version, parse_toml, read_text, validate
+from umbrella.scenario.overrides import parse_key
 
 __all__ = ["DESIGNS", "Parameter", "SweepSpec", "load_sweep", "parse_sweep"]
 

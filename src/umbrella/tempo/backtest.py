@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from umbrella.seeds import spawn_generators
+from umbrella.core.seeds import spawn_generators
 from umbrella.tempo.forecast import QUANTITIES, forecast_with
 from umbrella.tempo.scores import crps_sample, interval_score, persistence_sample, score_scale
 

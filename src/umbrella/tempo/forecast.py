@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from umbrella.errors import InputError
-from umbrella.seeds import generator
+from umbrella.core.errors import InputError
+from umbrella.core.seeds import generator
+from umbrella.core.vocabulary import DRONE
 from umbrella.tempo.model import TempoModel, TempoSimulation, fit_tempo
-from umbrella.vocabulary import DRONE
 
 __all__ = [
     "HEAVY_NIGHT_DRONES",

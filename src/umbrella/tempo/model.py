@@ -28,9 +28,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from umbrella.errors import InputError
-from umbrella.outputs.atomic import write_json
-from umbrella.seeds import generator
+from umbrella.core.errors import InputError
+from umbrella.core.files import write_json
+from umbrella.core.seeds import generator
+from umbrella.core.vocabulary import DRONE, REPORT_MISSILE_CLASSES
 from umbrella.tempo.drift import LevelNoise, calibrate_wander, draw_level_noise, month_keys
 from umbrella.tempo.drones import (
     DAYS_PER_MONTH,
@@ -46,7 +47,6 @@ from umbrella.tempo.shares import (
     fit_share,
     prior_share,
 )
-from umbrella.vocabulary import DRONE, REPORT_MISSILE_CLASSES
 
 __all__ = [
     "MIN_DECOY_NIGHTS",

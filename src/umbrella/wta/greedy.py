@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.wta.problem import WTAProblem
 
 __all__ = ["assign_greedy"]

@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 
 __all__ = [
     "MAX_PAIRS",

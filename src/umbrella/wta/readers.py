@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from umbrella.errors import InputError
-from umbrella.userfiles import read_user_text
+from umbrella.core.errors import InputError
+from umbrella.core.userfiles import read_user_text
 from umbrella.wta.problem import MAX_PAIRS, MAX_ROUNDS, WTAProblem
 
 __all__ = ["read_apt", "read_bracken_mccormick"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Literal
 
-from umbrella.errors import InputError
+from umbrella.core.errors import InputError
 from umbrella.wta.greedy import assign_greedy
 from umbrella.wta.problem import WTAProblem, WTAResult, evaluate, status_for
 

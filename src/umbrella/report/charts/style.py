@@ -1,0 +1,63 @@
+"""What every chart carries besides its data: literal text, a source line, the data credit, and the
+words that say what each interval is.
+
+Chart text is user text (scenario and campaign names, ids): it is drawn as written, never as
+mathematics (a ``$`` is a dollar sign), whatever the caller's matplotlib settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from umbrella import __version__
+
+__all__ = [
+    "CI_LABEL",
+    "FATE_LABELS",
+    "LITERAL_TEXT",
+    "SPREAD_LABEL",
+    "finish",
+    "source_line",
+]
+
+#: Chart text is shown as written: a ``$`` in a name is a dollar sign, not mathematics.
+LITERAL_TEXT: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
+#: Legend words for the two intervals (see :mod:`umbrella.core.stats`).
+CI_LABEL = "95% CI of the mean"
+SPREAD_LABEL = "per-run spread p05-p95"
+#: Each fate as a reader needs it explained.
+FATE_LABELS = {
+    "killed": "killed (shot down)",
+    "lost": "lost (jammed or spoofed off course by EW)",
+    "leaked": "leaked (reached its target)",
+    "expired": "expired (out of range, or still flying at the end)",
+}
+_LINE_PT = 10.0  # height of one caption line, points
+
+
+def source_line(runs: int, seed: int, what: str = "simulation") -> str:
+    """The line that says where a chart's numbers come from."""
+    return (
+        f"Source: umbrella {__version__} {what}, {runs:,} runs, seed {seed}; notional geography, "
+        "public illustrative parameters."
+    )
+
+
+def finish(fig: Figure, *lines: str) -> Figure:
+    """Lay the figure out with ``lines`` (the source line, a data credit) under the axes, and
+    make every text in it literal."""
+    lines = tuple(line for line in lines if line)
+    height_pt = fig.get_figheight() * 72.0
+    bottom = (len(lines) * _LINE_PT + 6.0) / height_pt if lines else 0.0
+    top = 1.0 - 0.12 / fig.get_figheight() if fig.get_suptitle() else 1.0  # room under it
+    fig.tight_layout(rect=(0.0, bottom, 1.0, top))
+    for k, line in enumerate(reversed(lines)):
+        fig.text(0.01, (4.0 + k * _LINE_PT) / height_pt, line, fontsize=7, color="#555555",
+                 ha="left", va="bottom")  # fmt: skip
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+        text.set_usetex(False)
+    return fig
