@@ -39,5 +39,7 @@ def test_a_posture_fitted_to_the_reports_carries_their_credit() -> None:
     assert national.calibration is not None
     assert data_credit(RaidModel(national)) == national.calibration.data_credit
     assert "Ivaniuk" in data_credit(RaidModel(national))
-    reference = load_scenario(ROOT / "src" / "umbrella" / "scenario" / "examples" / "reference.toml")
+    reference = load_scenario(
+        ROOT / "src" / "umbrella" / "scenario" / "examples" / "reference.toml"
+    )
     assert data_credit(RaidModel(reference)) == ""
