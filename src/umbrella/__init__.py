@@ -18,13 +18,9 @@ The names below are the front door; everything else lives in the subpackages
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("umbrella")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+from umbrella.core.version import __version__
 
 if TYPE_CHECKING:
     from umbrella.campaign import CampaignResult, load_campaign, run_campaign

@@ -367,7 +367,7 @@ def calibrate(
     InputError
         If ``train_end`` precedes the reports or too few nights qualify.
     """
-    from umbrella import __version__
+    from umbrella.core.version import __version__
     from umbrella.core.vocabulary import DATA_CREDIT
 
     seed = check_seed(seed)

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from umbrella import __version__
 from umbrella.campaign.spec import Campaign, campaign_hash
 from umbrella.core.errors import InputError
 from umbrella.core.files import current_umask, hold_signals, release_signals
 from umbrella.core.limits import MAX_MEMORY_BYTES
+from umbrella.core.version import __version__
 from umbrella.scenario.model import Scenario, scenario_hash
 
 if TYPE_CHECKING:

@@ -55,6 +55,9 @@ def _register() -> None:
 def main() -> None:
     """Entry point: run the CLI. Every failure of every command ends as one line on stderr and
     an exit code (bad input: 2), never a traceback; see :mod:`umbrella.cli.exits`."""
+    from umbrella.jobs.command import command_line, set_command
+
+    set_command(command_line())
     code = run_app(app, prepare=_register)
     if code:
         sys.exit(code)

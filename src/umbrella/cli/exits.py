@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
@@ -29,7 +30,7 @@ from typing import Any
 from typer import Abort
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
-from umbrella.core.errors import InputError, escape_control
+from umbrella.core.errors import InputError, UmbrellaWarning, escape_control
 
 __all__ = ["Interrupted", "check_interrupt", "run_app"]
 
@@ -68,6 +69,10 @@ def _quiet_unraisable(args: Any) -> None:
 def _line(text: str) -> None:
     sys.stderr.write(escape_control(" ".join(text.split())) + "\n")
     sys.stderr.flush()
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+    _line(f"warning: {message}")
 
 
 def _interrupted_code() -> int:
@@ -116,6 +121,11 @@ def run_app(app: Any, prepare: Callable[[], None] = lambda: None) -> int:
     previous = _install()
     hook = sys.unraisablehook
     sys.unraisablehook = _quiet_unraisable
+    caught = warnings.catch_warnings()
+    caught.__enter__()
+    warnings.simplefilter("always", UmbrellaWarning)
+    warnings.simplefilter("always", FutureWarning)
+    warnings.showwarning = _show_warning
     try:
         prepare()
         rv = app(standalone_mode=False, prog_name="umbrella")
@@ -163,6 +173,7 @@ def run_app(app: Any, prepare: Callable[[], None] = lambda: None) -> int:
               "(please report it; UMBRELLA_DEBUG=1 shows the traceback)")  # fmt: skip
         return 1
     finally:
+        caught.__exit__(None, None, None)
         sys.unraisablehook = hook
         for signum, old in previous.items():
             if signal.getsignal(signum) is _on_signal:

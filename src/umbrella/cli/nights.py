@@ -11,7 +11,6 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from umbrella import __version__
 from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
 from umbrella.attacks.reader import DAILY_FILE, read_data_dir
 from umbrella.calibration.night import night_table, nights_in
@@ -28,6 +27,7 @@ from umbrella.cli.terminal import console, lit, say
 from umbrella.core.errors import InputError
 from umbrella.core.files import check_output_dir, dumps_json
 from umbrella.core.limits import check_runs
+from umbrella.core.version import __version__
 from umbrella.core.vocabulary import DATA_CREDIT
 from umbrella.jobs.nights import write_nights
 from umbrella.scenario.bundled import bundled_names, load_bundled

@@ -11,7 +11,14 @@ import typer
 from umbrella.core.errors import InputError
 from umbrella.core.seeds import check_seed
 
-__all__ = ["ForceFlag", "check_cli_seed", "check_seconds", "command_line_error", "parse_cli_date"]
+__all__ = [
+    "ForceFlag",
+    "check_cli_seed",
+    "check_force",
+    "check_seconds",
+    "command_line_error",
+    "parse_cli_date",
+]
 
 ForceFlag = Annotated[
     bool,
@@ -26,6 +33,14 @@ ForceFlag = Annotated[
 def command_line_error(message: str, option: str) -> InputError:
     """An :class:`InputError` about a command-line value."""
     return InputError(message, source="command line", key=option)
+
+
+def check_force(force: bool, out: object | None, option: str = "--out") -> None:
+    """``--force`` is refused without an output (a flag is never silently ignored)."""
+    if force and out is None:
+        raise command_line_error(
+            f"--force applies to an {option} folder; none was given", "--force"
+        )
 
 
 def parse_cli_date(text: str, option: str) -> date:

@@ -4,49 +4,40 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from umbrella.catalog import load_catalog
-from umbrella.catalog.types import Sourced
-from umbrella.cli.history import record_history
-from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
-from umbrella.cli.progress import with_progress
-from umbrella.cli.terminal import console, lit, say
-from umbrella.core.files import check_output_dir, dumps_json
-from umbrella.core.limits import check_runs
-from umbrella.core.vocabulary import THREAT_CLASSES
-from umbrella.engine import RaidResult, simulate
-from umbrella.engine.raid import check_raid_run
-from umbrella.jobs.provenance import raid_provenance
-from umbrella.jobs.raid import write_run
-from umbrella.jobs.validate import KINDS, check_spec_file
-from umbrella.scenario.bundled import REFERENCE, bundled_text, load_bundled
-from umbrella.scenario.compile import compile_raid
-from umbrella.scenario.model import Scenario, load_scenario
-from umbrella.scenario.overrides import apply_to_scenario, parse_override
-from umbrella.scenario.replay import replay_document
+from umbrella.cli.options import ForceFlag, check_cli_seed, check_force
+from umbrella.cli.progress import progress_shown
+from umbrella.cli.terminal import console, emit_json, lit, say, wrote
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from umbrella.catalog.types import Sourced
+    from umbrella.engine import RaidResult
+
+#: The bundled scenario ``umbrella run`` flies when given none.
+REFERENCE = "reference"
+#: The kinds of file ``umbrella validate`` knows (see :mod:`umbrella.jobs.validate`).
+FILE_KINDS = ("scenario", "campaign", "optimisation")
 
 __all__ = ["catalog", "example", "run", "validate"]
 
 
-def _load(path: Path | None) -> tuple[Scenario, str]:
-    if path is None:
-        return load_bundled(REFERENCE), f"<bundled:{REFERENCE}>"
-    return load_scenario(path), str(path)
-
-
 def run(
     scenario: Annotated[
-        Path | None, typer.Argument(help="Scenario TOML (default: the bundled reference raid).")
+        str | None,
+        typer.Argument(
+            help="Scenario file or bundled name (reference, national, ...); default: reference."
+        ),
     ] = None,
     runs: Annotated[int, typer.Option("--runs", "-n", help="Replications (>= 2).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Seed (>= 0).")] = 0,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Write Parquet tables, meta.json and a PNG here.")
+        Path | None,
+        typer.Option("--out", help="Write the output folder (tables, charts, report.html) here."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
     force: ForceFlag = False,
@@ -59,51 +50,44 @@ def run(
         ),
     ] = None,
 ) -> None:
-    """Simulate a raid: fates, interceptors fired, damage and costs with 95% CIs."""
+    """Simulate a raid: fates, interceptors fired, damage and costs, each with its 95% CI of the
+    mean and its per-run spread."""
+    from umbrella.core.limits import check_runs
+    from umbrella.jobs import run_raid
+    from umbrella.scenario.overrides import parse_override
+
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
-    inputs = [] if scenario is None else [scenario]
-    if force and out_dir is None:
-        raise command_line_error("--force applies to an --out folder; none was given", "--force")
-    if out_dir is not None:
-        check_output_dir(out_dir, inputs=inputs, force=force)
+    check_force(force, out_dir)
     overrides = [parse_override(text) for text in sets or []]
-    spec, source = _load(scenario)
-    spec = apply_to_scenario(spec, overrides)
-    raid = compile_raid(spec)
-    check_raid_run(raid, runs, key="--runs", source="command line")
-    result = with_progress(
-        spec.name, runs, lambda report: simulate(raid, runs, seed, progress=report), quiet=as_json
-    )
-    meta = raid_provenance(result, spec, source, overrides=overrides)
-    if out_dir is not None:
-        replay = replay_document(spec, result)
-        write_run(result, out_dir, meta, force=force, inputs=inputs, replay=replay)
-    summary = result.summary()
+    with progress_shown(scenario or REFERENCE, quiet=as_json) as progress:
+        result = run_raid(
+            scenario or REFERENCE, runs=runs, seed=seed, sets=overrides, out=out_dir,
+            force=force, progress=progress,
+        )  # fmt: skip
     if as_json:
-        sys.stdout.write(dumps_json(summary) + "\n")
-    else:
-        _print_summary(result, spec)
-        if out_dir is not None:
-            say(console(), "wrote ", out_dir, "/")
-    lk = summary["leaked_total"]
-    record_history(
-        meta, summary=summary, spec=spec.model_dump(mode="json"), out_dir=out_dir,
-        headline=f"{spec.name}: leaked {lk['mean']:.1f}, defender ${summary['defender_cost']:,.0f}",
-    )  # fmt: skip
+        emit_json(result.summary())
+        return
+    _print_summary(result)
+    if out_dir is not None:
+        wrote(out_dir)
 
 
-def _print_summary(result: RaidResult, spec: Scenario) -> None:
+def _print_summary(result: RaidResult) -> None:
+    from rich.table import Table
+
     out = console()
     fates = result.fates_table()
-    t = Table(title=lit(f"{spec.name}: {result.n_runs} runs, seed {result.seed} (mean ±95% CI)"))
+    name = result.raid.scenario_name
+    t = Table(title=lit(f"{name}: {result.n_runs} runs, seed {result.seed} (mean ±95% CI)"))
     t.add_column("threat type")
     for col in ("launched", "killed", "lost", "leaked", "expired"):
         t.add_column(col, justify="right")
     for _, row in fates.iterrows():
         cells = [f"{row['launched']:.0f}"]
         for f in ("killed", "lost", "leaked", "expired"):
-            cells.append(f"{row[f]:.1f} ±{(row[f + '_hi'] - row[f + '_lo']) / 2:.1f}")
+            half = (row[f + "_ci95_hi"] - row[f + "_ci95_lo"]) / 2
+            cells.append(f"{row[f]:.1f} ±{half:.1f}")
         t.add_row(lit(row["threat_type"]), *cells)
     out.print(t)
     it = Table(title="interceptors fired per raid")
@@ -113,19 +97,27 @@ def _print_summary(result: RaidResult, spec: Scenario) -> None:
     for _, row in result.interceptors_table().iterrows():
         it.add_row(
             lit(row["interceptor"]),
-            f"{row['fired']:.1f} ±{(row['fired_hi'] - row['fired_lo']) / 2:.1f}",
+            f"{row['fired']:.1f} ±{(row['fired_ci95_hi'] - row['fired_ci95_lo']) / 2:.1f}",
             f"{row['cost_usd']:,.0f}",
         )
     out.print(it)
-    rows = {r["metric"]: r for r in result.totals_table().to_dict("records")}
-    lk, dmg = rows["leaked"], rows["damage"]
+    tot = result.summary()["totals"]
+    lk, dmg = tot["leaked"], tot["damage"]
     say(
         out,
-        f"leaked {lk['mean']:.1f} [{lk['lo']:.1f}, {lk['hi']:.1f}]   "
-        f"damage {dmg['mean']:.1f} [{dmg['lo']:.1f}, {dmg['hi']:.1f}] value units   "
-        f"defender spend ${rows['defender_cost_usd']['mean']:,.0f}   "
-        f"attacker spend ${rows['attacker_cost_usd']['mean']:,.0f}",
+        f"leaked {lk['mean']:.1f} [{_n(lk['ci95'][0])}, {_n(lk['ci95'][1])}] (mean [95% CI of "
+        f"the mean]; per-run spread p05-p95 {lk['p05']:.0f} to {lk['p95']:.0f})",
     )
+    say(
+        out,
+        f"damage {dmg['mean']:.1f} [{_n(dmg['ci95'][0])}, {_n(dmg['ci95'][1])}] value units   "
+        f"defender spend ${tot['defender_cost_usd']['mean']:,.0f}   "
+        f"attacker spend ${tot['attacker_cost_usd']['mean']:,.0f} (means per raid)",
+    )
+
+
+def _n(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}"
 
 
 def validate(
@@ -134,7 +126,7 @@ def validate(
         str | None,
         typer.Option(
             "--kind",
-            help=f"What the file is ({', '.join(k.name for k in KINDS)}); "
+            help=f"What the file is ({', '.join(FILE_KINDS)}); "
             "by default recognised from its content.",
         ),
     ] = None,
@@ -144,6 +136,8 @@ def validate(
     ] = None,
 ) -> None:
     """Check a scenario or campaign file: one `ok:` line, or one error line (exit 2)."""
+    from umbrella.jobs.validate import check_spec_file
+
     _, description = check_spec_file(file, kind, data)
     say(console(), "ok: ", file, ": ", description)
 
@@ -152,6 +146,8 @@ def example(
     name: Annotated[str, typer.Argument(help="Bundled scenario name.")] = REFERENCE,
 ) -> None:
     """Print a bundled scenario file to start from."""
+    from umbrella.scenario.bundled import bundled_text
+
     sys.stdout.write(bundled_text(name))
 
 
@@ -160,6 +156,8 @@ def _named(name: str, entry: Sourced) -> Text:
     shown = entry.display_name
     if not shown or shown == name:
         return lit(name)
+    from rich.text import Text
+
     return Text("\n").join([lit(name), lit(shown, style="dim")])
 
 
@@ -169,6 +167,12 @@ def catalog(
     ] = None,
 ) -> None:
     """List the catalogue of threat, interceptor, fire-unit and sensor types with sources."""
+
+    from rich.table import Table
+
+    from umbrella.catalog import load_catalog
+    from umbrella.core.vocabulary import THREAT_CLASSES
+    from umbrella.scenario.model import load_scenario
 
     cat = load_scenario(scenario).resolved_catalog() if scenario else load_catalog()
     out = console()

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from umbrella.core.errors import escape_control
 
-__all__ = ["console", "lit", "say"]
+__all__ = ["console", "emit_json", "lit", "say", "wrote"]
 
 
 def lit(value: object, style: str = "") -> Text:
@@ -35,3 +35,19 @@ def say(con: Console, *parts: object) -> None:
     for part in parts:
         line.append(part if isinstance(part, Text) else lit(part))
     con.print(line, soft_wrap=True)
+
+
+def emit_json(doc: object) -> None:
+    """Print one strict JSON document on stdout (a NaN or infinity is an error, never printed)."""
+    import sys
+
+    from umbrella.core.files import dumps_json
+
+    sys.stdout.write(dumps_json(doc) + "\n")
+
+
+def wrote(out: object, page: str = "report.html") -> None:
+    """Say where an output folder was written, naming its page."""
+    from pathlib import Path
+
+    say(console(), "wrote ", Path(str(out)) / page)

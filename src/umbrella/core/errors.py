@@ -1,10 +1,10 @@
-"""The one exception type for bad user input, and how user text is shown safely.
+"""Every error and warning class umbrella raises, and how user text is shown safely.
 
-Every reader and validator raises :class:`InputError`; the CLI turns it into one line on
-stderr and exit code 2. The message names the file, the key path or row, and the line
-where the parser gives one. Whatever part of it came from the user (a file name, a key, an id)
-is shown with its control characters escaped (:func:`escape_control`), so the message stays one
-line and a terminal never obeys an escape sequence hidden in an input.
+Every reader and validator raises :class:`InputError` (a :class:`ValueError`); the CLI turns it into
+one line on stderr and exit code 2. The message names the file, the key path or row, and the line
+where the parser gives one. Whatever part of it came from the user (a file name, a key, an id) is
+shown with its control characters escaped (:func:`escape_control`), so the message stays one line
+and a terminal never obeys an escape sequence hidden in an input.
 """
 
 from __future__ import annotations
@@ -13,7 +13,13 @@ import re
 import unicodedata
 from pathlib import Path
 
-__all__ = ["InputError", "escape_control"]
+__all__ = [
+    "HistoryWarning",
+    "InputError",
+    "UmbrellaDeprecationWarning",
+    "UmbrellaWarning",
+    "escape_control",
+]
 
 # C0 and C1 controls, DEL, and the line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -44,7 +50,7 @@ def escape_control(text: str) -> str:
     return "".join(_escaped(c) if unicodedata.category(c) == "Cf" else c for c in text)
 
 
-class InputError(Exception):
+class InputError(ValueError):
     """Bad user input: a malformed or inconsistent file, or an impossible parameter.
 
     Parameters
@@ -83,3 +89,17 @@ class InputError(Exception):
             parts.append(escape_control(self.key))
         parts.append(escape_control(" ".join(self.message.split())))
         return ": ".join(parts)
+
+
+class UmbrellaWarning(UserWarning):
+    """Something a user should know that does not stop the work (the CLI prints it as one
+    ``warning:`` line on stderr)."""
+
+
+class HistoryWarning(UmbrellaWarning):
+    """The run history could not be read or written; the result itself is whole."""
+
+
+class UmbrellaDeprecationWarning(FutureWarning):
+    """A name, key or argument that still works under its old spelling and will be removed
+    (see CHANGELOG.md for its new name)."""

@@ -224,7 +224,11 @@ def _fix_modes(staging: Path) -> None:
 
 @contextmanager
 def atomic_dir(
-    target: str | Path, *, force: bool = False, inputs: Iterable[str | Path] = ()
+    target: str | Path,
+    *,
+    force: bool = False,
+    inputs: Iterable[str | Path] = (),
+    kind: str | None = None,
 ) -> Iterator[Path]:
     """Yield a staging folder whose files become ``target``'s only if the block succeeds.
 
@@ -236,6 +240,8 @@ def atomic_dir(
         Write beside files umbrella did not write (never replacing or removing them).
     inputs
         The command's inputs: ``target`` may not be one of them or hold one.
+    kind
+        The output's kind, recorded in the manifest (see :mod:`umbrella.core.manifest`).
 
     Raises
     ------
@@ -255,7 +261,7 @@ def atomic_dir(
         raise _fail(target, f"cannot write here: {exc.strerror or exc}") from None
     try:
         yield staging
-        names = write_manifest(staging)
+        names = write_manifest(staging, kind)
         _fix_modes(staging)
         check_output_dir(target, inputs=inputs, force=force)
         if in_place:

@@ -1,9 +1,10 @@
 """Which files in an output folder are umbrella's: the manifest it writes beside them.
 
-Every folder umbrella writes gets :data:`MANIFEST`, a JSON list of the files written with their
-size and SHA-256. A file listed there, unchanged since, is umbrella's own (it may be replaced
-by the next output); anything else in the folder (a file added, or one of umbrella's edited) is
-the user's and is never replaced or removed.
+Every folder umbrella writes gets :data:`MANIFEST`: the output's ``kind`` (``run``, ``campaign``,
+``compare``, ``optimise``, ``sweep``, ``nights``, ``data-summary``, ``backtest``, ...) and the files
+written with their size and SHA-256. A file listed there, unchanged since, is umbrella's own (it may
+be replaced by the next output); anything else in the folder (a file added, or one of umbrella's
+edited) is the user's and is never replaced or removed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "foreign_names",
     "is_own_file",
     "is_staging",
+    "read_kind",
     "read_manifest",
     "sha256_file",
     "write_manifest",
@@ -52,6 +54,19 @@ def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     return {}
 
 
+def read_kind(folder: Path) -> str | None:
+    """The kind of umbrella output in ``folder`` as its manifest records it (None when there is
+    no manifest, or one written before manifests recorded the kind)."""
+    try:
+        doc = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("written_by") != "umbrella":
+        return None
+    kind = doc.get("kind")
+    return kind if isinstance(kind, str) else None
+
+
 def is_own_file(folder: Path, name: str, manifest: dict[str, dict[str, Any]]) -> bool:
     """Whether ``folder/name`` is a file umbrella wrote there and nobody has changed since."""
     entry = manifest.get(name)
@@ -81,13 +96,16 @@ def foreign_names(folder: Path) -> list[str]:
     return sorted(out)
 
 
-def write_manifest(staging: Path) -> list[str]:
+def write_manifest(staging: Path, kind: str | None = None) -> list[str]:
     names = sorted(p.name for p in staging.iterdir())
     for name in names:
         if not (staging / name).is_file():
             raise RuntimeError(f"output {name!r} is not a plain file")
     files = {n: {"size": (staging / n).stat().st_size, "sha256": sha256_file(staging / n)}
              for n in names}  # fmt: skip
-    text = json.dumps({"written_by": "umbrella", "files": files}, indent=2, allow_nan=False)
+    doc: dict[str, Any] = {"written_by": "umbrella"}
+    if kind is not None:
+        doc["kind"] = kind
+    text = json.dumps(doc | {"files": files}, indent=2, allow_nan=False)
     (staging / MANIFEST).write_text(text + "\n", encoding="utf-8")
     return names

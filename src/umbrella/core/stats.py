@@ -16,9 +16,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from umbrella.core.documents import Estimate
+
 __all__ = [
     "QUANTILES",
     "estimate",
+    "estimate_columns",
     "mean_ci",
     "paired_difference",
     "quantiles",
@@ -64,7 +67,7 @@ def quantiles(x: npt.ArrayLike) -> dict[str, float]:
     return {"p05": float(q[0]), "p50": float(q[1]), "p95": float(q[2])}
 
 
-def estimate(x: npt.ArrayLike) -> dict[str, Any]:
+def estimate(x: npt.ArrayLike) -> Estimate:
     """``{"mean", "ci95", "p05", "p50", "p95"}`` of per-run values: the mean with the Student-t
     interval of the mean, and the spread over runs (``ci95`` is ``[None, None]`` for one run).
 
@@ -74,10 +77,36 @@ def estimate(x: npt.ArrayLike) -> dict[str, Any]:
     [-0.484, 4.484]
     """
     m, lo, hi = mean_ci(x)
-    return {"mean": float(m), "ci95": [_num(lo), _num(hi)], **quantiles(x)}
+    q = quantiles(x)
+    return {"mean": float(m), "ci95": [_num(lo), _num(hi)], "p05": q["p05"], "p50": q["p50"],
+            "p95": q["p95"]}  # fmt: skip
 
 
-def paired_difference(alternative: npt.ArrayLike, baseline: npt.ArrayLike) -> dict[str, Any]:
+def estimate_columns(key: str, x: npt.ArrayLike) -> dict[str, Any]:
+    """Table columns of per-run values ``x`` (runs along axis 0): ``key`` (the mean),
+    ``key_ci95_lo``, ``key_ci95_hi`` (95% CI of the mean), ``key_p05``, ``key_p50``,
+    ``key_p95`` (the per-run spread), each of ``x``'s shape without its first axis.
+
+    Examples
+    --------
+    >>> cols = estimate_columns("leaked", [[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]])
+    >>> [float(v) for v in cols["leaked"]], [float(v) for v in cols["leaked_p95"]]
+    ([2.0, 5.0], [2.9, 5.0])
+    """
+    arr = np.asarray(x, dtype=float)
+    m, lo, hi = mean_ci(arr)
+    q = np.quantile(arr, QUANTILES, axis=0)
+    return {
+        key: m,
+        f"{key}_ci95_lo": lo,
+        f"{key}_ci95_hi": hi,
+        f"{key}_p05": q[0],
+        f"{key}_p50": q[1],
+        f"{key}_p95": q[2],
+    }
+
+
+def paired_difference(alternative: npt.ArrayLike, baseline: npt.ArrayLike) -> Estimate:
     """The paired difference ``alternative - baseline`` of per-run totals.
 
     Runs are paired by index (the same seed and run share random numbers), so the interval of

@@ -8,13 +8,12 @@ outcomes (common random numbers).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numba
 import numpy as np
 import numpy.typing as npt
 
 from umbrella.core.errors import InputError
+from umbrella.core.progress import Progress, report
 from umbrella.core.seeds import engine_key
 from umbrella.core.vocabulary import FATES
 from umbrella.engine.kernel import run_block
@@ -26,30 +25,30 @@ __all__ = ["simulate"]
 
 def simulate(
     raid: Raid,
-    n_runs: int,
+    runs: int,
     seed: int = 0,
     *,
     block_size: int = 500,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     wave_active: npt.NDArray[np.int64] | None = None,
     slot_rounds: npt.NDArray[np.int64] | None = None,
     rep0: int = 0,
     per_threat: bool = True,
 ) -> RaidResult:
-    """Run ``n_runs`` independent replications of a raid.
+    """Run ``runs`` independent replications of a raid.
 
     Parameters
     ----------
     raid
         Compiled raid (:func:`umbrella.compile_raid`).
-    n_runs
+    runs
         Number of replications (>= 1).
     seed
         Non-negative seed; replication ``r`` depends only on ``(seed, r)``.
     block_size
         Replications per compiled call (progress granularity; results do not depend on it).
     progress
-        Called with the number of replications finished after each block.
+        ``progress(done, runs, "runs")`` after each block (:mod:`umbrella.core.progress`).
     wave_active
         (R, V) threats launched per wave in each replication (default: every wave's count).
         Threats beyond it keep fate -1.
@@ -67,6 +66,7 @@ def simulate(
     RaidResult
         Per-replication arrays; see :class:`umbrella.engine.RaidResult`.
     """
+    n_runs = runs
     if n_runs < 1:
         raise InputError("runs must be at least 1", key="runs")
     key = engine_key(seed)
@@ -108,8 +108,7 @@ def simulate(
             kills_unit[done:hi], hits[done:hi], damage[done:hi], numba.get_num_threads(),
         )  # fmt: skip
         done = hi
-        if progress is not None:
-            progress(done)
+        report(progress, done, n_runs, "runs")
     return RaidResult(
         raid=raid,
         seed=seed,

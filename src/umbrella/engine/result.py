@@ -6,18 +6,23 @@ when a table is asked for.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.core.vocabulary import FATES, LEAKED
+from umbrella.core.vocabulary import EXPIRED, FATES, KILLED, LEAKED, LOST
 from umbrella.engine.raid import Raid
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
+
+    from umbrella.core.documents.raid import RaidSummary, RaidTotals
 
 __all__ = ["RaidResult"]
 
@@ -51,7 +56,14 @@ class RaidResult:
         (R, A) leakers per asset.
     damage
         (R, A) asset value destroyed (value x (1 - prod(1 - damage per hit))).
+    provenance
+        How it was made (attached by :func:`umbrella.jobs.run_raid`; None when made by hand).
+    replay
+        One replication flown again for the page's replay
+        (:func:`umbrella.scenario.replay.replay_document`), or None.
     """
+
+    kind: ClassVar[str] = "run"
 
     raid: Raid
     seed: int
@@ -63,6 +75,8 @@ class RaidResult:
     kills_unit: npt.NDArray[np.int64]
     hits: npt.NDArray[np.int64]
     damage: npt.NDArray[np.float64]
+    provenance: Mapping[str, Any] | None = None
+    replay: Mapping[str, Any] | None = None
 
     @property
     def n_runs(self) -> int:
@@ -124,97 +138,96 @@ class RaidResult:
         )
 
     # ------------------------------------------------------------------ tidy tables
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name (what ``--out`` writes as ``NAME.parquet``)."""
+        return {
+            "totals": self.totals_table(),
+            "fates": self.fates_table(),
+            "interceptors": self.interceptors_table(),
+            "assets": self.assets_table(),
+            "units": self.units_table(),
+            "replications": self.replications_table(),
+        }
+
     def fates_table(self) -> pd.DataFrame:
-        """Per threat type: mean launched and mean count of each fate with 95% CI."""
+        """Per threat type: launched and each fate per replication, the mean with its 95% CI
+        (``_ci95_lo``/``_ci95_hi``) and the per-run spread (``_p05``, ``_p50``, ``_p95``)."""
         import pandas as pd
 
-        from umbrella.core.stats import mean_ci
+        from umbrella.core.stats import estimate_columns
 
         fbt = self.fates_by_type
-        rows = []
-        for k, name in enumerate(self.raid.type_names):
-            row: dict[str, Any] = {"threat_type": name, "launched": float(self.launched_by_type[k])}
-            for f, fate in enumerate(FATES):
-                m, lo, hi = mean_ci(fbt[:, k, f])
-                row[fate] = float(m)
-                row[f"{fate}_lo"] = float(lo)
-                row[f"{fate}_hi"] = float(hi)
-            rows.append(row)
-        return pd.DataFrame(rows)
+        cols: dict[str, Any] = {
+            "threat_type": list(self.raid.type_names),
+            "display_name": list(self.raid.type_labels),
+        }
+        cols |= estimate_columns("launched", self.launched)
+        for f, fate in enumerate(FATES):
+            cols |= estimate_columns(fate, fbt[:, :, f])
+        return pd.DataFrame(cols)
 
     def interceptors_table(self) -> pd.DataFrame:
-        """Per interceptor type: rounds fired and their cost, means with 95% CI."""
+        """Per interceptor type: rounds fired and their cost per replication (mean, 95% CI of
+        the mean, per-run spread)."""
         import pandas as pd
 
-        from umbrella.core.stats import mean_ci
+        from umbrella.core.stats import estimate_columns
 
-        m, lo, hi = mean_ci(self.fired)
-        cost = self.raid.itype_cost
-        return pd.DataFrame(
-            {
-                "interceptor": list(self.raid.interceptor_names),
-                "fired": m,
-                "fired_lo": lo,
-                "fired_hi": hi,
-                "cost_usd": m * cost,
-                "cost_usd_lo": lo * cost,
-                "cost_usd_hi": hi * cost,
-            }
-        )
+        cols: dict[str, Any] = {
+            "interceptor": list(self.raid.interceptor_names),
+            "display_name": list(self.raid.interceptor_labels),
+        }
+        cols |= estimate_columns("fired", self.fired)
+        cols |= estimate_columns("cost_usd", self.fired * self.raid.itype_cost)
+        return pd.DataFrame(cols)
 
     def assets_table(self) -> pd.DataFrame:
-        """Per asset: hits and value destroyed, means with 95% CI."""
+        """Per asset: its value, hits and value destroyed per replication (mean, 95% CI of the
+        mean, per-run spread)."""
         import pandas as pd
 
-        from umbrella.core.stats import mean_ci
+        from umbrella.core.stats import estimate_columns
 
-        hm, hlo, hhi = mean_ci(self.hits)
-        dm, dlo, dhi = mean_ci(self.damage)
-        return pd.DataFrame(
-            {
-                "asset": list(self.raid.asset_ids),
-                "value": self.raid.asset_value,
-                "hits": hm,
-                "hits_lo": hlo,
-                "hits_hi": hhi,
-                "damage": dm,
-                "damage_lo": dlo,
-                "damage_hi": dhi,
-            }
-        )
+        cols: dict[str, Any] = {"asset": list(self.raid.asset_ids), "value": self.raid.asset_value}
+        cols |= estimate_columns("hits", self.hits)
+        cols |= estimate_columns("damage", self.damage)
+        return pd.DataFrame(cols)
 
     def units_table(self) -> pd.DataFrame:
-        """Per fire unit: kills, mean with 95% CI."""
+        """Per fire unit: kills per replication (mean, 95% CI of the mean, per-run spread)."""
         import pandas as pd
 
-        from umbrella.core.stats import mean_ci
+        from umbrella.core.stats import estimate_columns
 
-        m, lo, hi = mean_ci(self.kills_unit)
-        return pd.DataFrame(
-            {
-                "unit": list(self.raid.unit_ids),
-                "unit_type": list(self.raid.unit_types),
-                "kills": m,
-                "kills_lo": lo,
-                "kills_hi": hi,
-            }
-        )
+        cols: dict[str, Any] = {
+            "unit": list(self.raid.unit_ids),
+            "unit_type": list(self.raid.unit_types),
+        }
+        cols |= estimate_columns("kills", self.kills_unit)
+        return pd.DataFrame(cols)
+
+    def _totals(self) -> dict[str, npt.NDArray[np.float64]]:
+        fbt = self.fates_by_type.sum(axis=1)
+        out = {"launched": np.asarray(self.launched.sum(axis=1), dtype=float)}
+        out |= {fate: np.asarray(fbt[:, f], dtype=float) for f, fate in enumerate(FATES)}
+        out["damage"] = self.damage.sum(axis=1)
+        out["defender_cost_usd"] = self.defender_cost
+        out["attacker_cost_usd"] = self.attacker_cost
+        return out
 
     def totals_table(self) -> pd.DataFrame:
-        """Leakers, damage and costs per replication: means with 95% CI."""
+        """One row per metric over every threat: the mean per replication with its 95% CI
+        (``ci95_lo``, ``ci95_hi``) and the per-run spread (``p05``, ``p50``, ``p95``)."""
         import pandas as pd
 
-        from umbrella.core.stats import mean_ci
+        from umbrella.core.stats import estimate
 
         rows = []
-        for name, x in (
-            ("leaked", self.leaked),
-            ("damage", self.damage.sum(axis=1)),
-            ("defender_cost_usd", self.defender_cost),
-            ("attacker_cost_usd", self.attacker_cost),
-        ):
-            m, lo, hi = mean_ci(x)
-            rows.append({"metric": name, "mean": float(m), "lo": float(lo), "hi": float(hi)})
+        for name, x in self._totals().items():
+            e = estimate(x)
+            lo, hi = e["ci95"]
+            rows.append({"metric": name, "mean": e["mean"], "ci95_lo": lo, "ci95_hi": hi,
+                         "p05": e["p05"], "p50": e["p50"], "p95": e["p95"]})  # fmt: skip
         return pd.DataFrame(rows)
 
     def replications_table(self) -> pd.DataFrame:
@@ -233,43 +246,79 @@ class RaidResult:
             df[fate] = fbt[:, :, f].ravel()
         return df
 
-    def summary(self) -> dict[str, Any]:
-        """The ``umbrella run --json`` document: means per replication, ``leaked_total`` with
-        its 95% CI (see the README for the contract)."""
-        from umbrella import __version__
-        from umbrella.core.stats import mean_ci
+    # ------------------------------------------------------------------ documents
+    def summary(self) -> RaidSummary:
+        """The ``umbrella run --json`` document (a
+        :class:`~umbrella.core.documents.raid.RaidSummary`): every quantity per replication as
+        an estimate (mean, 95% CI of the mean, per-run spread)."""
+        from umbrella.core.stats import estimate
+        from umbrella.core.version import __version__
 
-        fbt = self.fates_by_type.mean(axis=0)
-        threats = {
-            name: {"launched": float(self.launched_by_type[k])}
-            | {fate: float(fbt[k, f]) for f, fate in enumerate(FATES)}
-            for k, name in enumerate(self.raid.type_names)
-        }
-        m, lo, hi = mean_ci(self.leaked)
-        fired = self.fired.mean(axis=0)
+        fbt = self.fates_by_type
+        raid = self.raid
+        t = {k: estimate(v) for k, v in self._totals().items()}
+        totals: RaidTotals = {
+            "launched": t["launched"], "killed": t["killed"], "lost": t["lost"],
+            "leaked": t["leaked"], "expired": t["expired"], "damage": t["damage"],
+            "defender_cost_usd": t["defender_cost_usd"],
+            "attacker_cost_usd": t["attacker_cost_usd"],
+        }  # fmt: skip
+        fired_cost = self.fired * raid.itype_cost
         return {
-            "scenario": self.raid.scenario_name,
+            "kind": "run",
+            "scenario": raid.scenario_name,
             "runs": self.n_runs,
             "seed": self.seed,
             "version": __version__,
-            "threats": threats,
-            "leaked_total": {"mean": float(m), "ci95": [_num(lo), _num(hi)]},
+            "totals": totals,
+            "threats": {
+                name: {
+                    "display_name": raid.type_labels[k],
+                    "launched": estimate(self.launched[:, k]),
+                    "killed": estimate(fbt[:, k, KILLED]),
+                    "lost": estimate(fbt[:, k, LOST]),
+                    "leaked": estimate(fbt[:, k, LEAKED]),
+                    "expired": estimate(fbt[:, k, EXPIRED]),
+                }
+                for k, name in enumerate(raid.type_names)
+            },
             "interceptors": {
-                name: {"fired": float(fired[i]), "cost": float(fired[i] * self.raid.itype_cost[i])}
-                for i, name in enumerate(self.raid.interceptor_names)
+                name: {
+                    "display_name": raid.interceptor_labels[i],
+                    "fired": estimate(self.fired[:, i]),
+                    "cost_usd": estimate(fired_cost[:, i]),
+                }
+                for i, name in enumerate(raid.interceptor_names)
             },
             "assets": {
-                aid: {
-                    "hits": float(self.hits[:, a].mean()),
-                    "damage": float(self.damage[:, a].mean()),
-                }
-                for a, aid in enumerate(self.raid.asset_ids)
+                aid: {"hits": estimate(self.hits[:, a]), "damage": estimate(self.damage[:, a])}
+                for a, aid in enumerate(raid.asset_ids)
             },
-            "defender_cost": float(self.defender_cost.mean()),
-            "attacker_cost": float(self.launched_by_type @ self.raid.type_cost),
         }
 
+    # ------------------------------------------------------------------ output
+    def figures(self) -> dict[str, Figure]:
+        """The charts by name (what ``--out`` writes as ``NAME.png`` and ``NAME.svg``)."""
+        from umbrella.report.charts.results import plot_fates
 
-def _num(x: Any) -> float | None:
-    v = float(x)
-    return None if np.isnan(v) else v
+        return {"fates": plot_fates(self)}
+
+    def write(
+        self, out: str | Path, *, force: bool = False, inputs: Iterable[str | Path] = ()
+    ) -> Path:
+        """Write the output folder ``umbrella run --out`` writes (see
+        :mod:`umbrella.report.folder`): the tables, ``summary.json``, ``meta.json``, the chart,
+        ``replay.json`` when the result has a replay, and ``report.html``.
+
+        ``force`` writes beside files umbrella did not write (never replacing them); ``inputs``
+        may not be or lie inside ``out``.
+        """
+        from umbrella.report.folder import hand_provenance, write_output
+
+        meta = self.provenance or hand_provenance(self.kind, seed=self.seed, runs=self.n_runs)
+        return write_output(
+            out, kind=self.kind, summary=self.summary(), meta=meta, tables=self.tables(),
+            figures=self.figures(),
+            documents={"replay.json": dict(self.replay)} if self.replay is not None else None,
+            force=force, inputs=inputs,
+        )  # fmt: skip

@@ -1,2 +1,40 @@
-"""Jobs: each command's whole pipeline (load, override, check the output folder, run,
-provenance, write, history), callable from Python exactly as the command line calls it."""
+"""Jobs: each command's whole pipeline, callable from Python exactly as the command line calls it.
+
+Every job function loads its specs, applies its overrides, refuses an output folder that cannot
+be written *before* any work, runs, attaches its provenance to the result, writes the output
+folder when given one (``out=``) and records the run in the run history (``history=False``
+leaves it out); see :mod:`umbrella.jobs.pipeline`.
+
+>>> from umbrella.jobs import run_raid
+>>> result = run_raid("reference", runs=20, seed=7, history=False)
+>>> result.provenance["kind"], result.summary()["runs"]
+('run', 20)
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from umbrella.jobs.raid import run_raid as run_raid
+
+#: Job -> the module that holds it (imported on first use, so ``import umbrella.jobs`` is light).
+_HOME = {
+    "run_raid": "umbrella.jobs.raid",
+}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'umbrella.jobs' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

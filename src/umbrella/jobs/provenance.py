@@ -25,9 +25,7 @@ import json
 import os
 import platform
 import re
-import shlex
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -36,7 +34,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from umbrella import __version__
+from umbrella.core.version import __version__
+from umbrella.jobs.command import command_line, current_command, set_command
+from umbrella.report.folder import stable_provenance
 
 if TYPE_CHECKING:
     from umbrella.campaign.result import CampaignResult
@@ -50,6 +50,7 @@ __all__ = [
     "campaign_provenance",
     "catalog_hash",
     "command_line",
+    "current_command",
     "data_hash",
     "dependency_versions",
     "file_hash",
@@ -58,16 +59,9 @@ __all__ = [
     "provenance",
     "raid_provenance",
     "scenario_input",
+    "set_command",
     "stable_provenance",
 ]
-
-#: Provenance fields that differ between two runs of the same command on the same inputs.
-RUN_FIELDS = ("id", "created", "cwd")
-
-
-def stable_provenance(meta: Mapping[str, Any]) -> dict[str, Any]:
-    """``meta`` without the fields of one particular run (:data:`RUN_FIELDS`)."""
-    return {k: v for k, v in meta.items() if k not in RUN_FIELDS}
 
 
 def new_run_id() -> str:
@@ -124,14 +118,6 @@ def data_hash(data_dir: str | Path | None) -> str | None:
     from umbrella.attacks.reader import DAILY_FILE
 
     return file_hash(Path(data_dir) / DAILY_FILE)
-
-
-def command_line(argv: Sequence[str] | None = None) -> str:
-    """The command line as typed (the program as ``umbrella``)."""
-    args = list(sys.argv if argv is None else argv)
-    if args:
-        args[0] = Path(args[0]).name
-    return shlex.join(args)
 
 
 @cache
@@ -202,7 +188,7 @@ def provenance(
         "id": run_id or new_run_id(),
         "kind": kind,
         "created": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "command": command_line(),
+        "command": current_command(kind),
         "cwd": os.getcwd(),
         "inputs": dict(inputs),
         "catalog_hash": catalog_hash(catalog) if catalog is not None else None,
@@ -227,9 +213,12 @@ def raid_provenance(
 ) -> dict[str, Any]:
     """Provenance of a raid run: the scenario, where it came from, its hash, seed, runs,
     version, and the fields of :func:`provenance`."""
+    from umbrella.scenario.bundled import IN_MEMORY
     from umbrella.scenario.model import scenario_hash
 
     label, digest = scenario_input(source)
+    if source == IN_MEMORY:
+        digest = scenario_hash(scenario)
     return {
         "scenario": result.raid.scenario_name,
         "scenario_source": source,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from umbrella.core.errors import InputError
+from umbrella.core.manifest import MANIFEST, read_kind
 from umbrella.report.html import esc, png_figure, script_json
 from umbrella.report.sections import (
     campaign_sections,
@@ -29,12 +30,27 @@ from umbrella.report.sections import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["REPLAY", "REPORT", "build_report", "report_kind"]
+__all__ = ["KINDS", "REPLAY", "REPORT", "build_report", "report_kind"]
 
 #: The page's file in an output folder.
 REPORT = "report.html"
 #: The raid replay's file in a run folder (see :func:`umbrella.scenario.replay.replay_document`).
 REPLAY = "replay.json"
+
+#: Every kind of output folder, as its manifest records it.
+KINDS = (
+    "run",
+    "campaign",
+    "compare",
+    "optimise",
+    "sweep",
+    "nights",
+    "calibration",
+    "data-summary",
+    "forecast",
+    "backtest",
+    "wta",
+)
 
 _RUN_TABLES = ("totals", "fates", "replications", "interceptors", "assets", "units")
 
@@ -71,29 +87,21 @@ def _read_table(path: Path) -> pd.DataFrame | None:
 
 
 def report_kind(folder: Path) -> str:
-    """``run``, ``campaign``, ``compare``, ``optimise``, ``nights`` or ``sweep``: what output
-    ``folder`` holds, from its files."""
-    if (folder / "compare.json").is_file():
-        return "compare"
-    if (folder / "frontier.parquet").is_file() and (folder / "summary.json").is_file():
-        return "optimise"
-    for kind in ("nights", "sweep"):
-        if (folder / f"{kind}.parquet").is_file() and (folder / "summary.json").is_file():
-            return kind
-    summary = _read_json(folder / "summary.json")
-    if summary is None:
+    """The kind of output ``folder`` holds, as its manifest records it.
+
+    Raises
+    ------
+    InputError
+        No manifest, or one that records no kind umbrella knows.
+    """
+    kind = read_kind(folder)
+    if kind not in KINDS:
         raise InputError(
-            "holds neither summary.json nor compare.json: not a run, campaign or comparison output",
+            f"its {MANIFEST} records no kind of output umbrella knows (a folder written before "
+            "umbrella 0.2: run the command again)",
             source=folder,
         )
-    stated = summary.get("kind")
-    if stated == "campaign" or "campaign" in summary:
-        return "campaign"
-    if stated == "run" or "threats" in summary:
-        return "run"
-    raise InputError(
-        f"unknown kind {stated!r} of output", source=folder / "summary.json", key="kind"
-    )
+    return kind
 
 
 def _no_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -166,11 +174,12 @@ def _replay_section(replay: Mapping[str, Any]) -> str:
     )
 
 
-def build_report(folder: str | Path) -> Path:
+def build_report(folder: str | Path, kind: str | None = None) -> Path:
     """Write ``report.html`` into the output folder ``folder`` from the files it holds.
 
-    Reads ``summary.json`` or ``compare.json``, ``meta.json``, the Parquet tables, ``replay.json``
-    when present, and embeds every ``*.png`` in the folder. Returns the page's path. The page is
+    ``kind`` is the output's kind (default: the one the folder's manifest records). Reads
+    ``summary.json``, ``meta.json``, the Parquet tables, ``replay.json`` when present, and embeds
+    every ``*.png`` in the folder. Returns the page's path. The page is
     written in place: call it on a staging folder (as every ``--out`` writer does) or through
     :func:`umbrella.report.folder.rebuild_report`, which writes atomically.
 
@@ -180,9 +189,10 @@ def build_report(folder: str | Path) -> Path:
         The folder holds no output whose kind the page knows, or one of its files is damaged.
     """
     folder = Path(folder)
-    kind = report_kind(folder)
+    if kind is None:
+        kind = report_kind(folder)
     meta = _read_json(folder / "meta.json") or {}
-    doc = _read_json(folder / ("compare.json" if kind == "compare" else "summary.json")) or {}
+    doc = _read_json(folder / "summary.json") or {}
     replay = _read_json(folder / REPLAY) if kind == "run" else None
     if replay is not None:
         _check_replay(replay, folder / REPLAY)
@@ -196,7 +206,8 @@ def build_report(folder: str | Path) -> Path:
         title = f"{doc.get('baseline', 'baseline')} and alternatives"
         what = "Comparison"
     else:
-        make, key, what = _PAGES[kind]
+        default = (_no_sections, "name", kind.replace("-", " ").capitalize())
+        make, key, what = _PAGES.get(kind, default)
         sections = make(doc)
         title = str(doc.get(key, meta.get(key, what.lower())))
     description = (replay or {}).get("description", "")

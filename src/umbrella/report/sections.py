@@ -83,41 +83,46 @@ def _finite(x: Any) -> Any:
 
 
 def _ci_frame(row: Mapping[Any, Any], name: str) -> dict[str, Any]:
-    return {"mean": row[name], "ci95": [_finite(row[f"{name}_lo"]), _finite(row[f"{name}_hi"])]}
+    lo, hi = _finite(row[f"{name}_ci95_lo"]), _finite(row[f"{name}_ci95_hi"])
+    return {"mean": row[name], "ci95": [lo, hi]}
 
 
 # ---------------------------------------------------------------------------- raid run
+def _estimate_rows(block: Mapping[str, Any], keys: tuple[str, ...], digits: int = 1) -> list[str]:
+    """Cells of ``block[key]`` estimates: mean and 95% CI of the mean for each key."""
+    cells: list[str] = []
+    for key in keys:
+        cells += interval_cells(block.get(key), digits)[:2]
+    return cells
+
+
 def run_sections(
     summary: Mapping[str, Any], tables: Mapping[str, pd.DataFrame]
 ) -> list[tuple[str, str]]:
-    """(heading, HTML) sections of a raid run's page."""
+    """(heading, HTML) sections of a raid run's page, from its ``summary.json`` (every quantity
+    an estimate per replication) and its ``units`` table."""
+    from umbrella.core.metrics import metric
+
     out: list[tuple[str, str]] = []
-    reps = tables.get("replications")
-    per_run: dict[str, np.ndarray[Any, Any]] = {}
-    if reps is not None and len(reps):
-        per_run["leaked"] = reps.groupby("replication")["leaked"].sum().to_numpy()
-    totals = tables.get("totals")
-    if totals is not None and len(totals):
-        rows = []
-        for rec in totals.to_dict("records"):
-            metric = str(rec["metric"])
-            q: dict[str, Any] = {"mean": rec["mean"], "ci95": [rec["lo"], rec["hi"]]}
-            if metric in per_run:
-                q |= quantiles(per_run[metric])
-            rows.append([esc(_RUN_TOTALS.get(metric, metric)), *interval_cells(q)])
+    totals = summary.get("totals")
+    if isinstance(totals, Mapping) and totals:
+        rows = [
+            [esc(metric(key).axis()), *interval_cells(q, 0 if key.endswith("_usd") else 1)]
+            for key, q in totals.items()
+        ]
         out.append(
             ("Totals per raid", table(["quantity", *INTERVAL_HEADERS], rows) + _INTERVALS_NOTE)
         )
-    fates = tables.get("fates")
-    if fates is not None and len(fates):
+    threats = summary.get("threats")
+    if isinstance(threats, Mapping) and threats:
         rows = []
-        for rec in fates.to_dict("records"):
-            name = rec["threat_type"]
+        for name, entry in threats.items():
+            if not isinstance(entry, Mapping):
+                continue
+            launched = fmt((entry.get("launched") or {}).get("mean"))
             for fate in FATES:
-                q = _ci_frame(rec, fate)
-                if reps is not None and len(reps):
-                    q |= quantiles(reps.loc[reps["threat_type"] == name, fate].to_numpy())
-                rows.append([type_name(name), fmt(rec["launched"]), esc(fate), *interval_cells(q)])
+                rows.append([type_name(name), launched, esc(fate),
+                             *interval_cells(entry.get(fate))])  # fmt: skip
         out.append(
             (
                 "Threats by type and fate",
@@ -127,57 +132,40 @@ def run_sections(
                 + table(["threat type", "launched", "fate", *INTERVAL_HEADERS], rows, names=3),
             )
         )
-    itc = tables.get("interceptors")
-    if itc is not None and len(itc):
+    itc = summary.get("interceptors")
+    if isinstance(itc, Mapping) and itc:
         rows = [
             [
-                type_name(r["interceptor"]),
-                *interval_cells(_ci_frame(r, "fired"))[:2],
-                *interval_cells(_ci_frame(r, "cost_usd"), 0)[:2],
+                type_name(name),
+                *interval_cells(e.get("fired")),
+                *interval_cells(e.get("cost_usd"), 0),
             ]
-            for r in itc.to_dict("records")
+            for name, e in itc.items()
+            if isinstance(e, Mapping)
         ]
-        heads = [
-            "interceptor",
-            "fired: mean",
-            "fired: 95% CI of the mean",
-            "cost USD: mean",
-            "cost USD: 95% CI of the mean",
+        heads = [f"fired: {h}" for h in INTERVAL_HEADERS]
+        heads += [f"cost USD: {h}" for h in INTERVAL_HEADERS]
+        out.append(("Interceptors fired per raid", table(["interceptor", *heads], rows)))
+    assets = summary.get("assets")
+    if isinstance(assets, Mapping) and assets:
+        rows = [
+            [esc(aid), *_estimate_rows(e, ("hits", "damage"))]
+            for aid, e in assets.items()
+            if isinstance(e, Mapping)
         ]
-        out.append(("Interceptors fired per raid", table(heads, rows)))
-    blocks = summary.get("assets")
-    if isinstance(blocks, Mapping) and "by_asset" in blocks:
-        out.append(("Assets and cities", assets_section(blocks)))
-    else:
-        assets = tables.get("assets")
-        if assets is not None and len(assets):
-            rows = [
-                [
-                    esc(r["asset"]),
-                    fmt(r["value"]),
-                    *interval_cells(_ci_frame(r, "hits"))[:2],
-                    *interval_cells(_ci_frame(r, "damage"))[:2],
-                ]
-                for r in assets.to_dict("records")
-            ]
-            heads = [
-                "asset",
-                "value",
-                "hits: mean",
-                "hits: 95% CI of the mean",
-                "damage: mean",
-                "damage: 95% CI of the mean",
-            ]
-            out.append(("Assets", table(heads, rows)))
+        heads = ["asset", "hits: mean", "hits: 95% CI of the mean", "damage: mean",
+                 "damage: 95% CI of the mean"]  # fmt: skip
+        out.append(("Assets", table(heads, rows)))
     units = tables.get("units")
     if units is not None and len(units):
         rows = [
             [esc(r["unit"]), esc(r["unit_type"]), *interval_cells(_ci_frame(r, "kills"))[:2]]
             for r in units.to_dict("records")
+            if r["kills"] > 0
         ]
         out.append(
             (
-                "Kills by fire unit",
+                "Kills by fire unit (units with a kill)",
                 table(
                     ["fire unit", "type", "kills: mean", "kills: 95% CI of the mean"], rows, names=2
                 ),

@@ -39,6 +39,7 @@ __all__ = [
     "DEFENCE",
     "Override",
     "apply_to_scenario",
+    "as_overrides",
     "current_value",
     "parse_key",
     "parse_override",
@@ -137,6 +138,12 @@ def parse_override(text: str, flag: str = "--set") -> Override:
     if not sep or not key.strip():
         raise InputError("expected KEY=VALUE, e.g. threats[0].count=1000", source=origin)
     return Override.of(key.strip(), parse_value(value), origin)
+
+
+def as_overrides(sets: Iterable[str | Override], flag: str = "--set") -> list[Override]:
+    """Overrides from ``KEY=VALUE`` texts (parsed by :func:`parse_override`) or
+    :class:`Override` objects, in order."""
+    return [s if isinstance(s, Override) else parse_override(s, flag) for s in sets]
 
 
 def split_defence(overrides: Iterable[Override]) -> tuple[list[Override], list[Override]]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from umbrella.core.documents import Estimate
 from umbrella.core.stats import mean_ci, paired_difference, quantiles
 from umbrella.sweep.design import Design
 
@@ -137,7 +138,7 @@ class SweepResult:
         """(P, O) the mean of each output at each point (NaN where the point failed)."""
         return np.asarray(self.values.mean(axis=1), dtype=np.float64)
 
-    def difference(self, point: int, baseline: int, output: str) -> dict[str, Any]:
+    def difference(self, point: int, baseline: int, output: str) -> Estimate:
         """Paired difference ``point - baseline`` of an output over replications: the points
         share their random numbers, so this interval is much narrower than either's spread."""
         o = self.outputs.index(output)
@@ -245,7 +246,7 @@ class SweepResult:
 
         import xarray as xr
 
-        from umbrella import __version__
+        from umbrella.core.version import __version__
 
         p, o = self.n_points, len(self.outputs)
         stats = {c: np.full((p, o), np.nan) for c in SUMMARY_COLUMNS}

@@ -12,7 +12,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from umbrella import __version__
+from umbrella.core.version import __version__
 
 __all__ = [
     "CI_LABEL",

@@ -1,0 +1,50 @@
+"""The JSON documents commands print (``--json``) and write (``summary.json``, ``meta.json``),
+as typed dictionaries: one definition shared by the code that writes them and the report that
+reads them back.
+
+Every document has ``kind`` (the output kind: ``run``, ``campaign``, ``compare``, ...), and the
+keys of its quantities are the metric keys of :mod:`umbrella.core.metrics`. Every estimate over
+runs is an :class:`Estimate`, whose two intervals are named by their keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+__all__ = ["Estimate", "Provenance"]
+
+
+class Estimate(TypedDict):
+    """A quantity over runs: the mean with its 95% CI (``ci95``, Student t; ``[None, None]``
+    with one run) and the per-run spread (``p05``, ``p50``, ``p95``)."""
+
+    mean: float
+    ci95: list[float | None]
+    p05: float
+    p50: float
+    p95: float
+
+
+class Provenance(TypedDict, total=False):
+    """How a result was made (``meta.json``; the run history stores the same fields).
+
+    ``id``, ``created`` and ``cwd`` belong to one run of a command; ``summary.json`` carries the
+    rest (see :func:`umbrella.jobs.provenance.stable_provenance`).
+    """
+
+    id: str
+    kind: str
+    created: str
+    command: str
+    cwd: str
+    inputs: dict[str, str | None]
+    catalog_hash: str | None
+    data_hash: str | None
+    seed: int | None
+    runs: int | None
+    parameters: dict[str, Any]
+    version: str
+    git_commit: str | None
+    git_dirty: bool | None
+    python: str
+    dependencies: dict[str, str]

@@ -1,0 +1,113 @@
+"""The one pipeline behind every job: load, override, check the output folder, run, provenance,
+write, history, in that order.
+
+A job function of :mod:`umbrella.jobs` (:func:`~umbrella.jobs.run_raid`, ...) loads its specs and
+applies its overrides, then hands :func:`execute` a :class:`Job`: what it reads, how to run it,
+its provenance and its history entry. :func:`execute` refuses an output folder that cannot be
+written without loss *before* any work, runs, attaches the provenance to the result, writes the
+folder (the result's ``write``) and records the run in the history. The command line calls the
+same job functions, so a notebook gets the same folders and history entries as a terminal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from umbrella.core.errors import HistoryWarning, InputError
+from umbrella.core.files import check_output_dir
+from umbrella.core.progress import Progress
+from umbrella.core.results import Result
+
+__all__ = ["Job", "execute", "record_history"]
+
+R = TypeVar("R", bound=Result)
+
+
+@dataclass(frozen=True)
+class Job(Generic[R]):
+    """One job, ready to run.
+
+    Attributes
+    ----------
+    kind
+        The output kind (``run``, ``campaign``, ...).
+    inputs
+        Every file or folder the job reads: no output may be or hold one of them.
+    run
+        ``run(progress)``: the work, returning the result.
+    provenance
+        ``provenance(result)``: the result's provenance (:mod:`umbrella.jobs.provenance`).
+    headline
+        ``headline(result)``: one line for the run history's list.
+    spec
+        The specs the job ran, as a JSON document (stored in the run history).
+    """
+
+    kind: str
+    inputs: Sequence[Path]
+    run: Callable[[Progress | None], R]
+    provenance: Callable[[R], dict[str, Any]]
+    headline: Callable[[R], str]
+    spec: Any = None
+
+
+def record_history(
+    meta: Mapping[str, Any],
+    *,
+    summary: Any,
+    spec: Any = None,
+    headline: str | None = None,
+    out: str | Path | None = None,
+) -> None:
+    """Record a finished job in the run history (:mod:`umbrella.history`). A history that
+    cannot be written is a :class:`~umbrella.core.errors.HistoryWarning`, never an error: the
+    result is whole either way."""
+    from umbrella.history import record_run
+
+    done = record_run(
+        meta,
+        summary=summary,
+        spec=spec,
+        headline=headline,
+        out_dir=str(Path(out).resolve()) if out is not None else None,
+    )
+    if done.warning:
+        warnings.warn(done.warning.removeprefix("warning: "), HistoryWarning, stacklevel=3)
+
+
+def execute(
+    job: Job[R],
+    *,
+    out: str | Path | None = None,
+    force: bool = False,
+    history: bool = True,
+    progress: Progress | None = None,
+) -> R:
+    """Run ``job`` through the pipeline (see the module docstring); returns its result with
+    its provenance attached.
+
+    Raises
+    ------
+    InputError
+        ``force`` without ``out``, or an output folder that cannot be written without loss
+        (checked before any work; see :func:`~umbrella.core.files.check_output_dir`).
+    """
+    if force and out is None:
+        raise InputError("force applies to an output folder; none was given", key="force")
+    if out is not None:
+        check_output_dir(out, inputs=job.inputs, force=force)
+    result = job.run(progress)
+    meta = job.provenance(result)
+    result = dataclasses.replace(result, provenance=meta)  # type: ignore[type-var]
+    if out is not None:
+        result.write(out, force=force, inputs=job.inputs)
+    if history:
+        record_history(
+            meta, summary=result.summary(), spec=job.spec, headline=job.headline(result), out=out
+        )
+    return result
