@@ -58,7 +58,7 @@ IN_PLACE = [
     lambda s: s.threats[0].aim.__setitem__("plant", -1.0),
     lambda s: s.fire_units[0].magazine.update(missile=-5),
     lambda s: s.doctrine.allow["cruise"].clear(),
-    lambda s: s.catalog.threats["drone"].__setitem__("speed_kmh", float("inf")),
+    lambda s: s.catalogue.threats["drone"].__setitem__("speed_kmh", float("inf")),
     lambda s: setattr(s, "duration_h", -5),
     lambda s: setattr(s.threats[0], "count", -10),
 ]
@@ -112,11 +112,11 @@ LIMITS = [
     ({("fire_units", 0, "ring"): {"radius_km": 5.0, "count": 6000},
       ("fire_units", 0, "position_km"): None, ("fire_units", 1, "ring", "count"): 6000},
      "fire units after rings, over the limit of 10,000"),
-    ({("catalog", "fire_units", "gun", "channels"): 1000,
+    ({("catalogue", "fire_units", "gun", "channels"): 1000,
       ("fire_units", 1, "ring", "count"): 1001}, "engagement channels, over the limit"),
     ({("threats", 0, "lanes"): 64, ("threats", 1, "lanes"): 64,
       ("fire_units", 1, "ring", "count"): 9000}, "geometry pairs, over the limit"),
-    ({("catalog", "fire_units", "gun", "channels"): 10**12}, "less than or equal to 1000"),
+    ({("catalogue", "fire_units", "gun", "channels"): 10**12}, "less than or equal to 1000"),
     ({("fire_units", 0, "magazine", "missile"): 10**12}, "less than or equal to 10000000"),
 ]  # fmt: skip
 
@@ -170,12 +170,12 @@ def test_two_hundred_interceptor_types_are_credited_to_their_own_index(tmp_path:
     names = [f"i{k:03d}" for k in range(200)]
     interceptors = {n: {"p_kill": {"drone": 0.6}, "unit_cost_usd": 1.0, "speed_kmh": 3000.0}
                     for n in names}  # fmt: skip
-    doc = set_path(SEED, ("catalog", "interceptors"), {**SEED["catalog"]["interceptors"],
+    doc = set_path(SEED, ("catalogue", "interceptors"), {**SEED["catalogue"]["interceptors"],
                                                        **interceptors})  # fmt: skip
     doc = set_path(doc, ("fire_units", 0, "magazine"), {n: 2 for n in names})
     doc = set_path(doc, ("fire_units", 0, "loaded"), {n: 2 for n in names})
-    doc = set_path(doc, ("catalog", "fire_units", "sam", "channels"), 50)
-    doc = set_path(doc, ("catalog", "fire_units", "sam", "min_range_km"), 0.0)
+    doc = set_path(doc, ("catalogue", "fire_units", "sam", "channels"), 50)
+    doc = set_path(doc, ("catalogue", "fire_units", "sam", "min_range_km"), 0.0)
     doc = set_path(doc, ("doctrine", "allow"), {"drone": names[::-1], "cruise": names[::-1]})
     doc = set_path(doc, ("doctrine", "reserves"), [])
     scenario = umbrella.load_scenario(write_toml(tmp_path / "many.toml", doc))

@@ -204,13 +204,13 @@ def test_checkpoint_after_the_defence_was_edited_refused(
 
 
 def test_bundled_catalogue_is_in_the_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
-    import umbrella.catalog as catalog
+    import umbrella.catalogue as catalogue
 
     before = _prep().fingerprint
-    raw = catalog._bundled_raw()
+    raw = catalogue._bundled_raw()
     extra = {"kind": "radar", "range_km": 10.0}
     changed = {**raw, "sensors": {**raw["sensors"], "extra_radar": extra}}
-    monkeypatch.setattr(catalog, "_bundled_raw", lambda: changed)
+    monkeypatch.setattr(catalogue, "_bundled_raw", lambda: changed)
     assert _prep().fingerprint != before
 
 

@@ -19,7 +19,7 @@ from umbrella.scenario.compile import compile_raid
 
 NATIONAL = load_bundled("national")
 LAYOUT = WaveLayout.from_scenario(NATIONAL)
-CLASSES = {t: c.threat_class for t, c in NATIONAL.resolved_catalog().threats.items()}
+CLASSES = {t: c.threat_class for t, c in NATIONAL.resolved_catalogue().threats.items()}
 
 
 def _by(layout: WaveLayout, counts: np.ndarray, mask: np.ndarray) -> np.ndarray:

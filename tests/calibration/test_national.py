@@ -22,7 +22,7 @@ def test_frontline_and_deep_zones_never_meet(name: str) -> None:
     slots = np.split(raid.slot_itype, raid.unit_slot_ptr[1:-1])
     unit_front = np.array([bool(set(k.tolist()) & front_types) for k in slots])
     assert unit_front.any() and (~unit_front).any()
-    cat = s.resolved_catalog()
+    cat = s.resolved_catalogue()
     for v, wave in enumerate(s.threats):
         if cat.threats[wave.type].threat_class != "drone":
             continue

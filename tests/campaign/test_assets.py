@@ -164,7 +164,7 @@ value = 10.0
 id = "w"
 type = "shahed"
 count = 2
-launch = {{ center_km = [50.0, 0.0] }}
+launch = {{ centre_km = [50.0, 0.0] }}
 launch_window_h = [0.0, 0.5]
 """
 

@@ -119,7 +119,7 @@ def test_comparison_charts(result: Any) -> None:
 
 def test_fates_chart_shares_labels_and_credit() -> None:
     scenario = load_scenario(REFERENCE / "reference.toml")
-    raid = compile_raid(scenario, scenario.resolved_catalog())
+    raid = compile_raid(scenario, scenario.resolved_catalogue())
     res = simulate(raid, 6, 1)
     fig = plot_fates(res)
     drawn = texts(fig)

@@ -8,7 +8,7 @@ import pytest
 
 from umbrella.scenario import (
     Asset,
-    CatalogOverrides,
+    CatalogueOverrides,
     Doctrine,
     EWZone,
     FireUnitSite,
@@ -98,7 +98,7 @@ def make_scenario(
                 id="w",
                 type="slow",
                 count=count,
-                launch=Launch(center_km=(100.0, 0.0)),
+                launch=Launch(centre_km=(100.0, 0.0)),
                 launch_window_h=window_h,
                 lanes=1,
             )
@@ -107,7 +107,7 @@ def make_scenario(
         fire_units=[
             FireUnitSite(id=f"u{k}", type="battery", position_km=(0.0, 0.0)) for k in range(units)
         ],
-        ew_zones=[EWZone(id="z", center_km=(50.0, 0.0), radius_km=5.0, p_loss=ew_p)]
+        ew_zones=[EWZone(id="z", centre_km=(50.0, 0.0), radius_km=5.0, p_loss=ew_p)]
         if ew_p is not None
         else [],
         doctrine=Doctrine(
@@ -117,7 +117,7 @@ def make_scenario(
             fire_control=fire_control,
             price_per_musd=price_per_musd,
         ),
-        catalog=CatalogOverrides(**cat),
+        catalogue=CatalogueOverrides(**cat),
     )
     check_scenario(scenario)
     return scenario

@@ -97,7 +97,7 @@ def test_impossible_parameters_exit_2(args: list[str], needle: str, cli: Any) ->
     assert needle in err and err.count("\n") == 1
 
 
-def test_validate_example_and_catalog(tmp_path: Path, cli: Any) -> None:
+def test_validate_example_and_catalogue(tmp_path: Path, cli: Any) -> None:
     code, text, _ = cli(["example"])
     assert code == 0
     assert tomllib.loads(text)["schema_version"] == 1
@@ -105,7 +105,7 @@ def test_validate_example_and_catalog(tmp_path: Path, cli: Any) -> None:
     path.write_text(text)
     code, out, _ = cli(["validate", str(path)])
     assert code == 0 and out.startswith("ok:") and "550 threats" in out
-    code, out, _ = cli(["catalog"])
+    code, out, _ = cli(["catalogue"])
     assert code == 0
     for name in ("shahed", "gerbera", "kh101", "kalibr", "iskander_k", "iskander_m", "kinzhal",
                  "pac3_mse", "pac2_gemt", "iris_t_slm", "amraam", "gepard", "mobile_fire_group",

@@ -16,10 +16,10 @@ def test_counts_without_per_threat_records_are_the_same(scenario_factory: Any) -
     second = Wave(
         id="w2", type="slow2", count=6, launch=base.threats[0].launch, launch_window_h=(0.0, 0.5)
     )
-    catalog = base.catalog.replace(
-        threats={**base.catalog.threats, "slow2": {"base": "slow", "damage": 0.2}}
+    catalogue = base.catalogue.replace(
+        threats={**base.catalogue.threats, "slow2": {"base": "slow", "damage": 0.2}}
     )
-    raid = compile_raid(base.replace(threats=[*base.threats, second], catalog=catalog))
+    raid = compile_raid(base.replace(threats=[*base.threats, second], catalogue=catalogue))
     active = np.array([[10, 6], [3, 1], [7, 0], [0, 2]])
     full = simulate(raid, 4, seed=9, wave_active=active)
     lean = simulate(raid, 4, seed=9, wave_active=active, per_threat=False)

@@ -83,8 +83,10 @@ def test_range_limit_expires_threats(scenario_factory: Any) -> None:
     scenario = scenario_factory(units=0)
     short = scenario.model_copy(
         update={
-            "catalog": scenario.catalog.model_copy(
-                update={"threats": {"slow": {**scenario.catalog.threats["slow"], "range_km": 50.0}}}
+            "catalogue": scenario.catalogue.model_copy(
+                update={
+                    "threats": {"slow": {**scenario.catalogue.threats["slow"], "range_km": 50.0}}
+                }
             )
         }
     )

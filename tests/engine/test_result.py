@@ -17,10 +17,10 @@ def _two_types(scenario_factory: Any) -> Any:
     second = Wave(
         id="w2", type="slow2", count=6, launch=base.threats[0].launch, launch_window_h=(0.0, 0.5)
     )
-    catalog = base.catalog.replace(
-        threats={**base.catalog.threats, "slow2": {"base": "slow", "damage": 0.2}}
+    catalogue = base.catalogue.replace(
+        threats={**base.catalogue.threats, "slow2": {"base": "slow", "damage": 0.2}}
     )
-    return base.replace(threats=[*base.threats, second], catalog=catalog)
+    return base.replace(threats=[*base.threats, second], catalogue=catalogue)
 
 
 def test_threats_not_launched_are_not_counted(scenario_factory: Any) -> None:

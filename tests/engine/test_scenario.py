@@ -63,14 +63,14 @@ CASES = [
     ),
     (
         "impossible envelope",
-        REF + "\n[catalog.fire_units.gepard]\nmin_range_km = 5.0\n",
-        "catalog.fire_units.gepard",
-        "[catalog.fire_units.gepard]",
+        REF + "\n[catalogue.fire_units.gepard]\nmin_range_km = 5.0\n",
+        "catalogue.fire_units.gepard",
+        "[catalogue.fire_units.gepard]",
     ),
     (
         "wrong units",
-        REF + "\n[catalog.threats.shahed]\nspeed_kmh = -185.0\n",
-        "catalog.threats.shahed.speed_kmh",
+        REF + "\n[catalogue.threats.shahed]\nspeed_kmh = -185.0\n",
+        "catalogue.threats.shahed.speed_kmh",
         "speed_kmh = -185.0",
     ),
     (

@@ -76,7 +76,7 @@ def test_meta_json_carries_the_provenance_the_history_stores(cli: Any, tmp_path:
     assert code == 0, err
     meta = json.loads((out_dir / "meta.json").read_text())
     row = HistoryStore().get(meta["id"])
-    for key in ("id", "kind", "command", "inputs", "catalog_hash", "data_hash", "seed", "runs",
+    for key in ("id", "kind", "command", "inputs", "catalogue_hash", "data_hash", "seed", "runs",
                 "version", "git_commit", "git_dirty", "dependencies", "parameters"):  # fmt: skip
         assert row[key] == meta[key], key
     assert meta["kind"] == "run" and meta["seed"] == 3 and meta["runs"] == 5
@@ -84,7 +84,7 @@ def test_meta_json_carries_the_provenance_the_history_stores(cli: Any, tmp_path:
     assert meta["parameters"] == {"set": {"threats[1].count": 3}}
     assert meta["dependencies"]["numpy"] == np.__version__
     assert {"duckdb", "pydantic", "numba", "dask"} <= set(meta["dependencies"])
-    assert len(meta["catalog_hash"]) == 64 and meta["data_hash"] is None
+    assert len(meta["catalogue_hash"]) == 64 and meta["data_hash"] is None
     assert row["out_dir"] == str(out_dir.resolve())
     assert row["spec"]["threats"][1]["count"] == 3
     head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,

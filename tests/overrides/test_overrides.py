@@ -41,7 +41,10 @@ def _set(*texts: str) -> list[Override]:
         ("threats[0].count", ("threats", 0, "count")),
         ("fire_units[12].magazine.pac3_mse", ("fire_units", 12, "magazine", "pac3_mse")),
         ("doctrine.shoot_look_shoot", ("doctrine", "shoot_look_shoot")),
-        ('catalog.threats."my drone".speed_kmh', ("catalog", "threats", "my drone", "speed_kmh")),
+        (
+            'catalogue.threats."my drone".speed_kmh',
+            ("catalogue", "threats", "my drone", "speed_kmh"),
+        ),
         ("assets[1].position_km[0]", ("assets", 1, "position_km", 0)),
     ],
 )
@@ -89,10 +92,10 @@ def test_set_changes_exactly_the_key_and_validates() -> None:
 
 def test_a_catalogue_value_deep_inside_keeps_the_rest_of_the_entry() -> None:
     base = load_bundled()
-    key = "catalog.interceptors.interceptor_drone.p_kill.drone"
+    key = "catalogue.interceptors.interceptor_drone.p_kill.drone"
     new = apply_to_scenario(base, _set(f"{key}=0.9"))
-    before = base.resolved_catalog().interceptors["interceptor_drone"]
-    after = new.resolved_catalog().interceptors["interceptor_drone"]
+    before = base.resolved_catalogue().interceptors["interceptor_drone"]
+    after = new.resolved_catalogue().interceptors["interceptor_drone"]
     assert after.p_kill["drone"] == 0.9
     assert {k: v for k, v in after.p_kill.items() if k != "drone"} == {
         k: v for k, v in before.p_kill.items() if k != "drone"
@@ -116,10 +119,10 @@ def test_one_interceptor_of_a_site_magazine_keeps_the_others() -> None:
         ("doctrine.shoot_look_shot=false", "doctrine.shoot_look_shot: Extra inputs"),
         ("threats[9].count=5", "index 9 is out of range: threats has 3 entries"),
         ("threats[0].count.x=5", "threats[0].count is not a table"),
-        ("catalog.interceptors.missil.unit_cost_usd=5", "unknown interceptors type 'missil'"),
+        ("catalogue.interceptors.missil.unit_cost_usd=5", "unknown interceptors type 'missil'"),
         ("doctrine.priority=loudest", "doctrine.priority: Input should be"),
         ("threats[0].type=nothing", "threats[0].type: unknown threat type 'nothing'"),
-        ("catalog.fire_units.sam.min_range_km=30", "impossible envelope"),
+        ("catalogue.fire_units.sam.min_range_km=30", "impossible envelope"),
     ],
 )
 def test_bad_overrides_name_the_override_and_the_key(text: str, needle: str) -> None:

@@ -98,7 +98,7 @@ samples = 4
 outputs = ["leaked_total"]
 
 [[parameters]]
-key = "catalog.interceptors.burst.p_kill.drone"
+key = "catalogue.interceptors.burst.p_kill.drone"
 range = [0.1, 0.9]
 
 [[parameters]]

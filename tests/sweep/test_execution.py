@@ -77,11 +77,11 @@ seed = 1
 outputs = ["leaked_total"]
 
 [[parameters]]
-key = "catalog.fire_units.sam.min_range_km"
+key = "catalogue.fire_units.sam.min_range_km"
 values = [0.5, 20.0]
 
 [[parameters]]
-key = "catalog.fire_units.sam.max_range_km"
+key = "catalogue.fire_units.sam.max_range_km"
 values = [25.0, 10.0]
 """
 
@@ -99,8 +99,8 @@ def test_a_failing_point_is_reported_with_its_parameters(
     assert done.returncode == 1
     doc = json.loads(done.stdout)
     bad = doc["points"][3]
-    assert bad["params"] == {"catalog.fire_units.sam.min_range_km": 20.0,
-                             "catalog.fire_units.sam.max_range_km": 10.0}  # fmt: skip
+    assert bad["params"] == {"catalogue.fire_units.sam.min_range_km": 20.0,
+                             "catalogue.fire_units.sam.max_range_km": 10.0}  # fmt: skip
     assert bad["outputs"] is None and "impossible envelope" in bad["error"]
     assert all(p["outputs"] is not None for p in doc["points"][:3])
     line = done.stderr.strip()

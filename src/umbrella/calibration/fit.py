@@ -393,7 +393,7 @@ def calibrate(
         log_capability=drones.value(f"log_capability@{months[-1]}"),
     )
     missile_response = measure_missiles(posture, at_mode, seed, runs=settings.missile_runs)
-    cat = posture.resolved_catalog()
+    cat = posture.resolved_catalogue()
     prior_factor = {t: cat.threats[t].p_kill_factor for t in missile_response.types}
     missiles = fit_missiles(
         missile_response,

@@ -101,7 +101,7 @@ class WaveLayout:
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> Self:
         """The layout of a scenario's waves."""
-        cat = scenario.resolved_catalog()
+        cat = scenario.resolved_catalogue()
         types = [cat.threats[w.type] for w in scenario.threats]
         front = set(scenario.calibration.frontline_waves) if scenario.calibration else set()
         is_drone = np.array([t.threat_class == "drone" for t in types])
@@ -277,11 +277,11 @@ def _missiles(
 def _class_of_type(layout: WaveLayout, threat_type: str) -> str:
     if threat_type in layout.wave_type:
         return layout.wave_class[layout.wave_type.index(threat_type)]
-    from umbrella.catalog import load_catalog
+    from umbrella.catalogue import load_catalogue
 
-    cat = load_catalog()
+    cat = load_catalogue()
     if threat_type not in cat.threats:
-        raise InputError(f"unknown threat type {threat_type!r} (see `umbrella catalog`)")
+        raise InputError(f"unknown threat type {threat_type!r} (see `umbrella catalogue`)")
     return cat.threats[threat_type].threat_class
 
 

@@ -146,11 +146,11 @@ class Night:
             return None
         return self.drones_neutralised / self.drones
 
-    def missiles_by_class(self, catalog_classes: Mapping[str, str]) -> dict[str, int]:
-        """Missiles launched per threat class (``catalog_classes``: type → threat class)."""
+    def missiles_by_class(self, catalogue_classes: Mapping[str, str]) -> dict[str, int]:
+        """Missiles launched per threat class (``catalogue_classes``: type → threat class)."""
         out: dict[str, int] = dict.fromkeys(MISSILE_THREAT_CLASSES, 0)
         for t, n in self.missiles.items():
-            out[catalog_classes[t]] += n
+            out[catalogue_classes[t]] += n
         return out
 
 

@@ -158,9 +158,9 @@ def posture_scenario(scenario: Scenario, values: PostureValues) -> Scenario:
     """The scenario with the parameters written into its numbers (catalogue overrides of the
     interceptors' drone kill probabilities, of the drone types' EW vulnerability and of the
     missile types' ``p_kill_factor``; the EW zones' loss probabilities)."""
-    cat = scenario.resolved_catalog()
+    cat = scenario.resolved_catalogue()
     used = {w.type for w in scenario.threats}
-    over = scenario.catalog.model_dump()
+    over = scenario.catalogue.model_dump()
     interceptors = dict(over["interceptors"])
     front = frontline_interceptors(scenario)
     for name, itype in cat.interceptors.items():
@@ -180,7 +180,7 @@ def posture_scenario(scenario: Scenario, values: PostureValues) -> Scenario:
             if t.ew_vulnerability <= 0.0:
                 raise InputError(
                     f"drone type {name!r} has ew_vulnerability 0: EW cannot be calibrated on it",
-                    key=f"catalog.threats.{name}.ew_vulnerability",
+                    key=f"catalogue.threats.{name}.ew_vulnerability",
                 )
             change["ew_vulnerability"] = values.shahed_ew
         if name in values.pk_factor:
@@ -191,5 +191,7 @@ def posture_scenario(scenario: Scenario, values: PostureValues) -> Scenario:
         z.model_copy(update={"p_loss": float(scaled_probability(z.p_loss, values.ew_scale))})
         for z in scenario.ew_zones
     ]
-    catalog = scenario.catalog.model_copy(update={"interceptors": interceptors, "threats": threats})
-    return scenario.replace(catalog=catalog, ew_zones=zones)
+    catalogue = scenario.catalogue.model_copy(
+        update={"interceptors": interceptors, "threats": threats}
+    )
+    return scenario.replace(catalogue=catalogue, ew_zones=zones)

@@ -39,7 +39,7 @@ from umbrella.calibration.layout import Allocation, WaveLayout, night_waves
 from umbrella.calibration.night import Night
 from umbrella.calibration.posture import PostureValues, frontline_interceptors, posture_raid
 from umbrella.calibration.trend import capability_paths, days_ahead
-from umbrella.catalog import Catalog
+from umbrella.catalogue import Catalogue
 from umbrella.core.apportion import largest_remainder
 from umbrella.core.errors import InputError
 from umbrella.core.seeds import check_seed, child_seed, generator
@@ -165,8 +165,8 @@ class _RaidLadder:
     (``c_v`` the scenario's count, at least 1). A night flies the smallest level that holds it,
     so its threats, and hence its random numbers, do not depend on the other nights asked."""
 
-    def __init__(self, scenario: Scenario, catalog: Catalog) -> None:
-        self.scenario, self.catalog = scenario, catalog
+    def __init__(self, scenario: Scenario, catalogue: Catalogue) -> None:
+        self.scenario, self.catalogue = scenario, catalogue
         self.unit = np.maximum(np.array([float(w.count) for w in scenario.threats]), 1.0)
         self.cache: dict[int, Raid] = {}
 
@@ -183,7 +183,7 @@ class _RaidLadder:
                 for w, c in zip(self.scenario.threats, cap, strict=True)
             ]
             sized = self.scenario.model_copy(update={"threats": threats})
-            self.cache[level] = compile_raid(sized, self.catalog)
+            self.cache[level] = compile_raid(sized, self.catalogue)
         return self.cache[level]
 
 
@@ -216,7 +216,7 @@ def predict_nights(
     if not nights:
         raise InputError("no night with a launch to predict", key="--start")
     layout = WaveLayout.from_scenario(scenario)
-    cat = scenario.resolved_catalog()
+    cat = scenario.resolved_catalogue()
     classes: dict[str, str] = {t: str(cat.threats[t].threat_class) for t in cat.threats}
     for night in nights:
         for t in night.missiles:

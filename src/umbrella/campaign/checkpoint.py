@@ -34,7 +34,14 @@ from umbrella.scenario.model import Scenario, scenario_hash
 if TYPE_CHECKING:
     from umbrella.tempo.model import TempoModel
 
-__all__ = ["KIND", "Checkpoint", "CheckpointStore", "FileCheckpoint", "catalog_hash", "fingerprint"]
+__all__ = [
+    "KIND",
+    "Checkpoint",
+    "CheckpointStore",
+    "FileCheckpoint",
+    "catalogue_hash",
+    "fingerprint",
+]
 
 #: The ``kind`` in a checkpoint's header.
 KIND = "umbrella.campaign_checkpoint"
@@ -95,9 +102,9 @@ def _sha256(obj: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def catalog_hash(defence: Scenario) -> str:
+def catalogue_hash(defence: Scenario) -> str:
     """SHA-256 of the resolved catalogue a defence flies with (bundled values and changes)."""
-    cat = defence.resolved_catalog()
+    cat = defence.resolved_catalogue()
     return _sha256({
         section: {name: t.model_dump(mode="json") for name, t in getattr(cat, section).items()}
         for section in ("threats", "interceptors", "fire_units", "sensors")
@@ -111,7 +118,7 @@ def fingerprint(
     the raid-tempo model fitted to the attack reports (so the reports up to ``train_end``, all
     the model reads of them), the run count, the seed and the version."""
     tempo_hash = "" if tempo is None else _sha256(tempo.to_dict())
-    parts = (campaign_hash(campaign), scenario_hash(defence), catalog_hash(defence), tempo_hash,
+    parts = (campaign_hash(campaign), scenario_hash(defence), catalogue_hash(defence), tempo_hash,
              runs, seed, __version__)  # fmt: skip
     return ":".join(str(p) for p in parts)
 

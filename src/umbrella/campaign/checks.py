@@ -15,7 +15,7 @@ __all__ = ["check_campaign", "check_memory", "check_references"]
 
 def check_references(campaign: Campaign, scenario: Scenario, source: str) -> None:
     """Every interceptor, fire unit and id the campaign names exists in its defence."""
-    cat = scenario.resolved_catalog()
+    cat = scenario.resolved_catalogue()
     known = set(cat.interceptors)
 
     def need(name: str, key: str) -> None:
@@ -74,7 +74,7 @@ def check_campaign(campaign: Campaign, defence: Scenario, source: str | None = N
 
 def check_memory(campaign: Campaign, defence: Scenario, runs: int) -> None:
     """Refuse, before drawing anything, a campaign whose per-run, per-night arrays are too big."""
-    n_i = len(defence.resolved_catalog().interceptors)
+    n_i = len(defence.resolved_catalogue().interceptors)
     per_cell = len(campaign.stocks) + n_i + len(defence.threats) + 2 * len(RAID_GROUPS) + 8
     cells = runs * campaign.n_nights
     per_asset = runs * len(defence.assets) * 2  # damage and leakers per run and asset

@@ -96,7 +96,7 @@ def draw_raids(
 
 def wave_groups(scenario: Scenario) -> list[str]:
     """The raid group of each of a scenario's waves (decoys apart from real drones)."""
-    cat = scenario.resolved_catalog()
+    cat = scenario.resolved_catalogue()
     out: list[str] = []
     for wave in scenario.threats:
         t = cat.threats[wave.type]

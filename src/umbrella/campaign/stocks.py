@@ -131,7 +131,7 @@ def _prepare(
     runs = check_runs(runs)
     seed = check_seed(seed)
     check_campaign(campaign, defence, source)
-    cat = defence.resolved_catalog()
+    cat = defence.resolved_catalogue()
     check_memory(campaign, defence, runs)
 
     raids = draw_raids(campaign, runs, generator(seed, CAMPAIGN_RAIDS), tempo)

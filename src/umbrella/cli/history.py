@@ -115,7 +115,7 @@ def show(
     t.add_column("value")
     fields = (
         "kind", "created", "command", "cwd", "seed", "runs", "version", "git_commit",
-        "git_dirty", "python", "catalog_hash", "data_hash", "out_dir", "headline",
+        "git_dirty", "python", "catalogue_hash", "data_hash", "out_dir", "headline",
     )  # fmt: skip
     for key in fields:
         t.add_row(key, str(row.get(key)))

@@ -87,7 +87,7 @@ def optimise_command(
     )  # fmt: skip
     read = {str(file): file_hash(file), **campaign_inputs(campaign, camp_path)}
     meta = provenance(
-        "optimise", inputs=read, seed=seed, runs=runs, catalog=defence.resolved_catalog(),
+        "optimise", inputs=read, seed=seed, runs=runs, catalogue=defence.resolved_catalogue(),
         data_dir=folder,
         parameters={"time_limit_s": limit, "campaign_hash": campaign_hash(campaign)},
     )  # fmt: skip

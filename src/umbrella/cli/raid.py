@@ -1,4 +1,4 @@
-"""``umbrella run``, ``validate``, ``example`` and ``catalog``."""
+"""``umbrella run``, ``validate``, ``example`` and ``catalogue``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from umbrella.cli.terminal import console, emit_json, lit, say, wrote
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from umbrella.catalog.types import Sourced
+    from umbrella.catalogue.types import Sourced
     from umbrella.engine import RaidResult
 
 #: The bundled scenario ``umbrella run`` flies when given none.
@@ -23,7 +23,7 @@ REFERENCE = "reference"
 #: The kinds of file ``umbrella validate`` knows (see :mod:`umbrella.jobs.validate`).
 FILE_KINDS = ("scenario", "campaign", "optimisation")
 
-__all__ = ["catalog", "example", "run", "validate"]
+__all__ = ["catalog", "catalogue", "example", "run", "validate"]
 
 
 def run(
@@ -161,7 +161,7 @@ def _named(name: str, entry: Sourced) -> Text:
     return Text("\n").join([lit(name), lit(shown, style="dim")])
 
 
-def catalog(
+def catalogue(
     scenario: Annotated[
         Path | None, typer.Argument(help="Show the catalogue as this scenario changes it.")
     ] = None,
@@ -170,11 +170,11 @@ def catalog(
 
     from rich.table import Table
 
-    from umbrella.catalog import load_catalog
+    from umbrella.catalogue import load_catalogue
     from umbrella.core.vocabulary import THREAT_CLASSES
     from umbrella.scenario.model import load_scenario
 
-    cat = load_scenario(scenario).resolved_catalog() if scenario else load_catalog()
+    cat = load_scenario(scenario).resolved_catalogue() if scenario else load_catalogue()
     out = console()
     t = Table(title="threats")
     for col in ("type", "class", "speed km/h", "alt m", "range km", "cost USD", "source (date)"):
@@ -215,3 +215,21 @@ def catalog(
             lit(f"{st.source} ({st.date})"),
         )  # fmt: skip
     out.print(t)
+
+
+def catalog(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Show the catalogue as this scenario changes it.")
+    ] = None,
+) -> None:
+    """The old name of ``umbrella catalogue`` (read until umbrella 0.4)."""
+    import warnings
+
+    from umbrella.core.errors import UmbrellaDeprecationWarning
+
+    warnings.warn(
+        "`umbrella catalog` is now `umbrella catalogue`; the old name works until umbrella 0.4",
+        UmbrellaDeprecationWarning,
+        stacklevel=1,
+    )
+    catalogue(scenario)

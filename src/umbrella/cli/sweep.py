@@ -139,16 +139,16 @@ def _provenance(
     file: Path, spec: SweepSpec, plan: SweepPlan, overrides: list[Override]
 ) -> dict[str, Any]:
     inputs: dict[str, str | None] = {str(file): file_hash(file)}
-    catalog = None
+    catalogue = None
     data_dir = None
     if isinstance(plan.model, RaidModel):
         label, digest = scenario_input(str(spec.scenario), spec.base_dir)
         inputs[label] = digest
-        catalog = plan.model.scenario.resolved_catalog()
+        catalogue = plan.model.scenario.resolved_catalogue()
     elif isinstance(plan.model, CampaignModel):
         camp = plan.model.campaign
         inputs.update(campaign_inputs(camp, spec.base_dir / str(spec.campaign)))
-        catalog = plan.model.defence.resolved_catalog()
+        catalogue = plan.model.defence.resolved_catalogue()
         if camp.raids.source == "tempo" and camp.raids.data_dir is not None:
             data_dir = camp.base_dir / camp.raids.data_dir
     parameters = {
@@ -166,7 +166,7 @@ def _provenance(
             inputs=inputs,
             seed=spec.seed,
             runs=spec.runs,
-            catalog=catalog,
+            catalogue=catalogue,
             data_dir=data_dir,
             parameters=parameters,
         ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -18,11 +19,12 @@ from typing import Any, TypeVar, cast
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from umbrella.core.errors import InputError
+from umbrella.core.errors import InputError, UmbrellaDeprecationWarning
 from umbrella.core.limits import MAX_SPEC_BYTES
 from umbrella.core.userfiles import read_user_text
 
 __all__ = [
+    "RENAMED_KEYS",
     "check_schema_version",
     "dump_toml",
     "key_path",
@@ -131,10 +133,16 @@ def validate(
     text: str | None = None,
     prefix: tuple[int | str, ...] = (),
 ) -> M:
-    """Validate ``raw`` into ``model``; the first error names its key path and line."""
+    """Validate ``raw`` into ``model``; the first error names its key path and line.
+
+    Keys renamed in umbrella 0.2 (:data:`RENAMED_KEYS`) are read under their old names with an
+    :class:`~umbrella.core.errors.UmbrellaDeprecationWarning`.
+    """
     if not isinstance(raw, dict):
         raise InputError(f"expected a table, got {type(raw).__name__}", source=source,
                          key=key_path(prefix) or None)  # fmt: skip
+    if not prefix:
+        raw = _renamed(raw, source, ())
     try:
         return model.model_validate(raw, context={"source": source, "text": text})
     except RecursionError:
@@ -148,6 +156,35 @@ def validate(
             key=key_path(loc) or None,
             line=locate_line(text, loc) if text else None,
         ) from None
+
+
+#: Keys renamed in umbrella 0.2 (British spelling, as in the docs): old name -> new name.
+#: ``catalog`` is renamed at the top of a file only (deeper, a key may be a user's id).
+RENAMED_KEYS = {"catalog": "catalogue", "center_km": "centre_km"}
+
+
+def _renamed(obj: Any, source: str | Path, path: tuple[int | str, ...]) -> Any:
+    """``obj`` with every renamed key under its new name (a copy where anything changed)."""
+    if isinstance(obj, list):
+        return [_renamed(v, source, (*path, i)) for i, v in enumerate(obj)]
+    if not isinstance(obj, dict):
+        return obj
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        new = RENAMED_KEYS.get(key)
+        if new is not None and (key == "center_km" or not path):
+            where = key_path((*path, key))
+            if new in obj:
+                raise InputError(f"give {new} only ({key} is its old name)", source=source,
+                                 key=where)  # fmt: skip
+            warnings.warn(
+                f"{source}: {where} is now spelled {new}; the old name is read until umbrella 0.4",
+                UmbrellaDeprecationWarning,
+                stacklevel=2,
+            )
+            key = new
+        out[key] = _renamed(value, source, (*path, key))
+    return out
 
 
 def _message(err: Any) -> str:

@@ -28,7 +28,7 @@ __all__ = [
 
 #: Provenance fields stored in their own columns (the rest of ``meta`` is not kept twice).
 _META_FIELDS = (
-    "id", "kind", "created", "command", "cwd", "inputs", "catalog_hash", "data_hash", "seed",
+    "id", "kind", "created", "command", "cwd", "inputs", "catalogue_hash", "data_hash", "seed",
     "runs", "version", "git_commit", "git_dirty", "python", "dependencies", "parameters",
 )  # fmt: skip
 

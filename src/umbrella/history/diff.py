@@ -11,7 +11,7 @@ __all__ = ["SECTIONS", "Change", "diff_runs", "flatten"]
 
 #: The parts of a row compared, in order; ``id`` and ``created`` always differ and are left out.
 SECTIONS = (
-    ("provenance", ("kind", "command", "cwd", "inputs", "catalog_hash", "data_hash", "seed",
+    ("provenance", ("kind", "command", "cwd", "inputs", "catalogue_hash", "data_hash", "seed",
                     "runs", "version", "git_commit", "git_dirty", "python", "dependencies")),
     ("parameters", ("parameters",)),
     ("spec", ("spec",)),

@@ -40,7 +40,7 @@ COLUMNS = (
     ("command", "VARCHAR"),
     ("cwd", "VARCHAR"),
     ("inputs", "VARCHAR"),
-    ("catalog_hash", "VARCHAR"),
+    ("catalogue_hash", "VARCHAR"),
     ("data_hash", "VARCHAR"),
     ("seed", "BIGINT"),
     ("runs", "BIGINT"),
@@ -56,7 +56,8 @@ COLUMNS = (
     ("out_dir", "VARCHAR"),
 )
 JSON_COLUMNS = ("inputs", "dependencies", "parameters", "spec", "summary")
-SCHEMA_VERSION = 1
+#: 2: ``catalog_hash`` renamed ``catalogue_hash`` (umbrella 0.2); a version-1 store is migrated.
+SCHEMA_VERSION = 2
 DB_NAME = "history.duckdb"
 PENDING = "pending"
 
@@ -162,6 +163,9 @@ class HistoryStore:
         con.execute("CREATE TABLE IF NOT EXISTS store (schema_version INTEGER)")
         if con.execute("SELECT count(*) FROM store").fetchone() == (0,):
             con.execute("INSERT INTO store VALUES (?)", [SCHEMA_VERSION])
+        elif con.execute("SELECT max(schema_version) FROM store").fetchone() == (1,):
+            con.execute("ALTER TABLE runs RENAME COLUMN catalog_hash TO catalogue_hash")
+            con.execute("UPDATE store SET schema_version = ?", [SCHEMA_VERSION])
 
     @staticmethod
     def _insert(con: duckdb.DuckDBPyConnection, record: Mapping[str, Any]) -> None:
@@ -176,6 +180,8 @@ class HistoryStore:
                 record = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue  # being written (never: rename is atomic) or unreadable: left alone
+            if isinstance(record, dict) and "catalog_hash" in record:  # kept by umbrella 0.1
+                record["catalogue_hash"] = record.pop("catalog_hash")
             self._insert(con, record)
             path.unlink(missing_ok=True)
 

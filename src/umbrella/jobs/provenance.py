@@ -6,7 +6,7 @@ history (:mod:`umbrella.history`), the same fields in both.
   (the command line) and ``cwd``;
 - ``inputs``: SHA-256 of each input file (scenario, campaign and every file it ``extends``,
   sweep file; a bundled scenario as ``<bundled:NAME>``);
-- ``catalog_hash`` (the catalogue as the scenario resolves it) and ``data_hash`` (the attack
+- ``catalogue_hash`` (the catalogue as the scenario resolves it) and ``data_hash`` (the attack
   reports read, if any);
 - ``seed``, ``runs``; ``parameters`` (``--set`` overrides, a sweep's parameters);
 - ``version`` of umbrella, ``git_commit`` and ``git_dirty`` of its source when it runs from a
@@ -41,14 +41,14 @@ from umbrella.report.folder import stable_provenance
 if TYPE_CHECKING:
     from umbrella.campaign.result import CampaignResult
     from umbrella.campaign.spec import Campaign
-    from umbrella.catalog import Catalog
+    from umbrella.catalogue import Catalogue
     from umbrella.engine import RaidResult
     from umbrella.scenario.model import Scenario
     from umbrella.scenario.overrides import Override
 
 __all__ = [
     "campaign_provenance",
-    "catalog_hash",
+    "catalogue_hash",
     "command_line",
     "current_command",
     "data_hash",
@@ -97,15 +97,15 @@ def scenario_input(name_or_path: str | Path, base_dir: str | Path = ".") -> tupl
     return str(path), file_hash(path)
 
 
-def catalog_hash(catalog: Catalog) -> str:
+def catalogue_hash(catalogue: Catalogue) -> str:
     """SHA-256 of a resolved catalogue (every type and value, canonical JSON)."""
     doc = {
         section: {name: t.model_dump(mode="json") for name, t in sorted(types.items())}
         for section, types in (
-            ("threats", catalog.threats),
-            ("interceptors", catalog.interceptors),
-            ("fire_units", catalog.fire_units),
-            ("sensors", catalog.sensors),
+            ("threats", catalogue.threats),
+            ("interceptors", catalogue.interceptors),
+            ("fire_units", catalogue.fire_units),
+            ("sensors", catalogue.sensors),
         )
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
@@ -177,7 +177,7 @@ def provenance(
     inputs: Mapping[str, str | None],
     seed: int | None,
     runs: int | None,
-    catalog: Catalog | None = None,
+    catalogue: Catalogue | None = None,
     data_dir: str | Path | None = None,
     parameters: Mapping[str, Any] | None = None,
     run_id: str | None = None,
@@ -191,7 +191,7 @@ def provenance(
         "command": current_command(kind),
         "cwd": os.getcwd(),
         "inputs": dict(inputs),
-        "catalog_hash": catalog_hash(catalog) if catalog is not None else None,
+        "catalogue_hash": catalogue_hash(catalogue) if catalogue is not None else None,
         "data_hash": data_hash(data_dir),
         "seed": seed,
         "runs": runs,
@@ -228,7 +228,7 @@ def raid_provenance(
             inputs={label: digest},
             seed=result.seed,
             runs=result.n_runs,
-            catalog=scenario.resolved_catalog(),
+            catalogue=scenario.resolved_catalogue(),
             parameters={"set": _overrides_doc(overrides)} if overrides else None,
         ),
     }
@@ -280,7 +280,7 @@ def campaign_provenance(
             inputs=campaign_inputs(campaign, source),
             seed=result.seed,
             runs=result.runs,
-            catalog=defence.resolved_catalog() if defence is not None else None,
+            catalogue=defence.resolved_catalogue() if defence is not None else None,
             data_dir=data_dir,
             parameters={"set": _overrides_doc(overrides)} if overrides else None,
         ),

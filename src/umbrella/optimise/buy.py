@@ -43,7 +43,7 @@ def _arrival(option: Option, campaign: Campaign) -> date:
 def team_interceptors(option: Option, defence: Scenario) -> list[str]:
     """The interceptor types a drone-team option's fire unit type fires."""
     assert option.drone_team is not None
-    unit = defence.resolved_catalog().fire_units.get(option.drone_team.type)
+    unit = defence.resolved_catalogue().fire_units.get(option.drone_team.type)
     return [] if unit is None else sorted(unit.magazine)
 
 
@@ -100,7 +100,7 @@ def apply_buy(
             z = opt.ew_zone
             assert z is not None
             zones += [
-                EWZone(id=f"{opt.id}-{u + 1}", center_km=z.center_km, radius_km=z.radius_km,
+                EWZone(id=f"{opt.id}-{u + 1}", centre_km=z.centre_km, radius_km=z.radius_km,
                        p_loss=z.p_loss)
                 for u in range(units)
             ]  # fmt: skip
@@ -136,7 +136,7 @@ def check_options(spec: Optimisation, campaign: Campaign, defence: Scenario) -> 
         Naming the optimisation file and ``options[k].<key>``.
     """
     src = spec.source
-    cat = defence.resolved_catalog()
+    cat = defence.resolved_catalogue()
     known = {a.id for a in defence.assets} | {a.group_name for a in defence.assets}
     for k, scored in enumerate(spec.assets or ()):
         if scored not in known:

@@ -11,7 +11,7 @@ Each option is one of five kinds, told apart by the key it carries:
   interceptor by ``operators_per_night``;
 - a production ramp (``production = {interceptor, per_day, ramp_days}``): each unit adds a line
   that starts on ``arrival`` and ramps linearly to ``per_day`` rounds a day over ``ramp_days``;
-- an EW zone (``ew_zone = {center_km, radius_km, p_loss}``): each unit adds the zone to the
+- an EW zone (``ew_zone = {centre_km, radius_km, p_loss}``): each unit adds the zone to the
   defence for the whole campaign.
 
 :func:`~umbrella.optimise.buy.apply_buy` turns a buy into those changes of the campaign.
@@ -103,7 +103,7 @@ class ProductionOption(Spec):
 class EWZoneOption(Spec):
     """An electronic-warfare zone (present for the whole campaign)."""
 
-    center_km: Point
+    centre_km: Point
     radius_km: Annotated[Real, Field(gt=0.0, le=20_000.0)]
     p_loss: Probability
 

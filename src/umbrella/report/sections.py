@@ -53,9 +53,9 @@ _INTERVALS_NOTE = (
 
 @cache
 def _display_names() -> dict[str, str]:
-    from umbrella.catalog import load_catalog
+    from umbrella.catalogue import load_catalogue
 
-    cat = load_catalog()
+    cat = load_catalogue()
     names: dict[str, str] = {}
     for group in (cat.threats, cat.interceptors):
         names |= {key: t.display_name for key, t in group.items() if t.display_name}

@@ -14,7 +14,7 @@
 from umbrella.scenario.model import (
     SCHEMA_VERSION,
     Asset,
-    CatalogOverrides,
+    CatalogueOverrides,
     Doctrine,
     EWZone,
     FireUnitSite,
@@ -34,7 +34,7 @@ from umbrella.scenario.model import (
 __all__ = [
     "SCHEMA_VERSION",
     "Asset",
-    "CatalogOverrides",
+    "CatalogueOverrides",
     "Doctrine",
     "EWZone",
     "FireUnitSite",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.catalog import Catalog, FireUnitType, InterceptorType, SensorType, ThreatType
+from umbrella.catalogue import Catalogue, FireUnitType, InterceptorType, SensorType, ThreatType
 from umbrella.core.vocabulary import THREAT_CLASSES
 from umbrella.engine.geometry import annulus_intervals, radar_horizon_km, route_profile
 from umbrella.engine.raid import Raid
@@ -42,8 +42,8 @@ def site_positions(
         ang = math.radians(ring.phase_deg + 360.0 * k / ring.count)
         out.append(
             (
-                ring.center_km[0] + ring.radius_km * math.cos(ang),
-                ring.center_km[1] + ring.radius_km * math.sin(ang),
+                ring.centre_km[0] + ring.radius_km * math.cos(ang),
+                ring.centre_km[1] + ring.radius_km * math.sin(ang),
             )
         )
     return out
@@ -68,7 +68,7 @@ def _routes(wave: Wave, scenario: Scenario) -> list[tuple[int, float, F]]:
     else:
         weights = [(k, a.value) for k, a in enumerate(assets)]
     total = sum(w for _, w in weights)
-    launch = np.array(wave.launch.center_km, dtype=float)
+    launch = np.array(wave.launch.centre_km, dtype=float)
     out = []
     for k, w in weights:
         aim = np.array(assets[k].position_km, dtype=float)
@@ -100,7 +100,7 @@ def _engagement_s(ftype: FireUnitType, itypes: list[InterceptorType]) -> float:
     return ftype.reaction_s + 0.5 * ftype.max_range_km / speed_kms
 
 
-def _allow_rank(scenario: Scenario, cat: Catalog, inames: tuple[str, ...]) -> IntA:
+def _allow_rank(scenario: Scenario, cat: Catalogue, inames: tuple[str, ...]) -> IntA:
     """(C, IntA) preference rank of each interceptor type per class, -1 where not allowed."""
     doc = scenario.doctrine
     iidx = {n: k for k, n in enumerate(inames)}
@@ -165,7 +165,7 @@ class _Templates:
     ew_t: list[float] = field(default_factory=list)
 
 
-def _compile_units(scenario: Scenario, cat: Catalog) -> _Units:
+def _compile_units(scenario: Scenario, cat: Catalogue) -> _Units:
     """Expand rings, list the interceptor types in use, and lay out the magazine slots."""
     sites = _expand(scenario.fire_units)
     types = [cat.fire_units[scenario.fire_units[i].type] for _, i, _ in sites]
@@ -206,7 +206,7 @@ def _compile_units(scenario: Scenario, cat: Catalog) -> _Units:
 
 
 def _compile_threats(
-    scenario: Scenario, cat: Catalog, units: _Units, type_names: tuple[str, ...]
+    scenario: Scenario, cat: Catalogue, units: _Units, type_names: tuple[str, ...]
 ) -> _Templates:
     """Every threat (wave by wave, in rank order) and every wave's route templates."""
     sensors = _expand(scenario.sensors)
@@ -306,7 +306,7 @@ def _template_ew(out: _Templates, route: Route, tt: ThreatType, scenario: Scenar
         buf = np.empty((2 * nseg + 2, 2))
         for z, zone in enumerate(scenario.ew_zones):
             n_iv = annulus_intervals(
-                pts, alt, s, zone.center_km[0], zone.center_km[1], 0.0,
+                pts, alt, s, zone.centre_km[0], zone.centre_km[1], 0.0,
                 np.full(nseg, zone.radius_km), -1.0, 1e9, buf,
             )  # fmt: skip
             if n_iv:
@@ -336,17 +336,17 @@ def _ints(x: list[int]) -> IntA:
     return np.asarray(x, dtype=np.int64)
 
 
-def compile_raid(scenario: Scenario, catalog: Catalog | None = None) -> Raid:
+def compile_raid(scenario: Scenario, catalogue: Catalogue | None = None) -> Raid:
     """Compile a validated scenario into engine arrays.
 
     Parameters
     ----------
     scenario
         A validated scenario.
-    catalog
+    catalogue
         Resolved catalogue; by default the bundled one with the scenario's overrides.
     """
-    cat = catalog or scenario.resolved_catalog()
+    cat = catalogue or scenario.resolved_catalogue()
     type_names = tuple(dict.fromkeys(w.type for w in scenario.threats))
     ttypes: list[ThreatType] = [cat.threats[t] for t in type_names]
     units = _compile_units(scenario, cat)

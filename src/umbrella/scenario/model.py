@@ -3,7 +3,7 @@
 A scenario is TOML with ``schema_version`` at the top. It is validated by pydantic into a frozen
 :class:`Scenario`, can be built in Python, and is written back to TOML losslessly by
 :func:`dump_scenario`. Catalogue types are named by key and may be overridden or extended in the
-scenario's ``[catalog]`` table.
+scenario's ``[catalogue]`` table.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
 
-from umbrella.catalog import Catalog, CatalogOverrides, resolve_catalog
-from umbrella.catalog.types import Rounds
+from umbrella.catalogue import Catalogue, CatalogueOverrides, resolve_catalogue
+from umbrella.catalogue.types import Rounds
 from umbrella.core.errors import InputError
 from umbrella.core.limits import (
     MAX_CHANNELS,
@@ -54,7 +54,7 @@ from umbrella.scenario.record import CalibrationRecord
 __all__ = [
     "SCHEMA_VERSION",
     "Asset",
-    "CatalogOverrides",
+    "CatalogueOverrides",
     "Doctrine",
     "EWZone",
     "FireUnitSite",
@@ -100,7 +100,7 @@ class Asset(Spec):
 class Launch(Spec):
     """Launch area: a disc."""
 
-    center_km: Point
+    centre_km: Point
     radius_km: Km = 0.0
 
 
@@ -140,7 +140,7 @@ class Wave(Spec):
 class Ring(Spec):
     """Place ``count`` sites evenly on a circle."""
 
-    center_km: Point = (0.0, 0.0)
+    centre_km: Point = (0.0, 0.0)
     radius_km: Km
     count: Annotated[Whole, Field(ge=1, le=MAX_FIRE_UNITS)]
     phase_deg: Annotated[Real, Field(ge=-3600.0, le=3600.0)] = 0.0
@@ -180,7 +180,7 @@ class EWZone(Spec):
     """An electronic-warfare zone where GNSS-guided threats are lost."""
 
     id: Name
-    center_km: Point
+    centre_km: Point
     radius_km: Annotated[Km, Field(gt=0.0)]
     p_loss: Probability = Field(description="Loss probability for a fully vulnerable threat.")
 
@@ -246,7 +246,7 @@ class Scenario(Spec):
     fire_units: list[FireUnitSite] = Field(default_factory=list, max_length=MAX_ENTRIES)
     ew_zones: list[EWZone] = Field(default_factory=list, max_length=MAX_ENTRIES)
     doctrine: Doctrine = Field(default_factory=Doctrine)
-    catalog: CatalogOverrides = Field(default_factory=CatalogOverrides)
+    catalogue: CatalogueOverrides = Field(default_factory=CatalogueOverrides)
     calibration: CalibrationRecord | None = Field(
         None, description="Night-to-raid mapping and what `umbrella calibrate` fitted."
     )
@@ -267,9 +267,9 @@ class Scenario(Spec):
         check_scenario(self, source=context.get("source", "<Scenario>"), text=context.get("text"))
         return self
 
-    def resolved_catalog(self) -> Catalog:
-        """The bundled catalogue with this scenario's ``[catalog]`` changes applied."""
-        return resolve_catalog(self.catalog)
+    def resolved_catalogue(self) -> Catalogue:
+        """The bundled catalogue with this scenario's ``[catalogue]`` changes applied."""
+        return resolve_catalogue(self.catalogue)
 
 
 def parse_scenario(text: str, source: str | Path = "<string>") -> Scenario:
@@ -324,7 +324,7 @@ def check_scenario(
             msg, source=src, key=key_path(loc), line=locate_line(text, loc) if text else None
         )
 
-    cat = resolve_catalog(scenario.catalog, source, text)
+    cat = resolve_catalogue(scenario.catalogue, source, text)
     asset_ids = [a.id for a in scenario.assets]
     ids: dict[str, list[str]] = {
         "assets": [a.id for a in scenario.assets],
@@ -341,7 +341,10 @@ def check_scenario(
     for i, wave in enumerate(scenario.threats):
         if wave.type not in cat.threats:
             fail(
-                f"unknown threat type {wave.type!r} (see `umbrella catalog`)", "threats", i, "type"
+                f"unknown threat type {wave.type!r} (see `umbrella catalogue`)",
+                "threats",
+                i,
+                "type",
             )
         for asset in wave.aim:
             if asset not in asset_ids:
@@ -380,7 +383,11 @@ def check_scenario(
         for itype in list(ftype.magazine) + list(ftype.loaded):
             if itype not in cat.interceptors:
                 fail(
-                    f"unknown interceptor type {itype!r}", "catalog", "fire_units", name, "magazine"
+                    f"unknown interceptor type {itype!r}",
+                    "catalogue",
+                    "fire_units",
+                    name,
+                    "magazine",
                 )
     doc = scenario.doctrine
     for cls, names in doc.allow.items():
@@ -436,7 +443,7 @@ def _check_expanded_ids(scenario: Scenario, fail: Callable[..., None]) -> None:
             seen[name] = i
 
 
-def _check_size(scenario: Scenario, cat: Catalog, fail: Callable[..., None]) -> None:
+def _check_size(scenario: Scenario, cat: Catalogue, fail: Callable[..., None]) -> None:
     """Refuse, before compiling, a scenario whose arrays or geometry exceed the limits."""
     threats = sum(w.count for w in scenario.threats)
     if threats > MAX_THREATS:

@@ -9,9 +9,9 @@ to 0``).
 Key paths:
 
 - ``a.b.c`` walks tables; ``name[3]`` takes the fourth entry of an array (it must exist);
-  a part may be quoted (``catalog.threats."my-drone".speed_kmh``).
-- Inside ``catalog.<section>.<type>`` a path may reach a value the scenario does not write
-  (``catalog.interceptors.interceptor_drone.p_kill.drone``): the rest of that value is taken from
+  a part may be quoted (``catalogue.threats."my-drone".speed_kmh``).
+- Inside ``catalogue.<section>.<type>`` a path may reach a value the scenario does not write
+  (``catalogue.interceptors.interceptor_drone.p_kill.drone``): the rest of that value is taken from
   the catalogue, so only the named entry changes. The type must exist.
 - For a campaign, keys starting ``defence.`` change the defence scenario it names
   (``defence.doctrine.shoot_look_shoot=false``); other keys change the campaign.
@@ -193,15 +193,15 @@ def set_path(data: dict[str, Any], parts: Sequence[Part], value: Any, origin: st
         node = node[part]
 
 
-def _seed_catalog_entry(
+def _seed_catalogue_entry(
     data: dict[str, Any], parts: tuple[Part, ...], scenario: Scenario, origin: str
 ) -> None:
-    """Before a change deep inside ``catalog.<section>.<type>.<field>``, copy the field's
+    """Before a change deep inside ``catalogue.<section>.<type>.<field>``, copy the field's
     current value from the resolved catalogue, so that the rest of it is kept."""
-    if len(parts) < 3 or parts[0] != "catalog" or not isinstance(parts[1], str):
+    if len(parts) < 3 or parts[0] != "catalogue" or not isinstance(parts[1], str):
         return
     section, name = parts[1], parts[2]
-    resolved = scenario.resolved_catalog()
+    resolved = scenario.resolved_catalogue()
     types = getattr(resolved, section, None)
     if not isinstance(types, dict):
         return  # not a section: validation names the key
@@ -215,7 +215,7 @@ def _seed_catalog_entry(
     if len(parts) < 5 or not isinstance(parts[3], str):
         return
     field = parts[3]
-    entry = data.setdefault("catalog", {}).setdefault(section, {}).setdefault(name, {})
+    entry = data.setdefault("catalogue", {}).setdefault(section, {}).setdefault(name, {})
     current = getattr(types[name], field, None)
     if field not in entry and current is not None:
         entry[field] = copy.deepcopy(current)
@@ -232,7 +232,7 @@ def _seed_site_rounds(data: dict[str, Any], parts: tuple[Part, ...], scenario: S
     site = data["fire_units"][parts[1]]
     if site.get(field) is not None:
         return
-    ftype = scenario.resolved_catalog().fire_units.get(scenario.fire_units[parts[1]].type)
+    ftype = scenario.resolved_catalogue().fire_units.get(scenario.fire_units[parts[1]].type)
     if ftype is not None:
         site[field] = dict(getattr(ftype, field))
 
@@ -281,10 +281,10 @@ def current_value(spec: BaseModel, parts: Sequence[Part]) -> Any:
     parts = tuple(parts)
     if isinstance(spec, Scenario):
         deeper = (*parts, "_")
-        _seed_catalog_entry(data, deeper, spec, key_path(tuple(parts)))
+        _seed_catalogue_entry(data, deeper, spec, key_path(tuple(parts)))
         _seed_site_rounds(data, deeper, spec)
-        if len(parts) == 3 and parts[0] == "catalog" and isinstance(parts[2], str):
-            section = getattr(spec.resolved_catalog(), str(parts[1]), {})
+        if len(parts) == 3 and parts[0] == "catalogue" and isinstance(parts[2], str):
+            section = getattr(spec.resolved_catalogue(), str(parts[1]), {})
             if parts[2] in section:
                 return section[parts[2]].model_dump(mode="python")
     node: Any = data
@@ -325,7 +325,7 @@ def apply_to_scenario(
     data = plain_data(scenario.model_dump(mode="python"))
     for ov in overrides:
         parts = ov.parts
-        _seed_catalog_entry(data, parts, scenario, ov.origin)
+        _seed_catalogue_entry(data, parts, scenario, ov.origin)
         _seed_site_rounds(data, parts, scenario)
         data = plain_data(data)  # the seeded entries come from validated (read-only) specs
         set_path(data, parts, ov.value, ov.origin)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.catalog import FireUnitType, SensorType
+from umbrella.catalogue import FireUnitType, SensorType
 from umbrella.core.vocabulary import FATES, ThreatClass
 from umbrella.scenario.model import FireUnitSite, Scenario, SensorSite
 
@@ -93,7 +93,7 @@ def _routes(
     frac = 0.0 if wave.lanes == 1 else lane / (wave.lanes - 1) - 0.5
     aim = assets[asset].position_km
     first = wave.waypoints_km[0] if wave.waypoints_km else aim
-    lx, ly = wave.launch.center_km
+    lx, ly = wave.launch.centre_km
     ax, ay = first[0] - lx, first[1] - ly
     norm = math.hypot(ax, ay)
     px, py = (-ay / norm, ax / norm) if norm > 0 else (0.0, 0.0)
@@ -115,8 +115,8 @@ def _positions(site: FireUnitSite | SensorSite) -> list[tuple[float, float]]:
     out = []
     for k in range(ring.count):
         a = math.radians(ring.phase_deg + 360.0 * k / ring.count)
-        out.append((ring.center_km[0] + ring.radius_km * math.cos(a),
-                    ring.center_km[1] + ring.radius_km * math.sin(a)))  # fmt: skip
+        out.append((ring.centre_km[0] + ring.radius_km * math.cos(a),
+                    ring.centre_km[1] + ring.radius_km * math.sin(a)))  # fmt: skip
     return out
 
 
@@ -142,7 +142,7 @@ class _Reference:
 
     def __init__(self, scenario: Scenario, dt: float) -> None:
         self.scenario = scenario
-        self.cat = scenario.resolved_catalog()
+        self.cat = scenario.resolved_catalogue()
         self.doc = scenario.doctrine
         self.dt = dt
         self.horizon = scenario.duration_h * 3600.0
@@ -248,7 +248,7 @@ class _Reference:
             if th.fate:
                 continue
             for z, zone in enumerate(self.scenario.ew_zones):
-                dist = math.hypot(x - zone.center_km[0], y - zone.center_km[1])
+                dist = math.hypot(x - zone.centre_km[0], y - zone.centre_km[1])
                 if th.ew_hit[z] and dist <= zone.radius_km:
                     th.fate = "lost"
             if th.fate:

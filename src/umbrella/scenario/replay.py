@@ -51,7 +51,7 @@ def replay_document(scenario: Scenario, result: RaidResult) -> dict[str, Any]:
     """The replay of ``result``'s median-leaked replication: geography (km), threats and salvos
     (s). See the README's "Report" section for the fields."""
     raid = result.raid
-    cat = scenario.resolved_catalog()
+    cat = scenario.resolved_catalogue()
     leaked = result.leaked
     k = choose_replication(leaked)
     trace = trace_replication(raid, result.seed, k)
@@ -108,11 +108,11 @@ def replay_document(scenario: Scenario, result: RaidResult) -> dict[str, Any]:
         "units": units,
         "sensors": sensors,
         "ew_zones": [
-            {"id": z.id, "at": _pt(z.center_km), "radius_km": z.radius_km, "p_loss": z.p_loss}
+            {"id": z.id, "at": _pt(z.centre_km), "radius_km": z.radius_km, "p_loss": z.p_loss}
             for z in scenario.ew_zones
         ],
         "launch_areas": [
-            {"type": w.type, "at": _pt(w.launch.center_km), "radius_km": w.launch.radius_km}
+            {"type": w.type, "at": _pt(w.launch.centre_km), "radius_km": w.launch.radius_km}
             for w in scenario.threats
         ],
         "routes": [[_pt(p) for p in pts] for pts in template_routes(scenario)],

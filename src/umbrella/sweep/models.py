@@ -127,9 +127,9 @@ class CampaignModel:
     splittable: bool = False
 
     def check_outputs(self, outputs: Sequence[str], source: str) -> None:
-        from umbrella.catalog import resolve_catalog
+        from umbrella.catalogue import resolve_catalogue
 
-        cat = resolve_catalog(self.defence.catalog)
+        cat = resolve_catalogue(self.defence.catalogue)
         interceptors = list(cat.interceptors)
         tracked = [t for t in interceptors if t in self.campaign.stocks]
         check_outputs(outputs, campaign_output_names(interceptors, tracked), source, "campaign")

@@ -3,7 +3,7 @@
 A sweep names a scenario (bundled name or a path from the sweep file's folder) or a campaign
 file, the replications per point and the seed (every point uses the same seed, so the points
 share common random numbers), the design, the outputs and the parameters, each a key path
-(``threats[0].count``, ``catalog.interceptors.interceptor_drone.p_kill.drone``; for a campaign,
+(``threats[0].count``, ``catalogue.interceptors.interceptor_drone.p_kill.drone``; for a campaign,
 ``stocks.pac3_mse`` or ``defence.doctrine.shoot_look_shoot``).
 """
 

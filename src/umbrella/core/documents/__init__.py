@@ -38,7 +38,7 @@ class Provenance(TypedDict, total=False):
     command: str
     cwd: str
     inputs: dict[str, str | None]
-    catalog_hash: str | None
+    catalogue_hash: str | None
     data_hash: str | None
     seed: int | None
     runs: int | None

@@ -1,7 +1,7 @@
 """The catalogue of types and its resolution against a scenario.
 
-The bundled catalogue (``catalog.toml`` beside this module) holds public, illustrative values with
-their sources. A scenario's ``[catalog]`` table overrides any value of a type, or adds a new type
+The bundled catalogue (``catalogue.toml`` beside this module) holds public, illustrative values with
+their sources. A scenario's ``[catalogue]`` table overrides any value of a type, or adds a new type
 (optionally derived from one with ``base = "name"``).
 """
 
@@ -16,20 +16,20 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from umbrella.catalog.types import FireUnitType, InterceptorType, SensorType, ThreatType
+from umbrella.catalogue.types import FireUnitType, InterceptorType, SensorType, ThreatType
 from umbrella.core.errors import InputError
 from umbrella.core.spec import Name, Spec
 from umbrella.core.tomlspec import locate_line, validate
 
 __all__ = [
-    "Catalog",
-    "CatalogOverrides",
+    "Catalogue",
+    "CatalogueOverrides",
     "FireUnitType",
     "InterceptorType",
     "SensorType",
     "ThreatType",
-    "load_catalog",
-    "resolve_catalog",
+    "load_catalogue",
+    "resolve_catalogue",
 ]
 
 
@@ -37,7 +37,7 @@ __all__ = [
 Changes = Annotated[dict[Name, dict[str, Any]], Field(max_length=1000)]
 
 
-class CatalogOverrides(Spec):
+class CatalogueOverrides(Spec):
     """Changes to catalogue types: partial overrides or new types (``base = ...``), by section."""
 
     threats: Changes = Field(default_factory=dict)
@@ -47,7 +47,7 @@ class CatalogOverrides(Spec):
 
 
 @dataclass(frozen=True)
-class Catalog:
+class Catalogue:
     """Types by name."""
 
     threats: dict[str, ThreatType]
@@ -66,21 +66,21 @@ _SECTIONS: dict[str, type[BaseModel]] = {
 
 @cache
 def _bundled_raw() -> dict[str, dict[str, dict[str, Any]]]:
-    text = files("umbrella.catalog").joinpath("catalog.toml").read_text(encoding="utf-8")
+    text = files("umbrella.catalogue").joinpath("catalogue.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
-def load_catalog() -> Catalog:
+def load_catalogue() -> Catalogue:
     """The bundled catalogue."""
-    return resolve_catalog(None)
+    return resolve_catalogue(None)
 
 
-def resolve_catalog(
-    overrides: CatalogOverrides | None,
+def resolve_catalogue(
+    overrides: CatalogueOverrides | None,
     source: str | Path = "<scenario>",
     text: str | None = None,
-) -> Catalog:
-    """The bundled catalogue with changes (a scenario's ``[catalog]`` table) applied.
+) -> Catalogue:
+    """The bundled catalogue with changes (a scenario's ``[catalogue]`` table) applied.
 
     ``source`` and ``text`` locate errors in the file the changes came from.
     """
@@ -97,8 +97,8 @@ def resolve_catalog(
                 raise InputError(
                     f"base must be the name of a type (a string), got {_kind_of(base_name)}",
                     source=src,
-                    key=f"catalog.{section}.{name}.base",
-                    line=locate_line(text, ("catalog", section, name, "base")) if text else None,
+                    key=f"catalogue.{section}.{name}.base",
+                    line=locate_line(text, ("catalogue", section, name, "base")) if text else None,
                 )
             if base_name in entries:
                 merged = {**entries[base_name], **change}
@@ -106,17 +106,17 @@ def resolve_catalog(
                 raise InputError(
                     f"unknown base type {base_name!r}",
                     source=src,
-                    key=f"catalog.{section}.{name}.base",
-                    line=locate_line(text, ("catalog", section, name, "base")) if text else None,
+                    key=f"catalogue.{section}.{name}.base",
+                    line=locate_line(text, ("catalogue", section, name, "base")) if text else None,
                 )
             else:
                 merged = change
             entries[name] = merged
         out[section] = {
-            name: validate(model, entry, src, text, ("catalog", section, name))
+            name: validate(model, entry, src, text, ("catalogue", section, name))
             for name, entry in entries.items()
         }
-    return Catalog(
+    return Catalogue(
         threats=out["threats"],
         interceptors=out["interceptors"],
         fire_units=out["fire_units"],
