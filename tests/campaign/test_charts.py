@@ -15,18 +15,17 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from umbrella.campaign import compare_campaigns, load_campaign, prepare_campaign, run_nights
+from umbrella.campaign.charts import (
+    plot_cumulative_leakers,
+    plot_groups,
+    plot_stockout,
+    plot_stocks,
+)
 from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.spec import Pause
 from umbrella.core.vocabulary import DATA_CREDIT
 from umbrella.engine import simulate
 from umbrella.jobs.compare import plot_differences, plot_group_differences
-from umbrella.report.charts.results import (
-    plot_cumulative_leakers,
-    plot_fates,
-    plot_groups,
-    plot_stockout,
-    plot_stocks,
-)
 from umbrella.report.charts.style import CI_LABEL, FATE_LABELS, SPREAD_LABEL
 from umbrella.scenario import load_scenario
 from umbrella.scenario.compile import compile_raid
@@ -121,7 +120,7 @@ def test_fates_chart_shares_labels_and_credit() -> None:
     scenario = load_scenario(REFERENCE / "reference.toml")
     raid = compile_raid(scenario, scenario.resolved_catalogue())
     res = simulate(raid, 6, 1)
-    fig = plot_fates(res)
+    fig = res.plot()
     drawn = texts(fig)
     assert "Iskander-M (ballistic)" in drawn
     assert all(label in drawn for label in FATE_LABELS.values())
@@ -134,5 +133,5 @@ def test_fates_chart_shares_labels_and_credit() -> None:
             widths[y] = widths.get(y, 0.0) + bar.get_width()
     assert widths and all(w == pytest.approx(1.0) for w in widths.values())  # shares per type
     credited = dataclasses.replace(res, raid=dataclasses.replace(raid, data_credit=DATA_CREDIT))
-    assert DATA_CREDIT in texts(plot_fates(credited))
+    assert DATA_CREDIT in texts(credited.plot())
     assert "PAC-3 MSE" in raid.interceptor_labels

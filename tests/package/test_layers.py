@@ -31,6 +31,19 @@ FRONT_DOOR = {
     "simulate",
     "solve_wta",
 }
+#: The packages from the foundation up: a package imports only packages of lower layers.
+LAYERS = (
+    {"core"},
+    {"catalogue", "history"},
+    {"report"},
+    {"engine", "wta", "attacks", "tempo"},
+    {"scenario"},
+    {"calibration"},
+    {"campaign"},
+    {"optimise", "sweep"},
+    {"jobs"},
+    {"cli"},
+)
 #: Packages the engine (the hot path) must never import.
 NOT_IN_ENGINE = {"pydantic", "pandas", "matplotlib", "typer", "rich", "pyarrow", "umbrella.cli"}
 
@@ -151,3 +164,42 @@ def test_no_import_cycles() -> None:
 
     for name in sorted(graph):
         visit(name, [])
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _every_import(path: Path) -> set[str]:
+    """Every umbrella module ``path`` imports: at module level, in functions and for type
+    checking alike (a lower layer may not even name a higher one's types)."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            out.add(base)
+    return {m for m in out if m.startswith("umbrella.")}
+
+
+def test_every_package_imports_only_lower_layers() -> None:
+    layer = {pkg: i for i, group in enumerate(LAYERS) for pkg in group}
+    packages = {_package(m) for m in _modules()} - {""}
+    assert packages == set(layer), "give every package a layer in LAYERS"
+    wrong = []
+    for name, path in _modules().items():
+        here = _package(name)
+        if not here:
+            continue  # the front door (umbrella/__init__.py) names the public API of every layer
+        for target in _every_import(path):
+            there = _package(target)
+            if there and there != here and layer[there] >= layer[here]:
+                wrong.append(f"{name} imports {target}")
+    assert not wrong, "; ".join(sorted(wrong))

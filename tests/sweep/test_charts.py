@@ -10,9 +10,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 from umbrella.core.vocabulary import DATA_CREDIT
-from umbrella.report.charts.sweep import plot_response
 from umbrella.scenario import load_scenario
 from umbrella.sweep import load_sweep, run_sweep
+from umbrella.sweep.charts import plot_response
 from umbrella.sweep.models import RaidModel
 from umbrella.sweep.run import data_credit
 

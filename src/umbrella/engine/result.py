@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.core.vocabulary import EXPIRED, FATES, KILLED, LEAKED, LOST
+from umbrella.core.vocabulary import EXPIRED, FATES, KILLED, LEAKED, LOST, THREAT_CLASSES
 from umbrella.engine.raid import Raid
 
 if TYPE_CHECKING:
@@ -160,6 +160,7 @@ class RaidResult:
         cols: dict[str, Any] = {
             "threat_type": list(self.raid.type_names),
             "display_name": list(self.raid.type_labels),
+            "threat_class": [THREAT_CLASSES[int(c)] for c in self.raid.type_class],
         }
         cols |= estimate_columns("launched", self.launched)
         for f, fate in enumerate(FATES):
@@ -299,9 +300,16 @@ class RaidResult:
     # ------------------------------------------------------------------ output
     def figures(self) -> dict[str, Figure]:
         """The charts by name (what ``--out`` writes as ``NAME.png`` and ``NAME.svg``)."""
-        from umbrella.report.charts.results import plot_fates
+        from umbrella.report.charts.raid import plot_fates
 
-        return {"fates": plot_fates(self)}
+        raid = self.raid
+        fates = plot_fates(self.fates_table(), scenario=raid.scenario_name, runs=self.n_runs,
+                           seed=self.seed, credit=raid.data_credit)  # fmt: skip
+        return {"fates": fates}
+
+    def plot(self) -> Figure:
+        """The run's chart: how each threat type's flights end (a matplotlib figure)."""
+        return self.figures()["fates"]
 
     def write(
         self, out: str | Path, *, force: bool = False, inputs: Iterable[str | Path] = ()

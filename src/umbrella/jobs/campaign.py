@@ -9,16 +9,16 @@ from typing import Any
 
 from matplotlib import rc_context
 
-from umbrella.campaign.result import CampaignResult
-from umbrella.core.files import atomic_dir, write_json
-from umbrella.jobs.provenance import stable_provenance
-from umbrella.report import build_report
-from umbrella.report.charts.results import (
+from umbrella.campaign.charts import (
     plot_cumulative_leakers,
     plot_groups,
     plot_stockout,
     plot_stocks,
 )
+from umbrella.campaign.result import CampaignResult
+from umbrella.core.files import atomic_dir, write_json
+from umbrella.jobs.provenance import stable_provenance
+from umbrella.report import build_report
 from umbrella.report.charts.style import LITERAL_TEXT
 
 __all__ = ["write_campaign"]

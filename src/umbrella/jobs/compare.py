@@ -17,11 +17,12 @@ import pandas as pd
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
+from umbrella.campaign.charts import MAX_GROUPS
 from umbrella.campaign.compare import COMPARED_METRICS
 from umbrella.campaign.result import CampaignResult
 from umbrella.core.files import atomic_dir, write_json
 from umbrella.report import build_report
-from umbrella.report.charts.results import MAX_GROUPS, draw_intervals, interval_legend
+from umbrella.report.charts.intervals import draw_intervals, interval_legend
 from umbrella.report.charts.style import LITERAL_TEXT, finish, source_line
 
 __all__ = [

@@ -11,7 +11,7 @@ from typing import Any
 
 from umbrella.core.files import atomic_dir, write_json
 from umbrella.report import build_report
-from umbrella.report.charts.sweep import plot_response, plot_sensitivity
+from umbrella.sweep.charts import plot_response, plot_sensitivity
 from umbrella.sweep.result import SweepResult
 
 __all__ = ["write_sweep"]

@@ -16,10 +16,13 @@ from umbrella.core.version import __version__
 
 __all__ = [
     "CI_LABEL",
+    "FATE_COLOURS",
     "FATE_LABELS",
+    "INK",
     "LITERAL_TEXT",
     "SPREAD_LABEL",
     "finish",
+    "finish_right",
     "source_line",
 ]
 
@@ -28,6 +31,10 @@ LITERAL_TEXT: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
 #: Legend words for the two intervals (see :mod:`umbrella.core.stats`).
 CI_LABEL = "95% CI of the mean"
 SPREAD_LABEL = "per-run spread p05-p95"
+#: The colour of each fate on every chart.
+FATE_COLOURS = {"killed": "#2a9d8f", "lost": "#8ab17d", "leaked": "#e76f51", "expired": "#b0b0b0"}
+#: The ink of lines, bands and text that are not a fate.
+INK = "#264653"
 #: Each fate as a reader needs it explained.
 FATE_LABELS = {
     "killed": "killed (shot down)",
@@ -60,4 +67,11 @@ def finish(fig: Figure, *lines: str) -> Figure:
     for text in fig.findobj(Text):
         text.set_parse_math(False)
         text.set_usetex(False)
+    return fig
+
+
+def finish_right(fig: Figure, *lines: str) -> Figure:
+    """:func:`finish`, keeping room on the right for row annotations."""
+    finish(fig, *lines)
+    fig.subplots_adjust(right=min(fig.subplotpars.right, 0.66))
     return fig

@@ -1,17 +1,14 @@
-"""Charts of raid and campaign results, drawn with matplotlib's object API.
+"""Charts of a campaign: interceptor stocks, the chance of a stock-out, cumulative leakers and
+totals by city, each with labelled intervals (per-run spread beside the 95% CI of the mean).
 
-Every function takes a result and returns a :class:`matplotlib.figure.Figure` (nothing is shown,
-no pyplot state or backend is touched): display it in a notebook, or save it with
-``fig.savefig(path)``. Each chart has a title naming the scenario or campaign, axis units, a
-source line, the data credit where the attack reports were used, and labelled intervals: the
-per-run spread (p05-p95) beside the 95% CI of the mean, never the CI alone.
+Drawn with matplotlib's object API: nothing is shown, no pyplot state or backend is touched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -22,85 +19,31 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from umbrella.core.stats import mean_ci
-from umbrella.core.vocabulary import FATES, LEAKED, THREAT_CLASSES
-from umbrella.report.charts.style import CI_LABEL, FATE_LABELS, SPREAD_LABEL, finish, source_line
+from umbrella.report.charts.intervals import draw_intervals, interval_legend
+from umbrella.report.charts.style import (
+    INK,
+    LITERAL_TEXT,
+    SPREAD_LABEL,
+    finish,
+    source_line,
+)
 
 if TYPE_CHECKING:
     from umbrella.campaign.result import CampaignResult
-    from umbrella.engine import RaidResult
 
 __all__ = [
-    "draw_intervals",
-    "interval_legend",
+    "MAX_GROUPS",
     "plot_cumulative_leakers",
-    "plot_fates",
     "plot_groups",
     "plot_stockout",
     "plot_stocks",
 ]
 
-_COLOURS = {"killed": "#2a9d8f", "lost": "#8ab17d", "leaked": "#e76f51", "expired": "#b0b0b0"}
-_INK = "#264653"
-_LITERAL: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
+_INK = INK
+_LITERAL = LITERAL_TEXT
 _date2num = cast(Callable[[date], float], mdates.date2num)
 #: Most groups (cities) a chart shows, those with the most damage.
 MAX_GROUPS = 20
-
-
-def plot_fates(result: RaidResult) -> Figure:
-    """Share of each fate per threat type, threat types grouped by class, so that six missiles
-    read as clearly as 300 drones; each row names how many were launched and the leakers' mean
-    with its 95% CI and per-run spread."""
-    raid = result.raid
-    fbt = result.fates_by_type.astype(float)  # (R, K, 4)
-    launched = result.launched_by_type
-    order = sorted(
-        (k for k in range(len(raid.type_names)) if launched[k] > 0),
-        key=lambda k: (int(raid.type_class[k]), -launched[k]),
-    )
-    with rc_context(_LITERAL):
-        fig = Figure(figsize=(10, 1.6 + 0.42 * max(len(order), 1)), dpi=110)
-        ax = fig.subplots()
-        y = np.arange(len(order))
-        left = np.zeros(len(order))
-        for f, fate in enumerate(FATES):
-            share = np.array([fbt[:, k, f].mean() / launched[k] for k in order])
-            ax.barh(y, share, left=left, color=_COLOURS[fate], label=FATE_LABELS[fate])
-            left += share
-        names = [
-            f"{raid.type_labels[k]} ({THREAT_CLASSES[int(raid.type_class[k])]})" for k in order
-        ]
-        ax.set_yticks(y, names, fontsize=8)
-        ax.invert_yaxis()
-        ax.set_xlim(0.0, 1.0)
-        ax.set_xlabel("share of the threats launched (mean over runs)")
-        for row, k in enumerate(order):
-            leaked = fbt[:, k, LEAKED]
-            m, lo, hi = mean_ci(leaked)
-            p05, p95 = np.quantile(leaked, [0.05, 0.95])
-            digits = 0 if launched[k] == int(launched[k]) else 1
-            ax.annotate(
-                f"{launched[k]:,.{digits}f} launched; leaked {m:,.1f} (CI {lo:,.1f}-{hi:,.1f}; "
-                f"runs {p05:,.0f}-{p95:,.0f})",
-                (1.01, row), xycoords=("axes fraction", "data"), va="center", fontsize=7,
-            )  # fmt: skip
-        ax.set_title(f"{raid.scenario_name}: how each threat type's flights end "
-                     f"({result.n_runs:,} runs)")  # fmt: skip
-        ax.legend(frameon=False, fontsize=7, ncols=2, loc="upper center",
-                  bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(order), 1)))  # fmt: skip
-        fig.subplots_adjust(right=0.62)
-        note = ("Leaked: mean per raid (CI = 95% CI of the mean; runs = per-run spread "
-                "p05-p95).")  # fmt: skip
-        return _finish_right(fig, note, source_line(result.n_runs, result.seed),
-                             raid.data_credit)  # fmt: skip
-
-
-def _finish_right(fig: Figure, *lines: str) -> Figure:
-    """:func:`finish`, keeping room on the right for row annotations."""
-    finish(fig, *lines)
-    fig.subplots_adjust(right=min(fig.subplotpars.right, 0.66))
-    return fig
 
 
 def _dates(result: CampaignResult) -> npt.NDArray[np.datetime64]:
@@ -214,31 +157,6 @@ def plot_cumulative_leakers(result: CampaignResult) -> Figure:
         fig.suptitle(f"{result.name}: threats that reached their targets, cumulative "
                      f"({result.runs:,} runs)")  # fmt: skip
         return finish(fig, *_campaign_lines(result))
-
-
-def draw_intervals(
-    ax: Axes, y: npt.NDArray[np.float64], rows: list[dict[str, Any]], colour: str = _INK
-) -> None:
-    """Estimates ``{"mean", "ci95", "p05", "p95"}`` drawn along ``y``: a thin line for the
-    per-run spread, a thick bar for the 95% CI of the mean, a dot for the mean."""
-    for yy, r in zip(y, rows, strict=True):
-        ax.plot([r["p05"], r["p95"]], [yy, yy], color=colour, lw=1, alpha=0.6)
-        for end in (r["p05"], r["p95"]):
-            ax.plot([end, end], [yy - 0.15, yy + 0.15], color=colour, lw=1, alpha=0.6)
-        lo, hi = r["ci95"]
-        if lo is not None and hi is not None:
-            ax.plot([lo, hi], [yy, yy], color=colour, lw=5, solid_capstyle="butt")
-        ax.plot([r["mean"]], [yy], "o", color="white", mec=colour, ms=5)
-
-
-def interval_legend(ax: Axes, colour: str = _INK, **kw: Any) -> None:
-    """The legend of :func:`draw_intervals`."""
-    handles = [
-        Line2D([], [], ls="", marker="o", color="white", mec=colour, label="mean"),
-        Line2D([], [], lw=5, color=colour, label=CI_LABEL),
-        Line2D([], [], lw=1, color=colour, alpha=0.6, label=SPREAD_LABEL),
-    ]
-    ax.legend(handles=handles, frameon=False, fontsize=7, **kw)
 
 
 def plot_groups(result: CampaignResult) -> Figure:
