@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from umbrella.jobs.provenance import RUN_FIELDS, stable_provenance
+from umbrella.report.folder import RUN_FIELDS, stable_provenance
 
 from .corpus import FIXTURES, assert_finite_json
 

@@ -22,6 +22,18 @@ if TYPE_CHECKING:
 #: Job -> the module that holds it (imported on first use, so ``import umbrella.jobs`` is light).
 _HOME = {
     "run_raid": "umbrella.jobs.raid",
+    # "run_campaign": "umbrella.jobs.campaign",
+    # "run_comparison": "umbrella.jobs.compare",
+    # "run_optimisation": "umbrella.jobs.optimise",
+    # "run_sweep": "umbrella.jobs.sweep",
+    # "run_nights": "umbrella.jobs.nights",
+    # "run_calibration": "umbrella.jobs.calibrate",
+    # "update_posture": "umbrella.jobs.calibrate",
+    # "run_data_summary": "umbrella.jobs.data",
+    # "run_forecast": "umbrella.jobs.data",
+    # "run_backtest": "umbrella.jobs.data",
+    # "run_tempo_fit": "umbrella.jobs.data",
+    # "run_wta": "umbrella.jobs.wta",
 }
 
 __all__ = sorted(_HOME)

@@ -37,7 +37,10 @@ def write_campaign(
     ``force`` and ``inputs`` as in :func:`~umbrella.core.files.atomic_dir`.
     """
     out = Path(out_dir)
-    with atomic_dir(out, force=force, inputs=inputs) as tmp, rc_context(LITERAL_TEXT):
+    with (
+        atomic_dir(out, force=force, inputs=inputs, kind="campaign") as tmp,
+        rc_context(LITERAL_TEXT),
+    ):
         result.stock_table().to_parquet(tmp / "stocks.parquet", index=False)
         result.nightly_table().to_parquet(tmp / "nightly.parquet", index=False)
         result.fired_table().to_parquet(tmp / "fired.parquet", index=False)
@@ -48,5 +51,5 @@ def write_campaign(
         plot_stockout(result).savefig(tmp / "stockout.png")
         plot_cumulative_leakers(result).savefig(tmp / "leakers.png")
         plot_groups(result).savefig(tmp / "groups.png")
-        build_report(tmp)
+        build_report(tmp, "campaign")
     return out

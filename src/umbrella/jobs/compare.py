@@ -230,14 +230,18 @@ def write_comparison(
     ``umbrella campaign compare --json``) and ``meta.json`` into ``out_dir``, atomically."""
     out = Path(out_dir)
     tables = comparison_tables(doc, results, labels)
-    with atomic_dir(out, force=force, inputs=inputs) as tmp, rc_context(LITERAL_TEXT):
+    with (
+        atomic_dir(out, force=force, inputs=inputs, kind="compare") as tmp,
+        rc_context(LITERAL_TEXT),
+    ):
         for name, table in tables.items():
             table.to_parquet(tmp / f"{name}.parquet", index=False)
         write_json(tmp / "compare.json", doc)
+        write_json(tmp / "summary.json", doc)
         write_json(tmp / "meta.json", meta)
         credit = next((r.data_credit for r in results if r.data_credit), "")
         plot_differences(doc, credit).savefig(tmp / "differences.png")
         plot_group_differences(doc, credit).savefig(tmp / "groups.png")
         plot_stockout_comparison(results, labels).savefig(tmp / "stockout.png")
-        build_report(tmp)
+        build_report(tmp, "compare")
     return out

@@ -40,7 +40,7 @@ def write_summary(
         ),
     }
     names: list[str] = []
-    with atomic_dir(out_dir, force=force, inputs=inputs) as staging:
+    with atomic_dir(out_dir, force=force, inputs=inputs, kind="data-summary") as staging:
         for name, table in tables.items():
             table.to_parquet(staging / f"{name}.parquet", index=False)
             table.to_csv(staging / f"{name}.csv", index=False)

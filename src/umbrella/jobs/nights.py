@@ -30,7 +30,10 @@ def write_nights(
     """Write ``nights.parquet``, ``baselines.parquet``, ``summary.json``, ``meta.json``,
     ``nights.png`` and ``report.html`` into ``out_dir``, atomically (the folder appears whole or
     not at all)."""
-    with atomic_dir(out_dir, force=force, inputs=inputs) as staging, rc_context(LITERAL_TEXT):
+    with (
+        atomic_dir(out_dir, force=force, inputs=inputs, kind="nights") as staging,
+        rc_context(LITERAL_TEXT),
+    ):
         rows.to_parquet(staging / "nights.parquet", index=False)
         baseline.to_parquet(staging / "baselines.parquet", index=False)
         (staging / "summary.json").write_text(
@@ -41,6 +44,6 @@ def write_nights(
         )
         fig = plot_nights(rows, f"{document['scenario']}: predicted and reported nights")
         fig.savefig(staging / "nights.png")
-        build_report(staging)
+        build_report(staging, "nights")
     return ["nights.parquet", "baselines.parquet", "summary.json", "meta.json", "nights.png",
             "report.html"]  # fmt: skip

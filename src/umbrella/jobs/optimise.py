@@ -98,7 +98,10 @@ def write_optimisation(
     :func:`~umbrella.core.files.atomic_dir`)."""
     text, scenario_text = best_campaign(result, campaign, defence)
     out = Path(out_dir)
-    with atomic_dir(out, force=force, inputs=inputs) as tmp, rc_context(LITERAL_TEXT):
+    with (
+        atomic_dir(out, force=force, inputs=inputs, kind="optimise") as tmp,
+        rc_context(LITERAL_TEXT),
+    ):
         write_text_atomic(tmp / "best.toml", text)
         if scenario_text is not None:
             write_text_atomic(tmp / BEST_DEFENCE, scenario_text)
@@ -107,5 +110,5 @@ def write_optimisation(
         write_json(tmp / "meta.json", meta)
         summary = stable_provenance(meta) | result.summary() | {"details": result.details()}
         write_json(tmp / "summary.json", summary)
-        build_report(tmp)
+        build_report(tmp, "optimise")
     return out

@@ -25,7 +25,7 @@ def write_sweep(result: SweepResult, out_dir: str | Path, meta: dict[str, Any]) 
     """Write tables, the dataset, metadata, summary and charts into ``out_dir`` (replaced
     whole, atomically)."""
     out = Path(out_dir)
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, kind="sweep") as tmp:
         result.table().to_parquet(tmp / "sweep.parquet", index=False)
         result.replications_table().to_parquet(tmp / "replications.parquet", index=False)
         result.to_xarray().to_netcdf(tmp / "sweep.nc", engine="h5netcdf")
@@ -37,5 +37,5 @@ def write_sweep(result: SweepResult, out_dir: str | Path, meta: dict[str, Any]) 
         if len(result.errors) < result.n_points:
             for output in result.outputs:
                 plot_response(result, output).savefig(tmp / f"{_file_name(output)}.png")
-        build_report(tmp)
+        build_report(tmp, "sweep")
     return out
