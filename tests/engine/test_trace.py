@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -14,7 +16,7 @@ from umbrella.report.replay import choose_replication, replay_document
 from umbrella.scenario import load_scenario
 from umbrella.vocabulary import KILLED, LEAKED, LOST
 
-from .folders import SCENARIO
+SCENARIO = Path(__file__).parent / "fixtures" / "small_layered.toml"
 
 
 @pytest.fixture(scope="module")
