@@ -10,7 +10,7 @@ The names below are the front door; everything else lives in the subpackages
 
 >>> import umbrella
 >>> scenario = umbrella.load_bundled()
->>> result = umbrella.simulate(umbrella.compile_raid(scenario), n_runs=20, seed=7)
+>>> result = umbrella.simulate(umbrella.compile_raid(scenario), runs=20, seed=7)
 >>> result.n_runs
 20
 """

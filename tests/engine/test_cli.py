@@ -20,23 +20,30 @@ def test_run_json_contract(cli: Any) -> None:
     assert code == 0, err
     doc = json.loads(out)  # exactly one JSON document on stdout
     assert set(doc) == {
-        "scenario", "runs", "seed", "version", "threats", "leaked_total", "interceptors",
-        "assets", "defender_cost", "attacker_cost",
+        "kind", "scenario", "runs", "seed", "version", "totals", "threats", "interceptors",
+        "assets",
     }  # fmt: skip
-    assert doc["runs"] == 20 and doc["seed"] == 7
+    assert doc["kind"] == "run" and doc["runs"] == 20 and doc["seed"] == 7
+    totals = doc["totals"]
+    assert set(totals) == {"launched", "killed", "lost", "leaked", "expired", "damage",
+                           "defender_cost_usd", "attacker_cost_usd"}  # fmt: skip
+    for estimate in totals.values():  # every estimate names both of its intervals
+        assert set(estimate) == {"mean", "ci95", "p05", "p50", "p95"}
+        lo, hi = estimate["ci95"]
+        assert lo <= estimate["mean"] <= hi and estimate["p05"] <= estimate["p95"]
     total_leaked = 0.0
     for name, row in doc["threats"].items():
-        parts = row["killed"] + row["lost"] + row["leaked"] + row["expired"]
-        assert parts == pytest.approx(row["launched"]), name
-        total_leaked += row["leaked"]
-    lo, hi = doc["leaked_total"]["ci95"]
-    assert lo <= doc["leaked_total"]["mean"] <= hi
-    assert doc["leaked_total"]["mean"] == pytest.approx(total_leaked)
-    assert doc["defender_cost"] == pytest.approx(
-        sum(v["cost"] for v in doc["interceptors"].values())
+        parts = sum(row[f]["mean"] for f in ("killed", "lost", "leaked", "expired"))
+        assert parts == pytest.approx(row["launched"]["mean"]), name
+        assert row["display_name"]
+        total_leaked += row["leaked"]["mean"]
+    assert totals["leaked"]["mean"] == pytest.approx(total_leaked)
+    assert totals["defender_cost_usd"]["mean"] == pytest.approx(
+        sum(v["cost_usd"]["mean"] for v in doc["interceptors"].values())
     )
-    assert doc["attacker_cost"] > 0
-    assert sum(a["hits"] for a in doc["assets"].values()) == pytest.approx(total_leaked)
+    assert totals["attacker_cost_usd"]["mean"] > 0
+    hits = sum(a["hits"]["mean"] for a in doc["assets"].values())
+    assert hits == pytest.approx(total_leaked)
 
 
 def test_same_seed_same_json(cli: Any) -> None:

@@ -39,12 +39,13 @@ def test_threats_not_launched_are_not_counted(scenario_factory: Any) -> None:
     np.testing.assert_array_equal(res.launched_by_type, [8.0, 0.0])
     np.testing.assert_array_equal(res.leaked, 8)
     summary = res.summary()
-    assert summary["threats"]["slow2"] == {
-        "launched": 0.0, "killed": 0.0, "lost": 0.0, "leaked": 0.0, "expired": 0.0
+    zero = {"mean": 0.0, "ci95": [0.0, 0.0], "p05": 0.0, "p50": 0.0, "p95": 0.0}
+    assert {k: v for k, v in summary["threats"]["slow2"].items() if k != "display_name"} == {
+        "launched": zero, "killed": zero, "lost": zero, "leaked": zero, "expired": zero
     }  # fmt: skip
-    assert summary["threats"]["slow"]["launched"] == 8.0
+    assert summary["threats"]["slow"]["launched"]["mean"] == 8.0
     cost = raid.type_cost[0] * 8
-    assert summary["attacker_cost"] == pytest.approx(cost)
+    assert summary["totals"]["attacker_cost_usd"]["mean"] == pytest.approx(cost)
 
 
 def test_launches_may_differ_between_replications(scenario_factory: Any) -> None:
@@ -61,13 +62,13 @@ def test_summary_is_the_json_document_with_one_threat_type(scenario_factory: Any
     scenario = scenario_factory(count=20, p_kill=0.5)
     res = simulate(compile_raid(scenario), 40, seed=3)
     doc = res.summary()
-    assert list(doc)[:4] == ["scenario", "runs", "seed", "version"]
+    assert list(doc)[:5] == ["kind", "scenario", "runs", "seed", "version"]
     assert (doc["scenario"], doc["runs"], doc["seed"]) == ("test", 40, 3)
     row = doc["threats"]["slow"]
-    parts = row["killed"] + row["lost"] + row["leaked"] + row["expired"]
-    assert parts == pytest.approx(row["launched"]) and row["launched"] == 20.0
-    lo, hi = doc["leaked_total"]["ci95"]
-    assert lo <= doc["leaked_total"]["mean"] <= hi
+    parts = sum(row[f]["mean"] for f in ("killed", "lost", "leaked", "expired"))
+    assert parts == pytest.approx(row["launched"]["mean"]) and row["launched"]["mean"] == 20.0
+    lo, hi = doc["totals"]["leaked"]["ci95"]
+    assert lo <= doc["totals"]["leaked"]["mean"] <= hi
     json.dumps(doc, allow_nan=False)
 
 

@@ -108,7 +108,7 @@ def test_diff_shows_a_changed_parameter(cli: Any) -> None:
     assert changes["parameters.set.threats[0].count"]["before"] == 10
     assert changes["parameters.set.threats[0].count"]["after"] == 30
     assert changes["spec.threats[0].count"]["delta"] == 20
-    launched = changes["summary.threats.drone.launched"]
+    launched = changes["summary.threats.drone.launched.mean"]
     assert (launched["before"], launched["after"]) == (10.0, 30.0)
     assert "provenance.seed" not in changes  # the same seed: not a difference
     code, out, err = cli(["history", "diff", ids[0][:6], ids[1][:6]])

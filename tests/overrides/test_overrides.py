@@ -152,8 +152,9 @@ def test_run_set_changes_the_raid(cli: Any) -> None:
     code, out, err = cli([*args, "--set", "threats[0].count=50", "--set", "threats[2].count=1"])
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["threats"]["drone"]["launched"] == base["threats"]["drone"]["launched"] + 30
-    assert doc["threats"]["cm"]["launched"] == 1
+    launched = doc["threats"]["drone"]["launched"]["mean"]
+    assert launched == base["threats"]["drone"]["launched"]["mean"] + 30
+    assert doc["threats"]["cm"]["launched"]["mean"] == 1
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ def reports_to_autumn(tmp_path_factory: pytest.TempPathFactory, write_reports_to
 @pytest.mark.parametrize("name", bundled_names())
 def test_bundled_scenarios_run(name: str) -> None:
     scenario = load_bundled(name)
-    result = umbrella.simulate(umbrella.compile_raid(scenario), n_runs=8, seed=1)
+    result = umbrella.simulate(umbrella.compile_raid(scenario), runs=8, seed=1)
     fates = result.fates_by_type.sum(axis=2)
     np.testing.assert_array_equal(fates, np.broadcast_to(result.launched, fates.shape))
     assert result.launched.sum(axis=1).tolist() == [sum(w.count for w in scenario.threats)] * 8

@@ -92,19 +92,19 @@ def _campaign(folder: Path, *, assets: bool) -> Path:
     return folder
 
 
-def _page(folder: Path) -> str:
-    return build_report(folder).read_text(encoding="utf-8")
+def _page(folder: Path, kind: str) -> str:
+    return build_report(folder, kind).read_text(encoding="utf-8")
 
 
 def test_per_city_tables_show_when_the_assets_block_is_there(tmp_path: Path) -> None:
-    page = _page(_campaign(tmp_path / "with", assets=True))
+    page = _page(_campaign(tmp_path / "with", assets=True), "campaign")
     assert "By city (group of assets)" in page and "By asset" in page
     assert "<td class=name>Harbour Town</td>" in page
     # Each estimate with its intervals, labelled: mean, CI of the mean, p05-p95 spread.
     assert "<td>3.5</td><td>[3.0, 4.0]</td><td>3.0</td><td>[1.0, 7.0]</td>" in page
     for label in ("95% CI of the mean", "per-run spread p05–p95", "median (p50)"):
         assert label in page
-    page = _page(_campaign(tmp_path / "without", assets=False))
+    page = _page(_campaign(tmp_path / "without", assets=False), "campaign")
     assert "By city" not in page and "By asset" not in page and "Assets and cities" not in page
 
 
@@ -130,7 +130,7 @@ def test_a_comparison_shows_paired_differences_per_city(tmp_path: Path) -> None:
         },
     }
     (folder / "compare.json").write_text(json.dumps(doc), encoding="utf-8")
-    page = _page(folder)
+    page = _page(folder, "compare")
     assert "Alternative: b.toml" in page and "<td class=name>Capital</td>" in page
     assert "<td>-1.2</td><td>[-1.5, -1.0]</td><td>-1.0</td><td>[-3.0, 0.5]</td>" in page
     assert "change in P(stock-out by the end)" in page
@@ -139,7 +139,7 @@ def test_a_comparison_shows_paired_differences_per_city(tmp_path: Path) -> None:
     assert amraam + "<td>-1.25 (95% CI of the mean [-1.50, -1.00])</td>" in page
     del doc["alternatives"]["b.toml"]["assets"]  # type: ignore[index]
     (folder / "compare.json").write_text(json.dumps(doc), encoding="utf-8")
-    assert "By city" not in _page(folder)
+    assert "By city" not in _page(folder, "compare")
 
 
 def _inline(page: str, tag: str) -> list[str]:
@@ -221,16 +221,17 @@ def test_script_json_cannot_close_its_element() -> None:
 def test_damaged_files_are_named(tmp_path: Path) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
-    with pytest.raises(InputError, match=r"holds neither summary\.json nor compare\.json"):
-        build_report(folder)
+    with pytest.raises(InputError, match=r"records no kind of output umbrella knows") as err:
+        build_report(folder)  # no manifest, and no kind given
+    assert err.value.source == str(folder)
     (folder / "summary.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(InputError, match="unreadable JSON") as err:
-        build_report(folder)
+        build_report(folder, "run")
     assert err.value.source == str(folder / "summary.json")
     (folder / "summary.json").write_text('{"kind": "run", "threats": {}}', encoding="utf-8")
     (folder / "replay.json").write_text('{"replication": "2"}', encoding="utf-8")
     with pytest.raises(InputError, match="expected int in the replay") as err:
-        build_report(folder)
+        build_report(folder, "run")
     assert (err.value.source, err.value.key) == (str(folder / "replay.json"), "replication")
     assert not (folder / "report.html").exists()
 
@@ -276,10 +277,13 @@ def test_umbrella_report_refuses_what_umbrella_did_not_write(cli, tmp_path: Path
         f"{MANIFEST}); nothing written\n",
     )
     assert not (plain / "report.html").exists()
-    (plain / "summary.json").rename(plain / "other.json")
-    write_manifest(plain)
+    write_manifest(plain)  # a manifest without a kind: written before umbrella 0.2
     code, _, err = cli(["report", str(plain)])
-    assert code == 2 and "holds no summary.json or compare.json that umbrella wrote" in err
+    assert code == 2 and err.count("\n") == 1 and "records no kind of output" in err
+    (plain / "summary.json").rename(plain / "other.json")
+    write_manifest(plain, "campaign")
+    code, _, err = cli(["report", str(plain)])
+    assert code == 2 and "holds no summary.json that umbrella wrote" in err
 
 
 def test_a_nights_folder_shows_its_scores_and_data_credit(tmp_path: Path) -> None:
@@ -295,7 +299,7 @@ def test_a_nights_folder_shows_its_scores_and_data_credit(tmp_path: Path) -> Non
     (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
     meta = {"start": "2025-04-25", "end": "2025-05-02", "data_credit": "Data: <i>someone</i>"}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    page = _page(folder)
+    page = _page(folder, "nights")
     assert "<h1>Nights: &lt;b&gt;posture&lt;/b&gt;</h1>" in page
     assert "<td class=name>2025H1</td><td>3</td><td>0.125</td><td>–</td>" in page
     assert "<dd>2025-04-25 to 2025-05-02</dd>" in page
@@ -303,16 +307,16 @@ def test_a_nights_folder_shows_its_scores_and_data_credit(tmp_path: Path) -> Non
 
 
 def test_types_are_shown_by_their_display_names() -> None:
-    import pandas as pd
 
     from umbrella.report.sections import campaign_sections, run_sections, type_name
 
     assert type_name("pac3_mse") == "PAC-3 MSE <code>pac3_mse</code>"
     assert type_name("my<type>") == "my&lt;type&gt;"  # not in the catalogue: the key, escaped
-    row = {"fired": 2.0, "fired_lo": 1.0, "fired_hi": 3.0, "cost_usd": 8e6, "cost_usd_lo": 4e6,
-           "cost_usd_hi": 12e6}  # fmt: skip
-    itc = pd.DataFrame([{"interceptor": "pac3_mse", **row}, {"interceptor": "gun", **row}])
-    html = "".join(h for _, h in run_sections({}, {"interceptors": itc}))
+    use = {
+        "fired": {"mean": 2.0, "ci95": [1.0, 3.0]},
+        "cost_usd": {"mean": 8e6, "ci95": [4e6, 12e6]},
+    }
+    html = "".join(h for _, h in run_sections({"interceptors": {"pac3_mse": use, "gun": use}}, {}))
     assert "<td class=name>PAC-3 MSE <code>pac3_mse</code></td>" in html
     assert "<td class=name>gun</td>" in html
     stock = {"stock_start": 100, "p_stockout_by_end": 0.5, "first_stockout_p50": None}

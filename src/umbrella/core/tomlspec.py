@@ -149,6 +149,9 @@ def validate(
         raise InputError("nested too deeply", source=source) from None
     except ValidationError as exc:
         err = exc.errors()[0]
+        raised = (err.get("ctx") or {}).get("error")
+        if isinstance(raised, InputError):  # a check of the model's own (InputError is a
+            raise raised from None  # ValueError, which pydantic wraps): its message as raised
         loc = prefix + tuple(err["loc"])
         raise InputError(
             _message(err),

@@ -139,6 +139,9 @@ def validate_extended(model: type[M], raw: dict[str, Any], source: str | Path, t
         return model.model_validate(merged)
     except ValidationError as exc:
         err = exc.errors()[0]
+        raised = (err.get("ctx") or {}).get("error")
+        if isinstance(raised, InputError):
+            raise raised from None
         loc = tuple(err["loc"])
         path, line = locate_in_layers(layers, loc)
         raise InputError(err["msg"], source=path, key=key_path(loc) or None, line=line) from None
