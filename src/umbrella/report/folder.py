@@ -69,6 +69,7 @@ def write_output(
     figures: Mapping[str, Figure] | None = None,
     documents: Mapping[str, Any] | None = None,
     texts: Mapping[str, str] | None = None,
+    files: Mapping[str, bytes] | None = None,
     force: bool = False,
     inputs: Iterable[str | Path] = (),
 ) -> Path:
@@ -90,6 +91,8 @@ def write_output(
         ``file name -> JSON document`` (strict JSON: NaN refused).
     texts
         ``file name -> text`` (a campaign file, a CSV).
+    files
+        ``file name -> bytes`` (a netCDF dataset).
     force, inputs
         As :func:`~umbrella.core.files.atomic_dir`.
     """
@@ -112,6 +115,8 @@ def write_output(
             write_json(tmp / name, value)
         for name, text in (texts or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")
+        for name, data in (files or {}).items():
+            (tmp / name).write_bytes(data)
         write_json(tmp / "summary.json", doc)
         write_json(tmp / "meta.json", dict(meta))
         build_report(tmp, kind)
