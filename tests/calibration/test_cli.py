@@ -3,8 +3,10 @@ outputs, the fitted file accepted everywhere a scenario is, and bad input as one
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import pandas as pd
 import pytest
 
 from umbrella.campaign import load_campaign, run_campaign
+from umbrella.core.progress import Progress
 from umbrella.scenario import Scenario, load_scenario
 
 from .conftest import FIXTURES, launch_nights, report_row, write_rows
@@ -45,39 +48,64 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def fitted(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """The tiny posture fitted by the CLI (coarse grid), and its --json document."""
-    from umbrella.cli import main
+@dataclass(frozen=True)
+class Fitted:
+    """What ``umbrella calibrate`` made: the file, its --json document, the stages its progress
+    went through, and the run history it wrote."""
 
-    out = tmp_path_factory.mktemp("fit") / "fitted.toml"
-    args = ["calibrate", "--data", str(reports), "--train-end", "2025-04-30", "--out", str(out),
-            "--scenario", TINY, "--window-days", "120", "--grid", "coarse", "--runs", "20",
-            "--seed", "2", "--json"]  # fmt: skip
+    path: Path
+    doc: dict[str, Any]
+    stages: list[tuple[int, int, str]]
+    home: Path
+
+
+@pytest.fixture(scope="module")
+def fitted(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Fitted:
+    """The tiny posture fitted by the CLI (coarse grid), and its --json document."""
     import contextlib
     import io
     import sys
 
+    import umbrella.cli.calibrate as command
+    from umbrella.cli import main
+
+    root = tmp_path_factory.mktemp("fit")
+    out = root / "fitted.toml"
+    args = ["calibrate", "--data", str(reports), "--train-end", "2025-04-30", "--out", str(out),
+            "--scenario", TINY, "--window-days", "120", "--grid", "coarse", "--runs", "20",
+            "--seed", "2", "--json"]  # fmt: skip
+    stages: list[tuple[int, int, str]] = []
+    shown = command.progress_shown
+
+    @contextlib.contextmanager
+    def recorded(label: str, *, quiet: bool = False) -> Iterator[Progress]:
+        with shown(label, quiet=quiet) as progress:
+
+            def record(done: int, total: int, stage: str) -> None:
+                stages.append((done, total, stage))
+                progress(done, total, stage)
+
+            yield record
+
     buf = io.StringIO()
-    argv = sys.argv
-    sys.argv = ["umbrella", *args]
-    try:
-        with contextlib.redirect_stdout(buf):
-            main()
-    except SystemExit as exc:
-        assert not exc.code, exc.code
-    finally:
-        sys.argv = argv
-    return out, json.loads(buf.getvalue())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("UMBRELLA_HOME", str(root / "home"))
+        mp.setattr(command, "progress_shown", recorded)
+        mp.setattr(sys, "argv", ["umbrella", *args])
+        try:
+            with contextlib.redirect_stdout(buf):
+                main()
+        except SystemExit as exc:
+            assert not exc.code, exc.code
+    return Fitted(out, json.loads(buf.getvalue()), stages, root / "home")
 
 
-def test_calibrate_json_and_the_fitted_file(
-    fitted: tuple[Path, dict[str, Any]], cli: Invoke
-) -> None:
-    path, doc = fitted
-    assert {"scenario", "train_start", "train_end", "nights", "method", "parameters", "fit"} <= set(
-        doc
-    )
+def test_calibrate_json_and_the_fitted_file(fitted: Fitted, cli: Invoke) -> None:
+    path, doc = fitted.path, fitted.doc
+    assert set(doc) == {"kind", "scenario", "source", "train_start", "train_end", "window_days",
+                        "nights", "runs", "seed", "method", "version", "parameters", "fit",
+                        "data_credit"}  # fmt: skip
+    assert (doc["kind"], doc["source"], doc["runs"], doc["seed"]) == ("calibration", TINY, 20, 2)
     assert doc["train_end"] == "2025-04-30" and doc["nights"] >= 30
     for summary in doc["parameters"].values():
         assert summary["p05"] <= summary["mean"] <= summary["p95"]
@@ -86,16 +114,49 @@ def test_calibrate_json_and_the_fitted_file(
     rec = scenario.calibration
     assert rec is not None and rec.posterior is not None and rec.data_credit
     assert rec.method and rec.train_end == date(2025, 4, 30) and rec.runs == 20
+    assert doc["fit"] == pytest.approx(rec.fit)
+    assert path.read_text().startswith("# tiny: fitted by `umbrella calibrate`")
     code, out, err = cli(["validate", str(path)])
     assert code == 0 and out.startswith("ok:"), err
     code, out, err = cli(["run", str(path), "--runs", "4", "--json"])
     assert code == 0 and json.loads(out)["scenario"] == "tiny", err
 
 
-def test_a_campaign_runs_on_the_fitted_posture(
-    fitted: tuple[Path, dict[str, Any]], tmp_path: Path
+def test_calibrate_reports_its_stages_and_records_its_run(fitted: Fitted, reports: Path) -> None:
+    from umbrella.history import HistoryStore
+
+    seen = list(dict.fromkeys(stage for _, _, stage in fitted.stages))
+    assert seen == ["emulator grid", "fit", "missile emulator", "in-sample check"]
+    for stage in seen:
+        steps = [(d, t) for d, t, s in fitted.stages if s == stage]
+        assert steps[-1][0] == steps[-1][1]  # every stage reaches its total
+        assert [d for d, _ in steps] == sorted(d for d, _ in steps)
+    (row,) = HistoryStore(fitted.home).rows()
+    assert row["kind"] == "calibration" and row["out_dir"] == str(fitted.path.resolve())
+    assert (row["seed"], row["runs"]) == (2, 20)
+    daily = reports / "missile_attacks_daily.csv"
+    assert row["inputs"][str(daily)] == row["data_hash"]
+    assert row["inputs"][TINY] == hashlib.sha256(Path(TINY).read_bytes()).hexdigest()
+    assert row["parameters"] == {"train_end": "2025-04-30", "window_days": 120, "grid": "coarse"}
+    assert row["summary"]["fit"] == fitted.doc["fit"]
+
+
+def test_calibrate_refuses_an_output_it_did_not_write_before_any_work(
+    reports: Path, cli: Invoke, tmp_path: Path
 ) -> None:
-    path, _ = fitted
+    mine = tmp_path / "mine.toml"
+    mine.write_text('name = "my notes"\n')
+    base = ["calibrate", "--data", str(reports), "--train-end", "2025-04-30", "--scenario", TINY]
+    for target, needle in ((mine, "not a posture fitted"), (Path(TINY), "input"),
+                           (reports / "x.toml", "input"), (tmp_path, "folder")):  # fmt: skip
+        code, out, err = cli([*base, "--out", str(target)])
+        assert code == 2 and out == "" and needle in err, err
+    assert mine.read_text() == 'name = "my notes"\n'
+    assert not (reports / "x.toml").exists()
+
+
+def test_a_campaign_runs_on_the_fitted_posture(fitted: Fitted, tmp_path: Path) -> None:
+    path = fitted.path
     text = f"""schema_version = 1
 name = "on the fitted posture"
 scenario = "{path}"
@@ -119,17 +180,16 @@ pac3_mse = 50
     assert res.n_nights == 4
 
 
-def test_nights_json_contract(
-    fitted: tuple[Path, dict[str, Any]], reports: Path, cli: Invoke
-) -> None:
-    path, _ = fitted
-    code, out, err = cli(["nights", str(path), "--data", str(reports), "--start", "2025-04-20",
-                          "--end", "2025-05-10", "--runs", "10", "--seed", "3", "--json",
-                          "--min-drones", "20"])  # fmt: skip
+def test_nights_json_contract(fitted: Fitted, reports: Path, cli: Invoke) -> None:
+    code, out, err = cli(["nights", str(fitted.path), "--data", str(reports), "--start",
+                          "2025-04-20", "--end", "2025-05-10", "--runs", "10", "--seed", "3",
+                          "--json", "--min-drones", "20"])  # fmt: skip
     assert code == 0, err
     doc = json.loads(out)  # exactly one document
-    assert set(doc) == {"scenario", "runs", "seed", "nights", "summary"}
-    assert (doc["runs"], doc["seed"]) == (10, 3)
+    assert set(doc) == {"kind", "scenario", "runs", "seed", "start", "end", "min_drones",
+                        "version", "nights", "summary", "baselines", "data_credit"}  # fmt: skip
+    assert (doc["kind"], doc["runs"], doc["seed"]) == ("nights", 10, 3)
+    assert (doc["start"], doc["end"], doc["min_drones"]) == ("2025-04-20", "2025-05-10", 20)
     assert [n["night"] for n in doc["nights"]] == [
         str(date(2025, 4, 20) + timedelta(days=k)) for k in range(21)
     ]
@@ -137,7 +197,9 @@ def test_nights_json_contract(
         assert set(n) == {"night", "drones_launched", "drones_neutralised_share",
                           "reported_drones_neutralised_share", "missiles"}  # fmt: skip
         s = n["drones_neutralised_share"]
+        assert set(s) == {"mean", "ci95", "p05", "p50", "p95"}
         assert 0 <= s["p05"] <= s["p50"] <= s["p95"] <= 1
+        assert s["ci95"][0] <= s["mean"] <= s["ci95"][1]
         known = n["night"] < "2025-05-01"
         assert (n["reported_drones_neutralised_share"] is not None) == known
         for m in n["missiles"].values():
@@ -147,29 +209,85 @@ def test_nights_json_contract(
     assert list(doc["summary"]) == ["2025H1"]
     assert set(doc["summary"]["2025H1"]) == {"nights", "mae", "bias", "correlation", "coverage90"}
     assert doc["summary"]["2025H1"]["nights"] == 11  # 20-30 April: the nights with outcomes
+    assert set(doc["baselines"]["2025H1"]) == {"posture", "previous_half", "previous_10",
+                                                "own_mean"}  # fmt: skip
+    posture = doc["baselines"]["2025H1"]["posture"]
+    assert posture["nights"] == 11
+    assert posture["mae"] == pytest.approx(doc["summary"]["2025H1"]["mae"])
+    assert posture["bias"] == pytest.approx(doc["summary"]["2025H1"]["bias"])
 
 
-def test_nights_out_folder(
-    fitted: tuple[Path, dict[str, Any]], reports: Path, cli: Invoke, tmp_path: Path
-) -> None:
-    path, _ = fitted
+def test_nights_out_folder(fitted: Fitted, reports: Path, cli: Invoke, tmp_path: Path) -> None:
+    from umbrella.history import HistoryStore
+
     out = tmp_path / "nights"
-    code, _, err = cli(["nights", str(path), "--data", str(reports), "--start", "2025-04-25",
-                        "--end", "2025-05-02", "--runs", "6", "--out", str(out)])  # fmt: skip
+    code, printed, err = cli(["nights", str(fitted.path), "--data", str(reports), "--start",
+                              "2025-04-25", "--end", "2025-05-02", "--runs", "6", "--out",
+                              str(out)])  # fmt: skip
     assert code == 0, err
+    assert printed.rstrip().endswith("report.html")
     names = {
         "nights.parquet",
         "baselines.parquet",
         "summary.json",
         "meta.json",
         "nights.png",
+        "nights.svg",
         "report.html",
         ".umbrella-output.json",
     }
     assert {p.name for p in out.iterdir()} == names
     rows = pd.read_parquet(out / "nights.parquet")
-    assert len(rows) == 8 and (rows["share_p05"] <= rows["share_p95"]).all()
-    assert json.loads((out / "meta.json").read_text())["data_credit"].startswith("Data:")
+    share = "drones_neutralised_share"
+    assert len(rows) == 8
+    assert (rows[f"{share}_p05"] <= rows[f"{share}_p50"]).all()
+    assert (rows[f"{share}_p50"] <= rows[f"{share}_p95"]).all()
+    assert (rows[f"{share}_ci95_lo"] <= rows[share]).all()
+    assert (rows[share] <= rows[f"{share}_ci95_hi"]).all()
+    doc = json.loads((out / "summary.json").read_text())
+    assert doc["data_credit"].startswith("Data:")
+    assert [n["drones_neutralised_share"]["p50"] for n in doc["nights"]] == pytest.approx(
+        list(rows[f"{share}_p50"])
+    )
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["kind"] == doc["provenance"]["kind"] == "nights"
+    assert meta["scenario"] == "tiny" and meta["scenario_source"] == str(fitted.path)
+    assert meta["parameters"] == {"start": "2025-04-25", "end": "2025-05-02", "min_drones": 100}
+    assert meta["data_hash"] == meta["inputs"][str(reports / "missile_attacks_daily.csv")]
+    page = (out / "report.html").read_text()
+    assert "<h1>Nights: tiny</h1>" in page and "<dd>2025-04-25 to 2025-05-02</dd>" in page
+    row = HistoryStore().get(meta["id"])
+    assert row["kind"] == "nights" and row["out_dir"] == str(out.resolve())
+
+
+def test_nights_from_python_is_the_command(
+    fitted: Fitted, reports: Path, cli: Invoke, tmp_path: Path
+) -> None:
+    from umbrella.history import HistoryStore
+    from umbrella.jobs import run_nights
+    from umbrella.jobs.command import set_command
+
+    set_command(None)  # an earlier in-process command left its line behind: a Python caller's
+    args = {"data": reports, "start": "2025-04-28", "end": "2025-05-01", "runs": 4, "seed": 5}
+    steps: list[tuple[int, int, str]] = []
+    result = run_nights(fitted.path, out=tmp_path / "py", progress=lambda *a: steps.append(a),
+                        **args)  # type: ignore[arg-type]  # fmt: skip
+    assert steps == [(k, 4, "nights") for k in range(1, 5)]
+    code, _, err = cli(["nights", str(fitted.path), "--data", str(reports), "--start",
+                        "2025-04-28", "--end", "2025-05-01", "--runs", "4", "--seed", "5",
+                        "--out", str(tmp_path / "cli")])  # fmt: skip
+    assert code == 0, err
+    for name in ("nights.parquet", "baselines.parquet"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "py" / name), pd.read_parquet(tmp_path / "cli" / name)
+        )
+    py, by_cli = (json.loads((tmp_path / d / "summary.json").read_text()) for d in ("py", "cli"))
+    assert py["provenance"].pop("command").startswith("python: umbrella.jobs")
+    assert by_cli["provenance"].pop("command").startswith("umbrella nights")
+    assert py == by_cli
+    rows = HistoryStore().rows(kind="nights")
+    assert [r["out_dir"] for r in rows] == [str((tmp_path / d).resolve()) for d in ("py", "cli")]
+    assert result.summary() == {k: v for k, v in py.items() if k != "provenance"}
 
 
 def test_nights_on_the_posture_as_written(reports: Path, cli: Invoke, tiny: Scenario) -> None:

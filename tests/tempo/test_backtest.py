@@ -39,7 +39,7 @@ def test_scores_count_coverage_sides_errors_and_width() -> None:
     rows["covered"] = (rows["p05"] <= rows["observed"]) & (rows["observed"] <= rows["p95"])
     s = score_backtest(rows).iloc[0]
     assert s["origins"] == 4
-    assert s["coverage_90"] == pytest.approx(0.25)
+    assert s["coverage90"] == pytest.approx(0.25)
     assert s["below"] == pytest.approx(0.25) and s["above"] == pytest.approx(0.5)
     expected = np.mean(np.abs(np.log(100.0 / np.array([100.0, 41.0, 161.0, 200.0]))))
     assert s["median_error"] == pytest.approx(expected)
@@ -60,4 +60,4 @@ def test_share_error_is_in_share_points() -> None:
     )
     s = score_backtest(rows).iloc[0]
     assert s["median_error"] == pytest.approx(0.1)
-    assert s["coverage_90"] == pytest.approx(0.5)
+    assert s["coverage90"] == pytest.approx(0.5)

@@ -4,7 +4,9 @@ A reported night is an input (:class:`Night`, :func:`night_table`); it is laid o
 posture's waves (:func:`night_waves`, :func:`night_scenario`); :func:`calibrate` fits the
 posture's uncertain parameters to the nights up to a date; :func:`predict_nights` flies any
 nights through the raid engine on the fitted posture, with the parameter uncertainty and the
-capability trend carried into every run. See ``docs/calibration.md``.
+capability trend carried into every run. The jobs :func:`umbrella.jobs.run_calibration` and
+:func:`umbrella.jobs.run_nights` run them as ``umbrella calibrate`` and ``umbrella nights`` do
+(:class:`CalibrationResult`, :class:`NightsResult`). See ``docs/calibration.md``.
 
 Typical use::
 
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
     from umbrella.calibration.night import DEFAULT_TYPE_MAP, Night, night_table, nights_in
     from umbrella.calibration.posture import PostureValues, posture_raid, posture_scenario
     from umbrella.calibration.predict import NightPredictions, predict_nights
-    from umbrella.calibration.scores import baselines, night_rows, nights_document, score_rows
+    from umbrella.calibration.result import CalibrationResult, NightsResult
+    from umbrella.calibration.scores import baselines, night_rows, score_rows
     from umbrella.scenario.record import CalibrationRecord, PosteriorDraws
 
 _HOME = {
@@ -58,9 +61,10 @@ _HOME = {
     "predict_nights": "umbrella.calibration.predict",
     "CalibrationRecord": "umbrella.scenario.record",
     "PosteriorDraws": "umbrella.scenario.record",
+    "CalibrationResult": "umbrella.calibration.result",
+    "NightsResult": "umbrella.calibration.result",
     "baselines": "umbrella.calibration.scores",
     "night_rows": "umbrella.calibration.scores",
-    "nights_document": "umbrella.calibration.scores",
     "score_rows": "umbrella.calibration.scores",
 }
 
@@ -69,9 +73,11 @@ __all__ = [
     "Allocation",
     "Calibration",
     "CalibrationRecord",
+    "CalibrationResult",
     "CalibrationSettings",
     "Night",
     "NightPredictions",
+    "NightsResult",
     "PosteriorDraws",
     "PostureValues",
     "WaveLayout",
@@ -83,7 +89,6 @@ __all__ = [
     "night_scenario",
     "night_table",
     "night_waves",
-    "nights_document",
     "nights_in",
     "posture_raid",
     "posture_scenario",

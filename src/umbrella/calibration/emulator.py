@@ -19,7 +19,7 @@ log drones) and in the logit factor; outside the grid the nearest edge is used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +28,7 @@ from scipy import special
 
 from umbrella.calibration.layout import WaveLayout, _zone
 from umbrella.calibration.posture import PostureValues, posture_raid
+from umbrella.core.progress import Progress, report
 from umbrella.core.vocabulary import EXPIRED, KILLED, LOST
 from umbrella.engine import Raid, simulate
 from umbrella.scenario.compile import compile_raid
@@ -182,7 +183,7 @@ def measure_drones(
     scenario: Scenario,
     seed: int,
     grid: DroneGrid | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> DroneResponse:
     """Fly the drone grid through the raid engine.
 
@@ -195,7 +196,7 @@ def measure_drones(
     grid
         The grid; :class:`DroneGrid` defaults if None.
     progress
-        Called with (points done, points in all).
+        ``progress(points done, points, "emulator grid")`` (:mod:`umbrella.core.progress`).
     """
     grid = grid or DroneGrid()
     layout = WaveLayout.from_scenario(scenario)
@@ -236,8 +237,7 @@ def measure_drones(
                         frac = _fate_fractions(raid, res.fate, rows, real_type)
                         logits[z, :, :, a, b, c, m] = special.logit(frac)
                     done += 1
-                    if progress is not None:
-                        progress(done, total)
+                    report(progress, done, total, "emulator grid")
     return DroneResponse(
         zones=tuple(name for name, _ in zones),
         log_capability=np.log(np.asarray(grid.capability)),
@@ -306,11 +306,13 @@ def measure_missiles(
     factors: Sequence[float] = MISSILE_FACTORS,
     salvo: int = 4,
     runs: int = 200,
+    progress: Progress | None = None,
 ) -> MissileResponse:
     """Fly every missile wave of the posture at each ``p_kill_factor`` of ``factors``.
 
     Every missile wave flies ``salvo`` missiles in one raid without drones (the drone-layer
-    values of ``values`` apply); the fraction neutralised is measured per wave.
+    values of ``values`` apply); the fraction neutralised is measured per wave. ``progress``
+    is called with ``(factors done, factors, "missile emulator")``.
     """
     from umbrella.calibration.layout import SALVO_CLASSES
     from umbrella.calibration.posture import frontline_interceptors
@@ -339,6 +341,7 @@ def measure_missiles(
                 fate = res.fate[:, base.threat_wave == wave]
                 neut = np.sum((fate == KILLED) | (fate == LOST) | (fate == EXPIRED))
                 logits[k][m, j] = special.logit((neut + 0.5) / (np.sum(fate >= 0) + 1.0))
+        report(progress, j + 1, len(factors), "missile emulator")
     return MissileResponse(
         types=types,
         waves=tuple(layout.weight[w] for w in per_type),

@@ -70,6 +70,7 @@ from umbrella.calibration.likelihood import (
 from umbrella.calibration.posterior import Parameter, Posterior, fit_posterior
 from umbrella.calibration.posture import PostureValues, posture_scenario
 from umbrella.calibration.training import drone_nights, missile_nights, training_window
+from umbrella.core.progress import Progress, report
 from umbrella.core.seeds import check_seed, generator
 from umbrella.scenario.model import Scenario
 from umbrella.scenario.record import CalibrationRecord, PosteriorDraws
@@ -85,6 +86,8 @@ METHOD = (
     "nights; "
     "posterior mode and Laplace approximation"
 )
+#: The stage of the posterior fits in :func:`calibrate`'s progress.
+FIT_STAGE = "fit"
 #: Purpose of the stream of posterior draws (see ``umbrella.core.seeds``): distinct from the
 #: campaign's 0 and 1 and from the predictions' 80-82.
 CALIBRATION_DRAWS = 3
@@ -342,7 +345,7 @@ def calibrate(
     *,
     seed: int = 0,
     settings: CalibrationSettings | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Calibration:
     """Fit a posture to the nightly reports up to ``train_end``.
 
@@ -360,7 +363,9 @@ def calibrate(
     settings
         Options; :class:`CalibrationSettings` defaults if None.
     progress
-        Called with (stage, done, total).
+        ``progress(done, total, stage)`` (:mod:`umbrella.core.progress`), through the stages
+        ``emulator grid`` (the drone grid flown), ``missile emulator`` and ``fit`` (the drone
+        posterior, then the missile one).
 
     Raises
     ------
@@ -376,23 +381,18 @@ def calibrate(
     nights = drone_nights(window)
     layout = WaveLayout.from_scenario(posture)
 
-    def stage(name: str) -> Callable[[int, int], None] | None:
-        if progress is None:
-            return None
-        return lambda done, total: progress(name, done, total)
-
-    response = measure_drones(posture, seed, settings.grid, progress=stage("drone response"))
-    if progress is not None:
-        progress("drone fit", 0, 1)
+    response = measure_drones(posture, seed, settings.grid, progress=progress)
+    report(progress, 0, 2, FIT_STAGE)
     drones = fit_drones(response, nights, layout)
-    if progress is not None:
-        progress("drone fit", 1, 1)
+    report(progress, 1, 2, FIT_STAGE)
     months = nights.months
     at_mode = PostureValues.from_draw(
         dict(zip(drones.names, drones.mode, strict=True)),
         log_capability=drones.value(f"log_capability@{months[-1]}"),
     )
-    missile_response = measure_missiles(posture, at_mode, seed, runs=settings.missile_runs)
+    missile_response = measure_missiles(
+        posture, at_mode, seed, runs=settings.missile_runs, progress=progress
+    )
     cat = posture.resolved_catalogue()
     prior_factor = {t: cat.threats[t].p_kill_factor for t in missile_response.types}
     missiles = fit_missiles(
@@ -401,6 +401,7 @@ def calibrate(
         prior_factor,
         layout.default.frontline_missiles,
     )
+    report(progress, 2, 2, FIT_STAGE)
     values = _values_at_end(drones, missiles, months)
     draws = _rebased_draws(drones, missiles, values, settings.draws, seed)
     start = pd.Timestamp(window.index.min()).date()

@@ -28,7 +28,7 @@ nights are asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +42,7 @@ from umbrella.calibration.trend import capability_paths, days_ahead
 from umbrella.catalogue import Catalogue
 from umbrella.core.apportion import largest_remainder
 from umbrella.core.errors import InputError
+from umbrella.core.progress import Progress, report
 from umbrella.core.seeds import check_seed, child_seed, generator
 from umbrella.core.vocabulary import EXPIRED, KILLED, LOST, MISSILE_THREAT_CLASSES
 from umbrella.engine import Raid, simulate
@@ -54,6 +55,8 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 GROUPS = 25
 """Runs of a night are split into this many groups, each with its own posterior draw."""
+#: The stage :func:`predict_nights` reports its progress under.
+NIGHTS_STAGE = "nights"
 # Purposes of the random streams (see umbrella.core.seeds); distinct from the campaign's 0 and 1.
 NIGHTS_ENGINE, NIGHTS_PATH, NIGHTS_NIGHT = 80, 81, 82
 
@@ -193,7 +196,7 @@ def predict_nights(
     runs: int,
     seed: int,
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> NightPredictions:
     """Fly each night's launches through the engine on the posture (see the module docstring).
 
@@ -208,7 +211,7 @@ def predict_nights(
     seed
         Non-negative seed.
     progress
-        Called with (nights done, nights).
+        ``progress(done, total, "nights")`` after each night (:mod:`umbrella.core.progress`).
     """
     seed = check_seed(seed)
     if runs < 2:
@@ -297,8 +300,7 @@ def predict_nights(
             for k, c in enumerate(type_cls):
                 if c in m_neut:
                     m_neut[c][i, rows] += fbt[:, k, KILLED] + fbt[:, k, LOST] + fbt[:, k, EXPIRED]
-        if progress is not None:
-            progress(i + 1, len(nights))
+        report(progress, i + 1, len(nights), NIGHTS_STAGE)
     launched: dict[str, I64] = {
         c: np.array([n.missiles_by_class(classes)[c] for n in nights], dtype=np.int64)
         for c in MISSILE_THREAT_CLASSES

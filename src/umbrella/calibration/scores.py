@@ -26,11 +26,14 @@ from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
 
 __all__ = [
     "DEFAULT_MIN_DRONES",
+    "REPORTED_SHARE",
+    "SHARE",
     "baselines",
     "half_year",
     "night_rows",
-    "nights_document",
     "score_rows",
+    "scored_nights",
+    "share_scores",
 ]
 
 F64 = npt.NDArray[np.float64]
@@ -42,31 +45,57 @@ def half_year(day: date) -> str:
     return f"{day.year}H{1 if day.month <= 6 else 2}"
 
 
+#: The per-night share of drones neutralised: its column (the mean over runs) and, with the
+#: suffixes of :func:`~umbrella.core.stats.estimate_columns`, its intervals.
+SHARE = "drones_neutralised_share"
+#: The reported share beside it.
+REPORTED_SHARE = "reported_drones_neutralised_share"
+
+
+def _per_night(x: F64) -> dict[str, F64]:
+    """:func:`~umbrella.core.stats.estimate_columns` of ``x`` (nights, runs) per night, over
+    the runs with a value (NaN where a night has none)."""
+    from umbrella.core.stats import estimate
+
+    keys = ("mean", "ci95_lo", "ci95_hi", "p05", "p50", "p95")
+    out = {k: np.full(len(x), np.nan) for k in keys}
+    for i, row in enumerate(x):
+        finite = row[np.isfinite(row)]
+        if finite.size == 0:
+            continue
+        e = estimate(finite)
+        lo, hi = e["ci95"]
+        for k, v in zip(keys, (e["mean"], lo, hi, e["p05"], e["p50"], e["p95"]), strict=True):
+            out[k][i] = np.nan if v is None else v
+    return out
+
+
 def night_rows(pred: NightPredictions) -> pd.DataFrame:
-    """One row per night: launches, the predicted share (mean, p05, p50, p95), the predicted
-    killed share, missiles by class (launched, predicted neutralised mean, reported) and the
-    reported values (NaN where the reports carry none)."""
-    share = pred.drone_share
-    has: npt.NDArray[np.bool_] = np.asarray(np.isfinite(share).any(axis=1))
-    q = np.full((len(pred.nights), 3), np.nan)
-    if has.any():
-        q[has] = np.nanquantile(share[has], [0.05, 0.5, 0.95], axis=1).T
+    """One row per night (the ``nights`` table of ``umbrella nights --out``).
+
+    Columns: ``night``, ``half`` (:func:`half_year`), ``drones_launched``, ``decoys`` (NaN
+    where the reports do not say); ``drones_neutralised_share``, the predicted mean over runs,
+    with its 95% CI of the mean (``_ci95_lo``, ``_ci95_hi``) and per-run spread (``_p05``,
+    ``_p50``, ``_p95``); ``drones_killed_share`` (the mean shot-down share);
+    ``reported_drones_neutralised_share`` and ``reported_drones_killed_share``; and per missile
+    threat class ``C``: ``C_launched``, ``C_neutralised_mean`` (predicted, per run),
+    ``C_not_flown`` (launches the posture has no wave for) and ``C_reported_neutralised``. A
+    value the reports do not give, or a share on a night without drones, is NaN.
+    """
+    share = _per_night(pred.drone_share)
+    killed = _per_night(pred.drone_killed)
     rows: dict[str, Any] = {
         "night": pd.to_datetime([n.night for n in pred.nights]),
         "half": [half_year(n.night) for n in pred.nights],
-        "drones": [n.drones for n in pred.nights],
+        "drones_launched": [n.drones for n in pred.nights],
         "decoys": [np.nan if n.decoys is None else float(n.decoys) for n in pred.nights],
-        "share_mean": np.where(has, np.nanmean(np.where(has[:, None], share, 0.0), axis=1), np.nan),
-        "share_p05": q[:, 0],
-        "share_p50": q[:, 1],
-        "share_p95": q[:, 2],
-        "killed_mean": np.where(
-            has, np.nanmean(np.where(has[:, None], pred.drone_killed, 0.0), axis=1), np.nan
-        ),
-        "reported_share": [
+        SHARE: share["mean"],
+        **{f"{SHARE}_{k}": v for k, v in share.items() if k != "mean"},
+        "drones_killed_share": killed["mean"],
+        REPORTED_SHARE: [
             np.nan if n.reported_share is None else n.reported_share for n in pred.nights
         ],
-        "reported_killed": [
+        "reported_drones_killed_share": [
             np.nan if n.drones_shot_down is None or n.drones == 0 else n.drones_shot_down / n.drones
             for n in pred.nights
         ],
@@ -75,7 +104,7 @@ def night_rows(pred: NightPredictions) -> pd.DataFrame:
         rows[f"{c}_launched"] = pred.missiles_launched[c]
         rows[f"{c}_neutralised_mean"] = pred.missiles_neutralised[c].mean(axis=1)
         rows[f"{c}_not_flown"] = pred.missiles_unmapped[c]
-        rows[f"{c}_reported"] = [
+        rows[f"{c}_reported_neutralised"] = [
             np.nan if n.missiles_neutralised.get(c) is None else float(n.missiles_neutralised[c])  # type: ignore[arg-type]
             for n in pred.nights
         ]
@@ -101,24 +130,31 @@ def _scores(pred: F64, obs: F64, lo: F64, hi: F64) -> dict[str, float | int]:
     }
 
 
-def _scored(rows: pd.DataFrame, min_drones: int) -> pd.DataFrame:
-    return rows[(rows["drones"] >= min_drones) & rows["reported_share"].notna()]
+def scored_nights(rows: pd.DataFrame, min_drones: int = DEFAULT_MIN_DRONES) -> pd.DataFrame:
+    """The nights of a :func:`night_rows` table that are scored: ``min_drones``+ drones and a
+    reported share."""
+    return rows[(rows["drones_launched"] >= min_drones) & rows[REPORTED_SHARE].notna()]
 
 
 def score_rows(
     rows: pd.DataFrame, min_drones: int = DEFAULT_MIN_DRONES
 ) -> dict[str, dict[str, float | int]]:
     """Scores per half-year (see the module docstring) of a :func:`night_rows` table."""
-    scored = _scored(rows, min_drones)
-    out = {}
-    for half, g in scored.groupby("half", sort=True):
-        out[str(half)] = _scores(
-            g["share_mean"].to_numpy(np.float64),
-            g["reported_share"].to_numpy(np.float64),
-            g["share_p05"].to_numpy(np.float64),
-            g["share_p95"].to_numpy(np.float64),
-        )
-    return out
+    return {
+        str(half): share_scores(g)
+        for half, g in scored_nights(rows, min_drones).groupby("half", sort=True)
+    }
+
+
+def share_scores(rows: pd.DataFrame) -> dict[str, float | int]:
+    """``nights``, ``mae``, ``bias``, ``correlation`` and ``coverage90`` (see the module
+    docstring) of the nights of a :func:`night_rows` table (NaN where undefined)."""
+    return _scores(
+        rows[SHARE].to_numpy(np.float64),
+        rows[REPORTED_SHARE].to_numpy(np.float64),
+        rows[f"{SHARE}_p05"].to_numpy(np.float64),
+        rows[f"{SHARE}_p95"].to_numpy(np.float64),
+    )
 
 
 def baselines(
@@ -131,10 +167,9 @@ def baselines(
     """
     full = table[(table["drones"] >= min_drones) & (table["drones_assessed"] == table["drones"])]
     shares = full["drones_neutralised"] / full["drones"]
-    scored = _scored(rows, min_drones)
     out = []
-    for half, g in scored.groupby("half", sort=True):
-        obs = g["reported_share"].to_numpy(np.float64)
+    for half, g in scored_nights(rows, min_drones).groupby("half", sort=True):
+        obs = g[REPORTED_SHARE].to_numpy(np.float64)
         year, h = int(str(half)[:4]), int(str(half)[-1])
         prev_start = pd.Timestamp(year - (h == 1), 7 if h == 1 else 1, 1)
         prev = shares.loc[prev_start : prev_start + pd.DateOffset(months=6) - pd.Timedelta(days=1)]
@@ -145,7 +180,7 @@ def baselines(
             "previous_half": np.full(len(obs), prev.mean() if len(prev) else np.nan),
             "previous_10": persistence,
             "own_mean": np.full(len(obs), obs.mean()),
-            "posture": g["share_mean"].to_numpy(np.float64),
+            "posture": g[SHARE].to_numpy(np.float64),
         }
         for name, p in preds.items():
             out.append(
@@ -157,49 +192,4 @@ def baselines(
                     "bias": float(np.mean(p - obs)),
                 }
             )
-    return pd.DataFrame(out)
-
-
-def _num(x: float) -> float | None:
-    return None if not np.isfinite(x) else float(x)
-
-
-def nights_document(
-    pred: NightPredictions, rows: pd.DataFrame, min_drones: int = DEFAULT_MIN_DRONES
-) -> dict[str, Any]:
-    """The ``umbrella nights --json`` document (see the README)."""
-    nights = []
-    for r in rows.to_dict("records"):
-        missiles = {}
-        for c in MISSILE_THREAT_CLASSES:
-            launched = int(r[f"{c}_launched"])
-            if launched == 0:
-                continue
-            rep = float(r[f"{c}_reported"])
-            missiles[c] = {
-                "launched": launched,
-                "neutralised_mean": float(r[f"{c}_neutralised_mean"]),
-                "reported_neutralised": None if not np.isfinite(rep) else int(rep),
-            }
-        nights.append(
-            {
-                "night": pd.Timestamp(r["night"]).date().isoformat(),
-                "drones_launched": int(r["drones"]),
-                "drones_neutralised_share": {
-                    q: _num(float(r[f"share_{q}"])) for q in ("mean", "p05", "p50", "p95")
-                },
-                "reported_drones_neutralised_share": _num(float(r["reported_share"])),
-                "missiles": missiles,
-            }
-        )
-    summary = {
-        half: {k: (_num(v) if isinstance(v, float) else v) for k, v in s.items()}
-        for half, s in score_rows(rows, min_drones).items()
-    }
-    return {
-        "scenario": pred.scenario,
-        "runs": pred.runs,
-        "seed": pred.seed,
-        "nights": nights,
-        "summary": summary,
-    }
+    return pd.DataFrame(out, columns=["half", "predictor", "nights", "mae", "bias"])

@@ -2,118 +2,32 @@
 
 from __future__ import annotations
 
-import math
-import sys
-import time
-import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
-from umbrella.attacks.reader import read_data_dir
-from umbrella.calibration.check import check_fit
-from umbrella.calibration.emulator import DroneGrid
-from umbrella.calibration.files import write_posture
-from umbrella.calibration.fit import Calibration, CalibrationSettings, calibrate
-from umbrella.calibration.night import night_table
-from umbrella.cli.nights import load_posture, read_inputs
+from umbrella.cli.nights import ClassesOption, DataOption
 from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error, parse_cli_date
-from umbrella.cli.terminal import console, lit
-from umbrella.core.errors import InputError
-from umbrella.core.files import dumps_json
-from umbrella.core.limits import MAX_SPEC_BYTES, check_runs
-from umbrella.core.userfiles import read_user_text
-from umbrella.core.vocabulary import DATA_CREDIT
-from umbrella.scenario.model import Scenario
+from umbrella.cli.progress import progress_shown
+from umbrella.cli.terminal import console, emit_json, lit, say
+
+if TYPE_CHECKING:
+    from umbrella.calibration.result import CalibrationResult
 
 __all__ = ["calibrate_command"]
 
-HEADER = """{name}: fitted by `umbrella calibrate` to the Air Force reports from {start} to {end}.
-The numbers below are the posterior mode at {end}; the [calibration] table holds the method,
-the window, posterior draws (relative to this file's own numbers), the in-sample fit and the
-data credit. Geography is notional: no real unit positions. See docs/calibration.md."""
-
-
-def _check_out(out: Path, inputs: list[Path], force: bool) -> None:
-    """Refuse, before any work, an --out that is an input or a file that is not a fitted
-    posture (an earlier output of this command) unless --force."""
-    real = out.resolve()
-    for item in inputs:
-        if real == item.resolve() or item.resolve() in real.parents:
-            raise InputError("is an input of the calibration; give another name",
-                             source=out, key="--out")  # fmt: skip
-    if real.is_dir():
-        raise InputError("is a folder; give a file name", source=out, key="--out")
-    if real.exists() and not force:
-        try:
-            ours = "calibration" in tomllib.loads(read_user_text(real, MAX_SPEC_BYTES))
-        except (InputError, tomllib.TOMLDecodeError):
-            ours = False
-        if not ours:
-            raise InputError(
-                "exists and is not a posture fitted by umbrella calibrate; give another name, "
-                "or --force to replace it",
-                source=out,
-                key="--out",
-            )
-
-
-def _summaries(scenario: Scenario) -> dict[str, dict[str, float]]:
-    """Posterior mean and 90% interval of each parameter, natural scale."""
-    rec = scenario.calibration
-    assert rec is not None and rec.posterior is not None
-    x = np.asarray(rec.posterior.draws)
-    out = {}
-    for k, name in enumerate(rec.posterior.names):
-        col = x[:, k]
-        if name.startswith("log_"):
-            col, label = np.exp(col), name.removeprefix("log_")
-        elif name.startswith("logit_"):
-            col, label = 1.0 / (1.0 + np.exp(-col)), name.removeprefix("logit_")
-        else:
-            label = name
-        q = np.quantile(col, [0.05, 0.95])
-        out[label] = {"mean": float(col.mean()), "p05": float(q[0]), "p95": float(q[1])}
-    return out
-
-
-def _run(posture: Scenario, table: Any, train_end: Any, seed: int, settings: CalibrationSettings,
-         runs: int, quiet: bool) -> tuple[Calibration, Scenario]:  # fmt: skip
-    if quiet or not sys.stderr.isatty():
-        cal = calibrate(posture, table, train_end, seed=seed, settings=settings)
-        return cal, check_fit(cal, table, runs, seed)
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=console(stderr=True), transient=True,
-    ) as bar:  # fmt: skip
-        tasks: dict[str, Any] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        cal = calibrate(posture, table, train_end, seed=seed, settings=settings, progress=report)
-        fitted = check_fit(
-            cal, table, runs, seed, progress=lambda d, t: report("in-sample check", d, t)
-        )
-    return cal, fitted
+#: The posture ``umbrella calibrate`` fits when given none.
+STRUCTURE = "national-base"
 
 
 def calibrate_command(
-    data: Annotated[
-        Path, typer.Option("--data", help="Directory holding missile_attacks_daily.csv.")
-    ],
+    data: DataOption,
     train_end: Annotated[str, typer.Option("--train-end", help="Last night fitted (YYYY-MM-DD).")],
     out: Annotated[Path, typer.Option("--out", help="Scenario file to write (TOML).")],
     scenario: Annotated[
         str, typer.Option("--scenario", help="Posture to fit: a scenario file or a bundled name.")
-    ] = "national-base",
+    ] = STRUCTURE,
     runs: Annotated[
         int, typer.Option("--runs", help="Engine runs per night of the in-sample check (>= 2).")
     ] = 100,
@@ -127,66 +41,61 @@ def calibrate_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document on stdout only.")
     ] = False,
-    classes: Annotated[
-        Path | None,
-        typer.Option("--classes", help="TOML or CSV overriding the model-to-class table."),
-    ] = None,
+    classes: ClassesOption = None,
     force: ForceFlag = False,
 ) -> None:
     """Fit the posture's uncertain parameters to the nightly reports up to --train-end and write
     the fitted scenario (valid for `umbrella validate`, `run`, `nights` and campaigns)."""
+    import time
+
+    from umbrella.core.limits import check_runs
+    from umbrella.jobs import run_calibration
+    from umbrella.jobs.calibrate import GRIDS, MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
+
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
-    if not 30 <= window_days <= 3660:
-        raise command_line_error("the window must hold 30 to 3,660 nights", "--window-days")
+    if not MIN_WINDOW_DAYS <= window_days <= MAX_WINDOW_DAYS:
+        raise command_line_error(
+            f"the window must hold {MIN_WINDOW_DAYS} to {MAX_WINDOW_DAYS:,} nights", "--window-days"
+        )
     end = parse_cli_date(train_end, "--train-end")
-    posture, source = load_posture(scenario)
-    _check_out(out, read_inputs(source, data, classes), force)
-    class_map = DEFAULT_CLASS_MAP if classes is None else load_class_map(classes)
-    table = night_table(read_data_dir(data), class_map)
-    t0 = time.perf_counter()
-    if grid not in ("standard", "coarse"):
+    if grid not in GRIDS:
         raise command_line_error(f"unknown grid {grid!r}; choose standard or coarse", "--grid")
-    settings = CalibrationSettings(
-        window_days=window_days, grid=DroneGrid() if grid == "standard" else DroneGrid.coarse()
-    )
-    _, fitted = _run(posture, table, end, seed, settings, runs, as_json)
-    seconds = time.perf_counter() - t0
-    rec = fitted.calibration
-    assert rec is not None
-    header = HEADER.format(name=fitted.name, start=rec.train_start, end=rec.train_end)
-    write_posture(out, fitted, header)
-    params = _summaries(fitted)
+    t0 = time.perf_counter()
+    with progress_shown(f"calibrate {scenario}", quiet=as_json) as progress:
+        result = run_calibration(
+            scenario, data=data, train_end=end, runs=runs, seed=seed, window_days=window_days,
+            grid=grid, classes=classes, out=out, force=force, progress=progress,
+        )  # fmt: skip
     if as_json:
-        doc = {
-            "scenario": fitted.name,
-            "source": source,
-            "out": str(out),
-            "train_start": str(rec.train_start),
-            "train_end": str(rec.train_end),
-            "nights": rec.nights,
-            "method": rec.method,
-            "parameters": params,
-            "fit": rec.fit,
-        }
-        sys.stdout.write(dumps_json(doc) + "\n")
+        emit_json(result.summary())
         return
-    out_console = console(min_width=110)
+    _print(result)
+    say(console(), f"wrote {out} in {time.perf_counter() - t0:.0f} s. ", result.record.data_credit)
+
+
+def _print(result: CalibrationResult) -> None:
+    from rich.table import Table
+
+    doc = result.summary()
+    out = console(min_width=110)
     t = Table(
         title=lit(
-            f"{fitted.name} fitted to {rec.nights} nights, {rec.train_start} to "
-            f"{rec.train_end} (posterior mean [90%]; capability and EW scale relative to the file)"
+            f"{doc['scenario']} fitted to {doc['nights']} nights, {doc['train_start']} to "
+            f"{doc['train_end']} (posterior mean [90% interval]; capability and EW scale "
+            "relative to the file)"
         )
     )
     t.add_column("parameter")
     t.add_column("value", justify="right")
-    for name, s in params.items():
-        t.add_row(name, f"{s['mean']:.3g} [{s['p05']:.3g}, {s['p95']:.3g}]")
-    out_console.print(t)
-    f = Table(title=f"In-sample: the fitted posture through the engine ({runs} runs a night)")
+    for name, s in doc["parameters"].items():
+        t.add_row(lit(name), f"{s['mean']:.3g} [{s['p05']:.3g}, {s['p95']:.3g}]")
+    out.print(t)
+    f = Table(
+        title=f"In-sample: the fitted posture through the engine ({doc['runs']} runs a night)"
+    )
     f.add_column("score")
     f.add_column("value", justify="right")
-    for k, v in rec.fit.items():
-        f.add_row(k, "–" if not math.isfinite(v) else (f"{v:.0f}" if k == "nights" else f"{v:.3f}"))
-    out_console.print(f)
-    out_console.print(lit(f"wrote {out} in {seconds:.0f} s. {DATA_CREDIT}"))
+    for k, v in doc["fit"].items():
+        f.add_row(lit(k), "–" if v is None else (f"{v:.0f}" if k == "nights" else f"{v:.3f}"))
+    out.print(f)

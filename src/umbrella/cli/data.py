@@ -1,48 +1,34 @@
-"""``umbrella data``: the public attack reports (summary, forecast, backtest, class table)."""
+"""``umbrella data``: the public attack reports (summary, forecast, backtest, fit, class table)."""
 
 from __future__ import annotations
 
-import math
-import sys
-from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
-from umbrella.attacks.nights import BREAK_DATE, NATIONAL_ACCOUNTS, load_nights
-from umbrella.attacks.reader import DAILY_FILE
-from umbrella.attacks.summary import summarise_nights
-from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error, parse_cli_date
-from umbrella.cli.terminal import console as make_console
-from umbrella.cli.terminal import lit
-from umbrella.core.errors import InputError
-from umbrella.core.files import (
-    atomic_dir,
-    check_output_dir,
-    check_output_file,
-    dumps_json,
-    nan_to_none,
+from umbrella.cli.nights import ClassesOption
+from umbrella.cli.options import (
+    ForceFlag,
+    check_cli_seed,
+    check_force,
+    command_line_error,
+    parse_cli_date,
 )
-from umbrella.core.limits import MAX_MEMORY_BYTES, check_runs
-from umbrella.core.vocabulary import DATA_CREDIT, DRONE, REPORT_CLASSES, REPORT_MISSILE_CLASSES
-from umbrella.jobs.data import write_summary
-from umbrella.report.charts.backtest import plot_backtest
-from umbrella.tempo.backtest import (
-    MIN_HISTORY_DAYS,
-    backtest_document,
-    run_backtest,
-    score_backtest,
-)
-from umbrella.tempo.forecast import QUANTITIES, make_forecast
-from umbrella.tempo.model import fit_tempo, save_tempo
+from umbrella.cli.progress import progress_shown
+from umbrella.cli.terminal import console, emit_json, lit, say, wrote
 
-app = typer.Typer(help="Public attack reports: summary, forecast, backtest.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from umbrella.attacks.summary import DataSummaryResult
+    from umbrella.tempo.backtest import BacktestResult
+    from umbrella.tempo.forecast import ForecastResult
+
+app = typer.Typer(
+    help="Public attack reports: summary, forecast, backtest, fit.", no_args_is_help=True
+)
 
 DataDir = Annotated[
     Path,
@@ -50,16 +36,13 @@ DataDir = Annotated[
         "--data", help="Directory holding missile_attacks_daily.csv (the dataset's format)."
     ),
 ]
-ClassesFile = Annotated[
-    Path | None,
-    typer.Option(
-        "--classes",
-        help="TOML ([classes] model = class) or CSV (model,class) overriding the table.",
-    ),
-]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout only.")]
+OutDir = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write the output folder (tables, charts, report.html) here."),
+]
 SHORT_NAMES = {
-    DRONE: "drones",
+    "one_way_attack_drone": "drones",
     "cruise_missile": "cruise",
     "ballistic_missile": "ballistic",
     "aeroballistic_missile": "aeroball.",
@@ -69,47 +52,27 @@ SHORT_NAMES = {
 
 def _console() -> Console:
     """A console at least 110 columns wide, so tables stay legible when piped."""
-    return make_console(min_width=110)
-
-
-def _inputs(data: Path, classes: Path | None) -> list[Path]:
-    """What a data command reads: no output may be or hold one of them."""
-    read = [data, data / DAILY_FILE]
-    return read if classes is None else [*read, classes]
-
-
-def _check_force(force: bool, out: Path | None) -> None:
-    if force and out is None:
-        raise command_line_error("--force applies to an --out folder; none was given", "--force")
+    return console(min_width=110)
 
 
 def _check_window(start: date, end: date, runs: int) -> None:
-    """A forecast window the model can draw: in order, at most ten years, within the memory
-    budget for ``runs`` runs."""
+    """A forecast window the model can draw, as :func:`umbrella.jobs.data.check_window` checks
+    it, with the command line's options named."""
+    from umbrella.core.errors import InputError
+    from umbrella.jobs.data import check_window
+
     if end < start:
         raise command_line_error(f"--end {end} is before --start {start}", "--end")
-    nights = (end - start).days + 1
-    if nights > 3660:
-        raise command_line_error(f"a window of {nights:,} nights; at most 3,660", "--end")
-    need = runs * nights * 8 * 24
-    if need > MAX_MEMORY_BYTES:
-        raise command_line_error(
-            f"{runs:,} runs of {nights:,} nights need {need / 2**30:,.1f} GiB, over the limit "
-            f"of {MAX_MEMORY_BYTES / 2**30:,.0f} GiB (use fewer runs)",
-            "--runs",
-        )
+    try:
+        check_window(start, end, runs)
+    except InputError as exc:
+        raise command_line_error(exc.message, f"--{exc.key}") from None
 
 
-def _class_map(path: Path | None) -> Mapping[str, str]:
-    return DEFAULT_CLASS_MAP if path is None else load_class_map(path)
+def _fmt(value: float | None, quantity: str = "") -> str:
+    import math
 
-
-def _emit_json(doc: Any) -> None:
-    sys.stdout.write(dumps_json(nan_to_none(doc)) + "\n")
-
-
-def _fmt(value: float, quantity: str = "") -> str:
-    if not math.isfinite(value):
+    if value is None or not math.isfinite(value):
         return "–"
     if "share" in quantity:
         return f"{value:.1%}"
@@ -117,12 +80,17 @@ def _fmt(value: float, quantity: str = "") -> str:
 
 
 @app.command("classes")
-def classes_command(classes: ClassesFile = None) -> None:
+def classes_command(classes: ClassesOption = None) -> None:
     """Show the model-name → weapon-class table (after any --classes override)."""
+    from rich.table import Table
+
+    from umbrella.core.vocabulary import REPORT_CLASSES
+    from umbrella.jobs.data import class_map
+
     table = Table(title="Weapon model → class (models not listed are 'other')")
     table.add_column("model")
     table.add_column("class")
-    mapping = _class_map(classes)
+    mapping = class_map(classes)
     for cls in REPORT_CLASSES:
         for model, c in mapping.items():
             if c == cls:
@@ -133,28 +101,43 @@ def classes_command(classes: ClassesFile = None) -> None:
 @app.command("summary")
 def summary_command(
     data: DataDir,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Write tables and PNG charts here.")
-    ] = None,
+    out: OutDir = None,
     months: Annotated[int, typer.Option("--months", help="Months shown in the table.")] = 18,
-    classes: ClassesFile = None,
+    as_json: JsonFlag = False,
+    classes: ClassesOption = None,
     force: ForceFlag = False,
 ) -> None:
     """Per month and class: launched, neutralised and share; heavy and largest nights."""
+    from umbrella.jobs import run_data_summary
+
     if not 1 <= months <= 10_000:
         raise command_line_error(f"must be from 1 to 10,000 (got {months})", "--months")
-    _check_force(force, out)
+    check_force(force, out)
+    with progress_shown("data summary", quiet=as_json) as progress:
+        result = run_data_summary(data, classes=classes, out=out, force=force, progress=progress)
+    if as_json:
+        emit_json(result.summary())
+        return
+    _print_summary(result, months)
     if out is not None:
-        check_output_dir(out, inputs=_inputs(data, classes), force=force)
-    summary = summarise_nights(load_nights(data, _class_map(classes)))
-    console = _console()
+        wrote(out)
+
+
+def _print_summary(result: DataSummaryResult, months: int) -> None:
+    import math
+
+    from rich.table import Table
+
+    from umbrella.attacks.nights import BREAK_DATE, NATIONAL_ACCOUNTS
+    from umbrella.core.vocabulary import DATA_CREDIT, DRONE, REPORT_MISSILE_CLASSES
+
+    out = _console()
     by_class = {
         (str(m), str(c)): (int(n), float(sh))
-        for m, c, n, sh in summary.by_class[["month", "cls", "launched", "share"]].itertuples(
-            index=False
-        )
+        for m, c, n, sh in result.by_class[
+            ["month", "report_class", "launched", "neutralised_share"]
+        ].itertuples(index=False)
     }
-    shown = summary.by_month.tail(months)
     table = Table(
         title=f"National reports by month (night = date of the morning report; "
         f"neutralised = shot down + lost, comparable across the {BREAK_DATE} break)"
@@ -164,7 +147,7 @@ def summary_command(
     for cls in (DRONE, *REPORT_MISSILE_CLASSES):
         table.add_column(SHORT_NAMES[cls], justify="right", no_wrap=True)
     table.add_column("nights", justify="right", no_wrap=True)
-    for rec in shown.itertuples(index=False):
+    for rec in result.by_month.tail(months).itertuples(index=False):
         cells = [str(rec.month)]
         for cls in (DRONE, *REPORT_MISSILE_CLASSES):
             launched, share = by_class[(str(rec.month), cls)]
@@ -172,19 +155,16 @@ def summary_command(
             cells.append(f"{launched:,} / {pct}")
         cells.append(f"{rec.nights_300_plus} / {rec.nights_500_plus}")
         table.add_row(*cells)
-    console.print(table)
+    out.print(table)
     largest = Table(title="Largest nights (one-way attack drones, decoys included)")
     for col in ("night", "drones", "missiles", "drones neutralised"):
         largest.add_column(col, justify="right")
-    for night, drones, missiles, top_share in summary.largest.itertuples(index=False):
+    for night, drones, missiles, top_share in result.largest.itertuples(index=False):
         value = float(top_share)
         pct = f"{value:.0%}" if math.isfinite(value) else "–"
         largest.add_row(str(night), f"{int(drones):,}", f"{int(missiles):,}", pct)
-    console.print(largest)
-    console.print(f"National accounts: {', '.join(NATIONAL_ACCOUNTS)}. {DATA_CREDIT}")
-    if out is not None:
-        names = write_summary(summary, out, force=force, inputs=_inputs(data, classes))
-        console.print(lit(f"Wrote {len(names)} files to {out}"))
+    out.print(largest)
+    say(out, f"National accounts: {', '.join(NATIONAL_ACCOUNTS)}. {DATA_CREDIT}")
 
 
 @app.command("forecast")
@@ -196,34 +176,57 @@ def forecast_command(
     runs: Annotated[int, typer.Option("--runs", help="Simulated runs (>= 1).")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     as_json: JsonFlag = False,
-    classes: ClassesFile = None,
+    out: OutDir = None,
+    classes: ClassesOption = None,
+    force: ForceFlag = False,
 ) -> None:
     """Fit the raid-tempo model on reports up to --train-end and forecast a window."""
+    from umbrella.core.limits import check_runs
+    from umbrella.jobs import run_forecast
+
     runs = check_runs(runs, key="--runs", minimum=1, source="command line")
     seed = check_cli_seed(seed)
     t_end = parse_cli_date(train_end, "--train-end")
     w_start, w_end = parse_cli_date(start, "--start"), parse_cli_date(end, "--end")
     _check_window(w_start, w_end, runs)
-    nights = load_nights(data, _class_map(classes))
-    fc = make_forecast(nights, t_end, w_start, w_end, runs, seed)
+    check_force(force, out)
+    with progress_shown("data forecast", quiet=as_json) as progress:
+        result = run_forecast(
+            data, train_end=t_end, start=w_start, end=w_end, runs=runs, seed=seed,
+            classes=classes, out=out, force=force, progress=progress,
+        )  # fmt: skip
     if as_json:
-        _emit_json(fc.to_json())
+        emit_json(result.summary())
         return
+    _print_forecast(result)
+    if out is not None:
+        wrote(out)
+
+
+def _print_forecast(result: ForecastResult) -> None:
+    from rich.table import Table
+
+    from umbrella.core.vocabulary import DATA_CREDIT
+    from umbrella.tempo.forecast import QUANTITIES
+
     table = Table(
-        title=lit(f"Forecast {w_start} to {w_end} ({fc.n_nights} nights), trained to {t_end}, "
-                  f"{runs} runs, seed {seed}")
+        title=lit(f"Forecast {result.start} to {result.end} ({result.n_nights} nights), trained "
+                  f"to {result.train_end}, {result.runs} runs, seed {result.seed}")
     )  # fmt: skip
-    for col in ("quantity", "p05", "p50", "p95", "observed"):
+    for col in ("quantity", "mean", "p05", "p50", "p95", "observed"):
         table.add_column(col, justify="right" if col != "quantity" else "left")
+    estimates = result.estimates()
     for q in QUANTITIES:
-        qs = fc.quantiles[q]
-        obs = "–" if fc.observed is None else _fmt(fc.observed[q], q)
-        table.add_row(q, _fmt(qs["p05"], q), _fmt(qs["p50"], q), _fmt(qs["p95"], q), obs)
-    console = _console()
-    console.print(table)
-    if fc.observed is None:
-        console.print("The data do not cover the whole window: no observed values.")
-    console.print(DATA_CREDIT)
+        e = estimates[q]
+        obs = "–" if result.observed is None else _fmt(result.observed[q], q)
+        cells = ["–"] * 4 if e is None else [_fmt(e[k], q) for k in ("mean", "p05", "p50", "p95")]
+        table.add_row(q, *cells, obs)
+    out = _console()
+    out.print(table)
+    out.print("p05-p95: the per-run spread (the forecast's 90% predictive interval).")
+    if result.observed is None:
+        out.print("The data do not cover the whole window: no observed values.")
+    out.print(DATA_CREDIT)
 
 
 @app.command("fit")
@@ -231,21 +234,27 @@ def fit_command(
     data: DataDir,
     train_end: Annotated[str, typer.Option("--train-end", help="Last night fitted (YYYY-MM-DD).")],
     out: Annotated[Path, typer.Option("--out", help="JSON file to write the model to.")],
-    classes: ClassesFile = None,
+    as_json: JsonFlag = False,
+    classes: ClassesOption = None,
     force: ForceFlag = False,
 ) -> None:
     """Fit the raid-tempo model and write it as JSON (for campaign files and notebooks)."""
-    check_output_file(out, kind="umbrella.raid_tempo", inputs=_inputs(data, classes), force=force)
-    model = fit_tempo(
-        load_nights(data, _class_map(classes)), parse_cli_date(train_end, "--train-end")
-    )
-    save_tempo(model, out)
-    drone = model.neutralisation[DRONE]
-    _console().print(lit(
-        f"Wrote the raid-tempo model trained to {model.train_end} to {out} "
-        f"(drone level {np.exp(model.drones.posterior.value('log_level')):.0f} a night, "
-        f"neutralised {drone.mean:.0%})."
-    ))  # fmt: skip
+    from umbrella.jobs import run_tempo_fit
+
+    fitted_to = parse_cli_date(train_end, "--train-end")
+    with progress_shown("data fit", quiet=as_json) as progress:
+        result = run_tempo_fit(data, train_end=fitted_to, classes=classes, out=out, force=force,
+                               progress=progress)  # fmt: skip
+    if as_json:
+        emit_json(result.summary())
+        return
+    s = result.summary()
+    say(
+        _console(),
+        f"Wrote the raid-tempo model trained to {s['train_end']} to ", out,
+        f" (drone level {s['drones_per_night']:.0f} a night, neutralised "
+        f"{s['drones_neutralised_share']:.0%}).",
+    )  # fmt: skip
 
 
 @app.command("backtest")
@@ -254,63 +263,60 @@ def backtest_command(
     runs: Annotated[int, typer.Option("--runs", help="Runs per forecast (>= 1).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     as_json: JsonFlag = False,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Write per-origin rows and scores here.")
-    ] = None,
-    classes: ClassesFile = None,
+    out: OutDir = None,
+    classes: ClassesOption = None,
     force: ForceFlag = False,
 ) -> None:
     """Rolling-origin backtest: 3- and 6-month forecasts from every month end the data allow."""
+    from umbrella.core.limits import check_runs
+    from umbrella.jobs import run_backtest
+
     runs = check_runs(runs, key="--runs", minimum=1, source="command line")
     seed = check_cli_seed(seed)
     _check_window(date(2000, 1, 1), date(2000, 6, 30), runs)
-    _check_force(force, out)
-    if out is not None:
-        check_output_dir(out, inputs=_inputs(data, classes), force=force)
-    nights = load_nights(data, _class_map(classes))
-    rows = run_backtest(nights, horizons=(3, 6), n_runs=runs, seed=seed)
-    if rows.empty:
-        raise InputError(
-            f"too little data for a backtest: need {MIN_HISTORY_DAYS} nights of history "
-            "before the first origin and a whole horizon after it",
-            source=data,
-        )
-    scores = score_backtest(rows)
-    if out is not None:
-        with atomic_dir(out, force=force, inputs=_inputs(data, classes)) as staging:
-            for name, frame in (("backtest_rows", rows), ("backtest_scores", scores)):
-                frame.astype({c: str for c in ("origin", "start", "end") if c in frame}).to_csv(
-                    staging / f"{name}.csv", index=False
-                )
-            plot_backtest(rows, runs, seed).savefig(staging / "backtest.png")
+    check_force(force, out)
+    with progress_shown("data backtest", quiet=as_json) as progress:
+        result = run_backtest(data, runs=runs, seed=seed, horizons=(3, 6), classes=classes,
+                              out=out, force=force, progress=progress)  # fmt: skip
     if as_json:
-        _emit_json(backtest_document(rows, scores, runs, seed))
+        emit_json(result.summary())
         return
-    table = Table(title=f"Rolling-origin backtest, {runs} runs per forecast, seed {seed}")
+    _print_backtest(result)
+    if out is not None:
+        wrote(out)
+
+
+def _print_backtest(result: BacktestResult) -> None:
+    from rich.table import Table
+
+    table = Table(
+        title=f"Rolling-origin backtest, {result.runs} runs per forecast, seed {result.seed}"
+    )
     columns = ("h", "quantity", "origins", "cover90", "below/above", "med.err", "width/p50",
                "CRPS", "vs persist.", "IS90", "vs persist.")  # fmt: skip
     for col in columns:
         table.add_column(col, justify="left" if col == "quantity" else "right", no_wrap=True)
-    for r in scores.itertuples(index=False):
+    for s in result.summary()["scores"]:
         table.add_row(
-            f"{r.horizon_months}m",
-            str(r.quantity),
-            str(r.origins),
-            f"{r.coverage_90:.0%}",
-            f"{r.below:.0%}/{r.above:.0%}",
-            f"{r.median_error:.3f}",
-            f"{r.relative_width:.2f}",
-            f"{r.crps:.3f}",
-            f"{r.crps_persistence:.3f}",
-            f"{r.interval_score:.2f}",
-            f"{r.interval_score_persistence:.2f}",
-        )
-    console = _console()
-    console.print(table)
-    console.print(
-        "h: horizon in months; cover90: share of outcomes inside the 90% interval; med.err: "
-        "mean |log((p50+1)/(obs+1))| for counts, mean |p50 - obs| for the share; width/p50: "
-        "mean (p95 - p05) / p50; CRPS and IS90 (90% interval score): proper scores on "
-        "log(1 + count) or share points, lower is better, beside the persistence forecast's. "
-        f"Origins: month ends from {rows['origin'].min()} to {rows['origin'].max()}."
+            f"{s['horizon_months']}m", s["quantity"], str(s["origins"]),
+            _fmt(s["coverage90"], "share"), f"{_fmt(s['below'], 'share')}/"
+            f"{_fmt(s['above'], 'share')}", _num(s["median_error"], 3),
+            _num(s["relative_width"], 2), _num(s["crps"], 3), _num(s["crps_persistence"], 3),
+            _num(s["interval_score"], 2), _num(s["interval_score_persistence"], 2),
+        )  # fmt: skip
+    out = _console()
+    out.print(table)
+    origins = result.origins
+    say(
+        out,
+        "h: horizon in months; cover90: share of outcomes inside the 90% interval (the "
+        "forecast's per-run spread p05-p95); med.err: mean |log((p50+1)/(obs+1))| for counts, "
+        "mean |p50 - obs| for the share; width/p50: mean (p95 - p05) / p50; CRPS and IS90 (90% "
+        "interval score): proper scores on log(1 + count) or share points, lower is better, "
+        f"beside the persistence forecast's. Origins: month ends from {origins[0]} to "
+        f"{origins[-1]}.",
     )
+
+
+def _num(value: float | None, digits: int) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"

@@ -2,67 +2,49 @@
 
 from __future__ import annotations
 
-import math
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
-from rich.table import Table
 
-from umbrella.attacks.classes import DEFAULT_CLASS_MAP, load_class_map
-from umbrella.attacks.reader import DAILY_FILE, read_data_dir
-from umbrella.calibration.night import night_table, nights_in
-from umbrella.calibration.predict import predict_nights
-from umbrella.calibration.scores import (
-    DEFAULT_MIN_DRONES,
-    baselines,
-    night_rows,
-    nights_document,
+from umbrella.cli.options import (
+    ForceFlag,
+    check_cli_seed,
+    check_force,
+    command_line_error,
+    parse_cli_date,
 )
-from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error, parse_cli_date
-from umbrella.cli.progress import with_progress
-from umbrella.cli.terminal import console, lit, say
-from umbrella.core.errors import InputError
-from umbrella.core.files import check_output_dir, dumps_json
-from umbrella.core.limits import check_runs
-from umbrella.core.version import __version__
-from umbrella.core.vocabulary import DATA_CREDIT
-from umbrella.jobs.nights import write_nights
-from umbrella.scenario.bundled import bundled_names, load_bundled
-from umbrella.scenario.model import Scenario, load_scenario, scenario_hash
+from umbrella.cli.progress import progress_shown
+from umbrella.cli.terminal import console, emit_json, lit, wrote
 
-__all__ = ["load_posture", "nights", "read_inputs"]
+if TYPE_CHECKING:
+    from umbrella.calibration.result import NightsResult
 
+__all__ = ["ClassesOption", "DataOption", "nights", "share_points"]
 
-def read_inputs(posture_source: str, data: Path, classes: Path | None) -> list[Path]:
-    """What a calibration command reads: no output may be or hold one of them."""
-    read = [data, data / DAILY_FILE]
-    if not posture_source.startswith("<bundled:"):
-        read.append(Path(posture_source))
-    return read if classes is None else [*read, classes]
+DataOption = Annotated[
+    Path, typer.Option("--data", help="Directory holding missile_attacks_daily.csv.")
+]
+ClassesOption = Annotated[
+    Path | None,
+    typer.Option("--classes", help="TOML or CSV overriding the model-to-class table."),
+]
 
 
-def load_posture(name: str) -> tuple[Scenario, str]:
-    """A scenario file, or a bundled scenario by name when no such file exists."""
-    path = Path(name)
-    if not path.exists() and name in bundled_names():
-        return load_bundled(name), f"<bundled:{name}>"
-    return load_scenario(path), str(path)
+def share_points(x: Any) -> str:
+    """A share in share points ("83.4"), "–" when missing."""
+    import math
 
-
-def _pct(x: float) -> str:
-    return "–" if x is None or not math.isfinite(x) else f"{100 * x:.1f}"
+    if x is None or not math.isfinite(x):
+        return "–"
+    return f"{100 * x:.1f}"
 
 
 def nights(
     scenario: Annotated[
         str, typer.Argument(help="Posture: a scenario file or a bundled name (national).")
     ],
-    data: Annotated[
-        Path, typer.Option("--data", help="Directory holding missile_attacks_daily.csv.")
-    ],
+    data: DataOption,
     start: Annotated[
         str, typer.Option("--start", help="First night (YYYY-MM-DD, date of the morning report).")
     ],
@@ -73,116 +55,95 @@ def nights(
         bool, typer.Option("--json", help="Print one JSON document on stdout only.")
     ] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write Parquet tables, JSON and a chart here.")
+        Path | None,
+        typer.Option("--out", help="Write the output folder (tables, chart, report.html) here."),
     ] = None,
     min_drones: Annotated[
-        int,
-        typer.Option("--min-drones", help="Nights with fewer drones are left out of the scores."),
-    ] = DEFAULT_MIN_DRONES,
-    classes: Annotated[
-        Path | None,
-        typer.Option("--classes", help="TOML or CSV overriding the model-to-class table."),
+        int | None,
+        typer.Option(
+            "--min-drones",
+            help="Nights with fewer drones are left out of the scores (default 100).",
+        ),
     ] = None,
+    classes: ClassesOption = None,
     force: ForceFlag = False,
 ) -> None:
     """Predict every national night with a launch from --start to --end through the raid engine
-    on the posture: drones neutralised (mean and 90% interval) and missiles neutralised by class,
-    beside the reported values where the reports carry them."""
+    on the posture: drones neutralised (mean, 95% CI of the mean and per-run spread) and
+    missiles neutralised by class, beside the reported values where the reports carry them."""
+    from umbrella.core.limits import check_runs
+    from umbrella.jobs import run_nights
+
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
-    if min_drones < 0:
+    if min_drones is not None and min_drones < 0:
         raise command_line_error("must be zero or more", "--min-drones")
     first, last = parse_cli_date(start, "--start"), parse_cli_date(end, "--end")
     if last < first:
         raise command_line_error(f"--end {last} is before --start {first}", "--end")
-    if force and out is None:
-        raise command_line_error("--force applies to an --out folder; none was given", "--force")
-    posture, source = load_posture(scenario)
-    inputs = read_inputs(source, data, classes)
-    if out is not None:
-        check_output_dir(out, inputs=inputs, force=force)
-    class_map = DEFAULT_CLASS_MAP if classes is None else load_class_map(classes)
-    table = night_table(read_data_dir(data), class_map)
-    window = nights_in(table, first, last)
-    if not window:
-        raise InputError(f"no national night with a launch from {first} to {last}", source=data)
-    pred = with_progress(
-        "nights",
-        len(window),
-        lambda report: predict_nights(
-            posture,
-            window,
-            runs,
-            seed,
-            progress=None if report is None else lambda d, _t: report(d),
-        ),
-        quiet=as_json,
-    )
-    rows = night_rows(pred)
-    doc = nights_document(pred, rows, min_drones)
-    base = baselines(rows, table, min_drones)
-    if out is not None:
-        meta = {
-            "scenario": posture.name,
-            "scenario_source": source,
-            "scenario_hash": scenario_hash(posture),
-            "start": first.isoformat(),
-            "end": last.isoformat(),
-            "runs": runs,
-            "seed": seed,
-            "min_drones": min_drones,
-            "version": __version__,
-            "data_credit": DATA_CREDIT,
-        }
-        write_nights(out, rows, doc, base, meta, force=force, inputs=inputs)
+    check_force(force, out)
+    options: dict[str, Any] = {} if min_drones is None else {"min_drones": min_drones}
+    with progress_shown(scenario, quiet=as_json) as progress:
+        result = run_nights(
+            scenario, data=data, start=first, end=last, runs=runs, seed=seed, classes=classes,
+            out=out, force=force, progress=progress, **options,
+        )  # fmt: skip
     if as_json:
-        sys.stdout.write(dumps_json(doc) + "\n")
+        emit_json(result.summary())
         return
-    _print(doc, base, rows, posture.name, runs, seed, min_drones)
+    _print(result)
     if out is not None:
-        say(console(), "wrote ", out, "/")
+        wrote(out)
 
 
-def _print(
-    doc: dict[str, Any], base: Any, rows: Any, name: str, runs: int, seed: int, min_drones: int
-) -> None:
+def _print(result: NightsResult) -> None:
+    from rich.table import Table
+
+    doc = result.summary()
     out = console(min_width=110)
-    t = Table(title=lit(f"{name}: {len(rows)} nights, {runs} runs each, seed {seed} "
-                    f"(scores over nights with {min_drones}+ drones, share points)"))  # fmt: skip
-    for col in ("half-year", "nights", "MAE", "bias", "correlation", "inside 90%"):
+    t = Table(
+        title=lit(f"{result.scenario}: {len(result.nights)} nights, {result.runs} runs each, "
+                  f"seed {result.seed} (scores over nights with {result.min_drones}+ drones, "
+                  "share points)")
+    )  # fmt: skip
+    for col in ("half-year", "nights", "MAE", "bias", "correlation", "inside p05-p95"):
         t.add_column(col, justify="right")
     for half, s in doc["summary"].items():
         corr = s["correlation"]
         t.add_row(
-            half, str(s["nights"]), _pct(s["mae"]), _pct(s["bias"]),
-            "–" if corr is None else f"{corr:+.2f}", _pct(s["coverage90"]) + "%",
+            half, str(s["nights"]), share_points(s["mae"]), share_points(s["bias"]),
+            "–" if corr is None else f"{corr:+.2f}", share_points(s["coverage90"]) + "%",
         )  # fmt: skip
     out.print(t)
-    if len(base):
+    predictors = ("posture", "previous_half", "previous_10", "own_mean")
+    if doc["baselines"]:
         b = Table(title="Beside simple predictors (MAE / bias, share points)")
         b.add_column("half-year")
-        for p in ("posture", "previous_half", "previous_10", "own_mean"):
+        for p in predictors:
             b.add_column(p.replace("_", " "), justify="right")
-        for half, g in base.groupby("half", sort=True):
-            cells = []
-            for p in ("posture", "previous_half", "previous_10", "own_mean"):
-                r = g[g["predictor"] == p]
-                cells.append(
-                    "–"
-                    if r.empty
-                    else f"{_pct(float(r['mae'].iloc[0]))} / {_pct(float(r['bias'].iloc[0]))}"
-                )
-            b.add_row(str(half), *cells)
+        for half, by in doc["baselines"].items():
+            cells = [
+                "–" if p not in by else
+                f"{share_points(by[p]['mae'])} / {share_points(by[p]['bias'])}"
+                for p in predictors
+            ]  # fmt: skip
+            b.add_row(half, *cells)
         out.print(b)
-    big = rows.sort_values("drones", ascending=False).head(10).sort_values("night")
-    n = Table(title="Largest nights: drones neutralised, predicted mean [90%] and reported")
+    big = sorted(doc["nights"], key=lambda n: -n["drones_launched"])[:10]
+    n = Table(
+        title="Largest nights: drones neutralised, predicted mean [per-run spread p05-p95] "
+        "and reported (share points)"
+    )
     for col in ("night", "drones", "predicted", "reported"):
         n.add_column(col, justify="right")
-    for r in big.itertuples(index=False):
-        n.add_row(
-            str(r.night.date()), f"{r.drones:,}",
-            f"{_pct(r.share_mean)} [{_pct(r.share_p05)}, {_pct(r.share_p95)}]",
-            _pct(r.reported_share) if np.isfinite(r.reported_share) else "–",
-        )  # fmt: skip
+    for night in sorted(big, key=lambda n: n["night"]):
+        e = night["drones_neutralised_share"]
+        predicted = (
+            "–"
+            if e is None
+            else f"{share_points(e['mean'])} [{share_points(e['p05'])}, {share_points(e['p95'])}]"
+        )
+        n.add_row(night["night"], f"{night['drones_launched']:,}", predicted,
+                  share_points(night["reported_drones_neutralised_share"]))  # fmt: skip
     out.print(n)
-    out.print(lit(DATA_CREDIT))
+    out.print(lit(doc["data_credit"]))

@@ -10,25 +10,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from umbrella.cli.options import check_cli_seed, check_seconds
-from umbrella.cli.terminal import console, lit
-from umbrella.core.files import dumps_json
-from umbrella.wta import WTAProblem, read_apt, read_bracken_mccormick, solve_wta
+from umbrella.cli.options import ForceFlag, check_cli_seed, check_force, check_seconds
+from umbrella.cli.progress import progress_shown
+from umbrella.cli.terminal import console, emit_json, lit, wrote
 
 app = typer.Typer(
     help="Weapon-target assignment: solve benchmark and user instances.", no_args_is_help=True
 )
 
 METHOD_CHOICES = ("auto", "greedy", "local", "exact")
-
-
-def read_instance(path: Path) -> WTAProblem:
-    """Read ``path`` as Bracken-McCormick JSON (``.json``) or Andersen-Pavlikov-Toffolo text."""
-    if path.suffix.lower() == ".json":
-        return read_bracken_mccormick(path)
-    return read_apt(path)
 
 
 @contextmanager
@@ -56,22 +47,32 @@ def solve(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document on stdout.")
     ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the output folder (tables, chart, report.html) here."),
+    ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Solve a weapon-target assignment instance and print the result."""
+    from rich.table import Table
+
+    from umbrella.jobs import run_wta
+
     if method not in METHOD_CHOICES:
         raise typer.BadParameter(
             f"choose one of {', '.join(METHOD_CHOICES)}", param_hint="--method"
         )
     time_limit = check_seconds(time_limit, "--time-limit")
     seed = check_cli_seed(seed)
-    problem = read_instance(file)
-    with stdout_to_devnull():
-        result = solve_wta(problem, method=method, time_limit=time_limit, seed=seed)
+    check_force(force, out)
+    with progress_shown(file.name, quiet=as_json) as progress, stdout_to_devnull():
+        result = run_wta(file, method=method, time_limit=time_limit, seed=seed, out=out,
+                         force=force, progress=progress)  # fmt: skip
     if as_json:
-        sys.stdout.write(dumps_json(result.to_dict()) + "\n")
+        emit_json(result.summary())
         return
     table = Table(
-        title=lit(f"{file.name}: {problem.n_weapons} weapons x {problem.n_targets} targets")
+        title=lit(f"{file.name}: {result.x.shape[0]} weapons x {result.x.shape[1]} targets")
     )
     table.add_column("objective", justify="right")
     table.add_column("bound", justify="right")
@@ -91,3 +92,5 @@ def solve(
         f"{result.seconds:.2f}",
     )
     console().print(table)
+    if out is not None:
+        wrote(out)

@@ -17,7 +17,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from umbrella.jobs.calibrate import run_calibration as run_calibration
+    from umbrella.jobs.data import run_backtest as run_backtest
+    from umbrella.jobs.data import run_data_summary as run_data_summary
+    from umbrella.jobs.data import run_forecast as run_forecast
+    from umbrella.jobs.data import run_tempo_fit as run_tempo_fit
+    from umbrella.jobs.nights import run_nights as run_nights
     from umbrella.jobs.raid import run_raid as run_raid
+    from umbrella.jobs.wta import run_wta as run_wta
 
 #: Job -> the module that holds it (imported on first use, so ``import umbrella.jobs`` is light).
 _HOME = {
@@ -26,14 +33,14 @@ _HOME = {
     # "run_comparison": "umbrella.jobs.compare",
     # "run_optimisation": "umbrella.jobs.optimise",
     # "run_sweep": "umbrella.jobs.sweep",
-    # "run_nights": "umbrella.jobs.nights",
-    # "run_calibration": "umbrella.jobs.calibrate",
+    "run_nights": "umbrella.jobs.nights",
+    "run_calibration": "umbrella.jobs.calibrate",
     # "update_posture": "umbrella.jobs.calibrate",
-    # "run_data_summary": "umbrella.jobs.data",
-    # "run_forecast": "umbrella.jobs.data",
-    # "run_backtest": "umbrella.jobs.data",
-    # "run_tempo_fit": "umbrella.jobs.data",
-    # "run_wta": "umbrella.jobs.wta",
+    "run_data_summary": "umbrella.jobs.data",
+    "run_forecast": "umbrella.jobs.data",
+    "run_backtest": "umbrella.jobs.data",
+    "run_tempo_fit": "umbrella.jobs.data",
+    "run_wta": "umbrella.jobs.wta",
 }
 
 __all__ = sorted(_HOME)

@@ -46,6 +46,11 @@ class Job(Generic[R]):
         ``headline(result)``: one line for the run history's list.
     spec
         The specs the job ran, as a JSON document (stored in the run history).
+    check_out
+        ``check_out(out, inputs=, force=)``: refuses, before any work, an output that cannot be
+        written without loss. Default: an output folder
+        (:func:`~umbrella.core.files.check_output_dir`); a job whose output is one file (a
+        fitted posture, a model) gives its own.
     """
 
     kind: str
@@ -54,6 +59,7 @@ class Job(Generic[R]):
     provenance: Callable[[R], dict[str, Any]]
     headline: Callable[[R], str]
     spec: Any = None
+    check_out: Callable[..., object] = check_output_dir
 
 
 def record_history(
@@ -95,12 +101,13 @@ def execute(
     ------
     InputError
         ``force`` without ``out``, or an output folder that cannot be written without loss
-        (checked before any work; see :func:`~umbrella.core.files.check_output_dir`).
+        (checked before any work by the job's ``check_out``; for a folder
+        :func:`~umbrella.core.files.check_output_dir`).
     """
     if force and out is None:
         raise InputError("force applies to an output folder; none was given", key="force")
     if out is not None:
-        check_output_dir(out, inputs=job.inputs, force=force)
+        job.check_out(out, inputs=job.inputs, force=force)
     result = job.run(progress)
     meta = job.provenance(result)
     result = dataclasses.replace(result, provenance=meta)  # type: ignore[type-var]

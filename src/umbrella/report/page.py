@@ -20,11 +20,16 @@ from umbrella.core.errors import InputError
 from umbrella.core.manifest import MANIFEST, read_kind
 from umbrella.report.html import esc, png_figure, script_json
 from umbrella.report.sections import (
+    backtest_sections,
+    calibration_sections,
     campaign_sections,
     compare_sections,
+    data_summary_sections,
+    forecast_sections,
     nights_sections,
     optimise_sections,
     run_sections,
+    wta_sections,
 )
 
 if TYPE_CHECKING:
@@ -108,11 +113,40 @@ def _no_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
+def _forecast_title(doc: Mapping[str, Any]) -> str:
+    return f"{doc.get('start')} to {doc.get('end')}, fitted to {doc.get('train_end')}"
+
+
+def _backtest_title(doc: Mapping[str, Any]) -> str:
+    return f"origins {doc.get('first_origin')} to {doc.get('last_origin')}"
+
+
+def _data_title(doc: Mapping[str, Any]) -> str:
+    return "national nights"
+
+
+def _wta_title(doc: Mapping[str, Any]) -> str:
+    return str(doc.get("instance") or "instance")
+
+
 #: The kinds of output whose page is the document's sections under a title: what makes the
-#: sections, the key of the title in the document (or in ``meta.json``) and the page's heading.
-_PAGES: dict[str, tuple[Callable[[Mapping[str, Any]], list[tuple[str, str]]], str, str]] = {
+#: sections, the title (the key of the title in the document or in ``meta.json``, or a function
+#: of the document) and the page's heading.
+_PAGES: dict[
+    str,
+    tuple[
+        Callable[[Mapping[str, Any]], list[tuple[str, str]]],
+        str | Callable[[Mapping[str, Any]], str],
+        str,
+    ],
+] = {
     "campaign": (campaign_sections, "campaign", "Campaign"),
     "nights": (nights_sections, "scenario", "Nights"),
+    "calibration": (calibration_sections, "scenario", "Calibration"),
+    "data-summary": (data_summary_sections, _data_title, "Attack reports"),
+    "forecast": (forecast_sections, _forecast_title, "Raid-tempo forecast"),
+    "backtest": (backtest_sections, _backtest_title, "Raid-tempo backtest"),
+    "wta": (wta_sections, _wta_title, "Weapon-target assignment"),
     "optimise": (optimise_sections, "name", "Optimisation"),
     "sweep": (_no_sections, "name", "Sweep"),
 }
@@ -209,7 +243,7 @@ def build_report(folder: str | Path, kind: str | None = None) -> Path:
         default = (_no_sections, "name", kind.replace("-", " ").capitalize())
         make, key, what = _PAGES.get(kind, default)
         sections = make(doc)
-        title = str(doc.get(key, meta.get(key, what.lower())))
+        title = key(doc) if callable(key) else str(doc.get(key, meta.get(key, what.lower())))
     description = (replay or {}).get("description", "")
     facts = _facts(
         [

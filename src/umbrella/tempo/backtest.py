@@ -6,7 +6,7 @@ origin and horizon (3 and 6 months: the window is the nights of the following wh
 model is refitted on the nights up to the origin only and its 90% interval and median for each
 quantity are set beside what the reports show.
 
-Scores per quantity and horizon: ``coverage_90`` (share of origins whose observed value falls in
+Scores per quantity and horizon: ``coverage90`` (share of origins whose observed value falls in
 the 90% interval; the target is 0.9), ``median_error`` (mean absolute log ratio of median to
 observed, ``log((p50 + 1) / (obs + 1))``, for counts; mean absolute difference for the
 neutralised share), ``relative_width`` (mean of ``(p95 - p05) / p50``), and the proper scores of
@@ -18,22 +18,32 @@ sample is smaller than the number of origins.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from umbrella.core.errors import InputError
+from umbrella.core.progress import Progress, report
 from umbrella.core.seeds import spawn_generators
+from umbrella.core.vocabulary import DATA_CREDIT
 from umbrella.tempo.forecast import QUANTITIES, forecast_with
 from umbrella.tempo.scores import crps_sample, interval_score, persistence_sample, score_scale
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from umbrella.core.documents.data import BacktestScore, BacktestSummary
+
 __all__ = [
     "MIN_HISTORY_DAYS",
-    "backtest_document",
+    "BacktestResult",
     "backtest_origins",
-    "run_backtest",
+    "backtest_tempo",
     "score_backtest",
 ]
 
@@ -56,54 +66,200 @@ def backtest_origins(
     return out
 
 
-def run_backtest(
+def _num(x: Any) -> float | None:
+    v = float(x)
+    return v if np.isfinite(v) else None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class BacktestResult:
+    """A rolling-origin backtest of the raid-tempo model (``umbrella data backtest``).
+
+    Attributes
+    ----------
+    rows
+        One row per origin, horizon and quantity (see :func:`backtest_tempo`).
+    runs
+        Simulated runs per forecast.
+    seed
+        The seed.
+    horizons
+        The horizons, in whole months.
+    min_history_days
+        Nights of reports required before the first origin.
+    provenance
+        How it was made (attached by :func:`umbrella.jobs.run_backtest`; None when made by
+        hand).
+    """
+
+    kind: ClassVar[str] = "backtest"
+
+    rows: pd.DataFrame
+    runs: int
+    seed: int
+    horizons: tuple[int, ...]
+    min_history_days: int = MIN_HISTORY_DAYS
+    provenance: Mapping[str, Any] | None = None
+
+    @property
+    def origins(self) -> list[str]:
+        """The origins (month ends, ``YYYY-MM-DD``), in order."""
+        return sorted({str(o) for o in self.rows["origin"]})
+
+    def scores(self) -> pd.DataFrame:
+        """The scores per horizon and quantity (:func:`score_backtest`)."""
+        return score_backtest(self.rows)
+
+    def __repr__(self) -> str:
+        origins = self.origins
+        return (
+            f"BacktestResult(origins {origins[0]} to {origins[-1]}, horizons={self.horizons}, "
+            f"runs={self.runs}, seed={self.seed})"
+        )
+
+    # ------------------------------------------------------------------ documents
+    def summary(self) -> BacktestSummary:
+        """The ``umbrella data backtest --json`` document (a
+        :class:`~umbrella.core.documents.data.BacktestSummary`)."""
+        from umbrella.core.version import __version__
+
+        scores: list[BacktestScore] = [
+            {
+                "horizon_months": int(r["horizon_months"]),
+                "quantity": str(r["quantity"]),
+                "origins": int(r["origins"]),
+                "coverage90": _num(r["coverage90"]),
+                "below": _num(r["below"]),
+                "above": _num(r["above"]),
+                "median_error": _num(r["median_error"]),
+                "error_kind": str(r["error_kind"]),
+                "relative_width": _num(r["relative_width"]),
+                "crps": _num(r["crps"]),
+                "interval_score": _num(r["interval_score"]),
+                "crps_persistence": _num(r["crps_persistence"]),
+                "interval_score_persistence": _num(r["interval_score_persistence"]),
+            }
+            for r in self.scores().to_dict("records")
+        ]
+        origins = self.origins
+        return {
+            "kind": "backtest",
+            "runs": self.runs,
+            "seed": self.seed,
+            "horizons": list(self.horizons),
+            "min_history_days": self.min_history_days,
+            "first_origin": origins[0],
+            "last_origin": origins[-1],
+            "version": __version__,
+            "scores": scores,
+            "data_credit": DATA_CREDIT,
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``forecasts`` (one row per origin, horizon and quantity) and ``scores`` (per horizon
+        and quantity)."""
+        return {"forecasts": self.rows, "scores": self.scores()}
+
+    def figures(self) -> dict[str, Figure]:
+        """``backtest``: each forecast's interval against the reported value, per quantity and
+        horizon."""
+        from umbrella.report.charts.backtest import plot_backtest
+
+        return {"backtest": plot_backtest(self.rows, self.runs, self.seed)}
+
+    def plot(self) -> Figure:
+        """The backtest's chart (a matplotlib figure)."""
+        return self.figures()["backtest"]
+
+    def _repr_html_(self) -> str:
+        from umbrella.report.html import esc
+        from umbrella.report.sections import backtest_sections
+
+        body = "".join(f"<h4>{esc(h)}</h4>{html}" for h, html in backtest_sections(self.summary()))
+        return f"<p><b>{esc(repr(self))}</b></p>{body}"
+
+    def write(
+        self, out: str | Path, *, force: bool = False, inputs: Iterable[str | Path] = ()
+    ) -> Path:
+        """Write the output folder ``umbrella data backtest --out`` writes (see
+        :mod:`umbrella.report.folder`): ``forecasts.parquet``, ``scores.parquet``,
+        ``summary.json``, ``meta.json``, the chart and ``report.html``."""
+        from umbrella.report.folder import hand_provenance, write_output
+
+        meta = self.provenance or hand_provenance(self.kind, seed=self.seed, runs=self.runs)
+        return write_output(
+            out, kind=self.kind, summary=self.summary(), meta=meta, tables=self.tables(),
+            figures=self.figures(), force=force, inputs=inputs,
+        )  # fmt: skip
+
+
+def backtest_tempo(
     nights: pd.DataFrame,
     horizons: Sequence[int] = (3, 6),
-    n_runs: int = 1000,
+    runs: int = 1000,
     seed: int = 0,
     min_history_days: int = MIN_HISTORY_DAYS,
+    *,
+    progress: Progress | None = None,
     **fit_options: Any,
-) -> pd.DataFrame:
+) -> BacktestResult:
     """Run the rolling-origin backtest.
 
     Parameters
     ----------
     nights
-        Output of :func:`~umbrella.data.nights.load_nights`.
+        Output of :func:`~umbrella.attacks.nights.load_nights`.
     horizons
         Forecast horizons in whole months.
-    n_runs
+    runs
         Simulated runs per forecast.
     seed
         Seed; each origin and horizon gets its own child stream.
     min_history_days
         Nights of history required before the first origin.
+    progress
+        ``progress(done, total, "forecasts")`` after each origin and horizon.
     **fit_options
-        Passed to :func:`~umbrella.data.tempo.fit_tempo`.
+        Passed to :func:`~umbrella.tempo.model.fit_tempo`.
 
     Returns
     -------
-    pandas.DataFrame
-        One row per origin, horizon and quantity: ``origin``, ``horizon_months``, ``start``,
-        ``end``, ``quantity``, ``p05``, ``p50``, ``p95``, ``observed``, ``covered``, and the
-        proper scores ``crps``, ``interval_score``, ``crps_persistence``,
-        ``interval_score_persistence`` (see :mod:`umbrella.tempo.scores`).
+    BacktestResult
+        Its ``rows``: one row per origin, horizon and quantity: ``origin``,
+        ``horizon_months``, ``start``, ``end``, ``quantity``, ``p05``, ``p50``, ``p95``,
+        ``observed``, ``covered``, and the proper scores ``crps``, ``interval_score``,
+        ``crps_persistence``, ``interval_score_persistence`` (see
+        :mod:`umbrella.tempo.scores`).
+
+    Raises
+    ------
+    InputError
+        Too little data for one origin.
     """
     rows: list[dict[str, Any]] = []
+    horizons = tuple(int(h) for h in horizons)
     per_horizon = [backtest_origins(nights, h, min_history_days) for h in horizons]
-    rngs = iter(spawn_generators(seed, sum(len(o) for o in per_horizon)))
+    total = sum(len(o) for o in per_horizon)
+    if total == 0:
+        raise InputError(
+            f"too little data for a backtest: need {min_history_days} nights of history "
+            "before the first origin and a whole horizon after it"
+        )
+    rngs = iter(spawn_generators(seed, total))
+    done = 0
     for h, origins in zip(horizons, per_horizon, strict=True):
         for origin in origins:
             start = (pd.Timestamp(origin) + pd.Timedelta(days=1)).date()
             end = (pd.Timestamp(origin) + pd.offsets.MonthEnd(h)).date()
             rng = next(rngs)
-            fc = forecast_with(nights, origin, start, end, n_runs, rng, **fit_options)
+            fc = forecast_with(nights, origin, start, end, runs, rng, **fit_options)
             assert fc.observed is not None
+            quantiles = fc.quantiles
             for q in QUANTITIES:
-                qs, obs = fc.quantiles[q], fc.observed[q]
+                qs, obs = quantiles[q], fc.observed[q]
                 y = float(score_scale(q, np.array([obs]))[0])
                 model = score_scale(q, fc.samples[q])
-                base = persistence_sample(nights, origin, start, end, q, n_runs, rng)
+                base = persistence_sample(nights, origin, start, end, q, runs, rng)
                 rows.append(
                     {
                         "origin": origin,
@@ -120,22 +276,12 @@ def run_backtest(
                         "interval_score_persistence": interval_score(base, y),
                     }
                 )
-    return pd.DataFrame(rows)
-
-
-def backtest_document(
-    rows: pd.DataFrame, scores: pd.DataFrame, runs: int, seed: int
-) -> dict[str, Any]:
-    """The ``umbrella data backtest --json`` document: runs, seed, the origins and the scores."""
-    origins = sorted({str(o) for o in rows["origin"]})
-    return {
-        "runs": runs,
-        "seed": seed,
-        "min_history_days": MIN_HISTORY_DAYS,
-        "first_origin": origins[0],
-        "last_origin": origins[-1],
-        "scores": scores.to_dict(orient="records"),
-    }
+            done += 1
+            report(progress, done, total, "forecasts")
+    return BacktestResult(
+        rows=pd.DataFrame(rows), runs=runs, seed=seed, horizons=horizons,
+        min_history_days=min_history_days,
+    )  # fmt: skip
 
 
 def score_backtest(rows: pd.DataFrame) -> pd.DataFrame:
@@ -144,7 +290,7 @@ def score_backtest(rows: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``horizon_months``, ``quantity``, ``origins``, ``coverage_90``,
+        Columns ``horizon_months``, ``quantity``, ``origins``, ``coverage90``,
         ``below`` and ``above`` (shares of outcomes under ``p05`` and over ``p95``),
         ``median_error``, ``error_kind``, ``relative_width``, and the means of ``crps``,
         ``interval_score``, ``crps_persistence`` and ``interval_score_persistence``.
@@ -175,7 +321,7 @@ def _score(g: pd.DataFrame, h: int, q: str) -> dict[str, Any]:
         "horizon_months": h,
         "quantity": q,
         "origins": len(g),
-        "coverage_90": float(g["covered"].mean()),
+        "coverage90": float(g["covered"].mean()),
         "below": float((g["observed"] < g["p05"]).mean()),
         "above": float((g["observed"] > g["p95"]).mean()),
         "median_error": err,

@@ -170,10 +170,10 @@ def draw_level_noise(
     noise: LevelNoise,
     days_ahead: NDArray[np.int64],
     months: NDArray[np.int64],
-    n_runs: int,
+    runs: int,
     rng: np.random.Generator,
 ) -> FloatArray:
-    """Additive deviations of the level, shape (n_runs, n_nights).
+    """Additive deviations of the level, shape (runs, n_nights).
 
     Parameters
     ----------
@@ -184,14 +184,14 @@ def draw_level_noise(
         below 1 count as 1.
     months
         Calendar month index of each night (:func:`month_keys`), shape (n_nights,).
-    n_runs
+    runs
         Runs.
     rng
         Random generator.
     """
     days = np.maximum(np.asarray(days_ahead, dtype=np.int64), 1)
     step = noise.rw_sigma / np.sqrt(DAYS_PER_MONTH)
-    walk = np.cumsum(rng.standard_normal((n_runs, int(days.max()))) * step, axis=1)[:, days - 1]
-    effects = rng.standard_normal((n_runs, int(months.max()) + 1)) * noise.month_sigma
+    walk = np.cumsum(rng.standard_normal((runs, int(days.max()))) * step, axis=1)[:, days - 1]
+    effects = rng.standard_normal((runs, int(months.max()) + 1)) * noise.month_sigma
     out: FloatArray = walk + effects[:, months]
     return out

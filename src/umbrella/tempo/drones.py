@@ -206,26 +206,26 @@ def simulate_drones(
         Days after the training end of each night to simulate, increasing, shape (n_nights,);
         values below 1 are treated as 1 (the level at the end of training).
     theta
-        One parameter draw per run (name → array of shape (n_runs,)), from
+        One parameter draw per run (name → array of shape (runs,)), from
         ``model.posterior.draw``.
     deviation
-        Wandering of the log level (``drift.draw_level_noise``), shape (n_runs, n_nights).
+        Wandering of the log level (``drift.draw_level_noise``), shape (runs, n_nights).
     rng
         Random generator.
 
     Returns
     -------
     numpy.ndarray
-        Drones per run and night, shape (n_runs, n_nights).
+        Drones per run and night, shape (runs, n_nights).
     """
-    n_runs = len(theta["log_level"])
+    runs = len(theta["log_level"])
     days = np.maximum(np.asarray(days_ahead, dtype=np.int64), 1)
     u = days / DAYS_PER_MONTH
     g = trend_shape(u, model.damping)
     col = {k: v[:, None] for k, v in theta.items()}
     level = np.exp(col["log_level"] + col["growth_per_month"] * g[None, :] + deviation)
     p_zero, p_heavy, m_reg, m_heavy, k_reg, k_heavy = _components(col)
-    shape = (n_runs, len(days))
+    shape = (runs, len(days))
     heavy = rng.random(shape) < p_heavy
     active = rng.random(shape) >= p_zero
     k = np.where(heavy, k_heavy, k_reg)

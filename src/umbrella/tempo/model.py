@@ -50,6 +50,7 @@ from umbrella.tempo.shares import (
 
 __all__ = [
     "MIN_DECOY_NIGHTS",
+    "MODEL_KIND",
     "TempoModel",
     "TempoSimulation",
     "fit_tempo",
@@ -75,7 +76,7 @@ MIN_TRAINING_NIGHTS = 60
 
 @dataclass(frozen=True)
 class TempoSimulation:
-    """Simulated nights: plain arrays of shape (n_runs, n_nights).
+    """Simulated nights: plain arrays of shape (runs, n_nights).
 
     Attributes
     ----------
@@ -102,7 +103,7 @@ class TempoSimulation:
 
     @property
     def missiles_total(self) -> NDArray[np.int64]:
-        """All missiles per run and night, shape (n_runs, n_nights)."""
+        """All missiles per run and night, shape (runs, n_nights)."""
         out: NDArray[np.int64] = sum(self.missiles.values(), np.zeros_like(self.drones))
         return out
 
@@ -144,14 +145,12 @@ class TempoModel:
         """
         return self.draw(start, end, runs, generator(seed))
 
-    def draw(
-        self, start: date, end: date, n_runs: int, rng: np.random.Generator
-    ) -> TempoSimulation:
+    def draw(self, start: date, end: date, runs: int, rng: np.random.Generator) -> TempoSimulation:
         """:meth:`simulate` with the random numbers drawn from ``rng``."""
         if end < start:
             raise InputError(f"end {end} is before start {start}")
-        if n_runs < 1:
-            raise InputError(f"n_runs must be at least 1, got {n_runs}")
+        if runs < 1:
+            raise InputError(f"runs must be at least 1, got {runs}", key="runs")
         n_nights = (end - start).days + 1
         dates = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1)
         end_day = np.datetime64(self.train_end, "D")
@@ -160,22 +159,22 @@ class TempoModel:
 
         def wander(level: LevelNoise | None) -> NDArray[np.float64]:
             if level is None:
-                return np.zeros((n_runs, n_nights))
-            return draw_level_noise(level, days_ahead, months, n_runs, rng)
+                return np.zeros((runs, n_nights))
+            return draw_level_noise(level, days_ahead, months, runs, rng)
 
-        theta = self.drones.posterior.draw(n_runs, rng)
+        theta = self.drones.posterior.draw(runs, rng)
         drones = simulate_drones(self.drones, days_ahead, theta, wander(self.drones.level), rng)
-        decoy_share = draw_night_shares(self.decoys, n_runs, n_nights, rng)
+        decoy_share = draw_night_shares(self.decoys, runs, n_nights, rng)
         decoys = rng.binomial(drones, decoy_share).astype(np.int64)
         drone_share = self.neutralisation[DRONE]
         share = draw_night_shares(
-            drone_share, n_runs, n_nights, rng, wander(drone_share.level), trials=drones
+            drone_share, runs, n_nights, rng, wander(drone_share.level), trials=drones
         )
         neutralised = rng.binomial(drones, share).astype(np.int64)
-        missiles = simulate_salvos(self.salvos, n_runs, n_nights, rng, wander(self.salvos.level))
+        missiles = simulate_salvos(self.salvos, runs, n_nights, rng, wander(self.salvos.level))
         missiles_neutralised = {
             cls: rng.binomial(
-                n, draw_night_shares(self.neutralisation[cls], n_runs, n_nights, rng)
+                n, draw_night_shares(self.neutralisation[cls], runs, n_nights, rng)
             ).astype(np.int64)
             for cls, n in missiles.items()
         }
@@ -224,9 +223,13 @@ class TempoModel:
             raise InputError(f"not a raid-tempo model: {exc!r}") from None
 
 
+#: The ``kind`` of a model's JSON file.
+MODEL_KIND = "umbrella.raid_tempo"
+
+
 def save_tempo(model: TempoModel, path: str | Path) -> None:
     """Write a model as JSON (atomically); :func:`load_tempo` reads it back."""
-    write_json(path, {"kind": "umbrella.raid_tempo", "version": 1, "model": model.to_dict()})
+    write_json(path, {"kind": MODEL_KIND, "version": 1, "model": model.to_dict()})
 
 
 def load_tempo(path: str | Path) -> TempoModel:
@@ -238,7 +241,7 @@ def load_tempo(path: str | Path) -> TempoModel:
         raise InputError("model file not found", source=path) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON: {exc.msg}", source=path, line=exc.lineno) from None
-    if not isinstance(doc, dict) or doc.get("kind") != "umbrella.raid_tempo":
+    if not isinstance(doc, dict) or doc.get("kind") != MODEL_KIND:
         raise InputError("not a raid-tempo model file (kind umbrella.raid_tempo)", source=path)
     try:
         return TempoModel.from_dict(doc["model"])

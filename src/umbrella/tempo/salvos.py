@@ -116,20 +116,20 @@ def fit_salvos(counts: NDArray[np.int64], classes: tuple[str, ...]) -> SalvoTemp
 
 def simulate_salvos(
     model: SalvoTempo,
-    n_runs: int,
+    runs: int,
     n_nights: int,
     rng: np.random.Generator,
     deviation: FloatArray | None = None,
 ) -> dict[str, NDArray[np.int64]]:
-    """Draw missiles per run, night and class; returns class → array (n_runs, n_nights).
+    """Draw missiles per run, night and class; returns class → array (runs, n_nights).
 
-    ``deviation`` (shape (n_runs, n_nights)) scales the expected missiles per night by
+    ``deviation`` (shape (runs, n_nights)) scales the expected missiles per night by
     ``exp(deviation)``: the chance of a missile night as a hazard (``1 - (1 - p)^f``), the
     salvo size by what remains.
     """
-    shape = (n_runs, n_nights)
-    p = rng.beta(model.p_night_a, model.p_night_b, size=n_runs)[:, None]
-    theta = model.size.draw(n_runs, rng)
+    shape = (runs, n_nights)
+    p = rng.beta(model.p_night_a, model.p_night_b, size=runs)[:, None]
+    theta = model.size.draw(runs, rng)
     mean = np.exp(theta["log_mean_extra"])[:, None]
     factor = np.exp(np.zeros(shape) if deviation is None else deviation)
     p_night = 1.0 - (1.0 - p) ** factor
@@ -138,7 +138,7 @@ def simulate_salvos(
     rate = mean * rng.gamma(np.broadcast_to(k, shape), 1.0) / k
     size = 1 + rng.poisson(np.minimum(rate, 1e6))
     size = np.where(rng.random(shape) < p_night, size, 0)
-    mix = rng.dirichlet(np.asarray(model.mix_weights), size=n_runs)
+    mix = rng.dirichlet(np.asarray(model.mix_weights), size=runs)
     alpha = np.maximum(model.mix_concentration * mix, 1e-3)[:, None, :]
     night_mix = rng.gamma(np.broadcast_to(alpha, (*shape, len(model.classes))), 1.0)
     night_mix /= np.maximum(night_mix.sum(axis=2, keepdims=True), 1e-300)

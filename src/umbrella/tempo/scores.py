@@ -80,10 +80,11 @@ def persistence_sample(
     start: date,
     end: date,
     quantity: str,
-    n: int,
+    runs: int,
     rng: np.random.Generator,
 ) -> F64:
-    """A sample of the persistence forecast of a quantity over ``start``-``end`` (scoring scale).
+    """A sample of ``runs`` values of the persistence forecast of a quantity over
+    ``start``-``end`` (scoring scale).
 
     Only nights up to ``origin`` are read.
     """
@@ -103,7 +104,7 @@ def persistence_sample(
             sa, sb = score_scale(quantity, np.array([a, b]))
             changes.append(sb - sa)
     sd = float(np.std(changes, ddof=1)) if len(changes) >= 3 else 1.0
-    out: F64 = last + sd * rng.standard_normal(n)
+    out: F64 = last + sd * rng.standard_normal(runs)
     if quantity == SHARE:
         out = np.clip(out, 0.0, 100.0)
     return out

@@ -132,20 +132,20 @@ def prior_share(
 
 def draw_night_shares(
     model: ShareModel,
-    n_runs: int,
+    runs: int,
     n_nights: int,
     rng: np.random.Generator,
     deviation: FloatArray | None = None,
     trials: NDArray[np.int64] | None = None,
 ) -> FloatArray:
-    """Draw one share per run and night, shape (n_runs, n_nights), mean uncertainty included.
+    """Draw one share per run and night, shape (runs, n_nights), mean uncertainty included.
 
-    ``deviation`` (shape (n_runs, n_nights)) is added to the logit of each run's mean share;
+    ``deviation`` (shape (runs, n_nights)) is added to the logit of each run's mean share;
     ``trials`` (same shape) are the nights' sizes, used when the model has a size effect.
     """
-    theta = model.posterior.draw(n_runs, rng)
+    theta = model.posterior.draw(runs, rng)
     if model.n_nights == 0 and model.mean_low is not None and model.mean_high is not None:
-        logit_mean = special.logit(rng.uniform(model.mean_low, model.mean_high, size=n_runs))
+        logit_mean = special.logit(rng.uniform(model.mean_low, model.mean_high, size=runs))
     else:
         logit_mean = theta["logit_mean"]
     logit = logit_mean[:, None] + (0.0 if deviation is None else deviation)
@@ -155,5 +155,5 @@ def draw_night_shares(
     conc = np.exp(theta["log_concentration"])[:, None]
     a = np.maximum(mean * conc, 1e-3)
     b = np.maximum((1.0 - mean) * conc, 1e-3)
-    out: FloatArray = rng.beta(a, b, size=(n_runs, n_nights))
+    out: FloatArray = rng.beta(a, b, size=(runs, n_nights))
     return out

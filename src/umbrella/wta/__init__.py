@@ -9,8 +9,9 @@
 [[1, 0]]
 """
 
-from umbrella.wta.problem import WTAProblem, WTAResult, evaluate, is_feasible
+from umbrella.wta.problem import WTAProblem, evaluate, is_feasible
 from umbrella.wta.readers import read_apt, read_bracken_mccormick
+from umbrella.wta.result import WTAResult
 from umbrella.wta.solve import solve_wta
 
 __all__ = [

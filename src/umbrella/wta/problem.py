@@ -1,4 +1,5 @@
-"""The static weapon-target assignment problem, its result, and the one objective function.
+"""The static weapon-target assignment problem and the one objective function (its result,
+:class:`~umbrella.wta.result.WTAResult`, is also importable from here).
 
 A problem has ``W`` weapons (weapon types, each with ``units[i]`` identical rounds) and ``T``
 targets (each with a value ``values[j]``). Assigning ``x[i, j]`` rounds of weapon ``i`` to
@@ -14,12 +15,12 @@ subject to ``sum_j x[i, j] <= units[i]``, ``x[i, j] = 0`` where ``mask`` is fals
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from umbrella.core.errors import InputError
+from umbrella.wta.result import Status, WTAResult
 
 __all__ = [
     "MAX_PAIRS",
@@ -41,7 +42,6 @@ MAX_WORK = 2 * 10**10
 #: Largest target value or round price.
 MAX_VALUE = 1e15
 
-Status = Literal["optimal", "feasible"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -163,63 +163,6 @@ class WTAProblem:
         if self.min_units is None:
             return np.zeros(self.n_targets, dtype=np.int64)
         return self.min_units
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class WTAResult:
-    """What a WTA solver returns.
-
-    Attributes
-    ----------
-    x
-        Rounds of weapon ``i`` on target ``j``, shape ``(W, T)``, int64.
-    objective
-        :func:`evaluate` of ``x`` (expected surviving value plus round prices).
-    bound
-        A proven lower bound on the optimum, or ``None`` when the method gives none.
-    status
-        ``"optimal"`` when ``bound`` meets ``objective`` to 1e-6 relative, else ``"feasible"``.
-    seconds
-        Wall-clock time spent, in seconds.
-    method
-        The method that produced ``x`` (``greedy``, ``local`` or ``exact``).
-    """
-
-    x: IntArray
-    objective: float
-    bound: float | None
-    status: Status
-    seconds: float
-    method: str
-
-    def __repr__(self) -> str:
-        bound = "None" if self.bound is None else f"{self.bound:.6g}"
-        return (
-            f"WTAResult(objective={self.objective:.6g}, bound={bound}, status={self.status!r}, "
-            f"method={self.method!r}, seconds={self.seconds:.2f}, rounds={int(self.x.sum())})"
-        )
-
-    @property
-    def gap(self) -> float | None:
-        """Relative gap ``(objective - bound) / max(|objective|, 1e-12)``, or ``None``."""
-        if self.bound is None:
-            return None
-        return max(0.0, self.objective - self.bound) / max(abs(self.objective), 1e-12)
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain-JSON form (the ``umbrella wta solve --json`` document): objective, bound,
-        status, seconds, method and the nonzero assignment as ``[weapon, target, rounds]``."""
-        weapons, targets = np.nonzero(self.x)
-        return {
-            "objective": self.objective,
-            "bound": self.bound,
-            "status": self.status,
-            "seconds": self.seconds,
-            "method": self.method,
-            "assignment": [
-                [int(i), int(j), int(self.x[i, j])] for i, j in zip(weapons, targets, strict=True)
-            ],
-        }
 
 
 def evaluate(problem: WTAProblem, x: NDArray[np.integer]) -> float:

@@ -55,8 +55,9 @@ def solve_wta(
     if method == "greedy":
         x = assign_greedy(problem)
         return WTAResult(
-            x, evaluate(problem, x), None, "feasible", time.perf_counter() - start, "greedy"
-        )
+            x, evaluate(problem, x), None, "feasible", time.perf_counter() - start, "greedy",
+            problem=problem,
+        )  # fmt: skip
     if method not in METHODS:
         raise InputError(
             f"unknown method {method!r}; choose one of {', '.join(METHODS)}", key="method"
@@ -75,8 +76,9 @@ def solve_wta(
         x = improve(problem, assign_greedy(problem), seed=seed, deadline=deadline, n_kicks=0)
     if method == "local":
         return WTAResult(
-            x, evaluate(problem, x), None, "feasible", time.perf_counter() - start, "local"
-        )
+            x, evaluate(problem, x), None, "feasible", time.perf_counter() - start, "local",
+            problem=problem,
+        )  # fmt: skip
 
     from umbrella.wta.exact import branch_and_price
 
@@ -94,4 +96,5 @@ def solve_wta(
         status_for(objective, bound),
         time.perf_counter() - start,
         found_by,
+        problem=problem,
     )

@@ -38,12 +38,12 @@ def plot_nightly(nights: pd.DataFrame, thresholds: Sequence[int], break_date: da
 
 def plot_monthly(by_class: pd.DataFrame, break_date: date) -> Figure:
     """Drones and missiles launched per month, drones neutralised."""
-    table = by_class.pivot(index="month", columns="cls", values="launched")
+    table = by_class.pivot(index="month", columns="report_class", values="launched")
     months = pd.to_datetime(table.index)
     fig = Figure(figsize=(10, 7))
     ax1, ax2 = fig.subplots(2, 1, sharex=True)
     ax1.bar(months, table[DRONE], width=20, color="tab:red", label="launched")
-    neutral = by_class[by_class["cls"] == DRONE]
+    neutral = by_class[by_class["report_class"] == DRONE]
     ax1.plot(months, neutral["neutralised"].to_numpy(), color="black", label="neutralised")
     ax1.set_ylabel("drones per month")
     ax1.legend(loc="upper left")
@@ -64,9 +64,9 @@ def plot_shares(by_class: pd.DataFrame, break_date: date) -> Figure:
     fig = Figure(figsize=(10, 4))
     ax = fig.subplots()
     for cls in (DRONE, *REPORT_MISSILE_CLASSES):
-        part = by_class[by_class["cls"] == cls]
+        part = by_class[by_class["report_class"] == cls]
         # Months with under 10 launched are gaps in the line, not points joined across.
-        share = part["share"].where(part["assessed"] >= 10)
+        share = part["neutralised_share"].where(part["assessed"] >= 10)
         label = cls.replace("_", " ")
         ax.plot(pd.to_datetime(part["month"]), share, marker=".", label=label)
     _break_line(ax, break_date)
