@@ -1,8 +1,9 @@
-"""Calibration benchmark: `umbrella calibrate` (the emulator, the fit and the in-sample check
-of 100 runs a night) on the bundled national posture with the reports up to 2025-06-30, against
-the target of 15 minutes on the 2-core machine. The comparison run in the same process is the
-same calibration on the coarse grid. Needs the attack reports (default: ../shared/data/attacks
-beside the checkout). Takes several minutes.
+"""Calibration benchmark: `umbrella calibrate` (the job ``umbrella.jobs.run_calibration``: reading
+the reports, the emulator, the fit and the in-sample check of 100 runs a night, no history) on
+the bundled national posture with the reports up to 2025-06-30, against the target of 15
+minutes on the 2-core machine. The comparison run in the same process is the same calibration
+on the coarse grid. Needs the attack reports (default: ../shared/data/attacks beside the
+checkout). Takes several minutes.
 
 Usage: python benchmarks/calibrate.py [--train-end 2025-06-30] [--data DIR]
 """
@@ -17,24 +18,16 @@ from pathlib import Path
 
 import numba
 
-from umbrella.attacks.reader import read_data_dir
-from umbrella.calibration.check import check_fit
-from umbrella.calibration.emulator import DroneGrid
-from umbrella.calibration.fit import CalibrationSettings, calibrate
-from umbrella.calibration.night import night_table
-from umbrella.scenario.bundled import load_bundled
+from umbrella.jobs import run_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def timed(grid: DroneGrid, train_end: date, data: Path) -> tuple[float, dict[str, float]]:
+def timed(grid: str, train_end: date, data: Path) -> tuple[float, dict[str, float | None]]:
     t0 = time.perf_counter()
-    table = night_table(read_data_dir(data))
-    cal = calibrate(load_bundled("national-base"), table, train_end, seed=0,
-                    settings=CalibrationSettings(grid=grid))  # fmt: skip
-    fitted = check_fit(cal, table, 100, 0)
-    assert fitted.calibration is not None
-    return time.perf_counter() - t0, fitted.calibration.fit
+    result = run_calibration("national-base", data=data, train_end=train_end, runs=100, seed=0,
+                             grid=grid, history=False)  # fmt: skip
+    return time.perf_counter() - t0, result.summary()["fit"]
 
 
 def main() -> None:
@@ -42,8 +35,8 @@ def main() -> None:
     ap.add_argument("--train-end", type=date.fromisoformat, default=date(2025, 6, 30))
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "attacks")
     args = ap.parse_args()
-    coarse, _ = timed(DroneGrid.coarse(), args.train_end, args.data)
-    t, fit = timed(DroneGrid(), args.train_end, args.data)
+    coarse, _ = timed("coarse", args.train_end, args.data)
+    t, fit = timed("standard", args.train_end, args.data)
     load = os.getloadavg()
     print(f"train-end {args.train_end}, {numba.get_num_threads()} threads, "
           f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")  # fmt: skip
@@ -53,7 +46,7 @@ def main() -> None:
         ("seconds, coarse grid (comparison)", f"{coarse:.0f}", "", None),
         (
             "in-sample MAE, nights with 100+ drones",
-            f"{100 * fit.get('mae', float('nan')):.1f}",
+            f"{100 * (fit.get('mae') or float('nan')):.1f}",
             "",
             None,
         ),

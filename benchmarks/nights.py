@@ -1,7 +1,10 @@
 """Night-prediction benchmark: 160 national nights x 200 runs flown through the raid engine on
 the bundled (calibrated) national posture, against the target of 2 minutes on the 2-core
-machine. The comparison run in the same process is the same nights with 50 runs (fixed costs vs
-per-run cost). Needs the attack reports (default: ../shared/data/attacks beside the checkout).
+machine. The comparisons run in the same process are the same nights with 50 runs (fixed costs
+vs per-run cost) and the whole job (``umbrella.jobs.run_nights``: reading the reports, the
+predictions, scores, document and tables, no history), whose ratio to the predictions alone is
+the pipeline's overhead. Needs the attack reports (default: ../shared/data/attacks beside the
+checkout).
 
 Usage: python benchmarks/nights.py [--nights 160] [--runs 200] [--data DIR]
 """
@@ -19,6 +22,7 @@ import numba
 from umbrella.attacks.reader import read_data_dir
 from umbrella.calibration.night import night_table, nights_in
 from umbrella.calibration.predict import predict_nights
+from umbrella.jobs import run_nights
 from umbrella.scenario.bundled import load_bundled
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +44,11 @@ def main() -> None:
     t0 = time.perf_counter()
     predict_nights(posture, nights, args.runs, 1)
     t = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result = run_nights(posture, data=args.data, start=nights[0].night, end=nights[-1].night,
+                        runs=args.runs, seed=1, history=False)  # fmt: skip
+    result.summary()
+    t_job = time.perf_counter() - t0
     load = os.getloadavg()
     span = f"{nights[0].night} to {nights[-1].night}"
     loads = " ".join(f"{x:.1f}" for x in load)
@@ -50,6 +59,8 @@ def main() -> None:
         (f"seconds, {len(nights)} nights x {args.runs} runs", f"{t:.1f}", "<= 120", ok),
         ("seconds, same nights x 50 runs (comparison)", f"{t50:.1f}", "", None),
         ("night-runs per second", f"{len(nights) * args.runs / t:,.0f}", "", None),
+        ("seconds, the whole job (run_nights, summary)", f"{t_job:.1f}", "", None),
+        ("job / predictions alone", f"{t_job / t:.2f}", "", None),
     ]
     for name, got, target, good in rows:
         flag = "" if good is None else ("yes" if good else "NO")

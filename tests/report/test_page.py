@@ -287,23 +287,102 @@ def test_umbrella_report_refuses_what_umbrella_did_not_write(cli, tmp_path: Path
 
 
 def test_a_nights_folder_shows_its_scores_and_data_credit(tmp_path: Path) -> None:
-    import pandas as pd
-
     folder = tmp_path / "nights"
     folder.mkdir()
-    pd.DataFrame({"night": ["2025-04-25"], "share_p05": [0.5]}).to_parquet(
-        folder / "nights.parquet"
-    )
-    doc = {"scenario": "<b>posture</b>", "runs": 6, "seed": 0,
-           "summary": {"2025H1": {"nights": 3, "mae": 0.125, "bias": None}}}  # fmt: skip
+    share = {"mean": 0.8125, "ci95": [0.75, 0.875], "p05": 0.5, "p50": 0.8, "p95": 0.95}
+    doc = {"kind": "nights", "scenario": "<b>posture</b>", "runs": 6, "seed": 0,
+           "start": "2025-04-25", "end": "2025-05-02", "min_drones": 100,
+           "summary": {"2025H1": {"nights": 3, "mae": 0.125, "bias": None}},
+           "baselines": {"2025H1": {"own_mean": {"nights": 3, "mae": 0.0625, "bias": 0.0}}},
+           "nights": [{"night": "2025-04-25", "drones_launched": 300,
+                       "drones_neutralised_share": share,
+                       "reported_drones_neutralised_share": 0.9, "missiles": {}},
+                      {"night": "2025-04-26", "drones_launched": 0,
+                       "drones_neutralised_share": None,
+                       "reported_drones_neutralised_share": None, "missiles": {}}],
+           "data_credit": "Data: <i>someone</i>"}  # fmt: skip
     (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
-    meta = {"start": "2025-04-25", "end": "2025-05-02", "data_credit": "Data: <i>someone</i>"}
-    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    (folder / "meta.json").write_text(json.dumps({"kind": "nights"}), encoding="utf-8")
     page = _page(folder, "nights")
     assert "<h1>Nights: &lt;b&gt;posture&lt;/b&gt;</h1>" in page
     assert "<td class=name>2025H1</td><td>3</td><td>0.125</td><td>–</td>" in page
     assert "<dd>2025-04-25 to 2025-05-02</dd>" in page
     assert '<p class="note">Data: &lt;i&gt;someone&lt;/i&gt;</p>' in page
+    # The simple predictors, and each night's share with both intervals named.
+    assert "<td class=name>own_mean</td><td>3</td><td>0.062</td><td>0.000</td>" in page
+    assert ("<td class=name>2025-04-25</td><td>300</td><td>81.2%</td><td>[75.0%, 87.5%]</td>"
+            "<td>80.0%</td><td>[50.0%, 95.0%]</td><td>90.0%</td>") in page  # fmt: skip
+    assert "<td class=name>2025-04-26</td><td>0</td><td>–</td><td>–</td>" in page
+
+
+def _kind_folder(folder: Path, kind: str, doc: dict[str, Any]) -> str:
+    folder.mkdir()
+    (folder / "summary.json").write_text(json.dumps({"kind": kind, **doc}), encoding="utf-8")
+    (folder / "meta.json").write_text(json.dumps({"kind": kind}), encoding="utf-8")
+    return _page(folder, kind)
+
+
+def test_pages_of_the_attack_report_kinds(tmp_path: Path) -> None:
+    est = {"mean": 1234.5, "ci95": [1200.0, 1269.0], "p05": 900.0, "p50": 1230.0, "p95": 1600.0}
+    share = {"mean": 0.83, "ci95": [0.82, 0.84], "p05": 0.77, "p50": 0.83, "p95": 0.88}
+    page = _kind_folder(tmp_path / "f", "forecast", {
+        "train_end": "2024-12-31", "start": "2025-01-01", "end": "2025-03-31", "runs": 200,
+        "drones_launched_total": est, "drones_neutralised_share": share,
+        "observed": {"drones_launched_total": 1500.0, "drones_neutralised_share": 0.85},
+    })  # fmt: skip
+    assert "<h1>Raid-tempo forecast: 2025-01-01 to 2025-03-31, fitted to 2024-12-31</h1>" in page
+    assert (
+        "<td class=name>drones launched (total over the window)</td><td>1,234</td>"
+        "<td>[1,200, 1,269]</td><td>1,230</td><td>[900, 1,600]</td><td>1,500</td>"
+    ) in page
+    assert "<td>83.0%</td><td>[82.0%, 84.0%]</td><td>83.0%</td><td>[77.0%, 88.0%]</td>" in page
+    assert "<dd>2025-01-01 to 2025-03-31</dd>" in page  # fmt: skip
+    page = _kind_folder(tmp_path / "b", "backtest", {
+        "first_origin": "2023-09-30", "last_origin": "2025-09-30", "min_history_days": 365,
+        "scores": [{"horizon_months": 3, "quantity": "drones_neutralised_share", "origins": 25,
+                    "coverage90": 0.8, "below": 0.08, "above": 0.12, "median_error": 0.046,
+                    "relative_width": 0.21, "crps": 3.46, "crps_persistence": 3.07,
+                    "interval_score": 32.1, "interval_score_persistence": 29.5}],
+    })  # fmt: skip
+    assert "<h1>Raid-tempo backtest: origins 2023-09-30 to 2025-09-30</h1>" in page
+    assert ("<td class=name>3 months</td><td class=name>share of drones neutralised</td>"
+            "<td>25</td><td>80.0%</td><td>8.0% / 12.0%</td>") in page  # fmt: skip
+    page = _kind_folder(tmp_path / "s", "data-summary", {
+        "start": "2024-01-01", "end": "2025-03-31", "break_date": "2025-08-01",
+        "national_accounts": ["kpszsu"],
+        "classes": {"one_way_attack_drone": {"launched": 1000, "neutralised": 800,
+                                             "assessed": 900, "neutralised_share": 0.8889}},
+        "months": [{"month": "2025-03", "nights": 31, "drones": 1000, "missiles": 7,
+                    "nights_300_plus": 1, "nights_500_plus": 0, "max_drones": 310,
+                    "classes": {"one_way_attack_drone": {"neutralised_share": 0.5}}}],
+        "largest_nights": [{"night": "2025-03-07", "drones": 310, "missiles": 2,
+                            "drones_neutralised_share": None}],
+    })  # fmt: skip
+    assert "<h1>Attack reports: national nights</h1>" in page
+    assert ("<td class=name>one_way_attack_drone</td><td>1,000</td><td>800</td><td>900</td>"
+            "<td>88.9%</td>") in page  # fmt: skip
+    assert "<td class=name>2025-03</td><td>31</td><td>1,000</td><td>50.0%</td><td>7</td>" in page
+    assert "<td class=name>2025-03-07</td><td>310</td><td>2</td><td>–</td>" in page
+    assert "<dd>2024-01-01 to 2025-03-31</dd>" in page
+
+
+def test_pages_of_a_wta_solution_and_a_calibration(tmp_path: Path) -> None:
+    page = _kind_folder(tmp_path / "w", "wta", {
+        "instance": "<i>bm</i>", "weapons": 5, "targets": 20, "rounds": 2, "objective": 1735.554,
+        "bound": 1735.553, "gap": 5.8e-7, "status": "optimal", "method": "exact", "seconds": 1.5,
+        "assignment": [[0, 3, 1], [4, 19, 1]],
+    })  # fmt: skip
+    assert "<h1>Weapon-target assignment: &lt;i&gt;bm&lt;/i&gt;</h1>" in page
+    assert "<td>1,735.554000</td>" in page and "<td>0.0001%</td>" in page
+    assert "<tr><td class=name>4</td><td>19</td><td>1</td></tr>" in page
+    page = _kind_folder(tmp_path / "c", "calibration", {
+        "scenario": "tiny", "runs": 20,
+        "parameters": {"capability@2025-01": {"mean": 0.5, "p05": 0.25, "p95": 1.0}},
+        "fit": {"mae": 0.0625, "correlation": None},
+    })  # fmt: skip
+    assert "<h1>Calibration: tiny</h1>" in page
+    assert "<td class=name>capability@2025-01</td><td>0.500</td><td>[0.250, 1.000]</td>" in page
+    assert "<td class=name>correlation</td><td>–</td>" in page
 
 
 def test_types_are_shown_by_their_display_names() -> None:

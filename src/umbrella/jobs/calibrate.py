@@ -129,9 +129,9 @@ def run_calibration(
         )
     settings = CalibrationSettings(window_days=window_days, grid=_grid(grid))
     spec, source = resolve_scenario(posture)
-    reports = night_table(read_data_dir(data), class_map(classes))
 
     def run(report_to: Progress | None) -> CalibrationResult:
+        reports = night_table(read_data_dir(data), class_map(classes))
         cal = calibrate(spec, reports, fitted_to, seed=seed, settings=settings,
                         progress=report_to)  # fmt: skip
         fitted = check_fit(cal, reports, runs, seed, progress=report_to)

@@ -2,6 +2,9 @@
 Python, and what every job reading the reports shares (the files it reads, dates given as text,
 its provenance).
 
+The reports are read as the job's first step, after its output has been checked: an output that
+cannot be written is refused before anything is read, whatever the reports hold.
+
 >>> from umbrella.jobs import run_forecast
 >>> result = run_forecast(
 ...     "path/to/attacks", train_end="2025-06-30", start="2025-07-01", end="2025-12-31"
@@ -198,10 +201,9 @@ def run_data_summary(
     if isinstance(largest, bool) or not isinstance(largest, int) or not 1 <= largest <= 1000:
         raise InputError(f"must be a whole number from 1 to 1,000 (got {largest!r})",
                          key="largest")  # fmt: skip
-    nights = _nights(data, classes)
 
     def run(report_to: Progress | None) -> DataSummaryResult:
-        result = summarise_nights(nights, n_largest=largest)
+        result = summarise_nights(_nights(data, classes), n_largest=largest)
         report(report_to, 1, 1, "summary")
         return result
 
@@ -277,11 +279,10 @@ def run_forecast(
     check_window(first, last, runs)
     if first <= fitted_to:
         raise InputError(f"start {first} must be after the training end {fitted_to}", key="start")
-    nights = _nights(data, classes)
 
     def run(report_to: Progress | None) -> ForecastResult:
         report(report_to, 0, 1, "forecast")
-        result = make_forecast(nights, fitted_to, first, last, runs, seed)
+        result = make_forecast(_nights(data, classes), fitted_to, first, last, runs, seed)
         report(report_to, 1, 1, "forecast")
         return result
 
@@ -354,9 +355,9 @@ def run_backtest(
                          key="horizons")  # fmt: skip
     longest = max(months) * 31
     check_window(date(2000, 1, 1), date.fromordinal(date(2000, 1, 1).toordinal() + longest), runs)
-    nights = _nights(data, classes)
 
     def run(report_to: Progress | None) -> BacktestResult:
+        nights = _nights(data, classes)
         try:
             return backtest_tempo(nights, months, runs, seed, progress=report_to)
         except InputError as exc:
@@ -424,11 +425,10 @@ def run_tempo_fit(
     from umbrella.tempo.model import MODEL_KIND, fit_tempo
 
     fitted_to = as_date(train_end, "train_end")
-    nights = _nights(data, classes)
 
     def run(report_to: Progress | None) -> TempoFitResult:
         report(report_to, 0, 1, "fit")
-        result = TempoFitResult(model=fit_tempo(nights, fitted_to))
+        result = TempoFitResult(model=fit_tempo(_nights(data, classes), fitted_to))
         report(report_to, 1, 1, "fit")
         return result
 

@@ -103,12 +103,12 @@ def run_nights(
         raise InputError(f"must be a whole number, zero or more (got {min_drones!r})",
                          key="min_drones")  # fmt: skip
     spec, source = resolve_scenario(posture)
-    reports = night_table(read_data_dir(data), class_map(classes))
-    window = nights_in(reports, first, last)
-    if not window:
-        raise InputError(f"no national night with a launch from {first} to {last}", source=data)
 
     def run(report_to: Progress | None) -> NightsResult:
+        reports = night_table(read_data_dir(data), class_map(classes))
+        window = nights_in(reports, first, last)
+        if not window:
+            raise InputError(f"no national night with a launch from {first} to {last}", source=data)
         pred = predict_nights(spec, window, runs, seed, progress=report_to)
         return NightsResult.from_predictions(pred, reports, start=first, end=last,
                                              min_drones=min_drones)  # fmt: skip
