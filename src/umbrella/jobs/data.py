@@ -15,7 +15,7 @@ cannot be written is refused before anything is read, whatever the reports hold.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -353,8 +353,9 @@ def run_backtest(
                          for h in months):  # fmt: skip
         raise InputError(f"horizons must be whole months from 1 to 24 (got {months!r})",
                          key="horizons")  # fmt: skip
-    longest = max(months) * 31
-    check_window(date(2000, 1, 1), date.fromordinal(date(2000, 1, 1).toordinal() + longest), runs)
+    # The longest window any origin forecasts: its memory is what the runs must fit in.
+    first = date(2000, 1, 1)
+    check_window(first, first + timedelta(days=31 * max(months) - 1), runs)
 
     def run(report_to: Progress | None) -> BacktestResult:
         nights = _nights(data, classes)

@@ -130,7 +130,7 @@ class WTAResult:
         from umbrella.report.charts.wta import plot_assignment
 
         name = self.instance or "instance"
-        title = (f"{name}: {self.method}, objective {self.objective:.6g} ({self.status}), "
+        title = (f"{name}\n{self.method}: objective {self.objective:.6g} ({self.status}), "
                  f"{int(self.x.sum()):,} rounds")  # fmt: skip
         return {"assignment": plot_assignment(self.x, title)}
 
