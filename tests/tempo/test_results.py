@@ -72,3 +72,25 @@ def test_a_backtest_document_writes_undefined_scores_as_null(tmp_path: Path) -> 
     assert json.loads((out / "summary.json").read_text())["scores"][0]["crps_persistence"] is None
     forecasts = pd.read_parquet(out / "forecasts.parquet")
     assert list(forecasts["origin"]) == [date(2024, 1, 31)] * 2
+
+
+def test_the_old_names_work_with_a_warning() -> None:
+    from umbrella.core.errors import InputError, UmbrellaDeprecationWarning
+    from umbrella.tempo import run_backtest
+
+    nights = _synthetic_nights()
+    window = (date(2024, 12, 31), date(2025, 1, 1), date(2025, 1, 10))
+    with pytest.warns(UmbrellaDeprecationWarning, match=r"make_forecast\(runs=\.\.\.\)"):
+        old = make_forecast(nights, *window, n_runs=20, seed=1)  # type: ignore[call-arg]
+    new = make_forecast(nights, *window, runs=20, seed=1)
+    np.testing.assert_array_equal(old.samples["drones_launched_total"],
+                                  new.samples["drones_launched_total"])  # fmt: skip
+    with pytest.warns(UmbrellaDeprecationWarning, match=r"draw\(runs=\.\.\.\)"):
+        sim = new.model.draw(date(2025, 1, 1), date(2025, 1, 3), n_runs=5, rng=generator(0))  # type: ignore[call-arg]
+    assert sim.drones.shape == (5, 3)
+    # 400 nights: no origin has a year behind it and three whole months ahead.
+    with (
+        pytest.warns(UmbrellaDeprecationWarning, match="now umbrella.tempo.backtest_tempo"),
+        pytest.raises(InputError, match="too little data for a backtest"),
+    ):
+        run_backtest(nights, runs=10)

@@ -23,6 +23,7 @@ from umbrella.tempo.backtest import (
     backtest_tempo,
     score_backtest,
 )
+from umbrella.tempo.backtest import run_backtest as run_backtest  # the old name, until 0.4
 from umbrella.tempo.fitted import TempoFitResult
 from umbrella.tempo.forecast import (
     QUANTITIES,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from umbrella.core.deprecations import renamed_argument
 from umbrella.core.errors import InputError
 from umbrella.core.progress import Progress, report
 from umbrella.core.seeds import spawn_generators
@@ -282,6 +283,30 @@ def backtest_tempo(
         rows=pd.DataFrame(rows), runs=runs, seed=seed, horizons=horizons,
         min_history_days=min_history_days,
     )  # fmt: skip
+
+
+@renamed_argument("n_runs", "runs", until="0.4")
+def run_backtest(
+    nights: pd.DataFrame,
+    horizons: Sequence[int] = (3, 6),
+    runs: int = 1000,
+    seed: int = 0,
+    min_history_days: int = MIN_HISTORY_DAYS,
+    **fit_options: Any,
+) -> pd.DataFrame:
+    """The old name of ``backtest_tempo(...).rows`` (works, with a warning, until umbrella 0.4;
+    :func:`umbrella.jobs.run_backtest` is the job of ``umbrella data backtest``)."""
+    import warnings
+
+    from umbrella.core.errors import UmbrellaDeprecationWarning
+
+    warnings.warn(
+        "umbrella.tempo.run_backtest(...) is now umbrella.tempo.backtest_tempo(...), which "
+        "returns a BacktestResult (its rows: .rows); the old name works until umbrella 0.4",
+        UmbrellaDeprecationWarning,
+        stacklevel=2,
+    )
+    return backtest_tempo(nights, horizons, runs, seed, min_history_days, **fit_options).rows
 
 
 def score_backtest(rows: pd.DataFrame) -> pd.DataFrame:

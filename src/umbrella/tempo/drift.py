@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from umbrella.core.deprecations import renamed_argument
 from umbrella.tempo.likelihood import FloatArray, fit_laplace
 
 __all__ = ["LevelNoise", "calibrate_wander", "draw_level_noise", "month_keys"]
@@ -166,6 +167,7 @@ def month_keys(days_ahead: NDArray[np.int64], train_end: np.datetime64) -> NDArr
     return out
 
 
+@renamed_argument("n_runs", "runs", until="0.4")
 def draw_level_noise(
     noise: LevelNoise,
     days_ahead: NDArray[np.int64],

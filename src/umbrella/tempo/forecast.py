@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from umbrella.core.deprecations import renamed_argument
 from umbrella.core.errors import InputError
 from umbrella.core.seeds import generator
 from umbrella.core.vocabulary import DATA_CREDIT, DRONE
@@ -258,6 +259,7 @@ def summarise(values: NDArray[np.float64]) -> dict[str, float]:
     return {"p05": float(q[0]), "p50": float(q[1]), "p95": float(q[2])}
 
 
+@renamed_argument("n_runs", "runs", until="0.4")
 def make_forecast(
     nights: pd.DataFrame,
     train_end: date,
@@ -292,6 +294,7 @@ def make_forecast(
     return dataclasses.replace(result, seed=seed)
 
 
+@renamed_argument("n_runs", "runs", until="0.4")
 def forecast_with(
     nights: pd.DataFrame,
     train_end: date,

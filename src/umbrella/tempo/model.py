@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from umbrella.core.deprecations import renamed_argument
 from umbrella.core.errors import InputError
 from umbrella.core.files import write_json
 from umbrella.core.seeds import generator
@@ -145,6 +146,7 @@ class TempoModel:
         """
         return self.draw(start, end, runs, generator(seed))
 
+    @renamed_argument("n_runs", "runs", until="0.4")
     def draw(self, start: date, end: date, runs: int, rng: np.random.Generator) -> TempoSimulation:
         """:meth:`simulate` with the random numbers drawn from ``rng``."""
         if end < start:

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize, special
 
+from umbrella.core.deprecations import renamed_argument
 from umbrella.tempo.drift import LevelNoise
 from umbrella.tempo.likelihood import FloatArray, Laplace, fit_laplace, nbinom_logpmf
 
@@ -114,6 +115,7 @@ def fit_salvos(counts: NDArray[np.int64], classes: tuple[str, ...]) -> SalvoTemp
     )
 
 
+@renamed_argument("n_runs", "runs", until="0.4")
 def simulate_salvos(
     model: SalvoTempo,
     runs: int,

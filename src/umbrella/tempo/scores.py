@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from umbrella.core.deprecations import renamed_argument
+
 __all__ = [
     "ALPHA",
     "crps_sample",
@@ -74,6 +76,7 @@ def _window_value(
     return float("nan") if obs is None else float(obs[quantity])
 
 
+@renamed_argument("n", "runs", until="0.4")
 def persistence_sample(
     nights: pd.DataFrame,
     origin: date,

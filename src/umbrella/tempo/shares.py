@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
+from umbrella.core.deprecations import renamed_argument
 from umbrella.tempo.drift import LevelNoise
 from umbrella.tempo.likelihood import FloatArray, Laplace, betabinom_logpmf, fit_laplace
 
@@ -130,6 +131,7 @@ def prior_share(
     return ShareModel(posterior=posterior, n_nights=0, mean_low=mean_low, mean_high=mean_high)
 
 
+@renamed_argument("n_runs", "runs", until="0.4")
 def draw_night_shares(
     model: ShareModel,
     runs: int,
