@@ -25,6 +25,7 @@ from umbrella.report.sections import (
     nights_sections,
     optimise_sections,
     run_sections,
+    sweep_sections,
 )
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ _PAGES: dict[str, tuple[Callable[[Mapping[str, Any]], list[tuple[str, str]]], st
     "campaign": (campaign_sections, "campaign", "Campaign"),
     "nights": (nights_sections, "scenario", "Nights"),
     "optimise": (optimise_sections, "name", "Optimisation"),
-    "sweep": (_no_sections, "name", "Sweep"),
+    "sweep": (sweep_sections, "name", "Sweep"),
 }
 
 

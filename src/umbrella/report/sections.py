@@ -29,6 +29,7 @@ __all__ = [
     "nights_sections",
     "optimise_sections",
     "run_sections",
+    "sweep_sections",
 ]
 
 _TOTALS = {
@@ -364,8 +365,9 @@ def _musd(x: Any) -> str:
 
 def optimise_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(heading, HTML) sections of ``umbrella optimise``: the buy chosen with its objective
-    re-estimated on independent replications and its gap, the frontier of the buys evaluated,
-    the value per $1M of each option's first unit and the options that change nothing."""
+    and its reduction from no buy re-estimated on independent replications, and its gap; the
+    frontier of the buys evaluated; the value per $1M of each option's first unit and the
+    options that change nothing."""
     out: list[tuple[str, str]] = []
     best = doc.get("best")
     objective = esc(doc.get("objective", "objective"))
@@ -381,24 +383,32 @@ def optimise_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
         ]  # fmt: skip
         gap = best.get("gap") if isinstance(best.get("gap"), Mapping) else {}
         assert isinstance(gap, Mapping)
-        gain = details.get("best_gain_over_baseline")
-        gain_ci = gain.get("ci95") if isinstance(gain, Mapping) else None
+        confirmation = details.get("confirmation")
         lines = [
             f"Budget ${_musd(doc.get('budget_usd'))}M; objective: expected total {objective} "
-            "over the campaign (lower is better).",
+            "over the campaign (lower is better)"
+            + (
+                f", counted at the assets {', '.join(esc(a) for a in doc['assets'])}"
+                if isinstance(doc.get("assets"), list) and doc["assets"]
+                else ""
+            )
+            + ".",
             "The objective of both rows is re-estimated on replications independent of those "
             "the buy was chosen on"
             + (
-                f" (seed {fmt(details['confirmation'].get('seed'))})"
-                if isinstance(details.get("confirmation"), Mapping)
+                f" (seed {fmt(confirmation.get('seed'))})"
+                if isinstance(confirmation, Mapping)
                 else ""
             )
             + ".",
         ]
-        if isinstance(gain, Mapping) and isinstance(gain_ci, list) and len(gain_ci) == 2:
+        cut = best.get("reduction")
+        cut_ci = cut.get("ci95") if isinstance(cut, Mapping) else None
+        if isinstance(cut, Mapping) and isinstance(cut_ci, list) and len(cut_ci) == 2:
             lines.append(
-                f"Reduction from no buy, paired over runs: {fmt(gain.get('mean'))} "
-                f"(95% CI {fmt(gain_ci[0])} to {fmt(gain_ci[1])})."
+                f"Reduction from no buy, paired per run: {fmt(cut.get('mean'))} "
+                f"(95% CI of the mean {fmt(cut_ci[0])} to {fmt(cut_ci[1])}; per-run spread "
+                f"p05–p95 {fmt(cut.get('p05'))} to {fmt(cut.get('p95'))})."
             )
         lines.append(
             f"Optimality gap: estimate {fmt(gap.get('estimate'))}, 95% upper bound "
@@ -436,24 +446,134 @@ def optimise_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
         )
     marginal = doc.get("marginal")
     if isinstance(marginal, Mapping) and marginal:
-        idle = details.get("idle_options") if isinstance(details, Mapping) else None
+        idle = details.get("idle_options")
         idle = idle if isinstance(idle, Mapping) else {}
-        rows = []
-        for oid, m in marginal.items():
-            if not isinstance(m, Mapping):
-                continue
-            ci = m.get("ci95")
-            lo, hi = (ci[0], ci[1]) if isinstance(ci, list) and len(ci) == 2 else (None, None)
-            cells = [esc(oid), fmt(m.get("per_musd"), 2), f"{fmt(lo, 2)} to {fmt(hi, 2)}"]
-            rows.append([*cells, esc(idle.get(oid, ""))])
+        rows = [
+            [esc(oid), *interval_cells(m, 2), esc(idle.get(oid, ""))]
+            for oid, m in marginal.items()
+            if isinstance(m, Mapping)
+        ]
         out.append(
             (
                 "What each option's first unit buys",
-                table(
-                    ["option", f"{objective} reduction per $1M", "95% CI", "changes nothing"], rows
-                )
-                + '<p class="note">Each option alone, one unit, against no buy, paired over '
-                "the selection replications.</p>",
+                table(["option", *(f"{objective} reduction per $1M: {h}"
+                                   for h in INTERVAL_HEADERS), "changes nothing"], rows)
+                + '<p class="note">Each option alone, one unit, against no buy, paired per run '
+                "on the selection replications.</p>",
+            )
+        )  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------------------- sweep
+#: Most points the sweep page lists (every point is in the folder's tables).
+SWEEP_ROWS = 200
+
+
+def _param_text(value: Any) -> str:
+    if isinstance(value, float):
+        return esc(f"{value:.4g}")
+    if isinstance(value, bool):
+        return esc(str(value).lower())
+    return esc(value)
+
+
+def sweep_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(heading, HTML) sections of ``umbrella sweep``: what was varied, each output at every
+    point (mean, 95% CI of the mean and per-run spread), the points that failed, and the
+    Sobol' indices of a ``sobol`` design."""
+    out: list[tuple[str, str]] = []
+    points = [p for p in doc.get("points") or [] if isinstance(p, Mapping)]
+    outputs = doc.get("outputs")
+    if not isinstance(outputs, list):  # a folder written before umbrella 0.2
+        first: Mapping[str, Any] = next(
+            (p["outputs"] for p in points if isinstance(p.get("outputs"), Mapping)), {}
+        )
+        outputs = list(first)
+    keys = list(dict.fromkeys(k for p in points if isinstance(p.get("params"), Mapping)
+                              for k in p["params"]))  # fmt: skip
+    facts = [
+        ("varied", doc.get("model")),
+        ("design", doc.get("design")),
+        ("points", len(points)),
+        ("random numbers", "common: every point uses the seed" if points else None),
+    ]
+    out.append(
+        (
+            "What was varied",
+            '<dl class="facts">'
+            + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts if v is not None)
+            + "</dl>"
+            + table(["parameter"], [[esc(k)] for k in keys]),
+        )
+    )
+    for output in outputs:
+        rows = []
+        for p, point in enumerate(points[:SWEEP_ROWS]):
+            params = point.get("params") if isinstance(point.get("params"), Mapping) else {}
+            assert isinstance(params, Mapping)
+            values = point.get("outputs")
+            q = values.get(output) if isinstance(values, Mapping) else None
+            cells = interval_cells(q) if q is not None else ["failed", "–", "–", "–"]
+            rows.append([fmt(p), *(_param_text(params.get(k)) for k in keys), *cells])
+        more = (
+            f'<p class="note">The first {SWEEP_ROWS} of {len(points)} points; every point is in '
+            "<code>sweep.parquet</code>.</p>"
+            if len(points) > SWEEP_ROWS
+            else ""
+        )
+        out.append(
+            (
+                f"{_output_label(output)} at each point",
+                table(["point", *keys, *INTERVAL_HEADERS], rows, names=1 + len(keys)) + more,
+            )
+        )
+    if points:
+        out[-1] = (out[-1][0], out[-1][1] + _INTERVALS_NOTE)
+    failed = [
+        [fmt(p), esc(", ".join(f"{k}={v!r}" for k, v in (pt.get("params") or {}).items())),
+         esc(pt.get("error", ""))]
+        for p, pt in enumerate(points)
+        if pt.get("outputs") is None
+    ]  # fmt: skip
+    if failed:
+        out.append(("Points that failed", table(["point", "parameters", "error"], failed, names=3)))
+    sensitivity = doc.get("sensitivity")
+    if isinstance(sensitivity, Mapping) and sensitivity:
+        rows = []
+        for output, by_key in sensitivity.items():
+            if not isinstance(by_key, Mapping):
+                continue
+            for key, s in by_key.items():
+                if isinstance(s, Mapping):
+                    rows.append([esc(output), esc(key), *_sobol_cells(s, "S1"),
+                                 *_sobol_cells(s, "ST")])  # fmt: skip
+        heads = ["output", "parameter", "S1 (first order)", "S1: 95% bootstrap interval",
+                 "ST (total)", "ST: 95% bootstrap interval"]  # fmt: skip
+        out.append(
+            (
+                "Sensitivity: Sobol' indices",
+                table(heads, rows, names=2)
+                + '<p class="note">S1: the share of an output\'s variance due to a parameter '
+                "alone; ST: with every interaction it takes part in. Small negative values are "
+                "estimation error around zero.</p>",
             )
         )
     return out
+
+
+def _output_label(output: Any) -> str:
+    from umbrella.core.errors import InputError
+    from umbrella.core.metrics import axis_label
+
+    try:
+        return f"{axis_label(str(output))}: {output}"
+    except InputError:  # an output named before umbrella 0.2
+        return str(output)
+
+
+def _sobol_cells(s: Mapping[str, Any], name: str) -> list[str]:
+    ci = s.get(f"{name}_ci95")
+    lo, hi = (ci[0], ci[1]) if isinstance(ci, list) and len(ci) == 2 else (None, None)
+    pair = "–" if lo is None and hi is None else f"[{fmt(lo, 3)}, {fmt(hi, 3)}]"
+    return [fmt(s.get(name), 3), pair]
