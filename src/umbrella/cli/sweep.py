@@ -160,7 +160,7 @@ def _value(v: object) -> str:
 def _print(result: SweepResult) -> None:
     from rich.table import Table
 
-    out = console()
+    out = console(min_width=min(240, 16 * (len(result.keys) + len(result.outputs))))
     t = Table(
         title=lit(
             f"{result.name}: {result.design.kind}, {result.n_points} points x {result.runs} "
