@@ -246,9 +246,7 @@ values = [10, 40]
 """
 
 
-def test_output_names_of_umbrella_0_1_are_read_with_a_warning(
-    write_sweep: Any, cli: Any
-) -> None:
+def test_output_names_of_umbrella_0_1_are_read_with_a_warning(write_sweep: Any, cli: Any) -> None:
     old = write_sweep(OLD_NAMES, "old.toml")
     code, out, err = cli(["sweep", str(old), "-w", "1", "--json"])
     assert code == 0, err
@@ -318,7 +316,7 @@ def test_a_folder_holding_a_users_file_is_refused_before_any_work(
         from umbrella.core.errors import InputError
         from umbrella.jobs import run_sweep
 
-        with pytest.raises(InputError, match="notes.txt"):
+        with pytest.raises(InputError, match=r"notes\.txt"):
             run_sweep(path, workers=1, out=out_dir, history=False)
     assert [p.name for p in out_dir.iterdir()] == ["notes.txt"]
     code, out, err = cli(["sweep", str(path), "-w", "1", "--runs", "4", "--out", str(out_dir),
@@ -350,7 +348,8 @@ def test_the_python_job_writes_the_folder_and_history_the_command_writes(
     assert seen[-1] == (4 * 6, 4 * 6, "runs") and all(t == 24 for _, t, _ in seen)
     assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
     code, out, err = cli(["sweep", str(path), "-w", "1", "--runs", "6", "--seed", "2", "--set",
-                          "threats[1].count=0", "--out", str(tmp_path / "cli"), "--json"])  # fmt: skip
+                          "threats[1].count=0", "--out", str(tmp_path / "cli"),
+                          "--json"])  # fmt: skip
     assert code == 0, err
     assert json.loads(out) == res.summary()
     for name in ("summary.json", "sweep.parquet", "replications.parquet"):
