@@ -102,7 +102,7 @@ def search(
     max_exhaustive
         Most affordable buys evaluated exhaustively.
     progress
-        ``progress(done, total, "buys searched")`` after each buy evaluated: ``total`` is every
+        ``progress(done, total, "buys searched")`` after each buy flown: ``total`` is every
         affordable buy for an exhaustive search; for greedy and local search, the buys evaluated
         and those of the current step still to evaluate (it grows step by step).
     """
@@ -121,8 +121,10 @@ def search(
         total = max(total, len(evaluator) + sum(1 for b in set(buys) if b not in cached))
 
     def look(buy: Buy) -> None:
+        before = len(evaluator)
         evaluator.per_run(buy)
-        report(progress, len(evaluator), max(total, len(evaluator)), STAGE)
+        if len(evaluator) > before:  # a buy flown, not one taken from the cache
+            report(progress, len(evaluator), max(total, len(evaluator)), STAGE)
 
     look(empty)
     everything = affordable_buys(evaluator, caps, max_exhaustive)
