@@ -54,6 +54,7 @@ ALLOWED_TAGS = {
     "canvas",
     "ul",
     "script",
+    "code",
 }
 D = {"mean": -1.25, "ci95": [-1.5, -1.0], "p05": -3.0, "p50": -1.0, "p95": 0.5}
 
@@ -150,7 +151,7 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-@pytest.mark.parametrize("kind", ["run", "campaign", "compare"])
+@pytest.mark.parametrize("kind", ["run", "campaign", "compare", "optimise"])
 def test_the_page_is_one_self_contained_file(outputs: dict[str, Path], kind: str) -> None:
     folder = outputs[kind]
     page = (folder / "report.html").read_text(encoding="utf-8")
@@ -322,3 +323,90 @@ def test_types_are_shown_by_their_display_names() -> None:
     stock = {"stock_start": 100, "p_stockout_by_end": 0.5, "first_stockout_p50": None}
     html = "".join(h for _, h in campaign_sections({"interceptors": {"iris_t_slm": stock}}))
     assert "IRIS-T SLM <code>iris_t_slm</code>" in html
+
+
+def _optimisation_doc() -> dict[str, Any]:
+    buy = {"<b>lot</b>": 2}
+    return {
+        "kind": "optimise", "name": EVIL_SCRIPT, "campaign": "winter", "version": "0.2.0",
+        "budget_usd": 100e6, "objective": "damage", "assets": ["<i>capital</i>"], "runs": 8,
+        "seed": 4, "baseline": {"objective": Q},
+        "best": {"buy": buy, "cost_usd": 40e6, "objective": Q, "reduction": D,
+                 "gap": {"estimate": 0.0, "ci95_upper": 1.5}},
+        "frontier": [{"buy": {}, "cost_usd": 0.0, "objective": Q},
+                     {"buy": buy, "cost_usd": 40e6, "objective": Q}],
+        "marginal": {"<b>lot</b>": D, "idle": {**Q, "mean": 0.0}},
+        "details": {"method": "exhaustive", "stopped_by_time_limit": True, "buys_evaluated": 3,
+                    "selection": {"seed": 4, "runs": 8}, "confirmation": {"seed": 77, "runs": 8},
+                    "alternatives": [], "idle_options": {"idle": "<u>arrives late</u>"}},
+    }  # fmt: skip
+
+
+def test_an_optimisation_page_shows_the_buy_its_reduction_and_its_intervals(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "opt"
+    folder.mkdir()
+    (folder / "summary.json").write_text(json.dumps(_optimisation_doc()), encoding="utf-8")
+    page = _page(folder, "optimise")
+    assert "<h1>Optimisation: &lt;script&gt;window.pwned=1&lt;/script&gt;</h1>" in page
+    assert "<td class=name>&lt;b&gt;lot&lt;/b&gt; × 2</td><td>40.0</td>" in page
+    assert "<td>3.5</td><td>[3.0, 4.0]</td><td>3.0</td><td>[1.0, 7.0]</td>" in page
+    assert "counted at the assets &lt;i&gt;capital&lt;/i&gt;" in page
+    assert (
+        "Reduction from no buy, paired per run: -1.2 (95% CI of the mean -1.5 to -1.0; per-run "
+        "spread p05–p95 -3.0 to 0.5)" in page
+    )
+    assert "(seed 77)" in page and "stopped by its time limit" in page
+    # The value of each option's first unit: an estimate with both intervals, labelled.
+    assert "damage reduction per $1M: 95% CI of the mean" in page
+    assert "<td>-1.25</td><td>[-1.50, -1.00]</td><td>-1.00</td><td>[-3.00, 0.50]</td>" in page
+    assert "<td>&lt;u&gt;arrives late&lt;/u&gt;</td>" in page
+    assert "<b>lot</b>" not in page and "<u>" not in page
+
+
+def _sweep_doc() -> dict[str, Any]:
+    ok = {"leaked": Q, "fired.<b>gun</b>": D}
+    return {
+        "kind": "sweep", "name": "<b>grid</b>", "model": "scenario:<i>small</i>", "design": "sobol",
+        "samples": 2, "runs": 4, "seed": 1, "version": "0.2.0",
+        "outputs": ["leaked", "fired.<b>gun</b>"],
+        "points": [
+            {"params": {"threats[0].count": 10, "<b>key</b>": True}, "outputs": ok},
+            {"params": {"threats[0].count": 40, "<b>key</b>": 0.123456},
+             "outputs": None, "error": "<script>bad</script>"},
+        ],
+        "sensitivity": {"leaked": {"threats[0].count": {"S1": 0.5, "ST": 0.75,
+                                                         "S1_ci95": [0.25, 0.75],
+                                                         "ST_ci95": [None, None]}}},
+    }  # fmt: skip
+
+
+def test_a_sweep_page_shows_every_output_at_every_point(tmp_path: Path) -> None:
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    (folder / "summary.json").write_text(json.dumps(_sweep_doc()), encoding="utf-8")
+    page = _page(folder, "sweep")
+    assert "<h1>Sweep: &lt;b&gt;grid&lt;/b&gt;</h1>" in page
+    assert "<dd>scenario:&lt;i&gt;small&lt;/i&gt;</dd>" in page
+    assert "<h2>leakers (threats): leaked at each point</h2>" in page
+    assert (
+        "<h2>rounds fired, &lt;b&gt;gun&lt;/b&gt; (rounds): fired.&lt;b&gt;gun&lt;/b&gt; at" in page
+    )
+    # Each point with its parameters and the estimate's labelled intervals; a failed point says so.
+    assert (
+        "<td class=name>0</td><td class=name>10</td><td class=name>true</td><td>3.5</td>"
+        "<td>[3.0, 4.0]</td><td>3.0</td><td>[1.0, 7.0]</td>" in page
+    )
+    assert "<td class=name>0.1235</td><td>failed</td>" in page
+    assert "<h2>Points that failed</h2>" in page and "&lt;script&gt;bad&lt;/script&gt;" in page
+    assert "95% CI of the mean" in page and "per-run spread p05–p95" in page
+    assert "<td>0.500</td><td>[0.250, 0.750]</td><td>0.750</td><td>–</td>" in page
+    assert "<b>grid</b>" not in page and "<script>bad" not in page
+    # A folder of umbrella 0.1 (no list of outputs, old names) still has its page.
+    old = _sweep_doc()
+    del old["outputs"]
+    old["points"][0]["outputs"] = {"leaked_total": Q}
+    (folder / "summary.json").write_text(json.dumps(old), encoding="utf-8")
+    page = _page(folder, "sweep")
+    assert "<h2>leaked_total at each point</h2>" in page
