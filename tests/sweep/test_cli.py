@@ -392,3 +392,17 @@ values = ["[b]x[/b]"]
     (line,) = err.splitlines()
     assert line.startswith("error: point 3 (catalogue.fire_units.sam.min_range_km=20.0, ")
     assert "description='[b]x[/b]') failed: " in line and "impossible envelope" in line
+
+
+EXAMPLES = sorted((ROOT / "examples" / "sweep").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_sweeps_check(path: Path) -> None:
+    from umbrella.sweep import load_sweep, plan_sweep
+    from umbrella.sweep.metrics import RENAMED_OUTPUTS
+
+    spec = load_sweep(path)  # no deprecation warning: the warnings are errors here
+    assert not set(spec.outputs) & set(RENAMED_OUTPUTS)
+    plan = plan_sweep(spec, source=str(path))
+    assert plan.outputs == tuple(spec.outputs) and len(plan.points) >= 10
