@@ -396,7 +396,7 @@ def optimise_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
             "The objective of both rows is re-estimated on replications independent of those "
             "the buy was chosen on"
             + (
-                f" (seed {fmt(confirmation.get('seed'))})"
+                f" (seed {esc(confirmation.get('seed'))})"
                 if isinstance(confirmation, Mapping)
                 else ""
             )
