@@ -16,6 +16,7 @@ import pytest
 from umbrella.campaign import load_campaign, prepare_campaign, run_nights
 from umbrella.campaign.inputs import load_defence
 from umbrella.core.manifest import MANIFEST
+from umbrella.core.results import Result
 from umbrella.core.stats import mean_ci
 from umbrella.optimise import Evaluator, apply_buy, load_optimisation, optimise, search
 from umbrella.optimise.buy import idle_options
@@ -306,6 +307,8 @@ def test_greedy_progress_totals_grow_with_the_steps(menu: tuple[Any, Any, Any]) 
 def test_frontier_table_columns_name_the_objective(menu: tuple[Any, Any, Any]) -> None:
     spec, camp, defence = menu
     res = optimise(spec, camp, defence, 6, 1)
+    assert isinstance(res, Result) and res.kind == "optimise"
+    assert set(res.tables()) == {"frontier"} and set(res.figures()) == {"frontier"}
     table = res.frontier_table()
     est = [f"{k}{s}" for k in ("damage", "reduction")
            for s in ("", "_ci95_lo", "_ci95_hi", "_p05", "_p50", "_p95")]  # fmt: skip

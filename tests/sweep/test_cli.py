@@ -14,6 +14,7 @@ import pytest
 import xarray as xr
 
 from umbrella.core.manifest import MANIFEST
+from umbrella.core.results import Result
 from umbrella.report.folder import stable_provenance
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -352,6 +353,7 @@ def test_the_python_job_writes_the_folder_and_history_the_command_writes(
                           "--json"])  # fmt: skip
     assert code == 0, err
     assert json.loads(out) == res.summary()
+    assert isinstance(res, Result) and res.kind == "sweep"
     for name in ("summary.json", "sweep.parquet", "replications.parquet"):
         a, b = tmp_path / "py" / name, tmp_path / "cli" / name
         if name.endswith(".json"):
@@ -406,3 +408,17 @@ def test_example_sweeps_check(path: Path) -> None:
     assert not set(spec.outputs) & set(RENAMED_OUTPUTS)
     plan = plan_sweep(spec, source=str(path))
     assert plan.outputs == tuple(spec.outputs) and len(plan.points) >= 10
+
+
+def test_data_dir_is_the_old_name_of_data(write_sweep: Any, cli: Any, tmp_path: Path) -> None:
+    path = str(write_sweep())
+    code, out, err = cli(["sweep", path, "-w", "1", "--runs", "2", "--json", "--data-dir",
+                          str(tmp_path)])  # fmt: skip
+    assert code == 0 and json.loads(out)["runs"] == 2
+    assert err == (
+        "warning: `umbrella sweep --data-dir` is now `--data`; the old name works until "
+        "umbrella 0.4\n"
+    )
+    code, out, err = cli(["sweep", path, "--json", "--data-dir", str(tmp_path), "--data",
+                          str(tmp_path)])  # fmt: skip
+    assert code == 2 and out == "" and "give --data only" in err
