@@ -128,7 +128,7 @@ def test_show_by_id_prefix_or_last_and_errors(cli: Any) -> None:
     assert code == 0 and row["id"] in out and "summary" in out
     for ref, needle in (("zzzzzz", "no run 'zzzzzz'"), ("ab", "at least 4 characters")):
         code, out, err = cli(["history", "show", ref])
-        assert code == 1 and out == "" and err.count("\n") == 1 and needle in err, err
+        assert code == 2 and out == "" and err.count("\n") == 1 and needle in err, err
 
 
 # ---------------------------------------------------------------------------- concurrency

@@ -1,56 +1,166 @@
-"""The ``umbrella`` command line: a thin client of the public Python API."""
+"""The ``umbrella`` command line: a thin client of the public Python API (:mod:`umbrella.jobs`).
+
+Commands are imported when they run: ``umbrella --help`` and ``umbrella --version`` import none
+of them, so they answer at once. :data:`COMMANDS` lists every command with its module and the
+one line ``umbrella --help`` shows (a test checks each line against the command's docstring).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Annotated
 
 import typer
+from typer._click import Command as ClickCommand
+from typer._click import Context, HelpFormatter
+from typer.core import TyperGroup
+from typer.main import get_group
 
 from umbrella.cli.exits import run_app
 
-app = typer.Typer(
-    name="umbrella",
-    help="Air- and missile-defence analysis: raids, weapon-target assignment, data, campaigns.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
+__all__ = ["COMMANDS", "app", "main"]
+
+HELP = (
+    "Air- and missile-defence analysis: raids, campaigns, optimisation, sweeps and the public "
+    "attack reports."
 )
 
 
-_registered: list[bool] = []
+@dataclass(frozen=True)
+class Command:
+    """Where a command lives and what ``umbrella --help`` says of it."""
+
+    module: str
+    attribute: str
+    summary: str
+    hidden: bool = False
 
 
-def _register() -> None:
-    # Sub-command modules are imported on first use so that importing ``umbrella.cli`` is cheap.
-    if _registered:
-        return
-    _registered.append(True)
-    from umbrella.cli import calibrate as calibrate_cli
-    from umbrella.cli import campaign as campaign_cli
-    from umbrella.cli import data as data_cli
-    from umbrella.cli import history as history_cli
-    from umbrella.cli import nights as nights_cli
-    from umbrella.cli import optimise as optimise_cli
-    from umbrella.cli import raid as raid_cli
-    from umbrella.cli import report as report_cli
-    from umbrella.cli import sweep as sweep_cli
-    from umbrella.cli import wta as wta_cli
+#: Every command: name -> where it lives and its one line of help.
+COMMANDS: dict[str, Command] = {
+    "run": Command("umbrella.cli.raid", "run", "Simulate a raid."),
+    "campaign": Command("umbrella.cli.campaign", "campaign",
+                        "Carry interceptor stockpiles through a season of nightly raids."),
+    "optimise": Command("umbrella.cli.optimise", "optimise_command",
+                        "Search a menu of interceptor lots, fire units, drone teams, production "
+                        "lines and EW zones for the buy of least expected damage (or leakers) "
+                        "within a budget."),
+    "sweep": Command("umbrella.cli.sweep", "sweep",
+                     "Run a scenario or a campaign over a grid, a Latin hypercube or a Sobol' "
+                     "design."),
+    "nights": Command("umbrella.cli.nights", "nights",
+                      "Predict every national night with a launch from --start to --end "
+                      "through the raid engine on the posture."),
+    "calibrate": Command("umbrella.cli.calibrate", "calibrate_command",
+                         "Fit the posture's uncertain parameters to the nightly reports up to "
+                         "--train-end and write the fitted scenario."),
+    "data": Command("umbrella.cli.data", "app",
+                    "Public attack reports: summary, forecast, backtest."),
+    "wta": Command("umbrella.cli.wta", "app",
+                   "Weapon-target assignment: solve benchmark and user instances."),
+    "report": Command("umbrella.cli.report", "report",
+                      "Rebuild report.html (one self-contained page, no network) from an output "
+                      "folder."),
+    "history": Command("umbrella.cli.history", "app",
+                       "The run history: every run, campaign, compare and sweep."),
+    "validate": Command("umbrella.cli.raid", "validate",
+                        "Check a scenario or campaign file."),
+    "example": Command("umbrella.cli.raid", "example",
+                       "Print a bundled scenario file to start from."),
+    "catalogue": Command("umbrella.cli.raid", "catalogue",
+                         "List the catalogue of threat, interceptor, fire-unit and sensor types "
+                         "with sources."),
+    "catalog": Command("umbrella.cli.raid", "catalog", "The old name of `umbrella catalogue`.",
+                       hidden=True),
+}  # fmt: skip
 
-    app.command("run")(raid_cli.run)
-    app.command("validate")(raid_cli.validate)
-    app.command("example")(raid_cli.example)
-    app.command("catalogue")(raid_cli.catalogue)
-    app.command("catalog", hidden=True)(raid_cli.catalog)
-    app.command("campaign")(campaign_cli.campaign)
-    app.command("sweep")(sweep_cli.sweep)
-    app.command("calibrate")(calibrate_cli.calibrate_command)
-    app.command("nights")(nights_cli.nights)
-    app.command("report")(report_cli.report)
-    app.command("optimise")(optimise_cli.optimise_command)
 
-    app.add_typer(wta_cli.app, name="wta")
-    app.add_typer(data_cli.app, name="data")
-    app.add_typer(history_cli.app, name="history")
+class LazyCommands(MutableMapping[str, ClickCommand]):
+    """The root's subcommands by name, each imported and built when first looked up."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, ClickCommand] = {}
+
+    def __getitem__(self, name: str) -> ClickCommand:
+        if name not in self._built:
+            self._built[name] = _build(name, COMMANDS[name])
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: ClickCommand) -> None:
+        raise TypeError("the commands are those of COMMANDS")
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("the commands are those of COMMANDS")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+
+def _build(name: str, entry: Command) -> ClickCommand:
+    import typer
+    from typer.main import get_command, get_group
+
+    obj = getattr(import_module(entry.module), entry.attribute)
+    if isinstance(obj, typer.Typer):
+        group = get_group(obj)
+        group.name = name
+        return group
+    one = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    one.command(name, hidden=entry.hidden)(obj)
+    return get_command(one)
+
+
+class LazyGroup(TyperGroup):
+    """The root command: its help is written from :data:`COMMANDS`, without importing them."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return [name for name, c in COMMANDS.items() if not c.hidden]
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        ClickCommand.format_help(self, ctx, formatter)  # plain text: no command is imported
+        formatter.write_paragraph()
+        formatter.write_text("`umbrella COMMAND --help` shows a command's options.")
+
+    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+        rows = [(name, c.summary) for name, c in COMMANDS.items() if not c.hidden]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from umbrella.core.version import __version__
+
+        sys.stdout.write(f"umbrella {__version__}\n")
+        raise typer.Exit(0)
+
+
+_root = typer.Typer(
+    name="umbrella", help=HELP, no_args_is_help=True, add_completion=False,
+    pretty_exceptions_enable=False,
+)  # fmt: skip
+
+
+@_root.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_version,
+                     help="Print the version and exit."),
+    ] = False,
+) -> None:  # fmt: skip
+    """Air- and missile-defence analysis."""
+
+
+app = get_group(_root)
+app.commands = LazyCommands()
+app.__class__ = LazyGroup
 
 
 def main() -> None:
@@ -59,6 +169,6 @@ def main() -> None:
     from umbrella.jobs.command import command_line, set_command
 
     set_command(command_line())
-    code = run_app(app, prepare=_register)
+    code = run_app(app)
     if code:
         sys.exit(code)

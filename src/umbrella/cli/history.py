@@ -1,73 +1,74 @@
-"""``umbrella history list``, ``history show ID`` and ``history diff ID ID``; and the call every
-command makes to record itself."""
+"""``umbrella history list``, ``history show ID`` and ``history diff ID ID``.
+
+Every recorded string (names, paths, command lines, descriptions) is printed literally: rich
+markup, ANSI escapes and control characters are shown, never obeyed
+(:func:`~umbrella.cli.terminal.lit`). A history that cannot be read is one line and exit code 2.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from umbrella.history import HistoryBusy, HistoryStore, diff_runs, record_run
+from umbrella.cli.terminal import console, emit_json, lit
+from umbrella.core.errors import escape_control
 
-__all__ = ["app", "record_history"]
+if TYPE_CHECKING:
+    from umbrella.history import HistoryStore
+
+__all__ = ["app"]
 
 app = typer.Typer(
     help="The run history: every run, campaign, compare and sweep, under $UMBRELLA_HOME.",
     no_args_is_help=True,
 )
-out = Console()
-
-
-def record_history(
-    meta: Mapping[str, Any],
-    *,
-    summary: Any,
-    spec: Any = None,
-    headline: str | None = None,
-    out_dir: Path | None = None,
-) -> None:
-    """Record a finished command; a store that cannot be written gives one warning line on
-    stderr and nothing else."""
-    done = record_run(
-        meta,
-        summary=summary,
-        spec=spec,
-        headline=headline,
-        out_dir=str(out_dir.resolve()) if out_dir is not None else None,
-    )
-    if done.warning:
-        sys.stderr.write(done.warning + "\n")
 
 
 def _fail(message: str) -> None:
-    sys.stderr.write(f"error: {message}\n")
-    raise typer.Exit(1)
+    from umbrella.core.errors import InputError
+
+    raise InputError(message, source="run history")
+
+
+def _store() -> HistoryStore:
+    from umbrella.history import HistoryStore
+
+    return HistoryStore()
 
 
 def _rows(kind: str | None) -> list[dict[str, Any]]:
+    from umbrella.history import HistoryBusy
+
     try:
-        return HistoryStore().rows(kind)
+        return _store().rows(kind)
     except HistoryBusy as exc:
-        _fail(f"run history {exc}; try again in a moment")
+        _fail(f"{exc}; try again in a moment")
     except Exception as exc:
-        _fail(f"cannot read the run history: {' '.join(str(exc).split())}")
-    return []  # pragma: no cover - _fail exits
+        _fail(f"cannot read it: {' '.join(str(exc).split())}")
+    return []  # pragma: no cover - _fail raises
 
 
 def _get(ref: str) -> dict[str, Any]:
+    from umbrella.history import HistoryBusy
+
     try:
-        return HistoryStore().get(ref)
+        return _store().get(ref)
     except KeyError as exc:
         _fail(str(exc.args[0]))
     except HistoryBusy as exc:
-        _fail(f"run history {exc}; try again in a moment")
-    return {}  # pragma: no cover
+        _fail(f"{exc}; try again in a moment")
+    except Exception as exc:
+        _fail(f"cannot read it: {' '.join(str(exc).split())}")
+    return {}  # pragma: no cover - _fail raises
+
+
+def _strict(doc: Any) -> Any:
+    from umbrella.core.files import nan_to_none
+
+    return nan_to_none(doc)
 
 
 @app.command("list")
@@ -79,6 +80,8 @@ def list_runs(
     ] = None,
 ) -> None:
     """List recorded runs, oldest first (the latest N)."""
+    from rich.table import Table
+
     rows = _rows(kind)
     if limit > 0:
         rows = rows[-limit:]
@@ -87,17 +90,17 @@ def list_runs(
         for r in rows
     ]
     if as_json:
-        sys.stdout.write(json.dumps({"home": str(HistoryStore().home), "runs": brief}) + "\n")
+        emit_json(_strict({"home": str(_store().home), "runs": brief}))
         return
-    t = Table(title=f"run history ({HistoryStore().path})")
+    t = Table(title=lit(f"run history ({_store().path})"))
     for col in ("id", "created (UTC)", "kind", "seed", "runs", "summary", "command"):
         t.add_column(col, no_wrap=col in ("id", "created (UTC)"))
     for r in brief:
         t.add_row(
-            str(r["id"]), str(r["created"]).replace("T", " ")[:19], str(r["kind"]),
-            str(r["seed"]), str(r["runs"]), r["headline"] or "", r["command"] or "",
+            lit(r["id"]), lit(str(r["created"]).replace("T", " ")[:19]), lit(r["kind"]),
+            lit(r["seed"]), lit(r["runs"]), lit(r["headline"] or ""), lit(r["command"] or ""),
         )  # fmt: skip
-    out.print(t)
+    console().print(t)
 
 
 @app.command("show")
@@ -106,11 +109,13 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
 ) -> None:
     """Show one run: provenance, parameters and summary."""
+    from rich.table import Table
+
     row = _get(ref)
     if as_json:
-        sys.stdout.write(json.dumps(row) + "\n")
+        emit_json(_strict(row))
         return
-    t = Table(title=f"run {row['id']}", show_header=False)
+    t = Table(title=lit(f"run {row['id']}"), show_header=False)
     t.add_column("field", no_wrap=True)
     t.add_column("value")
     fields = (
@@ -118,16 +123,18 @@ def show(
         "git_dirty", "python", "catalogue_hash", "data_hash", "out_dir", "headline",
     )  # fmt: skip
     for key in fields:
-        t.add_row(key, str(row.get(key)))
+        t.add_row(key, lit(row.get(key)))
     for path, digest in (row.get("inputs") or {}).items():
-        t.add_row("input", f"{path}  sha256 {digest}")
+        t.add_row("input", lit(f"{path}  sha256 {digest}"))
     for key, value in ((row.get("parameters") or {}).get("set") or {}).items():
-        t.add_row("--set", f"{key}={json.dumps(value)}")
+        t.add_row("--set", lit(f"{key}={json.dumps(value)}"))
     deps = ", ".join(f"{k} {v}" for k, v in (row.get("dependencies") or {}).items())
-    t.add_row("dependencies", deps)
+    t.add_row("dependencies", lit(deps))
+    out = console()
     out.print(t)
     out.print("summary:", highlight=False)
-    sys.stdout.write(json.dumps(row.get("summary"), indent=2) + "\n")
+    text = json.dumps(_strict(row.get("summary")), indent=2, allow_nan=False)
+    sys.stdout.write(escape_control(text).replace("\\x0a", "\n") + "\n")
 
 
 def _fmt(value: Any) -> str:
@@ -145,14 +152,16 @@ def diff(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
 ) -> None:
     """What differs between two runs: provenance, parameters, spec and summary."""
+    from umbrella.history import diff_runs
+
     a, b = _get(first), _get(second)
     changes = diff_runs(a, b)
     if as_json:
         doc = {"from": a["id"], "to": b["id"], "changes": [c.to_dict() for c in changes]}
-        sys.stdout.write(json.dumps(doc) + "\n")
+        emit_json(_strict(doc))
         return
     if not changes:
-        sys.stdout.write(f"runs {a['id']} and {b['id']} do not differ\n")
+        sys.stdout.write(escape_control(f"runs {a['id']} and {b['id']} do not differ") + "\n")
         return
     lines = [f"{a['id']} -> {b['id']}: {len(changes)} differences"]
     section = None
@@ -167,4 +176,12 @@ def diff(
         else:
             delta = f" ({c.delta:+,.6g})" if c.delta is not None else ""
             lines.append(f"    {c.key}: {_fmt(c.before)} -> {_fmt(c.after)}{delta}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write("\n".join(escape_control(line) for line in lines) + "\n")
+
+
+def record_history(meta: Any, *, summary: Any, spec: Any = None, headline: str | None = None,
+                   out_dir: Any = None) -> None:  # fmt: skip
+    """Commands not yet on :mod:`umbrella.jobs` record themselves through this."""
+    from umbrella.jobs.pipeline import record_history as record
+
+    record(meta, summary=summary, spec=spec, headline=headline, out=out_dir)

@@ -222,7 +222,7 @@ def catalog(
         Path | None, typer.Argument(help="Show the catalogue as this scenario changes it.")
     ] = None,
 ) -> None:
-    """The old name of ``umbrella catalogue`` (read until umbrella 0.4)."""
+    """The old name of `umbrella catalogue` (read until umbrella 0.4)."""
     import warnings
 
     from umbrella.core.errors import UmbrellaDeprecationWarning

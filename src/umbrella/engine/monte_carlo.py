@@ -12,6 +12,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from umbrella.core.deprecations import renamed_argument
 from umbrella.core.errors import InputError
 from umbrella.core.progress import Progress, report
 from umbrella.core.seeds import engine_key
@@ -23,6 +24,7 @@ from umbrella.engine.result import RaidResult
 __all__ = ["simulate"]
 
 
+@renamed_argument("n_runs", "runs", until="0.4")
 def simulate(
     raid: Raid,
     runs: int,
