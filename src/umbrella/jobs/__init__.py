@@ -17,7 +17,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from umbrella.jobs.optimise import run_optimisation as run_optimisation
     from umbrella.jobs.raid import run_raid as run_raid
+    from umbrella.jobs.sweep import run_sweep as run_sweep
 
 #: Job -> the module that holds it (imported on first use, so ``import umbrella.jobs`` is light).
 _HOME = {
