@@ -76,7 +76,7 @@ def test_readme_python_example_runs() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     assert blocks, "the README has a Python example"
-    code = blocks[0].replace("n_runs=2000", "n_runs=50")
+    code = blocks[0].replace("runs=2000", "runs=50")
     exec(compile(code, "README.md", "exec"), {})
 
 
