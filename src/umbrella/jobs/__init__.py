@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 #: Job -> the module that holds it (imported on first use, so ``import umbrella.jobs`` is light).
 _HOME = {
     "run_raid": "umbrella.jobs.raid",
-    # "run_campaign": "umbrella.jobs.campaign",
-    # "run_comparison": "umbrella.jobs.compare",
+    "run_campaign": "umbrella.jobs.campaign",
+    "run_comparison": "umbrella.jobs.compare",
     # "run_optimisation": "umbrella.jobs.optimise",
     # "run_sweep": "umbrella.jobs.sweep",
     # "run_nights": "umbrella.jobs.nights",
