@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from umbrella.campaign import load_campaign, run_campaign
+from umbrella.campaign import load_campaign, simulate_campaign
 from umbrella.core.errors import InputError
 from umbrella.core.vocabulary import FATES, RAID_GROUPS
 from umbrella.engine import simulate
@@ -60,7 +60,7 @@ def test_unknown_outputs_are_named(result) -> None:  # type: ignore[no-untyped-d
 
 
 def test_campaign_outputs_are_season_totals() -> None:
-    res = run_campaign(load_campaign(CAMPAIGN), runs=5, seed=1)
+    res = simulate_campaign(load_campaign(CAMPAIGN), runs=5, seed=1)
     names = ["leaked_total", "leaked_missiles_total", "damage_total", "defender_cost",
              "attacker_cost", "fired.missile", "stock_end.missile", "stockout.missile"]  # fmt: skip
     m = dict(zip(names, campaign_metrics(res, names).T, strict=True))

@@ -12,18 +12,23 @@ from umbrella.core.errors import InputError
 from umbrella.core.progress import Progress
 from umbrella.jobs.campaign import CampaignInputs, read_campaign
 from umbrella.jobs.pipeline import Job, execute
-from umbrella.jobs.provenance import provenance, stable_provenance
+from umbrella.jobs.provenance import provenance
 from umbrella.scenario.overrides import Override, as_overrides
 
 __all__ = ["comparison_provenance", "run_comparison"]
+
+#: What the provenance of a comparison records of each campaign (the rest is the comparison's).
+CAMPAIGN_FIELDS = ("campaign", "source", "campaign_hash", "inputs", "catalogue_hash", "data_hash",
+                   "parameters")  # fmt: skip
 
 
 def comparison_provenance(
     result: ComparisonResult, read: Sequence[CampaignInputs], overrides: Sequence[Override] = ()
 ) -> dict[str, Any]:
     """Provenance of a comparison: every file each campaign reads, runs, seed, the files in
-    order (``parameters.files``) and the overrides, and under ``campaigns`` the stable provenance
-    of each campaign (:func:`~umbrella.jobs.provenance.campaign_provenance`)."""
+    order (``parameters.files``) and the overrides, and under ``campaigns`` what identifies each
+    campaign (:data:`CAMPAIGN_FIELDS` of :func:`~umbrella.jobs.provenance.campaign_provenance`:
+    its name, source, hash, inputs, catalogue and data hashes and overrides)."""
     from umbrella.jobs.provenance import campaign_inputs
 
     inputs: dict[str, str | None] = {}
@@ -34,10 +39,8 @@ def comparison_provenance(
         parameters={"files": list(result.labels),
                     "set": {ov.key: ov.value for ov in overrides}},
     )  # fmt: skip
-    meta["campaigns"] = [
-        stable_provenance(one.provenance(res))
-        for one, res in zip(read, result.results, strict=True)
-    ]
+    each = [one.provenance(res) for one, res in zip(read, result.results, strict=True)]
+    meta["campaigns"] = [{key: doc[key] for key in CAMPAIGN_FIELDS} for doc in each]
     return meta
 
 
