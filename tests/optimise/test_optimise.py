@@ -214,7 +214,7 @@ def test_cli_contract_best_toml_confirmed_with_another_seed(tmp_path: Path, cli:
     code, out, err = cli(["campaign", "compare", str(CAMPAIGN), str(out_dir / "best.toml"),
                           "--runs", "60", "--seed", "99", "--json"])  # fmt: skip
     assert code == 0, err
-    check = json.loads(out)["alternatives"][str(out_dir / "best.toml")]["damage_total"]
+    check = json.loads(out)["alternatives"][str(out_dir / "best.toml")]["totals"]["damage"]
     c_lo, c_hi = check["ci95"]
     assert -check["mean"] > 0
     assert c_lo <= -lo and -hi <= c_hi  # the two intervals of the gain overlap
