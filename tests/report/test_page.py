@@ -66,27 +66,24 @@ def _campaign(folder: Path, *, assets: bool) -> Path:
         "campaign": "tiny",
         "runs": 4,
         "seed": 0,
-        "leaked_total": {"p05": 1.0, "p50": 2.0, "p95": 3.0},
-    }
+        "totals": {"leaked": Q, "defender_cost_usd": Q},
+        "interceptors": {
+            "pac3_mse": {"display_name": "PAC-3 MSE", "tracked": True, "stock_start": 220,
+                         "stock_end": Q, "fired": Q, "stockout_by_end": D,
+                         "first_stockout": "2026-01-11"},
+            "gun": {"display_name": "gun", "tracked": False, "stock_start": 40, "stock_end": Q,
+                    "fired": Q, "stockout_by_end": D, "first_stockout": None},
+        },
+    }  # fmt: skip
     if assets:
         doc["assets"] = {
             "by_asset": {
-                "plant-1": {
-                    "group": "Capital",
-                    "value": 80.0,
-                    "damage_total": Q,
-                    "leaked_total": Q,
-                },
-                "sub-9": {
-                    "group": "Harbour Town",
-                    "value": 20.0,
-                    "damage_total": Q,
-                    "leaked_total": Q,
-                },
+                "plant-1": {"group": "Capital", "value": 80.0, "damage": Q, "leaked": Q},
+                "sub-9": {"group": "Harbour Town", "value": 20.0, "damage": Q, "leaked": Q},
             },
             "by_group": {
-                "Capital": {"damage_total": Q, "leaked_total": Q},
-                "Harbour Town": {"damage_total": Q, "leaked_total": Q},
+                "Capital": {"value": 80.0, "damage": Q, "leaked": Q},
+                "Harbour Town": {"value": 20.0, "damage": Q, "leaked": Q},
             },
         }
     (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
@@ -109,37 +106,66 @@ def test_per_city_tables_show_when_the_assets_block_is_there(tmp_path: Path) -> 
     assert "By city" not in page and "By asset" not in page and "Assets and cities" not in page
 
 
+def test_a_campaign_shows_its_totals_stocks_and_rounds_fired(tmp_path: Path) -> None:
+    page = _page(_campaign(tmp_path / "c", assets=False), "campaign")
+    assert "<h1>Campaign: tiny</h1>" in page
+    # Season totals by their metric's name and unit, every interval named.
+    assert "<td class=name>leakers (threats)</td><td>3.5</td><td>[3.0, 4.0]</td>" in page
+    assert "<td class=name>defender spend (USD)</td><td>4</td><td>[3, 4]</td>" in page
+    # The stock-out with the 95% CI of its probability; only carried stocks have a stock row.
+    pac3 = "<td class=name>PAC-3 MSE <code>pac3_mse</code></td><td>220</td>"
+    assert pac3 + "<td>4</td><td>[3, 4]</td><td>3</td><td>[1, 7]</td>" in page
+    assert "<td>-1.25</td><td>[-1.50, -1.00]</td><td>2026-01-11</td>" in page
+    assert "P(stock-out by the end): 95% CI of the mean" in page
+    assert "<td class=name>gun</td><td>no (refilled nightly)</td><td>4</td>" in page
+    assert page.count("<td class=name>gun</td>") == 1  # in rounds fired, not among the stocks
+
+
 def test_a_comparison_shows_paired_differences_per_city(tmp_path: Path) -> None:
     folder = tmp_path / "cmp"
     folder.mkdir()
-    doc = {
+    totals = {"leaked": Q, "damage": Q}
+    doc: dict[str, Any] = {
+        "kind": "compare",
         "baseline": "a.toml",
         "runs": 4,
         "seed": 0,
+        "campaigns": [
+            {"label": "a.toml", "campaign": "winter", "totals": totals},
+            {"label": "b.toml", "campaign": "winter, paused", "totals": totals},
+        ],
         "alternatives": {
             "b.toml": {
-                "leaked_total": D,
+                "totals": {"leaked": D},
                 "assets": {
-                    "by_asset": {"plant-1": {"damage_total": D, "leaked_total": D}},
-                    "by_group": {"Capital": {"damage_total": D, "leaked_total": D}},
+                    "by_asset": {"plant-1": {"damage": D, "leaked": D}},
+                    "by_group": {"Capital": {"damage": D, "leaked": D}},
                 },
-                "stocks": {
-                    "pac3": {"p_stockout_by_end": -0.25, "stock_end": {"p05": -3, "p50": -1}},
-                    "amraam": {"p_stockout_by_end": D},
+                "interceptors": {
+                    "pac3": {"display_name": "pac3", "tracked": True, "fired": D,
+                             "stock_end": D, "stockout_by_end": D},
+                    "amraam": {"display_name": "AMRAAM", "tracked": True, "fired": D,
+                               "stock_end": D, "stockout_by_end": D},
+                    "gun": {"display_name": "gun", "tracked": False, "fired": D, "stock_end": D,
+                            "stockout_by_end": D},
                 },
             }
         },
-    }
-    (folder / "compare.json").write_text(json.dumps(doc), encoding="utf-8")
+    }  # fmt: skip
+    (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
     page = _page(folder, "compare")
+    assert "<h1>Comparison: a.toml and alternatives</h1>" in page
+    assert "<td class=name>b.toml</td><td class=name>winter, paused (alternative)</td>" in page
     assert "Alternative: b.toml" in page and "<td class=name>Capital</td>" in page
     assert "<td>-1.2</td><td>[-1.5, -1.0]</td><td>-1.0</td><td>[-3.0, 0.5]</td>" in page
-    assert "change in P(stock-out by the end)" in page
-    assert "<td class=name>pac3</td><td>-0.25 (no interval given)</td><td>-1</td>" in page
+    assert "change in P(stock-out by the end): 95% CI of the mean" in page
+    # The change in the stock-out probability with its interval, under its one name.
     amraam = "<td class=name>AIM-120 AMRAAM <code>amraam</code></td>"
-    assert amraam + "<td>-1.25 (95% CI of the mean [-1.50, -1.00])</td>" in page
-    del doc["alternatives"]["b.toml"]["assets"]  # type: ignore[index]
-    (folder / "compare.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert amraam + "<td>-1.25</td><td>[-1.50, -1.00]</td><td>-1</td><td>[-2, -1]</td>" in page
+    assert "<td class=name>gun</td><td>– (stock not carried)</td>" in page
+    assert "no interval given" not in page
+    del doc["alternatives"]["b.toml"]["assets"]
+    (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
     assert "By city" not in _page(folder, "compare")
 
 
@@ -320,7 +346,7 @@ def test_types_are_shown_by_their_display_names() -> None:
     html = "".join(h for _, h in run_sections({"interceptors": {"pac3_mse": use, "gun": use}}, {}))
     assert "<td class=name>PAC-3 MSE <code>pac3_mse</code></td>" in html
     assert "<td class=name>gun</td>" in html
-    stock = {"stock_start": 100, "p_stockout_by_end": 0.5, "first_stockout_p50": None}
+    stock = {"tracked": True, "stock_start": 100, "stockout_by_end": Q, "first_stockout": None}
     html = "".join(h for _, h in campaign_sections({"interceptors": {"iris_t_slm": stock}}))
     assert "IRIS-T SLM <code>iris_t_slm</code>" in html
 

@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from umbrella.campaign import load_campaign, prepare_campaign, run_nights
-from umbrella.campaign.inputs import load_defence
+from umbrella.campaign import load_campaign, simulate_campaign
 from umbrella.engine import simulate
 from umbrella.scenario import load_scenario
 from umbrella.scenario.compile import compile_raid
@@ -63,8 +62,9 @@ def test_campaign_points_are_campaign_runs() -> None:
         outputs=["stock_end.missile", "stockout_by_end.missile"], runs=6, seed=2, workers=1,
     )  # fmt: skip
     for p, stock in enumerate((5, 60)):
-        changed = camp.replace(stocks={"missile": stock}).with_base_dir(camp.base_dir)
-        direct = run_nights(prepare_campaign(changed, load_defence(changed), 6, 2))
+        direct = simulate_campaign(
+            camp.replace(stocks={"missile": stock}).with_base_dir(camp.base_dir), runs=6, seed=2
+        )
         np.testing.assert_array_equal(res.values[p, :, 0], direct.stock[:, -1, 0])
         np.testing.assert_array_equal(res.values[p, :, 1], direct.stockout()[:, -1, 0])
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from umbrella.campaign import load_campaign, prepare_campaign, run_nights
-from umbrella.campaign.inputs import load_defence
+from umbrella.campaign import load_campaign, simulate_campaign
 from umbrella.core.errors import InputError
 from umbrella.core.metrics import metric
 from umbrella.core.vocabulary import FATES, RAID_GROUPS
@@ -86,8 +85,7 @@ def test_unknown_outputs_are_named(result) -> None:  # type: ignore[no-untyped-d
 
 
 def test_campaign_outputs_are_season_totals() -> None:
-    camp = load_campaign(CAMPAIGN)
-    res = run_nights(prepare_campaign(camp, load_defence(camp), 5, 1))
+    res = simulate_campaign(load_campaign(CAMPAIGN), runs=5, seed=1)
     names = ["leaked", "leaked_missiles", "damage", "defender_cost_usd", "attacker_cost_usd",
              "fired.missile", "stock_end.missile", "stockout_by_end.missile"]  # fmt: skip
     m = dict(zip(names, campaign_metrics(res, names).T, strict=True))

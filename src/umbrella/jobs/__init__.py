@@ -17,6 +17,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from umbrella.jobs.campaign import run_campaign as run_campaign
+    from umbrella.jobs.compare import run_comparison as run_comparison
     from umbrella.jobs.optimise import run_optimisation as run_optimisation
     from umbrella.jobs.raid import run_raid as run_raid
     from umbrella.jobs.sweep import run_sweep as run_sweep
@@ -24,8 +26,8 @@ if TYPE_CHECKING:
 #: Job -> the module that holds it (imported on first use, so ``import umbrella.jobs`` is light).
 _HOME = {
     "run_raid": "umbrella.jobs.raid",
-    # "run_campaign": "umbrella.jobs.campaign",
-    # "run_comparison": "umbrella.jobs.compare",
+    "run_campaign": "umbrella.jobs.campaign",
+    "run_comparison": "umbrella.jobs.compare",
     "run_optimisation": "umbrella.jobs.optimise",
     "run_sweep": "umbrella.jobs.sweep",
     # "run_nights": "umbrella.jobs.nights",

@@ -32,18 +32,6 @@ __all__ = [
     "sweep_sections",
 ]
 
-_TOTALS = {
-    "leaked_total": "leakers (threats reaching an asset)",
-    "damage_total": "damage (value units destroyed)",
-    "defender_cost_total": "defender cost (USD of interceptors fired)",
-    "attacker_cost_total": "attacker cost (USD of weapons launched)",
-}
-_RUN_TOTALS = {
-    "leaked": "leakers (threats reaching an asset)",
-    "damage": "damage (value units destroyed)",
-    "defender_cost_usd": "defender cost (USD of interceptors fired)",
-    "attacker_cost_usd": "attacker cost (USD of weapons launched)",
-}
 _INTERVALS_NOTE = (
     '<p class="note">Intervals: the <b>95% CI of the mean</b> says how precisely the runs pin '
     "the mean down (it narrows with more runs); the <b>per-run spread p05–p95</b> is the range "
@@ -176,6 +164,12 @@ def run_sections(
 
 
 # ---------------------------------------------------------------------------- assets block
+def _axis(key: str) -> str:
+    from umbrella.core.metrics import metric
+
+    return metric(key).axis()
+
+
 def _quantity_rows(by: Mapping[str, Any], *, with_group: bool, digits: int = 1) -> list[list[str]]:
     rows = []
     for key, entry in by.items():
@@ -184,14 +178,14 @@ def _quantity_rows(by: Mapping[str, Any], *, with_group: bool, digits: int = 1) 
         head = [esc(key)]
         if with_group:
             head += [esc(entry.get("group", "–")), fmt(entry.get("value"))]
-        for metric in ("damage_total", "leaked_total"):
-            rows.append([*head, esc(_TOTALS[metric]), *interval_cells(entry.get(metric), digits)])
+        for metric in ("damage", "leaked"):
+            rows.append([*head, esc(_axis(metric)), *interval_cells(entry.get(metric), digits)])
     return rows
 
 
 def assets_section(block: Mapping[str, Any]) -> str:
     """Tables of an ``assets`` block: per group of assets (a city) and per asset. Entries hold
-    ``damage_total`` and ``leaked_total`` quantities (or paired differences)."""
+    ``damage`` and ``leaked`` estimates (or paired differences)."""
     parts = []
     groups = block.get("by_group")
     if isinstance(groups, Mapping) and groups:
@@ -218,53 +212,67 @@ def assets_section(block: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-# ---------------------------------------------------------------------------- campaign
-def campaign_sections(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(heading, HTML) sections of a campaign's page."""
-    out: list[tuple[str, str]] = []
-    rows = [
-        [esc(label), *interval_cells(summary.get(key))]
-        for key, label in _TOTALS.items()
-        if key in summary
+def _totals_rows(totals: Any) -> list[list[str]]:
+    """One row per season total of a ``totals`` block: its metric's name and its estimate."""
+    if not isinstance(totals, Mapping):
+        return []
+    return [
+        [esc(_axis(key)), *interval_cells(q, 0 if key.endswith("_usd") else 1)]
+        for key, q in totals.items()
+        if isinstance(q, Mapping)
     ]
+
+
+# ---------------------------------------------------------------------------- campaign
+_STOCKOUT_NOTE = (
+    '<p class="note">A <i>stock-out</i> is a stock of 0 after a night. P(stock-out by the end) '
+    "is the share of runs in which the stock ran out by the last night, with the 95% CI of that "
+    "share; the first stock-out is the night it happened in the median run (– when more than "
+    "half the runs never ran out).</p>"
+)
+
+
+def campaign_sections(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(heading, HTML) sections of a campaign's page, from its ``summary.json``: the season
+    totals, the interceptor stocks and rounds fired, and the assets and cities (every quantity
+    an estimate over runs)."""
+    out: list[tuple[str, str]] = []
+    rows = _totals_rows(summary.get("totals"))
     if rows:
         out.append(
             ("Season totals", table(["quantity", *INTERVAL_HEADERS], rows) + _INTERVALS_NOTE)
         )
     itc = summary.get("interceptors")
     if isinstance(itc, Mapping) and itc:
-        rows = []
-        for name, e in itc.items():
-            if not isinstance(e, Mapping):
-                continue
-            rows.append(
-                [
-                    type_name(name),
-                    fmt(e.get("stock_start"), 0),
-                    *interval_cells(e.get("stock_end"), 0)[2:],
-                    *interval_cells(e.get("fired_total"), 0)[2:],
-                    fmt(e.get("p_stockout_by_end"), 2),
-                    esc(e.get("first_stockout_p50") or "–"),
-                ]
-            )
-        heads = [
-            "interceptor",
-            "stock at start",
-            "stock at end: median",
-            "stock at end: per-run spread p05–p95",
-            "fired: median",
-            "fired: per-run spread p05–p95",
-            "P(stock-out by the end)",
-            "first stock-out (median run)",
+        entries = [(name, e) for name, e in itc.items() if isinstance(e, Mapping)]
+        stock_rows = [
+            [
+                type_name(name),
+                fmt(e.get("stock_start"), 0),
+                *interval_cells(e.get("stock_end"), 0),
+                *interval_cells(e.get("stockout_by_end"), 2)[:2],
+                esc(e.get("first_stockout") or "–"),
+            ]
+            for name, e in entries
+            if e.get("tracked", True)
         ]
-        out.append(
-            (
-                "Interceptor stocks",
-                table(heads, rows)
-                + '<p class="note">P(stock-out) is the share of runs in which the stock ran '
-                "out; with R runs its own uncertainty is about ±1/√R.</p>",
-            )
-        )
+        if stock_rows:
+            heads = [
+                "interceptor",
+                "stock at the start",
+                *(f"stock at the end: {h}" for h in INTERVAL_HEADERS),
+                "P(stock-out by the end): mean",
+                "P(stock-out by the end): 95% CI of the mean",
+                "first stock-out (median run)",
+            ]
+            out.append(("Interceptor stocks", table(heads, stock_rows) + _STOCKOUT_NOTE))
+        fired_rows = [
+            [type_name(name), "yes" if e.get("tracked", True) else "no (refilled nightly)",
+             *interval_cells(e.get("fired"), 0)]
+            for name, e in entries
+        ]  # fmt: skip
+        heads = ["interceptor", "stock carried", *(f"fired: {h}" for h in INTERVAL_HEADERS)]
+        out.append(("Rounds fired over the season", table(heads, fired_rows)))
     blocks = summary.get("assets")
     if isinstance(blocks, Mapping):
         out.append(("Assets and cities", assets_section(blocks)))
@@ -272,17 +280,43 @@ def campaign_sections(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------------------- comparison
-def _change(value: Any) -> str:
-    # A change in probability: a number, or a paired difference with its interval.
-    if isinstance(value, Mapping):
-        cells = interval_cells(value, 2)
-        return f"{cells[0]} (95% CI of the mean {cells[1]})"
-    return fmt(value, 2) + " (no interval given)" if value is not None else "–"
+_CHANGE_NOTE = (
+    '<p class="note">Every change is the paired difference alternative − baseline over runs '
+    "that share their raids and shots (common random numbers): its mean, the 95% CI of that "
+    "mean, and the per-run spread of the difference.</p>"
+)
+
+
+def _interceptor_rows(block: Mapping[str, Any]) -> list[list[str]]:
+    rows = []
+    for name, e in block.items():
+        if not isinstance(e, Mapping):
+            continue
+        if e.get("tracked", True):
+            stock = [*interval_cells(e.get("stockout_by_end"), 2)[:2],
+                     *interval_cells(e.get("stock_end"), 0)]  # fmt: skip
+        else:
+            stock = ["– (stock not carried)", "–", "–", "–", "–", "–"]
+        rows.append([type_name(name), *stock, *interval_cells(e.get("fired"), 0)[:2]])
+    return rows
 
 
 def compare_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(heading, HTML) sections of a comparison's page: paired differences per alternative."""
+    """(heading, HTML) sections of a comparison's page, from its ``summary.json``: each
+    campaign's season totals, then per alternative its paired differences against the
+    baseline (season totals, interceptors, assets and cities)."""
     out: list[tuple[str, str]] = []
+    campaigns = doc.get("campaigns")
+    if isinstance(campaigns, list) and campaigns:
+        rows = []
+        for k, c in enumerate(campaigns):
+            if not isinstance(c, Mapping):
+                continue
+            role = "baseline" if k == 0 else "alternative"
+            head = [esc(c.get("label", "–")), esc(f"{c.get('campaign', '–')} ({role})")]
+            rows += [[*head, *row] for row in _totals_rows(c.get("totals"))]
+        heads = ["file", "campaign", "quantity", *INTERVAL_HEADERS]
+        out.append(("The campaigns: season totals", table(heads, rows, names=3) + _INTERVALS_NOTE))
     alts = doc.get("alternatives")
     if not isinstance(alts, Mapping):
         return out
@@ -290,40 +324,27 @@ def compare_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
         if not isinstance(alt, Mapping):
             continue
         parts = []
-        rows = [
-            [esc(label), *interval_cells(alt.get(key))]
-            for key, label in _TOTALS.items()
-            if key in alt
-        ]
+        rows = _totals_rows(alt.get("totals"))
         if rows:
-            parts.append(table(["difference (alternative − baseline)", *INTERVAL_HEADERS], rows))
-        stocks = alt.get("stocks")
-        if isinstance(stocks, Mapping) and stocks:
-            srows = [
-                [
-                    type_name(k),
-                    _change(s.get("p_stockout_by_end")),
-                    *interval_cells(s.get("stock_end"), 0)[2:],
-                ]
-                for k, s in stocks.items()
-                if isinstance(s, Mapping)
+            parts.append(table(["change in (alternative − baseline)", *INTERVAL_HEADERS], rows))
+        itc = alt.get("interceptors")
+        if isinstance(itc, Mapping) and itc:
+            heads = [
+                "interceptor",
+                "change in P(stock-out by the end): mean",
+                "change in P(stock-out by the end): 95% CI of the mean",
+                *(f"change in end stock: {h}" for h in INTERVAL_HEADERS),
+                "change in rounds fired: mean",
+                "change in rounds fired: 95% CI of the mean",
             ]
             parts.append(
-                "<h3>Stocks: change under the alternative (alternative − baseline)</h3>"
-                + table(
-                    [
-                        "interceptor",
-                        "change in P(stock-out by the end)",
-                        "change in end stock: median",
-                        "change in end stock: per-run spread p05–p95",
-                    ],
-                    srows,
-                )
+                "<h3>Interceptors: change under the alternative (alternative − baseline)</h3>"
+                + table(heads, _interceptor_rows(itc))
             )
         blocks = alt.get("assets")
         if isinstance(blocks, Mapping):
             parts.append(assets_section(blocks))
-        out.append((f"Alternative: {name}", "".join(parts) + _INTERVALS_NOTE))
+        out.append((f"Alternative: {name}", "".join(parts) + _CHANGE_NOTE + _INTERVALS_NOTE))
     return out
 
 
