@@ -13,15 +13,14 @@ Usage: python benchmarks/report.py [--runs 1000] [--campaign-runs 200]
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import tempfile
 import time
 from importlib import resources
 from pathlib import Path
 
-from umbrella.campaign import load_campaign, run_campaign
+from umbrella.campaign import load_campaign, simulate_campaign
 from umbrella.engine import simulate
-from umbrella.jobs.campaign import write_campaign
-from umbrella.jobs.raid import write_run
 from umbrella.report import REPORT, build_report
 from umbrella.scenario.bundled import REFERENCE, load_bundled
 from umbrella.scenario.compile import compile_raid
@@ -60,9 +59,9 @@ def main() -> None:
         replay = replay_document(spec, result)
         out = Path(tmp) / "run"
         t0 = time.perf_counter()
-        write_run(result, out, {"kind": "run"}, replay=replay)
+        dataclasses.replace(result, replay=replay).write(out)
         t_folder = time.perf_counter() - t0
-        t_page = _best(lambda: build_report(out))
+        t_page = _best(lambda: build_report(out, "run"))
         raid_build = t_replay + t_page
         size = (out / REPORT).stat().st_size
         script = (resources.files("umbrella.report") / "static" / "replay.js").read_bytes()
@@ -82,10 +81,10 @@ def main() -> None:
             rows.append(("  plotly.min.js alone (if inlined), MB",
                          f"{args.plotly_js.stat().st_size / 1e6:.2f}", "", None))  # fmt: skip
         cspec = load_campaign(args.campaign)
-        cres = run_campaign(cspec, runs=args.campaign_runs, seed=0)
+        cres = simulate_campaign(cspec, runs=args.campaign_runs, seed=0)
         cout = Path(tmp) / "campaign"
         t0 = time.perf_counter()
-        write_campaign(cres, cout, {"kind": "campaign"})
+        cres.write(cout)
         t_cfolder = time.perf_counter() - t0
         t_cpage = _best(lambda: build_report(cout))
         csize = (cout / REPORT).stat().st_size

@@ -36,7 +36,7 @@ def _plan(points: int, runs: int) -> SweepPlan:
     counts = [int(base * (1 + k)) for k in range(points)]
     spec = SweepSpec.model_validate({
         "name": "bench", "scenario": "reference", "runs": runs, "seed": 7,
-        "outputs": ["leaked_total", "defender_cost"],
+        "outputs": ["leaked", "defender_cost_usd"],
         "parameters": [{"key": "threats[0].count", "values": counts}],
     })  # fmt: skip
     return plan_sweep(spec, source="<benchmark>")

@@ -7,6 +7,9 @@ campaign model of interceptor stockpiles.
 The names below are the front door; everything else lives in the subpackages
 (:mod:`umbrella.engine`, :mod:`umbrella.wta`, :mod:`umbrella.campaign`, :mod:`umbrella.attacks`,
 :mod:`umbrella.tempo`, ...). They are imported when first used, so ``import umbrella`` is quick.
+The ``run_*`` names are the jobs of :mod:`umbrella.jobs`: what each command does, from Python
+(the same output folder and run-history entry); ``simulate`` and ``simulate_campaign`` are the
+models themselves, with no files and no history.
 
 >>> import umbrella
 >>> scenario = umbrella.load_bundled()
@@ -23,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 from umbrella.core.version import __version__
 
 if TYPE_CHECKING:
-    from umbrella.campaign import CampaignResult, load_campaign, run_campaign
+    from umbrella.campaign import CampaignResult, load_campaign, simulate_campaign
     from umbrella.core.errors import InputError
     from umbrella.engine import Raid, RaidResult, simulate
+    from umbrella.jobs import run_campaign, run_comparison, run_optimisation, run_raid, run_sweep
     from umbrella.scenario.bundled import load_bundled
     from umbrella.scenario.compile import compile_raid
     from umbrella.scenario.model import Scenario, dump_scenario, load_scenario
@@ -45,8 +49,13 @@ _HOME = {
     "WTAProblem": "umbrella.wta",
     "WTAResult": "umbrella.wta",
     "load_campaign": "umbrella.campaign",
-    "run_campaign": "umbrella.campaign",
+    "simulate_campaign": "umbrella.campaign",
     "CampaignResult": "umbrella.campaign",
+    "run_raid": "umbrella.jobs",
+    "run_campaign": "umbrella.jobs",
+    "run_comparison": "umbrella.jobs",
+    "run_optimisation": "umbrella.jobs",
+    "run_sweep": "umbrella.jobs",
     "InputError": "umbrella.core.errors",
 }
 
@@ -65,7 +74,12 @@ __all__ = [
     "load_campaign",
     "load_scenario",
     "run_campaign",
+    "run_comparison",
+    "run_optimisation",
+    "run_raid",
+    "run_sweep",
     "simulate",
+    "simulate_campaign",
     "solve_wta",
 ]
 

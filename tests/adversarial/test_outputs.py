@@ -219,15 +219,18 @@ def test_compare_out_writes_tables_charts_and_meta(cli: Cli, seeds: Path) -> Non
     code, doc_text, err = cli([*args, "--json", "--out", str(out)])
     assert code == 0, err
     files = _complete(out)
-    assert set(files) == {"compare.json", "meta.json", "differences.parquet", "stocks.parquet",
-                          "per_run.parquet", "stockout.parquet", "differences.png",
-                          "stockout.png", "assets.parquet", "groups.png",
-                          "report.html"}  # fmt: skip
-    assert json.loads((out / "compare.json").read_text()) == assert_finite_json(doc_text)
+    charts = {f"{name}.{ext}" for name in ("differences", "groups", "stockout")
+              for ext in ("png", "svg")}  # fmt: skip
+    assert set(files) == {"summary.json", "meta.json", "differences.parquet",
+                          "interceptors.parquet", "per_run.parquet", "stockout.parquet",
+                          "assets.parquet", "report.html", *charts}  # fmt: skip
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary.pop("provenance")["kind"] == "compare"
+    assert summary == assert_finite_json(doc_text)
     import pandas as pd
 
     diff = pd.read_parquet(out / "differences.parquet")
-    assert len(diff) == 4 and set(diff["alternative"]) == {str(alt)}
+    assert len(diff) == 5 and set(diff["alternative"]) == {str(alt)}
     per_run = pd.read_parquet(out / "per_run.parquet")
     assert len(per_run) == 12 and set(per_run["role"]) == {"baseline", "alternative"}
     meta = json.loads((out / "meta.json").read_text())

@@ -106,7 +106,7 @@ def test_interrupt_on_every_line_resumes_exactly(tmp_path: Path, whole: Any) -> 
     marks: list[int] = []  # line count at the end of each night
     with _interrupt_at(None) as seen:
         run_nights(
-            _prep(), checkpoint=FileCheckpoint(path), progress=lambda d: marks.append(seen[0])
+            _prep(), checkpoint=FileCheckpoint(path), progress=lambda *_: marks.append(seen[0])
         )
     # Every line of night 7 (the first checkpoint is written as it ends), and a sample of
     # moments over the rest of the campaign.
@@ -116,7 +116,7 @@ def test_interrupt_on_every_line_resumes_exactly(tmp_path: Path, whole: Any) -> 
     for moment in moments:
         path.unlink(missing_ok=True)
         with pytest.raises(KeyboardInterrupt), _interrupt_at(moment):
-            run_nights(_prep(), checkpoint=FileCheckpoint(path), progress=lambda d: None)
+            run_nights(_prep(), checkpoint=FileCheckpoint(path), progress=lambda *_: None)
         peek = FileCheckpoint(path).peek()
         kept.add(0 if peek is None else peek[1])
         _same(run_nights(_prep(), checkpoint=FileCheckpoint(path), resume=True), whole)

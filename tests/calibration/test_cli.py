@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from umbrella.campaign import load_campaign, run_campaign
+from umbrella.campaign import load_campaign, simulate_campaign
 from umbrella.core.progress import Progress
 from umbrella.scenario import Scenario, load_scenario
 
@@ -176,7 +176,7 @@ missiles = {{ ballistic = {{ p_night = 0.5, mean = 3.0 }} }}
 pac3_mse = 50
 """
     (tmp_path / "c.toml").write_text(text, encoding="utf-8")
-    res = run_campaign(load_campaign(tmp_path / "c.toml"), runs=3, seed=1)
+    res = simulate_campaign(load_campaign(tmp_path / "c.toml"), runs=3, seed=1)
     assert res.n_nights == 4
 
 

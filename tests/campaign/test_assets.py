@@ -14,7 +14,6 @@ from scipy import stats as sps
 from umbrella.campaign import compare_campaigns, load_campaign, prepare_campaign, run_nights
 from umbrella.campaign.inputs import load_defence
 from umbrella.core.errors import InputError
-from umbrella.jobs.campaign import write_campaign
 from umbrella.scenario import Asset, load_scenario
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.toml"
@@ -49,7 +48,7 @@ def grouped(campaign: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def more_stock(campaign: Any) -> Any:
-    richer = campaign.model_copy(update={"stocks": {"missile": 90}})
+    richer = campaign.model_copy(update={"stocks": {"missile": 170}})  # out in some runs only
     return _run(richer, _grouped_defence(campaign))
 
 
@@ -78,8 +77,8 @@ def test_group_totals_are_the_sums_of_their_members(grouped: Any) -> None:
     block = grouped.summary()["assets"]
     town = block["by_group"]["town"]
     assert town["value"] == 100.0 and block["by_group"]["depot"]["value"] == 30.0
-    members = [block["by_asset"][a]["leaked_total"]["mean"] for a in ("plant", "sub")]
-    assert town["leaked_total"]["mean"] == pytest.approx(sum(members))
+    members = [block["by_asset"][a]["leaked"]["mean"] for a in ("plant", "sub")]
+    assert town["leaked"]["mean"] == pytest.approx(sum(members))
 
 
 def test_summary_assets_block(grouped: Any) -> None:
@@ -88,55 +87,68 @@ def test_summary_assets_block(grouped: Any) -> None:
     assert list(block["by_asset"]) == ["plant", "sub", "depot"]
     assert list(block["by_group"]) == ["town", "depot"]
     row = block["by_asset"]["sub"]
-    assert set(row) == {"group", "value", "damage_total", "leaked_total"}
+    assert list(row) == ["group", "value", "damage", "leaked"]
     assert row["group"] == "town" and row["value"] == 20.0
-    for q in (row["damage_total"], row["leaked_total"], block["by_group"]["town"]["damage_total"]):
+    for q in (row["damage"], row["leaked"], block["by_group"]["town"]["damage"]):
         assert set(q) == ESTIMATE_KEYS
         assert q["p05"] <= q["p50"] <= q["p95"]
         assert q["ci95"][0] <= q["mean"] <= q["ci95"][1]
     x = grouped.asset_leaked[:, 1].astype(float)
     half = sps.t.ppf(0.975, RUNS - 1) * x.std(ddof=1) / np.sqrt(RUNS)
-    assert row["leaked_total"]["ci95"] == pytest.approx([x.mean() - half, x.mean() + half])
-    assert row["leaked_total"]["p95"] == pytest.approx(np.quantile(x, 0.95))
+    assert row["leaked"]["ci95"] == pytest.approx([x.mean() - half, x.mean() + half])
+    assert row["leaked"]["p95"] == pytest.approx(np.quantile(x, 0.95))
 
 
 def test_paired_asset_differences_match_the_hand_computation(grouped: Any, more_stock: Any) -> None:
-    doc = compare_campaigns(grouped, {"rich": more_stock})
+    doc = compare_campaigns(grouped, {"rich": more_stock}).summary()
     block = doc["alternatives"]["rich"]["assets"]
     d = more_stock.asset_damage[:, 0] - grouped.asset_damage[:, 0]
     half = sps.t.ppf(0.975, RUNS - 1) * d.std(ddof=1) / np.sqrt(RUNS)
-    got = block["by_asset"]["plant"]["damage_total"]
+    got = block["by_asset"]["plant"]["damage"]
     assert got["mean"] == pytest.approx(d.mean())
     assert got["ci95"] == pytest.approx([d.mean() - half, d.mean() + half])
     assert [got["p05"], got["p50"], got["p95"]] == pytest.approx(
         np.quantile(d, [0.05, 0.5, 0.95]).tolist()
     )
     town = more_stock.asset_leaked[:, :2].sum(axis=1) - grouped.asset_leaked[:, :2].sum(axis=1)
-    assert block["by_group"]["town"]["leaked_total"]["mean"] == pytest.approx(town.mean())
+    assert block["by_group"]["town"]["leaked"]["mean"] == pytest.approx(town.mean())
     # The same campaign against itself: every difference is zero.
-    same = compare_campaigns(grouped, {"same": grouped})["alternatives"]["same"]["assets"]
-    assert same["by_group"]["depot"]["damage_total"]["p95"] == 0.0
+    same = compare_campaigns(grouped, {"same": grouped}).summary()["alternatives"]["same"]
+    assert same["assets"]["by_group"]["depot"]["damage"]["p95"] == 0.0
 
 
 def test_stockout_change_carries_an_interval(grouped: Any, more_stock: Any) -> None:
-    doc = compare_campaigns(grouped, {"rich": more_stock})
-    row = doc["alternatives"]["rich"]["stocks"]["missile"]
+    doc = compare_campaigns(grouped, {"rich": more_stock}).summary()
+    row = doc["alternatives"]["rich"]["interceptors"]["missile"]
     a = grouped.stockout()[:, -1, 0].astype(float)
     b = more_stock.stockout()[:, -1, 0].astype(float)
-    assert row["stockout_by_end"]["mean"] == pytest.approx(row["p_stockout_by_end"])
-    assert row["p_stockout_by_end"] == pytest.approx(b.mean() - a.mean())
-    assert set(row["stockout_by_end"]) == ESTIMATE_KEYS
+    assert a.mean() > b.mean() > 0.0  # more stock runs out less often, but not never
+    d = b - a
+    half = sps.t.ppf(0.975, RUNS - 1) * d.std(ddof=1) / np.sqrt(RUNS)
+    assert set(row["stockout_by_end"]) == ESTIMATE_KEYS and row["tracked"] is True
+    assert row["stockout_by_end"]["mean"] == pytest.approx(b.mean() - a.mean())
+    assert row["stockout_by_end"]["ci95"] == pytest.approx([d.mean() - half, d.mean() + half])
+    end = more_stock.stock[:, -1, 0] - grouped.stock[:, -1, 0]
+    assert row["stock_end"]["mean"] == pytest.approx(end.mean())
+    assert row["stock_end"]["p50"] == pytest.approx(np.median(end))
+    # One name for the quantity: no probability under another key anywhere in the document.
+    assert "p_stockout" not in json.dumps(doc)
 
 
 def test_assets_parquet(grouped: Any, tmp_path: Path) -> None:
-    write_campaign(grouped, tmp_path / "out", {"kind": "campaign"})
+    grouped.write(tmp_path / "out")
     table = pd.read_parquet(tmp_path / "out" / "assets.parquet")
-    assert len(table) == 2 * 3 + 2 * 2  # (asset and group rows) x (damage, leaked)
+    assert len(table) == 3 + 2  # asset rows, then group rows
+    assert list(table["level"]) == ["asset"] * 3 + ["group"] * 2
     town = table[(table["level"] == "group") & (table["id"] == "town")]
     plant_sub = table[(table["level"] == "asset") & (table["group"] == "town")]
     for metric in ("damage", "leaked"):
-        g = town[town["metric"] == metric]["mean"].item()
-        assert g == pytest.approx(plant_sub[plant_sub["metric"] == metric]["mean"].sum())
+        assert town[metric].item() == pytest.approx(plant_sub[metric].sum())
+        for part in ("ci95_lo", "ci95_hi", "p05", "p50", "p95"):
+            assert f"{metric}_{part}" in table
+    sub = table[table["id"] == "sub"].iloc[0]
+    x = grouped.asset_leaked[:, 1].astype(float)
+    assert sub["leaked_p95"] == pytest.approx(np.quantile(x, 0.95))
     assert {"groups.png", "stocks.png", "leakers.png"} <= {
         p.name for p in (tmp_path / "out").iterdir()
     }
@@ -204,14 +216,27 @@ def test_bundled_national_posture_groups_its_cities() -> None:
 def test_terminal_tables_show_cities_and_both_intervals(cli: Any, tmp_path: Path) -> None:
     code, out, err = cli(["campaign", str(FIXTURE), "--runs", "6", "--seed", "2"])
     assert code == 0, err
-    assert "per city (asset group)" in out and "95% CI of the mean" in out
-    assert "plant" in out and "p05 to p95" in out
+    # Every table's title says which interval its brackets hold (headers may wrap).
+    cities = "per city (asset group), season totals: mean [95% CI of the mean] and per-run spread"
+    assert f"{cities} p05-p95" in out
+    assert "season totals: p50 (per-run spread p05-p95) and mean [95% CI of the mean]" in out
+    assert "6 runs, seed 2: interceptor stocks" in out and "plant" in out
+    doc = json.loads(cli(["campaign", str(FIXTURE), "--runs", "6", "--seed", "2", "--json"])[1])
+    leaked = doc["totals"]["leaked"]
+    lo, hi = leaked["ci95"]
+    row = (
+        f"{leaked['p50']:,.0f} ({leaked['p05']:,.0f} to {leaked['p95']:,.0f})",
+        f"{leaked['mean']:,.0f} [{lo:,.0f}, {hi:,.0f}]",
+    )
+    line = next(text for text in out.splitlines() if "leakers (threats)" in text)
+    assert row[0] in line and row[1] in line
     code, out, err = cli(["campaign", "compare", str(FIXTURE), str(FIXTURE), "--runs", "6",
                           "--out", str(tmp_path / "cmp")])  # fmt: skip
     assert code == 0, err
     assert "change in damage per city" in out
     assert "+0 [+0, +0]; runs +0 to +0" in out  # a campaign against itself
-    assert "+0.00 [+0.00, +0.00]; runs +0.00 to +0.00; end stock +0" in out
+    assert "P(out) +0.00 [+0.00, +0.00]; end stock +0 [+0, +0]" in out
+    assert out.rstrip().endswith(f"wrote {tmp_path / 'cmp' / 'report.html'}")
     table = pd.read_parquet(tmp_path / "cmp" / "assets.parquet")
     assert set(table["id"]) == {"plant", "sub"} and set(table["level"]) == {"asset", "group"}
-    assert (table["mean"] == 0.0).all()
+    assert (table["damage"] == 0.0).all() and (table["leaked"] == 0.0).all()

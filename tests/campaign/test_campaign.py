@@ -122,6 +122,9 @@ def test_same_seed_same_result_different_seed_differs(small: Any, result: Any) -
     assert not np.array_equal(other.leaked, result.leaked)
 
 
+ESTIMATE_KEYS = {"mean", "ci95", "p05", "p50", "p95"}
+
+
 def test_cli_json_contract_and_out_dir(tmp_path: Path, cli: Any, monkeypatch: Any) -> None:
     monkeypatch.chdir(tmp_path)
     out_dir = tmp_path / "out"
@@ -129,22 +132,33 @@ def test_cli_json_contract_and_out_dir(tmp_path: Path, cli: Any, monkeypatch: An
                              "--out", str(out_dir)])  # fmt: skip
     assert code == 0, err
     doc = json.loads(out)
-    assert set(doc) == {"start", "end", "nights", "runs", "seed", "interceptors", "leaked_total",
-                        "damage_total", "defender_cost_total", "attacker_cost_total",
-                        "assets"}  # fmt: skip
+    assert list(doc) == ["kind", "campaign", "scenario", "start", "end", "nights", "runs", "seed",
+                         "version", "totals", "interceptors", "assets"]  # fmt: skip
+    assert (doc["kind"], doc["campaign"], doc["scenario"]) == ("campaign", "small-campaign",
+                                                               "small-layered")  # fmt: skip
     assert doc["nights"] == 20 and doc["start"] == "2026-01-01" and doc["end"] == "2026-01-20"
+    assert list(doc["totals"]) == ["leaked", "leaked_missiles", "damage", "defender_cost_usd",
+                                   "attacker_cost_usd"]  # fmt: skip
     row = doc["interceptors"]["missile"]
-    assert set(row) == {"stock_start", "stock_end", "fired_total", "p_stockout_by_end",
-                        "first_stockout_p50"}  # fmt: skip
-    assert row["stock_start"] == 30
-    for q in (row["stock_end"], row["fired_total"], doc["leaked_total"]):
-        assert q["p05"] <= q["p50"] <= q["p95"]
-    assert {"stocks.parquet", "nightly.parquet", "stocks.png", "stockout.png", "leakers.png",
-            "meta.json", "report.html"} <= {p.name for p in out_dir.iterdir()}  # fmt: skip
+    assert list(row) == ["display_name", "tracked", "stock_start", "stock_end", "fired",
+                         "stockout_by_end", "first_stockout"]  # fmt: skip
+    assert row["tracked"] is True and row["stock_start"] == 30
+    for q in (row["stock_end"], row["fired"], row["stockout_by_end"], *doc["totals"].values()):
+        assert set(q) == ESTIMATE_KEYS
+        assert q["p05"] <= q["p50"] <= q["p95"] and q["ci95"][0] <= q["mean"] <= q["ci95"][1]
+    with_file = json.loads((out_dir / "summary.json").read_text())
+    assert with_file.pop("provenance")["kind"] == "campaign" and with_file == doc
+    burst = doc["interceptors"]["burst"]  # not stock-limited: its magazines, never out
+    assert burst["tracked"] is False and burst["stockout_by_end"]["mean"] == 0.0
+    assert burst["stock_end"]["mean"] == burst["stock_start"] and burst["first_stockout"] is None
+    assert {"totals.parquet", "interceptors.parquet", "stocks.parquet", "nightly.parquet",
+            "assets.parquet", "per_run.parquet", "stocks.png", "stocks.svg", "stockout.png",
+            "leakers.png", "groups.png", "meta.json", "summary.json",
+            "report.html"} <= {p.name for p in out_dir.iterdir()}  # fmt: skip
     code, out, err = cli(["campaign", "compare", str(FIXTURE), str(FIXTURE), "--runs", "10",
                              "--json"])  # fmt: skip
     assert code == 0, err
-    diff = json.loads(out)["alternatives"][str(FIXTURE)]["leaked_total"]
+    diff = json.loads(out)["alternatives"][str(FIXTURE)]["totals"]["leaked"]
     assert diff["mean"] == 0.0  # the same campaign under common random numbers
 
 

@@ -17,15 +17,17 @@ from matplotlib.text import Text
 from umbrella.campaign import compare_campaigns, load_campaign, prepare_campaign, run_nights
 from umbrella.campaign.charts import (
     plot_cumulative_leakers,
+    plot_differences,
+    plot_group_differences,
     plot_groups,
     plot_stockout,
+    plot_stockout_comparison,
     plot_stocks,
 )
 from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.spec import Pause
 from umbrella.core.vocabulary import DATA_CREDIT
 from umbrella.engine import simulate
-from umbrella.jobs.compare import plot_differences, plot_group_differences
 from umbrella.report.charts.style import CI_LABEL, FATE_LABELS, SPREAD_LABEL
 from umbrella.scenario import load_scenario
 from umbrella.scenario.compile import compile_raid
@@ -102,18 +104,27 @@ def test_groups_chart_labels_both_intervals(result: Any) -> None:
     assert "value destroyed (asset value units)" in drawn
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     means = result.assets_summary()["by_group"]
-    assert ticks == sorted(means, key=lambda g: -means[g]["damage_total"]["mean"])
+    assert ticks == sorted(means, key=lambda g: -means[g]["damage"]["mean"])
 
 
 def test_comparison_charts(result: Any) -> None:
-    doc = compare_campaigns(result, {"alt $1.toml": result}, baseline_label="base.toml")
-    fig = plot_differences(doc, DATA_CREDIT)
-    drawn = texts(fig)
-    assert "Campaign totals, each alternative minus base (8 runs)" in drawn
-    assert CI_LABEL in drawn and SPREAD_LABEL in drawn and DATA_CREDIT in drawn
+    comparison = compare_campaigns(result, {"alt $1.toml": result}, baseline_label="base.toml")
+    drawn = texts(plot_differences(comparison))
+    assert "Season totals, each alternative minus base (8 runs)" in drawn
+    assert CI_LABEL in drawn and SPREAD_LABEL in drawn
     assert "change in leakers (threats)" in drawn and "alt $1" in drawn
-    groups = texts(plot_group_differences(doc))
+    assert "change in missile leakers (missiles)" in drawn
+    assert DATA_CREDIT not in drawn  # no attack data behind these raids
+    groups = texts(plot_group_differences(comparison))
     assert "alt $1 minus base" in groups and DATA_CREDIT not in groups
+    stockout = texts(plot_stockout_comparison(comparison))
+    assert "P(stock-out by date)" in stockout and "alt $1" in stockout and "base" in stockout
+    credited = compare_campaigns(
+        result, {"alt.toml": dataclasses.replace(result, data_credit=DATA_CREDIT)}
+    )
+    for fig in credited.figures().values():
+        assert DATA_CREDIT in texts(fig)
+    assert comparison.plot().get_suptitle() == "Season totals, each alternative minus base (8 runs)"
 
 
 def test_fates_chart_shares_labels_and_credit() -> None:

@@ -29,7 +29,7 @@ name = "history-sweep"
 scenario = "{SMALL}"
 runs = 4
 seed = 1
-outputs = ["leaked_total"]
+outputs = ["leaked"]
 [[parameters]]
 key = "threats[0].count"
 values = [5, 10]

@@ -10,16 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from umbrella.campaign import load_campaign, prepare_campaign, run_nights
 from umbrella.campaign.inputs import load_defence
+from umbrella.core.manifest import MANIFEST
+from umbrella.core.results import Result
 from umbrella.core.stats import mean_ci
 from umbrella.optimise import Evaluator, apply_buy, load_optimisation, optimise, search
 from umbrella.optimise.buy import idle_options
 from umbrella.optimise.evaluate import buy_cost, score
 from umbrella.optimise.search import rank_key
 from umbrella.optimise.spec import parse_optimisation
+from umbrella.report.folder import stable_provenance
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MENU = FIXTURES / "menu.toml"
@@ -161,8 +165,9 @@ def test_unaffordable_and_idle_options_never_bought(tmp_path: Path) -> None:
     idle = res.details()["idle_options"]
     assert set(idle) == {"gold", "late", "bursts"}
     # The first unit of gold is flown for the marginal table: it helps, yet is not bought.
-    assert res.summary()["marginal"]["gold"]["per_musd"] > 0
-    assert res.summary()["marginal"]["bursts"] == {"per_musd": 0.0, "ci95": [0.0, 0.0]}
+    assert res.summary()["marginal"]["gold"]["mean"] > 0
+    zero = {"mean": 0.0, "ci95": [0.0, 0.0], "p05": 0.0, "p50": 0.0, "p95": 0.0}
+    assert res.summary()["marginal"]["bursts"] == zero
 
 
 def test_option_that_changes_nothing_is_not_bought(menu: tuple[Any, Any, Any]) -> None:
@@ -191,35 +196,145 @@ def test_cli_contract_best_toml_confirmed_with_another_seed(tmp_path: Path, cli:
     code, out, err = cli([*args, "--out", str(out_dir)])
     assert code == 0, err
     doc = json.loads(out)
-    assert set(doc) == {"name", "budget_usd", "objective", "runs", "seed", "baseline", "best",
-                        "frontier", "marginal"}  # fmt: skip
-    assert set(doc["best"]) == {"buy", "cost_usd", "objective", "gap"}
+    assert set(doc) == {"kind", "name", "campaign", "version", "budget_usd", "objective",
+                        "assets", "runs", "seed", "baseline", "best", "frontier", "marginal",
+                        "details"}  # fmt: skip
+    assert (doc["kind"], doc["name"], doc["objective"], doc["runs"], doc["seed"]) == (
+        "optimise", "tiny-buy", "damage", RUNS, 4,
+    )  # fmt: skip
+    estimate = {"mean", "ci95", "p05", "p50", "p95"}
+    assert set(doc["best"]) == {"buy", "cost_usd", "objective", "reduction", "gap"}
+    assert set(doc["best"]["objective"]) == set(doc["best"]["reduction"]) == estimate
     assert set(doc["best"]["gap"]) == {"estimate", "ci95_upper"}
     assert set(doc["marginal"]) == {"missiles", "sam", "bursts", "jammer"}
-    names = {"best.toml", "frontier.parquet", "frontier.png", "summary.json", "meta.json"}
-    assert names | {"report.html"} <= {p.name for p in out_dir.iterdir()}
+    assert all(set(m) == estimate for m in doc["marginal"].values())
+    assert set(doc["details"]) == {"method", "stopped_by_time_limit", "buys_evaluated",
+                                   "selection", "confirmation", "alternatives",
+                                   "idle_options"}  # fmt: skip
+    assert all(set(a["difference"]) == estimate for a in doc["details"]["alternatives"])
+    names = {"best.toml", "frontier.parquet", "frontier.png", "frontier.svg", "summary.json",
+             "meta.json", "report.html", MANIFEST}  # fmt: skip
+    assert names <= {p.name for p in out_dir.iterdir()} <= names | {"best-defence.toml"}
+    meta = json.loads((out_dir / "meta.json").read_text())
+    assert meta["kind"] == "optimise" and meta["optimisation"] == "tiny-buy"
+    assert json.loads((out_dir / "summary.json").read_text()) == doc | {
+        "provenance": stable_provenance(meta)
+    }
     page = (out_dir / "report.html").read_text()
     assert "<h1>Optimisation: tiny-buy</h1>" in page and "The buy chosen" in page
-    assert "Optimality gap: estimate" in page
+    assert "Optimality gap: estimate" in page and "Reduction from no buy, paired per run" in page
     costs = [row["cost_usd"] for row in doc["frontier"]]
     means = [row["objective"]["mean"] for row in doc["frontier"]]
     assert costs == sorted(costs) and means == sorted(means, reverse=True)
     # Same seed, same answer.
     code, again, err = cli(args)
     assert code == 0 and json.loads(again) == doc
-    # best.toml is a campaign: compared with the baseline on another seed, the gain falls in
-    # the optimiser's interval of the gain (independent replications).
-    details = json.loads((out_dir / "summary.json").read_text())["details"]
-    lo, hi = details["best_gain_over_baseline"]["ci95"]
-    code, out, err = cli(["campaign", "compare", str(CAMPAIGN), str(out_dir / "best.toml"),
-                          "--runs", "60", "--seed", "99", "--json"])  # fmt: skip
-    assert code == 0, err
-    check = json.loads(out)["alternatives"][str(out_dir / "best.toml")]["damage_total"]
-    c_lo, c_hi = check["ci95"]
-    assert -check["mean"] > 0
-    assert c_lo <= -lo and -hi <= c_hi  # the two intervals of the gain overlap
+    # best.toml is a campaign: flown beside the baseline on another seed, its gain falls in the
+    # optimiser's interval of the gain (independent replications).
+    lo, hi = doc["best"]["reduction"]["ci95"]
+    gain = _damage(CAMPAIGN, 60, 99) - _damage(out_dir / "best.toml", 60, 99)
+    m, c_lo, c_hi = mean_ci(gain)
+    assert m > 0
+    assert c_lo <= hi and lo <= c_hi  # the two intervals of the gain overlap
     code, out, err = cli(["validate", str(MENU)])
     assert code == 0 and out.startswith("ok: ") and "optimisation tiny-buy" in out
+
+
+def _damage(path: Path, runs: int, seed: int) -> Any:
+    """(R,) damage over the campaign in each run of the campaign file ``path``."""
+    camp = load_campaign(path)
+    return run_nights(prepare_campaign(camp, load_defence(camp), runs, seed)).damage.sum(axis=1)
+
+
+def test_the_python_job_makes_the_folder_and_history_the_command_makes(
+    tmp_path: Path, cli: Any
+) -> None:
+    from umbrella.history import HistoryStore
+    from umbrella.jobs import run_optimisation
+    from umbrella.jobs.command import set_command
+
+    set_command(None)  # as in a fresh Python: an earlier in-process command set it
+    seen: list[tuple[int, int, str]] = []
+    res = run_optimisation(MENU, runs=8, seed=4, out=tmp_path / "py",
+                           progress=lambda *a: seen.append(a))  # fmt: skip
+    assert res.provenance is not None
+    assert res.provenance["command"] == "python: umbrella.jobs (optimise)"
+    code, out, err = cli(["optimise", str(MENU), "--runs", "8", "--seed", "4", "--out",
+                          str(tmp_path / "cli"), "--json"])  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out) == res.summary()
+    for name in ("best.toml", "frontier.parquet", "summary.json"):
+        a, b = tmp_path / "py" / name, tmp_path / "cli" / name
+        if name == "summary.json":
+            da, db = json.loads(a.read_text()), json.loads(b.read_text())
+            assert da["provenance"].pop("command") != db["provenance"].pop("command")
+            assert da == db
+        elif name.endswith(".parquet"):
+            pd.testing.assert_frame_equal(pd.read_parquet(a), pd.read_parquet(b))
+        else:
+            assert a.read_text() == b.read_text()
+    rows = HistoryStore().rows(kind="optimise")
+    assert [r["out_dir"] for r in rows] == [str((tmp_path / d).resolve()) for d in ("py", "cli")]
+    assert rows[0]["summary"] == rows[1]["summary"] == res.summary()
+    assert rows[0]["headline"] == f"tiny-buy: best {res.buy_text(res.best)} for $" + (
+        f"{res.summary()['best']['cost_usd'] / 1e6:,.0f}M"
+    )
+    # Progress: every stage counts up to a known total, never past it, never "n of 0".
+    stages = list(dict.fromkeys(stage for _, _, stage in seen))
+    assert stages == ["buys searched", "first unit of each option", "independent replications"]
+    for stage in stages:
+        mine = [(d, t) for d, t, s in seen if s == stage]
+        assert all(1 <= d <= t for d, t in mine), mine
+        assert [d for d, _ in mine] == sorted(d for d, _ in mine)
+        assert mine[-1][0] == mine[-1][1]
+    assert seen[0][2] == "buys searched" and max(t for _, t, s in seen if s == stages[0]) == len(
+        res.evaluated
+    ) - sum(1 for b in res.evaluated if sum(b) == 1 and res.idle[b.index(1)])
+
+
+def test_greedy_progress_totals_grow_with_the_steps(menu: tuple[Any, Any, Any]) -> None:
+    spec, camp, defence = menu
+    ev = Evaluator(spec, camp, defence, None, 4, 1)
+    seen: list[tuple[int, int, str]] = []
+    search(ev, idle_options(spec, camp, ev.tracked()), max_exhaustive=0,
+           progress=lambda *a: seen.append(a))  # fmt: skip
+    assert seen and all(1 <= d <= t for d, t, _ in seen)
+    assert [d for d, _, _ in seen] == list(range(1, len(ev) + 1))
+    totals = [t for _, t, _ in seen]
+    assert totals == sorted(totals) and totals[0] < totals[-1] == len(ev)
+
+
+def test_frontier_table_columns_name_the_objective(menu: tuple[Any, Any, Any]) -> None:
+    spec, camp, defence = menu
+    res = optimise(spec, camp, defence, 6, 1)
+    assert isinstance(res, Result) and res.kind == "optimise"
+    assert set(res.tables()) == {"frontier"} and set(res.figures()) == {"frontier"}
+    table = res.frontier_table()
+    est = [f"{k}{s}" for k in ("damage", "reduction")
+           for s in ("", "_ci95_lo", "_ci95_hi", "_p05", "_p50", "_p95")]  # fmt: skip
+    assert list(table.columns) == ["buy", *(f"units_{o.id}" for o in spec.options), "cost_usd",
+                                   *est, "on_frontier", "is_best"]  # fmt: skip
+    assert len(table) == len(res.evaluated) and table["is_best"].sum() == 1
+    base = res.evaluated[res.baseline]
+    for row in table.to_dict("records"):
+        buy = tuple(int(row[f"units_{o.id}"]) for o in spec.options)
+        m, lo, hi = mean_ci(base - res.evaluated[buy])
+        assert row["reduction"] == pytest.approx(float(m))
+        assert (row["reduction_ci95_lo"], row["reduction_ci95_hi"]) == pytest.approx((lo, hi))
+        assert row["damage"] == pytest.approx(float(res.evaluated[buy].mean()))
+    assert table["cost_usd"].is_monotonic_increasing
+    front = table[table["on_frontier"]]
+    assert [json.loads(b) for b in front["buy"]] == [res.buy_doc(b) for b in res.frontier()]
+
+
+def test_the_old_name_of_the_spec_class_still_works() -> None:
+    import umbrella.optimise
+    from umbrella.core.errors import UmbrellaDeprecationWarning
+    from umbrella.optimise import OptimisationSpec
+
+    with pytest.warns(UmbrellaDeprecationWarning, match="now umbrella.optimise.OptimisationSpec"):
+        old = umbrella.optimise.Optimisation
+    assert old is OptimisationSpec
 
 
 def test_time_limit_reports_best_so_far(menu: tuple[Any, Any, Any]) -> None:
@@ -303,20 +418,40 @@ def test_bad_command_line_one_line(cli: Any, extra: list[str], needle: str) -> N
     assert err.count("\n") == 1 and needle in err
 
 
-def test_out_dir_with_foreign_files_refused_before_work(tmp_path: Path, cli: Any) -> None:
+def test_out_dir_with_foreign_files_refused_before_work(
+    tmp_path: Path, cli: Any, monkeypatch: Any
+) -> None:
+    import umbrella.campaign.inputs
+    import umbrella.optimise
+    from umbrella.core.errors import InputError
+    from umbrella.jobs import run_optimisation
+
+    def no_work(*args: Any, **kw: Any) -> Any:
+        raise AssertionError("the optimisation started work before its folder was checked")
+
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     (out_dir / "notes.txt").write_text("mine")
-    code, _, err = cli(["optimise", str(MENU), "--runs", "4", "--out", str(out_dir)])
-    assert code == 2 and err.count("\n") == 1 and "--force" in err
+    with monkeypatch.context() as mp:
+        mp.setattr(umbrella.optimise, "optimise", no_work)
+        mp.setattr(umbrella.campaign.inputs, "load_raid_tempo", no_work)
+        code, _, err = cli(["optimise", str(MENU), "--runs", "4", "--out", str(out_dir)])
+        assert code == 2 and err.count("\n") == 1 and "--force" in err and "notes.txt" in err
+        with pytest.raises(InputError, match=r"notes\.txt"):
+            run_optimisation(MENU, runs=4, out=out_dir, history=False)
+        code, _, err = cli(["optimise", str(MENU), "--runs", "4", "--force"])
+        assert code == 2 and "--force applies to an --out folder" in err
     assert [p.name for p in out_dir.iterdir()] == ["notes.txt"]
+    code, _, err = cli(["optimise", str(MENU), "--runs", "4", "--out", str(out_dir), "--force"])
+    assert code == 0, err
+    assert (out_dir / "notes.txt").read_text() == "mine" and (out_dir / "best.toml").is_file()
 
 
 def test_gap_is_the_paired_bound_against_the_alternatives(menu: tuple[Any, Any, Any]) -> None:
     from umbrella.core.stats import t_quantile
-    from umbrella.optimise.run import OptimisationResult
+    from umbrella.optimise import OptimisationResult
 
-    spec = menu[0]
+    spec, camp, defence = menu
     rng = np.random.default_rng(0)
     common = rng.normal(100.0, 20.0, size=50)
     win = common + rng.normal(0.0, 1.0, size=50)
@@ -325,7 +460,8 @@ def test_gap_is_the_paired_bound_against_the_alternatives(menu: tuple[Any, Any, 
     noise = rng.normal(0.0, 2.0, size=50)
     alts[(1, 0, 0, 0)] = alts[(1, 0, 0, 0)] + noise  # better than the winner by 3 on average
     res = OptimisationResult(
-        spec=spec, runs=50, seed=0, confirm_seed=1, best=(0, 0, 0, 1), method="exhaustive",
+        spec=spec, campaign=camp, defence=defence, runs=50, seed=0, confirm_seed=1,
+        best=(0, 0, 0, 1), method="exhaustive",
         stopped=False, idle=[""] * 4, evaluated={}, confirm={(0, 0, 0, 1): win, **alts},
         seconds=0.0,
     )  # fmt: skip

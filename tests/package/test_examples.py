@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import umbrella
-from umbrella.campaign import compare_campaigns, load_campaign, run_campaign
+from umbrella.campaign import compare_campaigns, load_campaign, simulate_campaign
 from umbrella.core.vocabulary import DATA_CREDIT
 from umbrella.scenario.bundled import bundled_names, load_bundled
 
@@ -48,7 +48,7 @@ def test_the_examples_are_found() -> None:
 def test_example_campaigns_run(path: Path, reports_to_autumn: Path) -> None:
     campaign = load_campaign(path)
     short = campaign.replace(end=campaign.start + timedelta(days=9))
-    res = run_campaign(short, runs=3, seed=2, data_dir=reports_to_autumn)
+    res = simulate_campaign(short, runs=3, seed=2, data_dir=reports_to_autumn)
     assert res.n_nights == 10 and res.runs == 3
     assert res.data_credit == DATA_CREDIT  # raids from the model fitted to the attack reports
     assert res.groups[0] == "capital" and len(res.groups) == 9
@@ -63,20 +63,23 @@ def test_campaigns_compare_under_common_random_numbers(reports_to_autumn: Path) 
     base, pause = (load_campaign(ROOT / "examples" / "campaign" / f) for f in
                    ("winter-baseline.toml", "winter-us-pause.toml"))  # fmt: skip
     runs = [
-        run_campaign(c.replace(end=c.start + timedelta(days=6)), 4, 5, data_dir=reports_to_autumn)
+        simulate_campaign(
+            c.replace(end=c.start + timedelta(days=6)), 4, 5, data_dir=reports_to_autumn
+        )
         for c in (base, pause, base)
     ]
-    doc = compare_campaigns(runs[0], {"pause": runs[1], "same": runs[2]})
-    same = doc["alternatives"]["same"]
-    assert same["leaked_total"]["mean"] == 0.0 and same["leaked_total"]["ci95"] == [0.0, 0.0]
-    assert list(doc["alternatives"]["pause"]["stocks"]) == list(runs[0].tracked)
+    doc = compare_campaigns(runs[0], {"pause": runs[1], "same": runs[2]}).summary()
+    same = doc["alternatives"]["same"]["totals"]
+    assert same["leaked"]["mean"] == 0.0 and same["leaked"]["ci95"] == [0.0, 0.0]
+    stocks = doc["alternatives"]["pause"]["interceptors"]
+    assert {name for name, row in stocks.items() if row["tracked"]} == set(runs[0].tracked)
 
 
 def test_readme_python_example_runs() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     assert blocks, "the README has a Python example"
-    code = blocks[0].replace("n_runs=2000", "n_runs=50")
+    code = blocks[0].replace("runs=2000", "runs=50")
     exec(compile(code, "README.md", "exec"), {})
 
 

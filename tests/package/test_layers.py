@@ -28,7 +28,12 @@ FRONT_DOOR = {
     "load_campaign",
     "load_scenario",
     "run_campaign",
+    "run_comparison",
+    "run_optimisation",
+    "run_raid",
+    "run_sweep",
     "simulate",
+    "simulate_campaign",
     "solve_wta",
 }
 #: The packages from the foundation up: a package imports only packages of lower layers.

@@ -54,6 +54,7 @@ ALLOWED_TAGS = {
     "canvas",
     "ul",
     "script",
+    "code",
 }
 D = {"mean": -1.25, "ci95": [-1.5, -1.0], "p05": -3.0, "p50": -1.0, "p95": 0.5}
 
@@ -65,27 +66,24 @@ def _campaign(folder: Path, *, assets: bool) -> Path:
         "campaign": "tiny",
         "runs": 4,
         "seed": 0,
-        "leaked_total": {"p05": 1.0, "p50": 2.0, "p95": 3.0},
-    }
+        "totals": {"leaked": Q, "defender_cost_usd": Q},
+        "interceptors": {
+            "pac3_mse": {"display_name": "PAC-3 MSE", "tracked": True, "stock_start": 220,
+                         "stock_end": Q, "fired": Q, "stockout_by_end": D,
+                         "first_stockout": "2026-01-11"},
+            "gun": {"display_name": "gun", "tracked": False, "stock_start": 40, "stock_end": Q,
+                    "fired": Q, "stockout_by_end": D, "first_stockout": None},
+        },
+    }  # fmt: skip
     if assets:
         doc["assets"] = {
             "by_asset": {
-                "plant-1": {
-                    "group": "Capital",
-                    "value": 80.0,
-                    "damage_total": Q,
-                    "leaked_total": Q,
-                },
-                "sub-9": {
-                    "group": "Harbour Town",
-                    "value": 20.0,
-                    "damage_total": Q,
-                    "leaked_total": Q,
-                },
+                "plant-1": {"group": "Capital", "value": 80.0, "damage": Q, "leaked": Q},
+                "sub-9": {"group": "Harbour Town", "value": 20.0, "damage": Q, "leaked": Q},
             },
             "by_group": {
-                "Capital": {"damage_total": Q, "leaked_total": Q},
-                "Harbour Town": {"damage_total": Q, "leaked_total": Q},
+                "Capital": {"value": 80.0, "damage": Q, "leaked": Q},
+                "Harbour Town": {"value": 20.0, "damage": Q, "leaked": Q},
             },
         }
     (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
@@ -108,37 +106,66 @@ def test_per_city_tables_show_when_the_assets_block_is_there(tmp_path: Path) -> 
     assert "By city" not in page and "By asset" not in page and "Assets and cities" not in page
 
 
+def test_a_campaign_shows_its_totals_stocks_and_rounds_fired(tmp_path: Path) -> None:
+    page = _page(_campaign(tmp_path / "c", assets=False), "campaign")
+    assert "<h1>Campaign: tiny</h1>" in page
+    # Season totals by their metric's name and unit, every interval named.
+    assert "<td class=name>leakers (threats)</td><td>3.5</td><td>[3.0, 4.0]</td>" in page
+    assert "<td class=name>defender spend (USD)</td><td>4</td><td>[3, 4]</td>" in page
+    # The stock-out with the 95% CI of its probability; only carried stocks have a stock row.
+    pac3 = "<td class=name>PAC-3 MSE <code>pac3_mse</code></td><td>220</td>"
+    assert pac3 + "<td>4</td><td>[3, 4]</td><td>3</td><td>[1, 7]</td>" in page
+    assert "<td>-1.25</td><td>[-1.50, -1.00]</td><td>2026-01-11</td>" in page
+    assert "P(stock-out by the end): 95% CI of the mean" in page
+    assert "<td class=name>gun</td><td>no (refilled nightly)</td><td>4</td>" in page
+    assert page.count("<td class=name>gun</td>") == 1  # in rounds fired, not among the stocks
+
+
 def test_a_comparison_shows_paired_differences_per_city(tmp_path: Path) -> None:
     folder = tmp_path / "cmp"
     folder.mkdir()
-    doc = {
+    totals = {"leaked": Q, "damage": Q}
+    doc: dict[str, Any] = {
+        "kind": "compare",
         "baseline": "a.toml",
         "runs": 4,
         "seed": 0,
+        "campaigns": [
+            {"label": "a.toml", "campaign": "winter", "totals": totals},
+            {"label": "b.toml", "campaign": "winter, paused", "totals": totals},
+        ],
         "alternatives": {
             "b.toml": {
-                "leaked_total": D,
+                "totals": {"leaked": D},
                 "assets": {
-                    "by_asset": {"plant-1": {"damage_total": D, "leaked_total": D}},
-                    "by_group": {"Capital": {"damage_total": D, "leaked_total": D}},
+                    "by_asset": {"plant-1": {"damage": D, "leaked": D}},
+                    "by_group": {"Capital": {"damage": D, "leaked": D}},
                 },
-                "stocks": {
-                    "pac3": {"p_stockout_by_end": -0.25, "stock_end": {"p05": -3, "p50": -1}},
-                    "amraam": {"p_stockout_by_end": D},
+                "interceptors": {
+                    "pac3": {"display_name": "pac3", "tracked": True, "fired": D,
+                             "stock_end": D, "stockout_by_end": D},
+                    "amraam": {"display_name": "AMRAAM", "tracked": True, "fired": D,
+                               "stock_end": D, "stockout_by_end": D},
+                    "gun": {"display_name": "gun", "tracked": False, "fired": D, "stock_end": D,
+                            "stockout_by_end": D},
                 },
             }
         },
-    }
-    (folder / "compare.json").write_text(json.dumps(doc), encoding="utf-8")
+    }  # fmt: skip
+    (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
     page = _page(folder, "compare")
+    assert "<h1>Comparison: a.toml and alternatives</h1>" in page
+    assert "<td class=name>b.toml</td><td class=name>winter, paused (alternative)</td>" in page
     assert "Alternative: b.toml" in page and "<td class=name>Capital</td>" in page
     assert "<td>-1.2</td><td>[-1.5, -1.0]</td><td>-1.0</td><td>[-3.0, 0.5]</td>" in page
-    assert "change in P(stock-out by the end)" in page
-    assert "<td class=name>pac3</td><td>-0.25 (no interval given)</td><td>-1</td>" in page
+    assert "change in P(stock-out by the end): 95% CI of the mean" in page
+    # The change in the stock-out probability with its interval, under its one name.
     amraam = "<td class=name>AIM-120 AMRAAM <code>amraam</code></td>"
-    assert amraam + "<td>-1.25 (95% CI of the mean [-1.50, -1.00])</td>" in page
-    del doc["alternatives"]["b.toml"]["assets"]  # type: ignore[index]
-    (folder / "compare.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert amraam + "<td>-1.25</td><td>[-1.50, -1.00]</td><td>-1</td><td>[-2, -1]</td>" in page
+    assert "<td class=name>gun</td><td>– (stock not carried)</td>" in page
+    assert "no interval given" not in page
+    del doc["alternatives"]["b.toml"]["assets"]
+    (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
     assert "By city" not in _page(folder, "compare")
 
 
@@ -150,7 +177,7 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-@pytest.mark.parametrize("kind", ["run", "campaign", "compare"])
+@pytest.mark.parametrize("kind", ["run", "campaign", "compare", "optimise"])
 def test_the_page_is_one_self_contained_file(outputs: dict[str, Path], kind: str) -> None:
     folder = outputs[kind]
     page = (folder / "report.html").read_text(encoding="utf-8")
@@ -398,6 +425,93 @@ def test_types_are_shown_by_their_display_names() -> None:
     html = "".join(h for _, h in run_sections({"interceptors": {"pac3_mse": use, "gun": use}}, {}))
     assert "<td class=name>PAC-3 MSE <code>pac3_mse</code></td>" in html
     assert "<td class=name>gun</td>" in html
-    stock = {"stock_start": 100, "p_stockout_by_end": 0.5, "first_stockout_p50": None}
+    stock = {"tracked": True, "stock_start": 100, "stockout_by_end": Q, "first_stockout": None}
     html = "".join(h for _, h in campaign_sections({"interceptors": {"iris_t_slm": stock}}))
     assert "IRIS-T SLM <code>iris_t_slm</code>" in html
+
+
+def _optimisation_doc() -> dict[str, Any]:
+    buy = {"<b>lot</b>": 2}
+    return {
+        "kind": "optimise", "name": EVIL_SCRIPT, "campaign": "winter", "version": "0.2.0",
+        "budget_usd": 100e6, "objective": "damage", "assets": ["<i>capital</i>"], "runs": 8,
+        "seed": 4, "baseline": {"objective": Q},
+        "best": {"buy": buy, "cost_usd": 40e6, "objective": Q, "reduction": D,
+                 "gap": {"estimate": 0.0, "ci95_upper": 1.5}},
+        "frontier": [{"buy": {}, "cost_usd": 0.0, "objective": Q},
+                     {"buy": buy, "cost_usd": 40e6, "objective": Q}],
+        "marginal": {"<b>lot</b>": D, "idle": {**Q, "mean": 0.0}},
+        "details": {"method": "exhaustive", "stopped_by_time_limit": True, "buys_evaluated": 3,
+                    "selection": {"seed": 4, "runs": 8}, "confirmation": {"seed": 77, "runs": 8},
+                    "alternatives": [], "idle_options": {"idle": "<u>arrives late</u>"}},
+    }  # fmt: skip
+
+
+def test_an_optimisation_page_shows_the_buy_its_reduction_and_its_intervals(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "opt"
+    folder.mkdir()
+    (folder / "summary.json").write_text(json.dumps(_optimisation_doc()), encoding="utf-8")
+    page = _page(folder, "optimise")
+    assert "<h1>Optimisation: &lt;script&gt;window.pwned=1&lt;/script&gt;</h1>" in page
+    assert "<td class=name>&lt;b&gt;lot&lt;/b&gt; × 2</td><td>40.0</td>" in page
+    assert "<td>3.5</td><td>[3.0, 4.0]</td><td>3.0</td><td>[1.0, 7.0]</td>" in page
+    assert "counted at the assets &lt;i&gt;capital&lt;/i&gt;" in page
+    assert (
+        "Reduction from no buy, paired per run: -1.2 (95% CI of the mean -1.5 to -1.0; per-run "
+        "spread p05–p95 -3.0 to 0.5)" in page
+    )
+    assert "(seed 77)" in page and "stopped by its time limit" in page
+    # The value of each option's first unit: an estimate with both intervals, labelled.
+    assert "damage reduction per $1M: 95% CI of the mean" in page
+    assert "<td>-1.25</td><td>[-1.50, -1.00]</td><td>-1.00</td><td>[-3.00, 0.50]</td>" in page
+    assert "<td>&lt;u&gt;arrives late&lt;/u&gt;</td>" in page
+    assert "<b>lot</b>" not in page and "<u>" not in page
+
+
+def _sweep_doc() -> dict[str, Any]:
+    ok = {"leaked": Q, "fired.<b>gun</b>": D}
+    return {
+        "kind": "sweep", "name": "<b>grid</b>", "model": "scenario:<i>small</i>", "design": "sobol",
+        "samples": 2, "runs": 4, "seed": 1, "version": "0.2.0",
+        "outputs": ["leaked", "fired.<b>gun</b>"],
+        "points": [
+            {"params": {"threats[0].count": 10, "<b>key</b>": True}, "outputs": ok},
+            {"params": {"threats[0].count": 40, "<b>key</b>": 0.123456},
+             "outputs": None, "error": "<script>bad</script>"},
+        ],
+        "sensitivity": {"leaked": {"threats[0].count": {"S1": 0.5, "ST": 0.75,
+                                                         "S1_ci95": [0.25, 0.75],
+                                                         "ST_ci95": [None, None]}}},
+    }  # fmt: skip
+
+
+def test_a_sweep_page_shows_every_output_at_every_point(tmp_path: Path) -> None:
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    (folder / "summary.json").write_text(json.dumps(_sweep_doc()), encoding="utf-8")
+    page = _page(folder, "sweep")
+    assert "<h1>Sweep: &lt;b&gt;grid&lt;/b&gt;</h1>" in page
+    assert "<dd>scenario:&lt;i&gt;small&lt;/i&gt;</dd>" in page
+    assert "<h2>leakers (threats): leaked at each point</h2>" in page
+    assert (
+        "<h2>rounds fired, &lt;b&gt;gun&lt;/b&gt; (rounds): fired.&lt;b&gt;gun&lt;/b&gt; at" in page
+    )
+    # Each point with its parameters and the estimate's labelled intervals; a failed point says so.
+    assert (
+        "<td class=name>0</td><td class=name>10</td><td class=name>true</td><td>3.5</td>"
+        "<td>[3.0, 4.0]</td><td>3.0</td><td>[1.0, 7.0]</td>" in page
+    )
+    assert "<td class=name>0.1235</td><td>failed</td>" in page
+    assert "<h2>Points that failed</h2>" in page and "&lt;script&gt;bad&lt;/script&gt;" in page
+    assert "95% CI of the mean" in page and "per-run spread p05–p95" in page
+    assert "<td>0.500</td><td>[0.250, 0.750]</td><td>0.750</td><td>–</td>" in page
+    assert "<b>grid</b>" not in page and "<script>bad" not in page
+    # A folder of umbrella 0.1 (no list of outputs, old names) still has its page.
+    old = _sweep_doc()
+    del old["outputs"]
+    old["points"][0]["outputs"] = {"leaked_total": Q}
+    (folder / "summary.json").write_text(json.dumps(old), encoding="utf-8")
+    page = _page(folder, "sweep")
+    assert "<h2>leaked_total at each point</h2>" in page

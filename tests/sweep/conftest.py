@@ -24,7 +24,7 @@ scenario = "{SMALL}"
 runs = 30
 seed = 5
 design = "grid"
-outputs = ["leaked_total", "defender_cost", "leaked.drone", "fired.missile"]
+outputs = ["leaked", "defender_cost_usd", "leaked.drone", "fired.missile"]
 
 [[parameters]]
 key = "threats[0].count"

@@ -11,7 +11,7 @@ from matplotlib.text import Text
 
 from umbrella.core.vocabulary import DATA_CREDIT
 from umbrella.scenario import load_scenario
-from umbrella.sweep import load_sweep, run_sweep
+from umbrella.sweep import load_sweep, simulate_sweep
 from umbrella.sweep.charts import plot_response
 from umbrella.sweep.models import RaidModel
 from umbrella.sweep.run import data_credit
@@ -25,7 +25,7 @@ def _texts(fig: Any) -> list[str]:
 
 
 def test_response_chart_has_source_and_credit_only_with_data(write_sweep: Any) -> None:
-    res = run_sweep(load_sweep(write_sweep()), workers=1)
+    res = simulate_sweep(load_sweep(write_sweep()), workers=1)
     assert res.data_credit == ""
     drawn = _texts(plot_response(res, res.outputs[0]))
     assert any(t.startswith("Source: umbrella") and "sweep of scenario:" in t for t in drawn)

@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from umbrella.campaign import load_campaign, run_campaign
+from umbrella.campaign import load_campaign, simulate_campaign
 from umbrella.engine import simulate
 from umbrella.scenario import load_scenario
 from umbrella.scenario.compile import compile_raid
 from umbrella.scenario.overrides import apply_to_scenario, parse_override
-from umbrella.sweep import load_sweep, perform_experiments, run_sweep
+from umbrella.sweep import load_sweep, perform_experiments, simulate_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "engine" / "fixtures" / "small_layered.toml"
@@ -35,7 +35,7 @@ Umbrella = WriteSweep = Any
 
 def test_each_point_is_the_engine_run_of_its_scenario(write_sweep: WriteSweep) -> None:
     spec = load_sweep(write_sweep())
-    res = run_sweep(spec, workers=1)
+    res = simulate_sweep(spec, workers=1)
     base = load_scenario(SMALL)
     for p, params in enumerate(res.points):
         ovs = [parse_override(f"{k}={json.dumps(v)}") for k, v in params.items()]
@@ -49,8 +49,8 @@ def test_each_point_is_the_engine_run_of_its_scenario(write_sweep: WriteSweep) -
 
 def test_batch_size_does_not_change_the_numbers(write_sweep: WriteSweep) -> None:
     spec = load_sweep(write_sweep())
-    a = run_sweep(spec, workers=1)
-    b = run_sweep(spec, workers=1, batch_runs=7)  # 5 batches per point, the last of 2
+    a = simulate_sweep(spec, workers=1)
+    b = simulate_sweep(spec, workers=1, batch_runs=7)  # 5 batches per point, the last of 2
     np.testing.assert_array_equal(a.values, b.values)
     pd.testing.assert_frame_equal(a.table(), b.table(), check_exact=True)
 
@@ -58,12 +58,13 @@ def test_batch_size_does_not_change_the_numbers(write_sweep: WriteSweep) -> None
 def test_campaign_points_are_campaign_runs() -> None:
     camp = load_campaign(CAMPAIGN)
     res = perform_experiments(
-        camp, {"stocks.missile": [5, 60]}, outputs=["stock_end.missile", "stockout.missile"],
-        runs=6, seed=2, workers=1,
+        camp, {"stocks.missile": [5, 60]},
+        outputs=["stock_end.missile", "stockout_by_end.missile"], runs=6, seed=2, workers=1,
     )  # fmt: skip
     for p, stock in enumerate((5, 60)):
-        direct = run_campaign(camp.replace(stocks={"missile": stock}).with_base_dir(camp.base_dir),
-                              runs=6, seed=2)  # fmt: skip
+        direct = simulate_campaign(
+            camp.replace(stocks={"missile": stock}).with_base_dir(camp.base_dir), runs=6, seed=2
+        )
         np.testing.assert_array_equal(res.values[p, :, 0], direct.stock[:, -1, 0])
         np.testing.assert_array_equal(res.values[p, :, 1], direct.stockout()[:, -1, 0])
 
@@ -74,7 +75,7 @@ name = "failing"
 scenario = "{SMALL}"
 runs = 4
 seed = 1
-outputs = ["leaked_total"]
+outputs = ["leaked"]
 
 [[parameters]]
 key = "catalogue.fire_units.sam.min_range_km"
@@ -91,7 +92,7 @@ def test_a_failing_point_is_reported_with_its_parameters(
 ) -> None:
     # Each value alone is possible; min 20 km with max 10 km is not.
     path = write_sweep(FAILING)
-    res = run_sweep(load_sweep(path), workers=1)
+    res = simulate_sweep(load_sweep(path), workers=1)
     assert list(res.errors) == [3] and "impossible envelope" in res.errors[3]
     assert np.isnan(res.values[3]).all() and not np.isnan(res.values[:3]).any()
     out_dir = tmp_path / "out"
@@ -239,7 +240,7 @@ def test_an_unreachable_scheduler_is_one_line(
 
 def test_campaign_sweep_on_two_local_workers_matches_one() -> None:
     camp = load_campaign(CAMPAIGN)
-    kw: dict[str, Any] = dict(outputs=["leaked_total", "stockout.missile"], runs=5, seed=4)
+    kw: dict[str, Any] = dict(outputs=["leaked", "stockout_by_end.missile"], runs=5, seed=4)
     space = {"stocks.missile": [5, 30, 60]}
     one = perform_experiments(camp, space, workers=1, **kw)
     two = perform_experiments(camp, space, workers=2, **kw)

@@ -1,14 +1,16 @@
-"""Charts of a campaign: interceptor stocks, the chance of a stock-out, cumulative leakers and
-totals by city, each with labelled intervals (per-run spread beside the 95% CI of the mean).
+"""Charts of a campaign and of a comparison of campaigns: interceptor stocks, the chance of a
+stock-out, cumulative leakers, totals by city and paired differences, each with labelled
+intervals (per-run spread beside the 95% CI of the mean).
 
 Drawn with matplotlib's object API: nothing is shown, no pyplot state or backend is touched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -29,13 +31,17 @@ from umbrella.report.charts.style import (
 )
 
 if TYPE_CHECKING:
+    from umbrella.campaign.compare import ComparisonResult
     from umbrella.campaign.result import CampaignResult
 
 __all__ = [
     "MAX_GROUPS",
     "plot_cumulative_leakers",
+    "plot_differences",
+    "plot_group_differences",
     "plot_groups",
     "plot_stockout",
+    "plot_stockout_comparison",
     "plot_stocks",
 ]
 
@@ -163,16 +169,16 @@ def plot_groups(result: CampaignResult) -> Figure:
     """Damage and leakers per group of assets (city) over the campaign: mean, 95% CI of the mean
     and per-run spread p05-p95; the groups with the most damage first."""
     block = result.assets_summary()["by_group"]
-    order = sorted(block, key=lambda g: -block[g]["damage_total"]["mean"])[:MAX_GROUPS]
+    order = sorted(block, key=lambda g: -block[g]["damage"]["mean"])[:MAX_GROUPS]
     y = np.arange(len(order), dtype=float)
     with rc_context(_LITERAL):
         fig = Figure(figsize=(10, 1.9 + 0.36 * max(len(order), 1)), dpi=100)
         axes = fig.subplots(1, 2, squeeze=False, sharey=True)[0]
         for ax, metric, unit in (
-            (axes[0], "damage_total", "value destroyed (asset value units)"),
-            (axes[1], "leaked_total", "leakers that reached it (threats)"),
+            (axes[0], "damage", "value destroyed (asset value units)"),
+            (axes[1], "leaked", "leakers that reached it (threats)"),
         ):
-            draw_intervals(ax, y, [block[g][metric] for g in order])
+            draw_intervals(ax, y, [dict(cast(Mapping[str, Any], block[g])[metric]) for g in order])
             ax.set_xlabel(unit)
             ax.set_xlim(left=0)
             ax.grid(axis="x", alpha=0.3)
@@ -183,3 +189,117 @@ def plot_groups(result: CampaignResult) -> Figure:
         fig.suptitle(f"{result.name}: campaign totals by city (asset group)"
                      + (f", {len(order)} of {len(block)} shown" if more > 0 else ""))  # fmt: skip
         return finish(fig, *_campaign_lines(result))
+
+
+# ---------------------------------------------------------------------------- comparison
+#: Each compared season total as a chart names it, with its unit and the scale it is drawn at.
+_METRIC_AXES = {
+    "leaked": ("leakers (threats)", 1.0),
+    "leaked_missiles": ("missile leakers (missiles)", 1.0),
+    "damage": ("value destroyed (asset value units)", 1.0),
+    "defender_cost_usd": ("defender's spend on rounds fired (USD million)", 1e6),
+    "attacker_cost_usd": ("attacker's spend on weapons launched (USD million)", 1e6),
+}
+
+
+def _scaled(r: Mapping[str, Any], k: float) -> dict[str, Any]:
+    lo, hi = r["ci95"]
+    return {"mean": r["mean"] / k, "p05": r["p05"] / k, "p95": r["p95"] / k,
+            "ci95": [None if lo is None else lo / k, None if hi is None else hi / k]}  # fmt: skip
+
+
+def _name(label: str) -> str:
+    return Path(label).stem
+
+
+def _comparison_lines(comparison: ComparisonResult) -> tuple[str, str]:
+    runs = source_line(comparison.runs, comparison.seed, "campaign model")
+    return runs + " Runs paired by index (common random numbers).", comparison.data_credit
+
+
+def plot_differences(comparison: ComparisonResult) -> Figure:
+    """Paired difference of each season total against the baseline (alternative - baseline):
+    the mean, its 95% CI and the per-run spread p05-p95, one row per alternative."""
+    doc = comparison.summary()
+    labels = list(doc["alternatives"])
+    y = np.arange(len(labels), dtype=float)
+    with rc_context(_LITERAL):
+        fig = Figure(figsize=(10, 1.8 + 0.5 * len(_METRIC_AXES) * max(len(labels), 1)),
+                     dpi=100)  # fmt: skip
+        axes = fig.subplots(len(_METRIC_AXES), 1, squeeze=False)
+        for ax, (metric, (unit, k)) in zip(axes[:, 0], _METRIC_AXES.items(), strict=True):
+            totals = [doc["alternatives"][lab]["totals"] for lab in labels]
+            draw_intervals(ax, y, [_scaled(t[metric], k) for t in totals])  # type: ignore[literal-required]
+            ax.axvline(0.0, color="#b0b0b0", lw=1)
+            ax.set_yticks(y, [_name(lab) for lab in labels], fontsize=8)
+            ax.set_ylim(-0.6, len(labels) - 0.4)
+            ax.invert_yaxis()
+            ax.set_xlabel(f"change in {unit}", fontsize=8)
+        interval_legend(axes[0, 0], loc="best")
+        fig.suptitle(f"Season totals, each alternative minus {_name(doc['baseline'])} "
+                     f"({doc['runs']:,} runs)", fontsize=10)  # fmt: skip
+        return finish(fig, *_comparison_lines(comparison))
+
+
+def plot_group_differences(comparison: ComparisonResult) -> Figure:
+    """Paired difference of the season damage of each group of assets (city), alternative -
+    baseline: the mean, its 95% CI and the per-run spread; one panel per alternative, the groups
+    the alternatives move most first."""
+    doc = comparison.summary()
+    labels = list(doc["alternatives"])
+    moved: dict[str, float] = {}
+    for lab in labels:
+        for group, r in doc["alternatives"][lab]["assets"]["by_group"].items():
+            moved[group] = max(moved.get(group, 0.0), abs(r["damage"]["mean"]))
+    order = sorted(moved, key=lambda g: -moved[g])[:MAX_GROUPS]
+    y = np.arange(len(order), dtype=float)
+    with rc_context(_LITERAL):
+        fig = Figure(figsize=(10, (1.2 + 0.32 * max(len(order), 1)) * max(len(labels), 1) + 0.8),
+                     dpi=100)  # fmt: skip
+        axes = fig.subplots(max(len(labels), 1), 1, squeeze=False)
+        for ax, lab in zip(axes[:, 0], labels, strict=False):
+            block = doc["alternatives"][lab]["assets"]["by_group"]
+            shown = [g for g in order if g in block]
+            yy = np.array([y[order.index(g)] for g in shown])
+            draw_intervals(ax, yy, [dict(block[g]["damage"]) for g in shown])
+            ax.axvline(0.0, color="#b0b0b0", lw=1)
+            ax.set_yticks(y, order, fontsize=8)
+            ax.set_ylim(-0.6, len(order) - 0.4)
+            ax.invert_yaxis()
+            ax.set_title(f"{_name(lab)} minus {_name(doc['baseline'])}", fontsize=9)
+            ax.set_xlabel("change in value destroyed (asset value units)", fontsize=8)
+        interval_legend(axes[0, 0], loc="best")
+        more = len(moved) - len(order)
+        fig.suptitle("Damage by city (asset group) over the season, paired differences"
+                     + (f" ({len(order)} of {len(moved)} groups)" if more > 0 else ""),
+                     fontsize=10)  # fmt: skip
+        return finish(fig, *_comparison_lines(comparison))
+
+
+def plot_stockout_comparison(comparison: ComparisonResult) -> Figure:
+    """P(stock-out by date) of each interceptor the baseline tracks, one line per campaign."""
+    base = comparison.baseline
+    k_types = max(len(base.tracked), 1)
+    cols = min(3, k_types)
+    rows = -(-k_types // cols)
+    with rc_context(_LITERAL):
+        fig = Figure(figsize=(max(4.4 * cols, 7.0), 3.1 * rows + 1.2), dpi=100)
+        axes = fig.subplots(rows, cols, squeeze=False)
+        for k, name in enumerate(base.tracked):
+            ax = axes[k // cols][k % cols]
+            for res, label in zip(comparison.results, comparison.labels, strict=True):
+                if name in res.tracked:
+                    j = res.tracked.index(name)
+                    ax.plot(_dates(res), res.stockout()[:, :, j].mean(axis=0), label=_name(label))
+            ax.set_ylim(-0.02, 1.02)
+            ax.set_title(base.label(name), fontsize=9)
+            ax.set_ylabel("P(stock-out by date)", fontsize=8)
+            ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+        for k in range(len(base.tracked), rows * cols):
+            axes[k // cols][k % cols].axis("off")
+        if base.tracked:
+            axes[0][0].legend(frameon=False, fontsize=7)
+        fig.suptitle(f"Probability of having run out, by date ({base.runs:,} runs per campaign)",
+                     fontsize=10)  # fmt: skip
+        return finish(fig, source_line(base.runs, base.seed, "campaign model"),
+                      comparison.data_credit)  # fmt: skip

@@ -1,8 +1,8 @@
-"""Run a campaign: read what it points at, draw its raids and fly its nights."""
+"""Simulate a campaign: read what it points at, draw its raids and fly its nights (no output
+folder, no run history: :func:`umbrella.jobs.run_campaign` adds those)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from umbrella.campaign.checkpoint import CheckpointStore
@@ -10,13 +10,14 @@ from umbrella.campaign.inputs import load_defence, load_raid_tempo
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
 from umbrella.campaign.stocks import prepare_campaign, run_nights
+from umbrella.core.progress import Progress
 from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
 
-__all__ = ["run_campaign"]
+__all__ = ["simulate_campaign"]
 
 
-def run_campaign(
+def simulate_campaign(
     campaign: Campaign,
     runs: int,
     seed: int,
@@ -26,9 +27,11 @@ def run_campaign(
     data_dir: str | Path | None = None,
     checkpoint: CheckpointStore | None = None,
     resume: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> CampaignResult:
-    """Carry interceptor stocks through every night of a campaign, ``runs`` times.
+    """Carry interceptor stocks through every night of a campaign, ``runs`` times (what
+    :func:`umbrella.simulate` is to a raid; :func:`umbrella.jobs.run_campaign` also reads a
+    file, applies overrides, writes an output folder and records the run history).
 
     Parameters
     ----------
@@ -49,13 +52,13 @@ def run_campaign(
     resume
         Carry on from the checkpoint if it holds this very run.
     progress
-        Called with the number of nights done.
+        ``progress(done, total, "nights")`` after each night (:mod:`umbrella.core.progress`).
 
     Examples
     --------
-    >>> import umbrella
-    >>> camp = umbrella.load_campaign("examples/campaign/winter-baseline.toml")  # doctest: +SKIP
-    >>> result = umbrella.run_campaign(camp, runs=200, seed=3)  # doctest: +SKIP
+    >>> from umbrella.campaign import load_campaign, simulate_campaign
+    >>> camp = load_campaign("examples/campaign/winter-baseline.toml")  # doctest: +SKIP
+    >>> result = simulate_campaign(camp, runs=200, seed=3)  # doctest: +SKIP
     """
     if defence is None:
         defence = load_defence(campaign)

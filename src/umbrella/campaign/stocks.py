@@ -16,7 +16,6 @@ Nothing here reads files: the defence scenario and the fitted raid-tempo model a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +37,7 @@ from umbrella.core.limits import (
     check_work,
     events_per_threat,
 )
+from umbrella.core.progress import Progress, report
 from umbrella.core.seeds import CAMPAIGN_NIGHT, CAMPAIGN_RAIDS, check_seed, child_seed, generator
 from umbrella.core.vocabulary import DATA_CREDIT, LEAKED, MISSILE_THREAT_CLASSES, THREAT_CLASSES
 from umbrella.engine import Raid, simulate
@@ -260,7 +260,7 @@ def run_nights(
     *,
     checkpoint: CheckpointStore | None = None,
     resume: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     stop_after: int | None = None,
 ) -> CampaignResult:
     """Run every night for every run; see the module docstring.
@@ -274,7 +274,8 @@ def run_nights(
     resume
         Start from the checkpoint if it holds a run of the same inputs, runs and seed.
     progress
-        Called with the number of nights done.
+        ``progress(done, total, "nights")`` after each night (:mod:`umbrella.core.progress`),
+        and once at the start when resuming from a checkpoint.
     stop_after
         Stop (after checkpointing) once this many nights are done: for tests of resumption.
 
@@ -310,6 +311,8 @@ def run_nights(
     missile_classes = [THREAT_CLASSES.index(c) for c in MISSILE_THREAT_CLASSES]
     missile = np.isin(raid.type_class, missile_classes)  # (K,) missile threat types
     try:
+        if kept[0] > 0:
+            report(progress, kept[0], n, "nights")
         for night in range(kept[0], n):
             values = _fly_night(prep, state, night, tracked_idx, missile)
             for key in STATE_FIELDS:
@@ -319,8 +322,7 @@ def run_nights(
             done = kept[0]
             if done % CHECKPOINT_EVERY == 0:
                 save()
-            if progress is not None:
-                progress(done)
+            report(progress, done, n, "nights")
             if stop_after is not None and done >= stop_after and done < n:
                 raise KeyboardInterrupt
     except KeyboardInterrupt:

@@ -169,6 +169,9 @@ def main() -> None:
     from umbrella.jobs.command import command_line, set_command
 
     set_command(command_line())
-    code = run_app(app)
+    try:
+        code = run_app(app)
+    finally:
+        set_command(None)  # a job called from Python afterwards is not this command
     if code:
         sys.exit(code)

@@ -2,129 +2,32 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from umbrella.attacks.reader import DAILY_FILE
-from umbrella.campaign import (
-    Campaign,
-    CampaignResult,
-    FileCheckpoint,
-    compare_campaigns,
-    load_campaign,
-    run_campaign,
-)
-from umbrella.campaign.compare import COMPARED_METRICS
-from umbrella.campaign.inputs import load_defence
-from umbrella.campaign.overrides import apply_to_campaign
-from umbrella.campaign.spec import campaign_hash
-from umbrella.cli.exits import Interrupted
-from umbrella.cli.history import record_history
-from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error
-from umbrella.cli.progress import with_progress
-from umbrella.cli.terminal import console, lit, say
-from umbrella.core.errors import InputError
-from umbrella.core.files import check_output_dir, dumps_json
-from umbrella.core.limits import check_runs
-from umbrella.jobs.campaign import write_campaign
-from umbrella.jobs.compare import write_comparison
-from umbrella.jobs.provenance import (
-    campaign_inputs,
-    campaign_provenance,
-    provenance,
-    stable_provenance,
-)
-from umbrella.scenario.model import Scenario
-from umbrella.scenario.overrides import (
-    Override,
-    apply_to_scenario,
-    parse_override,
-    reattribute,
-    split_defence,
-)
+from umbrella.cli.options import ForceFlag, check_cli_seed, check_force, command_line_error
+from umbrella.cli.progress import progress_shown
+from umbrella.cli.terminal import console, emit_json, lit, say, wrote
+
+if TYPE_CHECKING:
+    from umbrella.campaign.compare import ComparisonResult
+    from umbrella.campaign.result import CampaignResult
 
 __all__ = ["campaign"]
 
-
-def _inputs(path: Path, spec: Campaign, data: Path | None) -> list[Path]:
-    """Every file or folder a campaign run reads: no output may be or hold one of them."""
-    out = [path]
-    scenario = spec.base_dir / spec.scenario
-    if scenario.is_file():
-        out.append(scenario)
-    folder = spec.data_path(data)
-    if folder is not None:
-        out += [folder, folder / DAILY_FILE]
-    return out
-
-
-def _checkpoint(
-    spec: Campaign, runs: int, seed: int, given: Path | None, resume: bool, force: bool,
-    inputs: list[Path],
-) -> FileCheckpoint:  # fmt: skip
-    """The checkpoint store of a run, refused where it would overwrite an input or progress."""
-    default = Path(".umbrella") / "checkpoints" / f"{campaign_hash(spec)[:16]}-{runs}-{seed}.npz"
-    path = given if given is not None else default
-    real = path.resolve()
-    for item in inputs:
-        if real == item.resolve() or item.resolve() in real.parents:
-            raise InputError("is an input of the campaign; choose another checkpoint path",
-                             source=path, key="--checkpoint")  # fmt: skip
-    store = FileCheckpoint(path)
-    found = store.peek()  # a file there that is not a checkpoint is refused here
-    if found is not None and not resume and not force:
-        raise InputError(
-            f"a checkpoint of an interrupted run is here ({found[1]} nights done): add --resume "
-            "to carry on from it, or --force to start over",
-            source=path,
-            key="--checkpoint",
-        )
-    if resume and found is None:
-        sys.stderr.write("note: no checkpoint to resume from; starting at the first night\n")
-    return store
-
-
-def _load(path: Path, overrides: list[Override]) -> tuple[Campaign, Scenario]:
-    """A campaign file and its defence scenario, with ``overrides`` applied (``defence.`` ones
-    change the defence scenario)."""
-    camp_ovs, defence_ovs = split_defence(overrides)
-    spec = apply_to_campaign(load_campaign(path), camp_ovs)
-    defence = apply_to_scenario(load_defence(spec), defence_ovs, prefix="defence.")
-    return spec, defence
-
-
-def _run(
-    path: Path, spec: Campaign, defence: Scenario, runs: int, seed: int, quiet: bool,
-    data: Path | None, overrides: list[Override], store: FileCheckpoint | None = None,
-    resume: bool = False,
-) -> CampaignResult:  # fmt: skip
-    """Run one campaign (keeping progress in ``store`` if given)."""
-    spec.check_data_path(data)
-    try:
-        result = with_progress(
-            f"{spec.name} (nights)",
-            spec.n_nights,
-            lambda report: run_campaign(spec, runs, seed, defence=defence, data_dir=data,
-                                        checkpoint=store, resume=resume, progress=report),
-            quiet=quiet,
-        )  # fmt: skip
-    except KeyboardInterrupt:
-        kept = store.peek() if store is not None and store.path.exists() else None
-        if kept is None:
-            raise Interrupted("no night finished; nothing kept") from None
-        raise Interrupted(
-            f"{kept[1]} of {spec.n_nights} nights kept in {store.path if store else ''}; "
-            "run the same command with --resume to carry on"
-        ) from None
-    except InputError as exc:
-        if exc.source != "<campaign>":
-            raise
-        raise reattribute(exc, overrides, str(path)) from None
-    return result
+#: Most groups (cities) a terminal table shows; the rest are in --json and --out.
+MAX_GROUP_ROWS = 10
+#: The job's argument -> the option that sets it.
+_OPTIONS = {"force": "--force", "checkpoint": "--checkpoint", "resume": "--resume",
+            "data": "--data", "campaigns": "FILE"}  # fmt: skip
+#: Columns of a terminal's tables when the output is piped.
+WIDTH = 120
+SPREAD = "per-run spread p05-p95"
+CI = "95% CI of the mean"
 
 
 def campaign(
@@ -132,7 +35,8 @@ def campaign(
     runs: Annotated[int, typer.Option("--runs", "-n", help="Runs (>= 2).")] = 200,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Seed (>= 0).")] = 0,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Write tables, charts and meta.json here.")
+        Path | None,
+        typer.Option("--out", help="Write the output folder (tables, charts, report.html) here."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run.")] = False,
@@ -160,215 +64,232 @@ def campaign(
     `umbrella campaign FILE` runs one campaign; `umbrella campaign compare FILE FILE...` runs
     each with the same seed (common random numbers) and reports differences against the first.
     """
+    from umbrella.core.limits import check_runs
+    from umbrella.scenario.overrides import parse_override
+
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
-    data = None if data is None else data.resolve()
     overrides = [parse_override(text) for text in sets or []]
     if files and str(files[0]) == "compare":
         for flag, given in (("--resume", resume), ("--checkpoint", checkpoint is not None)):
             if given:
                 raise command_line_error(f"{flag} applies to one campaign, not to compare", flag)
+        check_force(force, out_dir)
+        if len(files) < 3:
+            raise command_line_error("compare needs at least two campaign files", "FILE")
         _compare(files[1:], runs, seed, as_json, data, out_dir, force, overrides)
         return
     if len(files) != 1:
         raise command_line_error("give one campaign file (or: compare FILE FILE...)", "FILE")
-    path = files[0]
-    spec, defence = _load(path, overrides)
-    inputs = _inputs(path, spec, data)
-    if out_dir is not None:
-        check_output_dir(out_dir, inputs=inputs, force=force)
-    store = _checkpoint(spec, runs, seed, checkpoint, resume, force, inputs)
-    result = _run(path, spec, defence, runs, seed, as_json, data, overrides, store, resume)
-    meta = campaign_provenance(
-        result, spec, str(path), defence=defence, data_dir=spec.data_path(data),
-        overrides=overrides,
-    )  # fmt: skip
-    if out_dir is not None:
-        write_campaign(result, out_dir, meta, force=force, inputs=inputs)
-    summary = result.summary()
+    from umbrella.cli.exits import Interrupted
+    from umbrella.core.errors import CampaignInterrupted
+    from umbrella.jobs.campaign import run_campaign
+
+    try:
+        with _options(), progress_shown(str(files[0]), quiet=as_json) as progress:
+            result = run_campaign(
+                files[0], runs=runs, seed=seed, sets=overrides, data=data, out=out_dir,
+                force=force, progress=progress, checkpoint=checkpoint, resume=resume,
+            )  # fmt: skip
+    except CampaignInterrupted as stop:
+        if stop.checkpoint is None:
+            raise Interrupted("no night finished; nothing kept") from None
+        raise Interrupted(
+            f"{stop.done} of {stop.nights} nights kept in {stop.checkpoint}; run the same "
+            "command with --resume to carry on"
+        ) from None
     if as_json:
-        sys.stdout.write(dumps_json(summary) + "\n")
-    else:
-        _print(result, summary)
-        if out_dir is not None:
-            say(console(), "wrote ", out_dir, "/")
-    record_history(
-        meta, summary=summary, out_dir=out_dir,
-        spec={"campaign": spec.model_dump(mode="json"), "defence": defence.model_dump(mode="json")},
-        headline=f"{spec.name}: leaked p50 {summary['leaked_total']['p50']:,.0f}",
-    )  # fmt: skip
+        emit_json(result.summary())
+        return
+    _print_campaign(result)
+    if out_dir is not None:
+        wrote(out_dir)
 
 
-def _q(q: dict[str, float], fmt: str = ",.0f") -> str:
-    return f"{q['p50']:{fmt}} [{q['p05']:{fmt}}, {q['p95']:{fmt}}]"
+@contextmanager
+def _options() -> Iterator[None]:
+    """A job's error about one of its arguments, named by the command-line option."""
+    from umbrella.core.errors import InputError
+
+    try:
+        yield
+    except InputError as exc:
+        option = _OPTIONS.get(exc.key or "")
+        if option is None:
+            raise
+        if exc.source is None:
+            raise command_line_error(exc.message, option) from None
+        raise InputError(exc.message, source=exc.source, key=option, line=exc.line) from None
 
 
-def _print(result: CampaignResult, summary: dict[str, Any]) -> None:
-    t = Table(title=lit(f"{result.name}: {summary['start']} to {summary['end']}, {result.runs} "
-                        "runs (median [per-run spread p05, p95])"))  # fmt: skip
-    for col in ("interceptor", "start", "end stock", "fired", "P(out)", "first out"):
-        t.add_column(col, no_wrap=col in ("interceptor", "first out"))
-    for name, row in summary["interceptors"].items():
-        if name not in result.tracked:
-            continue
-        t.add_row(lit(result.label(name)), f"{row['stock_start']:,.0f}", _q(row["stock_end"]),
-                  _q(row["fired_total"]), f"{row['p_stockout_by_end']:.2f}",
-                  row["first_stockout_p50"] or "-")  # fmt: skip
-    out = console()
-    out.print(t)
-    say(
-        out,
-        f"leaked {_q(summary['leaked_total'])}   damage {_q(summary['damage_total'])}   "
-        f"defender spend ${_q(summary['defender_cost_total'])}   "
-        f"attacker spend ${_q(summary['attacker_cost_total'])}",
-    )
-    _print_groups(summary["assets"]["by_group"])
+def _compare(
+    files: list[Path], runs: int, seed: int, as_json: bool, data: Path | None,
+    out_dir: Path | None, force: bool, overrides: list[Any],
+) -> None:  # fmt: skip
+    from umbrella.cli.exits import Interrupted
+    from umbrella.jobs.compare import run_comparison
+
+    try:
+        with _options(), progress_shown("compare", quiet=as_json) as progress:
+            result = run_comparison(
+                files, runs=runs, seed=seed, sets=overrides, data=data, out=out_dir,
+                force=force, progress=progress,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        raise Interrupted("nothing kept (a comparison keeps no checkpoint)") from None
+    if as_json:
+        emit_json(result.summary())
+        return
+    _print_comparison(result)
+    if out_dir is not None:
+        wrote(out_dir)
 
 
-#: Most groups (cities) a terminal table shows; the rest are in --json and --out.
-MAX_GROUP_ROWS = 10
+# ---------------------------------------------------------------------------- one campaign
+def _spread(e: Mapping[str, Any], fmt: str = ",.0f", sign: str = "") -> str:
+    """``p50 (p05 to p95)`` of an estimate: the median run and the per-run spread."""
+    return f"{e['p50']:{sign}{fmt}} ({e['p05']:{sign}{fmt}} to {e['p95']:{sign}{fmt}})"
 
 
-def _est(e: dict[str, Any], fmt: str = ",.0f", sign: str = "") -> tuple[str, str]:
-    """(mean [95% CI of the mean], p05 to p95 spread over runs) of an estimate."""
+def _mean(e: Mapping[str, Any], fmt: str = ",.0f", sign: str = "") -> str:
+    """``mean [lo, hi]`` of an estimate: the mean and its 95% CI."""
     lo, hi = e["ci95"]
     ci = "" if lo is None or hi is None else f" [{lo:{sign}{fmt}}, {hi:{sign}{fmt}}]"
-    return (f"{e['mean']:{sign}{fmt}}{ci}",
-            f"{e['p05']:{sign}{fmt}} to {e['p95']:{sign}{fmt}}")  # fmt: skip
+    return f"{e['mean']:{sign}{fmt}}{ci}"
 
 
-def _print_groups(by_group: dict[str, Any]) -> None:
+def _print_campaign(result: CampaignResult) -> None:
+    from rich.table import Table
+
+    from umbrella.core.metrics import metric
+
+    s = result.summary()
+    out = console(min_width=WIDTH)
+    t = Table(title=lit(f"{s['campaign']}: {s['start']} to {s['end']}, {s['runs']} runs, seed "
+                        f"{s['seed']}: interceptor stocks"))  # fmt: skip
+    for col in ("interceptor", "stock at the start", f"end stock: p50 ({SPREAD})",
+                f"fired: p50 ({SPREAD})", f"P(stock-out by the end): mean [{CI}]",
+                "first stock-out (median run)"):  # fmt: skip
+        t.add_column(col, no_wrap=col in ("interceptor",))
+    for row in s["interceptors"].values():
+        if row["tracked"]:
+            t.add_row(lit(row["display_name"]), f"{row['stock_start']:,}",
+                      _spread(row["stock_end"]), _spread(row["fired"]),
+                      _mean(row["stockout_by_end"], ".2f"),
+                      row["first_stockout"] or "-")  # fmt: skip
+    out.print(t)
+    totals = Table(title=f"season totals: p50 ({SPREAD}) and mean [{CI}]")
+    for col in ("quantity", f"p50 ({SPREAD})", f"mean [{CI}]"):
+        totals.add_column(col, no_wrap=col == "quantity")
+    for key, e in s["totals"].items():
+        totals.add_row(metric(key).axis(), _spread(e), _mean(e))  # type: ignore[arg-type]
+    out.print(totals)
+    _print_groups(s["assets"]["by_group"])
+
+
+def _print_groups(by_group: Mapping[str, Any]) -> None:
     """Damage and leakers per group (city): the groups with the most damage first."""
     if not by_group:
         return
-    order = sorted(by_group, key=lambda g: -by_group[g]["damage_total"]["mean"])
-    t = Table(title="per city (asset group), campaign totals: mean [95% CI of the mean] and "
-                    "per-run spread p05 to p95")  # fmt: skip
-    for col in ("group", "damage mean [CI]", "damage p05-p95", "leaked mean [CI]",
-                "leaked p05-p95"):  # fmt: skip
+    from rich.table import Table
+
+    order = sorted(by_group, key=lambda g: -by_group[g]["damage"]["mean"])
+    t = Table(title=f"per city (asset group), season totals: mean [{CI}] and {SPREAD}")
+    for col in ("group", f"damage: mean [{CI}]", f"damage: {SPREAD}", f"leaked: mean [{CI}]",
+                f"leaked: {SPREAD}"):  # fmt: skip
         t.add_column(col, no_wrap=col == "group")
     for group in order[:MAX_GROUP_ROWS]:
         row = by_group[group]
-        t.add_row(lit(group), *_est(row["damage_total"]), *_est(row["leaked_total"]))
-    out = console()
+        t.add_row(lit(group), _mean(row["damage"]), _range(row["damage"]), _mean(row["leaked"]),
+                  _range(row["leaked"]))  # fmt: skip
+    out = console(min_width=WIDTH)
     out.print(t)
     if len(order) > MAX_GROUP_ROWS:
         say(out, f"{len(order) - MAX_GROUP_ROWS} more groups in --json and --out (assets)")
 
 
-def _compare(
-    files: list[Path], runs: int, seed: int, as_json: bool, data: Path | None,
-    out_dir: Path | None, force: bool, overrides: list[Override],
-) -> None:  # fmt: skip
-    if len(files) < 2:
-        raise command_line_error("compare needs at least two campaign files", "FILE")
-    labels = [str(f) for f in files]
-    for k, label in enumerate(labels[1:], start=1):
-        if label in labels[1:k]:
-            raise command_line_error(f"{label} is given twice among the alternatives", "FILE")
-    loaded = [_load(f, overrides) for f in files]
-    specs = [spec for spec, _ in loaded]
-    inputs = [p for f, s in zip(files, specs, strict=True) for p in _inputs(f, s, data)]
-    if out_dir is not None:
-        check_output_dir(out_dir, inputs=inputs, force=force)
-    results = [
-        _run(f, spec, defence, runs, seed, as_json, data, overrides)
-        for f, (spec, defence) in zip(files, loaded, strict=True)
-    ]
-    doc = compare_campaigns(
-        results[0], dict(zip(labels[1:], results[1:], strict=True)), baseline_label=labels[0]
-    )
-    read: dict[str, str | None] = {}
-    for f, spec in zip(files, specs, strict=True):
-        read.update(campaign_inputs(spec, f))
-    meta = provenance(
-        "compare", inputs=read, seed=seed, runs=runs,
-        parameters={"files": labels, "set": {ov.key: ov.value for ov in overrides}},
-    )  # fmt: skip
-    meta["campaigns"] = [
-        stable_provenance(campaign_provenance(r, s, label, defence=d, overrides=overrides))
-        for (s, d), r, label in zip(loaded, results, labels, strict=True)
-    ]
-    if out_dir is not None:
-        write_comparison(doc, results, labels, out_dir, meta, force=force, inputs=inputs)
-    if as_json:
-        sys.stdout.write(dumps_json(doc) + "\n")
-    else:
-        _print_comparison(doc, results, files, runs, seed)
-        if out_dir is not None:
-            say(console(), "wrote ", out_dir, "/")
-    record_history(
-        meta, summary=doc, out_dir=out_dir,
-        spec={label: s.model_dump(mode="json") for label, s in zip(labels, specs, strict=True)},
-        headline=f"compare {len(files) - 1} alternatives with {files[0].name}",
-    )  # fmt: skip
+def _range(e: Mapping[str, Any], fmt: str = ",.0f", sign: str = "") -> str:
+    return f"{e['p05']:{sign}{fmt}} to {e['p95']:{sign}{fmt}}"
 
 
-def _print_comparison(
-    doc: dict[str, Any], results: list[CampaignResult], files: list[Path], runs: int, seed: int
-) -> None:
-    out = console()
-    title = (f"difference from {files[0].name} over {runs} runs, seed {seed}, common random "
-             "numbers: mean [95% CI of the mean]; runs: per-run spread p05 to p95")  # fmt: skip
-    t = Table(title=lit(title))
-    t.add_column("metric", no_wrap=True)
-    for f in files[1:]:
-        t.add_column(lit(f.stem))
-    for metric in COMPARED_METRICS:
-        k = 1e6 if metric.endswith("cost") else 1.0
-        label = metric + (" ($M)" if k > 1 else "")
-        cells = []
-        for f in files[1:]:
-            r = _scaled(doc["alternatives"][str(f)][f"{metric}_total"], k)
-            cells.append("; runs ".join(_est(r, sign="+")))
+# ---------------------------------------------------------------------------- comparison
+def _change(e: Mapping[str, Any], fmt: str = ",.0f", scale: float = 1.0) -> str:
+    """``mean [lo, hi]; runs p05 to p95`` of a paired difference, signed."""
+    lo, hi = e["ci95"]
+    scaled = {
+        "mean": e["mean"] / scale, "p05": e["p05"] / scale, "p95": e["p95"] / scale,
+        "ci95": [None if lo is None else lo / scale, None if hi is None else hi / scale],
+    }  # fmt: skip
+    return f"{_mean(scaled, fmt, '+')}; runs {_range(scaled, fmt, '+')}"
+
+
+def _print_comparison(result: ComparisonResult) -> None:
+    from rich.table import Table
+
+    from umbrella.core.metrics import metric
+
+    doc = result.summary()
+    alts = doc["alternatives"]
+    names = [Path(label).stem for label in alts]
+    out = console(min_width=WIDTH)
+    t = Table(title=lit(f"change from {Path(doc['baseline']).name} (alternative minus baseline) "
+                        f"over {doc['runs']} runs, seed {doc['seed']}, common random numbers: "
+                        f"mean [{CI}]; runs: {SPREAD}"))  # fmt: skip
+    t.add_column("season total", no_wrap=True)
+    for name in names:
+        t.add_column(lit(name))
+    for key, level in doc["campaigns"][0]["totals"].items():
+        # Spend in USD million once the baseline's is in millions.
+        usd = key.endswith("_usd") and abs(level["mean"]) >= 1e6  # type: ignore[index]
+        label = metric(key).axis().replace("(USD)", "(USD million)") if usd else metric(key).axis()
+        cells = [_change(alt["totals"][key], ",.1f" if usd else ",.0f", 1e6 if usd else 1.0)  # type: ignore[literal-required]
+                 for alt in alts.values()]  # fmt: skip
         t.add_row(label, *cells)
     out.print(t)
-    st = Table(title="change in P(stock-out by the end): mean [95% CI]; runs: per-run spread; "
-                     "then the change in the median end stock (rounds)")  # fmt: skip
+    st = Table(
+        title=f"change in P(stock-out by the end) and in the end stock (rounds): mean [{CI}]"
+    )
     st.add_column("interceptor", no_wrap=True)
-    for f in files[1:]:
-        st.add_column(lit(f.stem))
-    for name in results[0].tracked:
+    for name in names:
+        st.add_column(lit(name))
+    base = result.baseline
+    for name in base.tracked:
         cells = []
-        for f in files[1:]:
-            r = doc["alternatives"][str(f)]["stocks"].get(name)
-            if r is None:
+        for alt in alts.values():
+            r = alt["interceptors"].get(name)
+            if r is None or not r["tracked"]:
                 cells.append("-")
             else:
-                dp = "; runs ".join(_est(r["stockout_by_end"], ".2f", "+"))
-                cells.append(f"{dp}; end stock {r['stock_end']['p50']:+,.0f}")
-        st.add_row(lit(results[0].label(name)), *cells)
+                cells.append(f"P(out) {_mean(r['stockout_by_end'], '.2f', '+')}; end stock "
+                             f"{_mean(r['stock_end'], ',.0f', '+')}")  # fmt: skip
+        st.add_row(lit(base.label(name)), *cells)
     out.print(st)
-    _print_group_differences(doc, files)
+    _print_group_changes(result)
 
 
-def _scaled(e: dict[str, Any], k: float) -> dict[str, Any]:
-    lo, hi = e["ci95"]
-    return {"mean": e["mean"] / k, "p05": e["p05"] / k, "p95": e["p95"] / k,
-            "ci95": [None if lo is None else lo / k, None if hi is None else hi / k]}  # fmt: skip
-
-
-def _print_group_differences(doc: dict[str, Any], files: list[Path]) -> None:
+def _print_group_changes(result: ComparisonResult) -> None:
     """Change in damage per group (city), the groups the alternatives move most first."""
-    groups: dict[str, float] = {}
-    for f in files[1:]:
-        for group, row in doc["alternatives"][str(f)]["assets"]["by_group"].items():
-            groups[group] = max(groups.get(group, 0.0), abs(row["damage_total"]["mean"]))
-    if not groups:
+    from rich.table import Table
+
+    alts = result.summary()["alternatives"]
+    moved: dict[str, float] = {}
+    for alt in alts.values():
+        for group, row in alt["assets"]["by_group"].items():
+            moved[group] = max(moved.get(group, 0.0), abs(row["damage"]["mean"]))
+    if not moved:
         return
-    order = sorted(groups, key=lambda g: -groups[g])
-    t = Table(title="change in damage per city (asset group): mean [95% CI of the mean]; runs: "
-                    "per-run spread p05 to p95")  # fmt: skip
+    order = sorted(moved, key=lambda g: -moved[g])
+    t = Table(title=f"change in damage per city (asset group): mean [{CI}]; runs: {SPREAD}")
     t.add_column("group", no_wrap=True)
-    for f in files[1:]:
-        t.add_column(lit(f.stem))
+    for label in alts:
+        t.add_column(lit(Path(label).stem))
     for group in order[:MAX_GROUP_ROWS]:
         cells = []
-        for f in files[1:]:
-            r = doc["alternatives"][str(f)]["assets"]["by_group"].get(group)
-            cells.append("-" if r is None else "; runs ".join(_est(r["damage_total"], sign="+")))
+        for alt in alts.values():
+            r = alt["assets"]["by_group"].get(group)
+            cells.append("-" if r is None else _change(r["damage"]))
         t.add_row(lit(group), *cells)
-    out = console()
+    out = console(min_width=WIDTH)
     out.print(t)
     if len(order) > MAX_GROUP_ROWS:
         say(out, f"{len(order) - MAX_GROUP_ROWS} more groups in --json and --out (assets)")

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import math
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from umbrella.attacks.reader import DAILY_FILE
-from umbrella.campaign.inputs import load_defence, load_raid_tempo
-from umbrella.campaign.spec import campaign_hash, load_campaign
-from umbrella.cli.history import record_history
-from umbrella.cli.options import ForceFlag, check_cli_seed, check_seconds
-from umbrella.cli.progress import with_progress
-from umbrella.cli.terminal import console, lit, say
-from umbrella.core.files import check_output_dir, dumps_json
-from umbrella.core.limits import check_runs
-from umbrella.jobs.optimise import write_optimisation
-from umbrella.jobs.provenance import campaign_inputs, file_hash, provenance
-from umbrella.optimise import check_options, load_optimisation, optimise
-from umbrella.optimise.run import OptimisationResult
+from umbrella.cli.options import ForceFlag, check_cli_seed, check_force, check_seconds
+from umbrella.cli.progress import progress_shown
+from umbrella.cli.terminal import console, emit_json, lit, say, wrote
+
+if TYPE_CHECKING:
+    from umbrella.core.documents import Estimate
+    from umbrella.optimise.result import OptimisationResult
 
 __all__ = ["optimise_command"]
 
@@ -36,7 +27,8 @@ def optimise_command(
         Path | None,
         typer.Option(
             "--out",
-            help="Write best.toml, the frontier table and chart, summary.json and meta.json here.",
+            help="Write the output folder (best.toml, the frontier table and chart, "
+            "report.html) here.",
         ),
     ] = None,
     force: ForceFlag = False,
@@ -58,102 +50,77 @@ def optimise_command(
     Every buy is flown through the campaign on the same replications (common random numbers);
     the winner is re-estimated on independent replications, with an optimality-gap bound.
     """
+    from umbrella.core.limits import check_runs
+    from umbrella.jobs.optimise import run_optimisation
+
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
     limit = None if time_limit is None else check_seconds(time_limit, "--time-limit")
-    data = None if data is None else data.resolve()
-    spec = load_optimisation(file)
-    camp_path = spec.campaign_path()
-    campaign = load_campaign(camp_path)
-    defence = load_defence(campaign)
-    check_options(spec, campaign, defence)
-    campaign.check_data_path(data)
-    inputs = [file, camp_path]
-    scenario = campaign.base_dir / campaign.scenario
-    if scenario.is_file():
-        inputs.append(scenario)
-    folder = campaign.data_path(data)
-    if folder is not None:
-        inputs += [folder, folder / DAILY_FILE]
-    if out_dir is not None:
-        check_output_dir(out_dir, inputs=inputs, force=force)
-    tempo = load_raid_tempo(campaign, data)
-    result = with_progress(
-        f"{spec.name} (buys evaluated)",
-        0,
-        lambda report: optimise(spec, campaign, defence, runs, seed, tempo=tempo,
-                                time_limit_s=limit, progress=report),
-        quiet=as_json,
-    )  # fmt: skip
-    read = {str(file): file_hash(file), **campaign_inputs(campaign, camp_path)}
-    meta = provenance(
-        "optimise", inputs=read, seed=seed, runs=runs, catalogue=defence.resolved_catalogue(),
-        data_dir=folder,
-        parameters={"time_limit_s": limit, "campaign_hash": campaign_hash(campaign)},
-    )  # fmt: skip
-    if out_dir is not None:
-        write_optimisation(result, campaign, defence, out_dir, meta, force=force, inputs=inputs)
-    summary = result.summary()
+    check_force(force, out_dir)
+    with progress_shown(file.stem, quiet=as_json) as progress:
+        result = run_optimisation(
+            file, runs=runs, seed=seed, data=data, time_limit_s=limit, out=out_dir, force=force,
+            progress=progress,
+        )  # fmt: skip
     if result.stopped:
-        sys.stderr.write(
+        say(
+            console(stderr=True),
             f"note: the search stopped at the time limit ({limit:g} s) after "
             f"{len(result.evaluated)} buys; the best so far is reported with its gap to the "
-            "buys evaluated\n"
+            "buys evaluated",
         )
     if as_json:
-        sys.stdout.write(dumps_json(summary) + "\n")
-    else:
-        _print(result, summary)
-        if out_dir is not None:
-            say(console(), "wrote ", out_dir, "/")
-    record_history(
-        meta, summary=summary | {"details": result.details()}, out_dir=out_dir,
-        spec={"optimisation": spec.model_dump(mode="json")},
-        headline=f"{spec.name}: best {summary['best']['buy']} for "
-        f"${summary['best']['cost_usd'] / 1e6:,.0f}M",
-    )  # fmt: skip
+        emit_json(result.summary())
+        return
+    _print(result)
+    if out_dir is not None:
+        wrote(out_dir)
 
 
-def _ci(x: dict[str, Any], k: float = 1.0, fmt: str = ",.0f") -> str:
+def _ci(x: Estimate, k: float = 1.0, fmt: str = ",.0f") -> str:
     lo, hi = x["ci95"]
-    return f"{x['mean'] / k:{fmt}} [{lo / k:{fmt}}, {hi / k:{fmt}}]"
+    ends = ", ".join("-" if v is None else f"{v / k:{fmt}}" for v in (lo, hi))
+    return f"{x['mean'] / k:{fmt}} [{ends}]"
 
 
-def _print(result: OptimisationResult, summary: dict[str, Any]) -> None:
+def _print(result: OptimisationResult) -> None:
+    from rich.table import Table
+
     out = console()
-    spec, obj = result.spec, spec_objective(result)
-    det = result.details()
+    summary = result.summary()
+    spec, obj = result.spec, objective_label(result)
+    det = summary["details"]
     say(out, f"{spec.name}: budget ${spec.budget_usd / 1e6:,.0f}M, objective: expected total "
-        f"{obj} (mean [95% CI]); {det['method']}, {det['buys_evaluated']} buys evaluated on "
-        f"{result.runs} runs each, seed {result.seed}")  # fmt: skip
+        f"{obj} (mean [95% CI of the mean]); {det['method']}, {det['buys_evaluated']} buys "
+        f"evaluated on {result.runs} runs each, seed {result.seed}")  # fmt: skip
     best = summary["best"]
-    buy = ", ".join(f"{k} x{v}" for k, v in best["buy"].items()) or "nothing"
-    say(out, f"best buy: {buy} for ${best['cost_usd'] / 1e6:,.0f}M")
+    say(out, f"best buy: {result.buy_text(result.best)} for ${best['cost_usd'] / 1e6:,.0f}M")
     say(out, f"  {obj} {_ci(best['objective'])} vs {_ci(summary['baseline']['objective'])} "
         f"with nothing bought (independent replications)")  # fmt: skip
-    gain = det["best_gain_over_baseline"]
     gap = best["gap"]
-    say(out, f"  reduction {_ci(gain)} (paired, independent replications); optimality gap "
-        f"{gap['estimate']:,.1f}, upper 95% bound {gap['ci95_upper']:,.1f}")  # fmt: skip
+    say(out, f"  reduction {_ci(best['reduction'])} (paired, independent replications); "
+        f"optimality gap {gap['estimate']:,.1f}, upper 95% bound "
+        f"{gap['ci95_upper']:,.1f}")  # fmt: skip
     t = Table(title=lit("frontier: cost against the objective (selection replications)"))
-    for col in ("buy", "cost $M", f"{obj} mean [95% CI]"):
-        t.add_column(col)
+    for col in ("buy", "cost $M", f"{obj} mean [95% CI of the mean]"):
+        t.add_column(lit(col))
     for row in summary["frontier"]:
         label = ", ".join(f"{k} x{v}" for k, v in row["buy"].items()) or "nothing"
         t.add_row(lit(label), f"{row['cost_usd'] / 1e6:,.0f}", _ci(row["objective"]))
     out.print(t)
-    m = Table(title=lit(f"first unit of each option: {obj} reduction per $1M (mean [95% CI])"))
+    m = Table(title=lit(f"first unit of each option: {obj} reduction per $1M "
+                        "(mean [95% CI of the mean])"))  # fmt: skip
     m.add_column("option")
     m.add_column("per $1M")
-    for oid, row in summary["marginal"].items():
-        lo, hi = row["ci95"]
-        cell = f"{row['per_musd']:,.2f} [{lo:,.2f}, {hi:,.2f}]"
-        m.add_row(lit(oid), cell if all(map(math.isfinite, (lo, hi))) else "-")
+    for oid, est in summary["marginal"].items():
+        m.add_row(lit(oid), _ci(est, fmt=",.2f"))
     out.print(m)
     for oid, why in det["idle_options"].items():
-        say(out, f"not bought: {oid}: {why}")
+        say(out, "not bought: ", oid, ": ", why)
 
 
-def spec_objective(result: OptimisationResult) -> str:
+def objective_label(result: OptimisationResult) -> str:
     """The objective's name as shown."""
-    return "damage" if result.spec.objective == "damage" else "leakers"
+    from umbrella.core.metrics import metric
+
+    return metric(result.spec.objective).label

@@ -23,9 +23,13 @@ def renamed_argument(old: str, new: str, until: str) -> Callable[[F], F]:
     ... def f(runs: int) -> int:
     ...     return runs
     >>> import warnings
-    >>> with warnings.catch_warnings(record=True):
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
     ...     f(n_runs=3)
     3
+    >>> str(caught[0].message)
+    'f(n_runs=...) is now f(runs=...); the old name works until umbrella 0.4'
+
     """
 
     def wrap(func: F) -> F:

@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 __all__ = [
+    "CampaignInterrupted",
     "HistoryWarning",
     "InputError",
     "UmbrellaDeprecationWarning",
@@ -103,3 +104,16 @@ class HistoryWarning(UmbrellaWarning):
 class UmbrellaDeprecationWarning(FutureWarning):
     """A name, key or argument that still works under its old spelling and will be removed
     (see CHANGELOG.md for its new name)."""
+
+
+class CampaignInterrupted(KeyboardInterrupt):
+    """A campaign stopped by Ctrl-C or SIGTERM (still a :class:`KeyboardInterrupt`), saying what
+    it kept: ``done`` of its ``nights`` nights in the checkpoint file ``checkpoint`` (None, and
+    ``done`` 0, when nothing was kept). Run it again with ``resume`` to carry on from there."""
+
+    def __init__(self, *, done: int, nights: int, checkpoint: Path | None) -> None:
+        self.done = done
+        self.nights = nights
+        self.checkpoint = checkpoint
+        kept = f"{done} of {nights} nights kept in {checkpoint}" if checkpoint else "nothing kept"
+        super().__init__(kept)

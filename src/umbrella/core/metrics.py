@@ -74,7 +74,9 @@ _ALL = (
            "Whether a stock ran out before the last night (per run 0 or 1; its mean is the "
            "probability)."),
     Metric("first_stockout", "first stock-out", "date",
-           "The night a stock first ran out (median over the runs in which it did)."),
+           "The night by which half the runs had run out of a stock (the median over every "
+           "run, a run that never ran out counting as later than the last night; none when "
+           "more than half never did)."),
     Metric("drones_neutralised_share", "drones neutralised", "share",
            "Drones shot down or lost over those launched on a night (decoys included)."),
     Metric("neutralised_share", "neutralised", "share",

@@ -18,21 +18,25 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from umbrella.jobs.calibrate import run_calibration as run_calibration
+    from umbrella.jobs.campaign import run_campaign as run_campaign
+    from umbrella.jobs.compare import run_comparison as run_comparison
     from umbrella.jobs.data import run_backtest as run_backtest
     from umbrella.jobs.data import run_data_summary as run_data_summary
     from umbrella.jobs.data import run_forecast as run_forecast
     from umbrella.jobs.data import run_tempo_fit as run_tempo_fit
     from umbrella.jobs.nights import run_nights as run_nights
+    from umbrella.jobs.optimise import run_optimisation as run_optimisation
     from umbrella.jobs.raid import run_raid as run_raid
+    from umbrella.jobs.sweep import run_sweep as run_sweep
     from umbrella.jobs.wta import run_wta as run_wta
 
 #: Job -> the module that holds it (imported on first use, so ``import umbrella.jobs`` is light).
 _HOME = {
     "run_raid": "umbrella.jobs.raid",
-    # "run_campaign": "umbrella.jobs.campaign",
-    # "run_comparison": "umbrella.jobs.compare",
-    # "run_optimisation": "umbrella.jobs.optimise",
-    # "run_sweep": "umbrella.jobs.sweep",
+    "run_campaign": "umbrella.jobs.campaign",
+    "run_comparison": "umbrella.jobs.compare",
+    "run_optimisation": "umbrella.jobs.optimise",
+    "run_sweep": "umbrella.jobs.sweep",
     "run_nights": "umbrella.jobs.nights",
     "run_calibration": "umbrella.jobs.calibrate",
     # "update_posture": "umbrella.jobs.calibrate",

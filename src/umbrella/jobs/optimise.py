@@ -1,114 +1,172 @@
-"""The ``--out`` folder of an optimisation: ``best.toml`` (the campaign with the chosen buy),
-``frontier.parquet`` (every buy evaluated), ``frontier.png``, ``summary.json`` and
-``meta.json``, written atomically (see :mod:`umbrella.core.files`)."""
+"""The optimisation job: ``umbrella optimise`` from Python."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from matplotlib import rc_context
-from matplotlib.figure import Figure
+from umbrella.core.progress import Progress
+from umbrella.jobs.pipeline import Job, execute
+from umbrella.optimise.result import OptimisationResult
+from umbrella.optimise.spec import OptimisationSpec
 
-from umbrella.campaign.spec import Campaign, dump_campaign, parse_campaign
-from umbrella.core.files import atomic_dir, write_json, write_text_atomic
-from umbrella.jobs.provenance import stable_provenance
-from umbrella.optimise.buy import apply_buy
-from umbrella.optimise.run import OptimisationResult
-from umbrella.report import build_report
-from umbrella.report.charts.style import LITERAL_TEXT
-from umbrella.scenario.bundled import bundled_names
-from umbrella.scenario.model import Scenario, dump_scenario
+if TYPE_CHECKING:
+    from umbrella.campaign.spec import Campaign
+    from umbrella.scenario.model import Scenario
 
-__all__ = ["BEST_DEFENCE", "best_campaign", "plot_frontier", "write_optimisation"]
-
-#: The defence scenario written beside ``best.toml`` when the buy adds EW zones.
-BEST_DEFENCE = "best-defence.toml"
+__all__ = ["campaign_files", "optimisation_provenance", "run_optimisation"]
 
 
-def best_campaign(
-    result: OptimisationResult, campaign: Campaign, defence: Scenario
-) -> tuple[str, str | None]:
-    """``best.toml``'s text (the campaign with the chosen buy as deliveries, posture changes,
-    production lines and limits; its paths made absolute so that it runs from any folder) and,
-    when the buy adds EW zones, the text of the defence scenario it then names."""
-    camp, dfn = apply_buy(campaign, defence, result.spec.options, result.best)
-    update: dict[str, Any] = {
-        "name": f"{campaign.name}-{result.spec.name}",
-        "description": f"{campaign.name} with the buy chosen by optimisation {result.spec.name}: "
-        + (", ".join(f"{k} x{v}" for k, v in result.buy_doc(result.best).items()) or "nothing"),
-    }
-    scenario_text = None
-    if dfn is not defence:
-        scenario_text = dump_scenario(dfn)
-        update["scenario"] = BEST_DEFENCE
-    elif campaign.scenario not in bundled_names() and not Path(campaign.scenario).is_absolute():
-        update["scenario"] = str((campaign.base_dir / campaign.scenario).resolve())
-    if campaign.raids.data_dir is not None and not Path(campaign.raids.data_dir).is_absolute():
-        folder = (campaign.base_dir / campaign.raids.data_dir).resolve()
-        update["raids"] = campaign.raids.model_copy(update={"data_dir": str(folder)})
-    text = dump_campaign(camp.model_copy(update=update))
-    parse_campaign(text, "best.toml")  # what is written must read back
-    return text, scenario_text
-
-
-def plot_frontier(result: OptimisationResult) -> Figure:
-    """Cost against the objective's reduction from the baseline of every buy evaluated
-    (selection replications, paired over runs): the frontier with 95% confidence intervals of
-    the mean reduction, the chosen buy marked."""
-    table = result.table()
-    fig = Figure(figsize=(7.5, 4.5), dpi=100)
-    ax = fig.subplots()
-    ax.scatter(table["cost_usd"] / 1e6, table["reduction_mean"], s=12, color="#b0b0b0",
-               label="buys evaluated")  # fmt: skip
-    front = table[table["on_frontier"]]
-    x = front["cost_usd"].to_numpy() / 1e6
-    m = front["reduction_mean"].to_numpy()
-    err = np.vstack([m - front["reduction_ci95_lo"].to_numpy(),
-                     front["reduction_ci95_hi"].to_numpy() - m])  # fmt: skip
-    ax.errorbar(x, m, yerr=err, marker="o", capsize=3, color="#264653",
-                label="frontier (mean, 95% CI, paired)")  # fmt: skip
-    best = table[table["is_best"]]
-    ax.scatter(best["cost_usd"] / 1e6, best["reduction_mean"], s=120, facecolors="none",
-               edgecolors="#e76f51", linewidths=2, label="chosen", zorder=3)  # fmt: skip
-    ax.axvline(result.spec.budget_usd / 1e6, color="#e76f51", linestyle=":", label="budget")
-    ax.set_xlabel("cost of the buy ($M)")
-    ax.set_ylabel(f"reduction of expected total {result.spec.objective}")
-    ax.set_title(f"{result.spec.name}: {result.runs} runs per buy, seed {result.seed}, "
-                 "common random numbers")  # fmt: skip
-    ax.legend(loc="best", fontsize="small")
-    fig.tight_layout()
-    return fig
-
-
-def write_optimisation(
-    result: OptimisationResult,
-    campaign: Campaign,
-    defence: Scenario,
-    out_dir: str | Path,
-    meta: dict[str, Any],
+def run_optimisation(
+    spec: OptimisationSpec | str | Path,
     *,
+    runs: int = 200,
+    seed: int = 0,
+    data: str | Path | None = None,
+    time_limit_s: float | None = None,
+    out: str | Path | None = None,
     force: bool = False,
-    inputs: Iterable[str | Path] = (),
-) -> Path:
-    """Write ``best.toml``, the frontier table and chart, ``summary.json``, ``meta.json`` and
-    ``report.html`` into ``out_dir`` atomically (``force`` and ``inputs`` as in
-    :func:`~umbrella.core.files.atomic_dir`)."""
-    text, scenario_text = best_campaign(result, campaign, defence)
-    out = Path(out_dir)
-    with (
-        atomic_dir(out, force=force, inputs=inputs, kind="optimise") as tmp,
-        rc_context(LITERAL_TEXT),
-    ):
-        write_text_atomic(tmp / "best.toml", text)
-        if scenario_text is not None:
-            write_text_atomic(tmp / BEST_DEFENCE, scenario_text)
-        result.table().to_parquet(tmp / "frontier.parquet", index=False)
-        plot_frontier(result).savefig(tmp / "frontier.png")
-        write_json(tmp / "meta.json", meta)
-        summary = stable_provenance(meta) | result.summary() | {"details": result.details()}
-        write_json(tmp / "summary.json", summary)
-        build_report(tmp, "optimise")
-    return out
+    history: bool = True,
+    progress: Progress | None = None,
+) -> OptimisationResult:
+    """Search a menu of buys for the one that protects most within a budget: what
+    ``umbrella optimise`` does, from Python.
+
+    Parameters
+    ----------
+    spec
+        An optimisation (:class:`~umbrella.optimise.OptimisationSpec`, its campaign path from
+        its file's folder) or an optimisation file.
+    runs, seed
+        Replications per buy (>= 2) and the seed (>= 0); the same seed gives the same answer.
+    data
+        The attack-report folder, instead of the campaign's ``raids.data_dir``.
+    time_limit_s
+        Stop the search after this many seconds and report the best buy found so far, with its
+        gap to the buys evaluated (the first units and the re-estimation are flown after it).
+    out
+        Write the output folder here (``best.toml``, the frontier table and chart,
+        ``summary.json``, ``meta.json``, ``report.html``), refused before any work where it
+        would replace a user's files (unless ``force``: then umbrella's files are written beside
+        them).
+    history
+        Record the run in the run history (``umbrella history``).
+    progress
+        ``progress(done, total, stage)`` after each buy flown (:mod:`umbrella.core.progress`;
+        the stages are those of :func:`umbrella.optimise.optimise`).
+
+    Returns
+    -------
+    OptimisationResult
+        With its provenance attached, so that ``result.write(folder)`` writes what ``out``
+        writes.
+
+    Raises
+    ------
+    InputError
+        A bad optimisation file or campaign, an option that names an unknown type or arrives
+        before the campaign, a missing data folder, a bad number of runs, seed or time limit, or
+        an output folder that cannot be written: nothing is run or written.
+    """
+    from umbrella.campaign.inputs import load_defence, load_raid_tempo
+    from umbrella.campaign.spec import load_campaign
+    from umbrella.core.errors import InputError
+    from umbrella.core.limits import check_runs
+    from umbrella.core.seeds import check_seed
+    from umbrella.optimise import check_options, load_optimisation, optimise
+
+    runs = check_runs(runs)
+    seed = check_seed(seed)
+    if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
+        raise InputError(f"must be a number of seconds above 0 (got {time_limit_s})",
+                         key="time_limit_s")  # fmt: skip
+    if not isinstance(spec, OptimisationSpec):
+        spec = load_optimisation(spec)
+    campaign_path = spec.campaign_path()
+    campaign = load_campaign(campaign_path)
+    defence = load_defence(campaign)
+    check_options(spec, campaign, defence)
+    campaign.check_data_path(data)
+    chosen = spec
+
+    def run(report: Progress | None) -> OptimisationResult:
+        tempo = load_raid_tempo(campaign, data)
+        return optimise(chosen, campaign, defence, runs, seed, tempo=tempo,
+                        time_limit_s=time_limit_s, progress=report)  # fmt: skip
+
+    def headline(result: OptimisationResult) -> str:
+        cost = result.summary()["best"]["cost_usd"]
+        return f"{chosen.name}: best {result.buy_text(result.best)} for ${cost / 1e6:,.0f}M"
+
+    files = [] if spec.source.startswith("<") else [Path(spec.source)]
+    job = Job(
+        kind="optimise",
+        inputs=files + campaign_files(campaign, campaign_path, data),
+        run=run,
+        provenance=lambda result: optimisation_provenance(
+            result, chosen, campaign_path, defence=defence, data=data, time_limit_s=time_limit_s
+        ),
+        headline=headline,
+        spec={"optimisation": spec.model_dump(mode="json")},
+    )
+    return execute(job, out=out, force=force, history=history, progress=progress)
+
+
+def campaign_files(
+    campaign: Campaign, path: str | Path, data: str | Path | None = None
+) -> list[Path]:
+    """Every file a campaign run reads: the campaign file and each file it ``extends``, its
+    defence scenario's file (not a bundled one), and the attack-report folder and its daily
+    file (``data``, else the campaign's ``raids.data_dir``) when its raids come from them."""
+    from umbrella.attacks.reader import DAILY_FILE
+    from umbrella.scenario.extends import extends_chain
+
+    try:
+        files = list(extends_chain(path))
+    except Exception:  # a campaign built in Python has no file
+        files = []
+    scenario = Path(campaign.scenario)
+    scenario = scenario if scenario.is_absolute() else campaign.base_dir / scenario
+    if scenario.is_file():
+        files.append(scenario)
+    folder = campaign.data_path(data)
+    if folder is not None:
+        files += [folder, folder / DAILY_FILE]
+    return files
+
+
+def optimisation_provenance(
+    result: OptimisationResult,
+    spec: OptimisationSpec,
+    campaign_path: str | Path,
+    *,
+    defence: Scenario,
+    data: str | Path | None = None,
+    time_limit_s: float | None = None,
+) -> dict[str, Any]:
+    """Provenance of an optimisation: the optimisation, where it came from, the files it read
+    (optimisation file, campaign with every file it extends, defence), the attack reports the
+    raid-tempo model was fitted to, the time limit and the campaign's hash, and the fields of
+    :func:`umbrella.jobs.provenance.provenance`."""
+    from umbrella.campaign.spec import campaign_hash
+    from umbrella.jobs.provenance import campaign_inputs, file_hash, provenance
+
+    campaign = result.campaign
+    read: dict[str, str | None] = {}
+    if not spec.source.startswith("<"):
+        read[spec.source] = file_hash(spec.source)
+    read |= campaign_inputs(campaign, campaign_path)
+    return {
+        "optimisation": spec.name,
+        "source": spec.source,
+        **provenance(
+            "optimise",
+            inputs=read,
+            seed=result.seed,
+            runs=result.runs,
+            catalogue=defence.resolved_catalogue(),
+            data_dir=campaign.data_path(data),
+            parameters={"time_limit_s": time_limit_s, "campaign_hash": campaign_hash(campaign)},
+        ),
+    }

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from umbrella.campaign.checks import check_campaign
 from umbrella.campaign.spec import Campaign, Limit, PostureChange, Production, Purchase
 from umbrella.core.errors import InputError
-from umbrella.optimise.spec import Optimisation, Option
+from umbrella.optimise.spec import OptimisationSpec, Option
 from umbrella.scenario.model import EWZone, FireUnitSite, Scenario
 
 __all__ = [
@@ -125,7 +125,7 @@ def _raise_limits(limits: list[Limit], names: list[str], extra: int) -> list[Lim
     return out
 
 
-def check_options(spec: Optimisation, campaign: Campaign, defence: Scenario) -> None:
+def check_options(spec: OptimisationSpec, campaign: Campaign, defence: Scenario) -> None:
     """Every interceptor and fire unit type an option names exists in the campaign's defence, no
     option arrives before the campaign starts, and the campaign with every option at its most
     units is a valid campaign.
@@ -175,7 +175,7 @@ def check_options(spec: Optimisation, campaign: Campaign, defence: Scenario) -> 
                          key="options") from None  # fmt: skip
 
 
-def idle_options(spec: Optimisation, campaign: Campaign, tracked: Sequence[str]) -> list[str]:
+def idle_options(spec: OptimisationSpec, campaign: Campaign, tracked: Sequence[str]) -> list[str]:
     """Why each option can change nothing, by construction ('' where it may): rounds of a type
     whose stock is not tracked (refilled every night anyway) or arriving after the campaign,
     no unit that may be bought, or a price over the budget."""

@@ -33,7 +33,7 @@ from umbrella.campaign.stocks import (
 from umbrella.campaign.supply import plan_supply
 from umbrella.core.errors import InputError
 from umbrella.optimise.buy import Buy, apply_buy, site_ids
-from umbrella.optimise.spec import Optimisation, Risk
+from umbrella.optimise.spec import OptimisationSpec, Risk
 from umbrella.scenario.compile import site_positions
 from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
@@ -98,7 +98,7 @@ def score(per_run: F64, risk: Risk | None) -> float:
     return (1.0 - risk.weight) * mean + risk.weight * float(worst[:k].mean())
 
 
-def buy_cost(spec: Optimisation, buy: Buy) -> float:
+def buy_cost(spec: OptimisationSpec, buy: Buy) -> float:
     """What a buy costs, USD."""
     return float(sum(o.price_usd * u for o, u in zip(spec.options, buy, strict=True)))
 
@@ -152,7 +152,7 @@ class Evaluator:
     """
 
     def __init__(
-        self, spec: Optimisation, campaign: Campaign, defence: Scenario,
+        self, spec: OptimisationSpec, campaign: Campaign, defence: Scenario,
         tempo: TempoModel | None, runs: int, seed: int,
     ) -> None:  # fmt: skip
         self.spec = spec

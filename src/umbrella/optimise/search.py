@@ -17,18 +17,21 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from umbrella.core.progress import Progress, report
 from umbrella.optimise.buy import Buy
 from umbrella.optimise.evaluate import Evaluator, buy_cost, score
 
-__all__ = ["MAX_EXHAUSTIVE", "SearchResult", "affordable_buys", "rank_key", "search"]
+__all__ = ["MAX_EXHAUSTIVE", "STAGE", "SearchResult", "affordable_buys", "rank_key", "search"]
 
 #: Most affordable buys evaluated one by one; above it, greedy and local search.
 MAX_EXHAUSTIVE = 64
 #: Relative difference of scores under which two buys tie.
 TIE = 1e-9
+#: The progress stage of the search (:mod:`umbrella.core.progress`).
+STAGE = "buys searched"
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def search(
     *,
     deadline: float | None = None,
     max_exhaustive: int = MAX_EXHAUSTIVE,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> SearchResult:
     """Find the best affordable buy on the evaluator's replications.
 
@@ -99,23 +102,34 @@ def search(
     max_exhaustive
         Most affordable buys evaluated exhaustively.
     progress
-        Called with the number of buys evaluated.
+        ``progress(done, total, "buys searched")`` after each buy flown: ``total`` is every
+        affordable buy for an exhaustive search; for greedy and local search, the buys evaluated
+        and those of the current step still to evaluate (it grows step by step).
     """
     spec = evaluator.spec
     caps = unit_caps(evaluator, idle)
     empty = tuple(0 for _ in caps)
+    total = 1
 
     def late() -> bool:
         return deadline is not None and time.monotonic() > deadline
 
+    def plan(buys: Iterable[Buy]) -> None:
+        """The buys of the next step: the total grows by those not evaluated yet."""
+        nonlocal total
+        cached = evaluator.evaluated()
+        total = max(total, len(evaluator) + sum(1 for b in set(buys) if b not in cached))
+
     def look(buy: Buy) -> None:
+        before = len(evaluator)
         evaluator.per_run(buy)
-        if progress is not None:
-            progress(len(evaluator))
+        if len(evaluator) > before:  # a buy flown, not one taken from the cache
+            report(progress, len(evaluator), max(total, len(evaluator)), STAGE)
 
     look(empty)
     everything = affordable_buys(evaluator, caps, max_exhaustive)
     if everything is not None:
+        plan(everything)
         stopped = False
         for buy in everything:
             if late():
@@ -139,6 +153,7 @@ def search(
     while not late():
         here = score(evaluator.per_run(current), spec.risk)
         best_ratio, best_next = 0.0, None
+        plan(step(current, k, 1) for k in range(len(caps)) if fits(step(current, k, 1)))
         for k in range(len(caps)):
             nxt = step(current, k, 1)
             if not fits(nxt) or late():
@@ -161,6 +176,7 @@ def search(
                 if i != j:
                     neighbours.append(step(step(current, i, -1), j, 1))
         moved = False
+        plan(n for n in neighbours if fits(n))
         for nb in dict.fromkeys(n for n in neighbours if fits(n)):
             if late():
                 break

@@ -52,7 +52,7 @@ __all__ = [
     "DroneTeam",
     "EWZoneOption",
     "FireUnitOption",
-    "Optimisation",
+    "OptimisationSpec",
     "Option",
     "ProductionOption",
     "Risk",
@@ -160,7 +160,7 @@ class Risk(Spec):
     weight: Probability
 
 
-class Optimisation(Spec):
+class OptimisationSpec(Spec):
     """A whole optimisation file."""
 
     schema_version: Literal[1] = 1
@@ -187,12 +187,12 @@ class Optimisation(Spec):
         return p if p.is_absolute() else self._base_dir / p
 
 
-def parse_optimisation(text: str, source: str | Path = "<string>") -> Optimisation:
+def parse_optimisation(text: str, source: str | Path = "<string>") -> OptimisationSpec:
     """Parse and validate optimisation TOML (references are checked against the campaign by
     :func:`~umbrella.optimise.buy.check_options`)."""
     raw = parse_toml(text, source)
     check_schema_version(raw, 1, source, text)
-    spec = validate(Optimisation, raw, source, text)
+    spec = validate(OptimisationSpec, raw, source, text)
     seen: set[str] = set()
     for k, opt in enumerate(spec.options):
         if opt.id in seen:
@@ -204,7 +204,7 @@ def parse_optimisation(text: str, source: str | Path = "<string>") -> Optimisati
     return spec
 
 
-def load_optimisation(path: str | Path) -> Optimisation:
+def load_optimisation(path: str | Path) -> OptimisationSpec:
     """Read and validate an optimisation file; its campaign path starts from its folder."""
     spec = parse_optimisation(read_text(path), source=path)
     spec._base_dir = Path(path).parent

@@ -29,6 +29,7 @@ from umbrella.report.sections import (
     nights_sections,
     optimise_sections,
     run_sections,
+    sweep_sections,
     wta_sections,
 )
 
@@ -148,7 +149,7 @@ _PAGES: dict[
     "backtest": (backtest_sections, _backtest_title, "Raid-tempo backtest"),
     "wta": (wta_sections, _wta_title, "Weapon-target assignment"),
     "optimise": (optimise_sections, "name", "Optimisation"),
-    "sweep": (_no_sections, "name", "Sweep"),
+    "sweep": (sweep_sections, "name", "Sweep"),
 }
 
 

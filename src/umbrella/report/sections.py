@@ -33,21 +33,10 @@ __all__ = [
     "nights_sections",
     "optimise_sections",
     "run_sections",
+    "sweep_sections",
     "wta_sections",
 ]
 
-_TOTALS = {
-    "leaked_total": "leakers (threats reaching an asset)",
-    "damage_total": "damage (value units destroyed)",
-    "defender_cost_total": "defender cost (USD of interceptors fired)",
-    "attacker_cost_total": "attacker cost (USD of weapons launched)",
-}
-_RUN_TOTALS = {
-    "leaked": "leakers (threats reaching an asset)",
-    "damage": "damage (value units destroyed)",
-    "defender_cost_usd": "defender cost (USD of interceptors fired)",
-    "attacker_cost_usd": "attacker cost (USD of weapons launched)",
-}
 _INTERVALS_NOTE = (
     '<p class="note">Intervals: the <b>95% CI of the mean</b> says how precisely the runs pin '
     "the mean down (it narrows with more runs); the <b>per-run spread p05–p95</b> is the range "
@@ -180,6 +169,12 @@ def run_sections(
 
 
 # ---------------------------------------------------------------------------- assets block
+def _axis(key: str) -> str:
+    from umbrella.core.metrics import metric
+
+    return metric(key).axis()
+
+
 def _quantity_rows(by: Mapping[str, Any], *, with_group: bool, digits: int = 1) -> list[list[str]]:
     rows = []
     for key, entry in by.items():
@@ -188,14 +183,14 @@ def _quantity_rows(by: Mapping[str, Any], *, with_group: bool, digits: int = 1) 
         head = [esc(key)]
         if with_group:
             head += [esc(entry.get("group", "–")), fmt(entry.get("value"))]
-        for metric in ("damage_total", "leaked_total"):
-            rows.append([*head, esc(_TOTALS[metric]), *interval_cells(entry.get(metric), digits)])
+        for metric in ("damage", "leaked"):
+            rows.append([*head, esc(_axis(metric)), *interval_cells(entry.get(metric), digits)])
     return rows
 
 
 def assets_section(block: Mapping[str, Any]) -> str:
     """Tables of an ``assets`` block: per group of assets (a city) and per asset. Entries hold
-    ``damage_total`` and ``leaked_total`` quantities (or paired differences)."""
+    ``damage`` and ``leaked`` estimates (or paired differences)."""
     parts = []
     groups = block.get("by_group")
     if isinstance(groups, Mapping) and groups:
@@ -222,53 +217,67 @@ def assets_section(block: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-# ---------------------------------------------------------------------------- campaign
-def campaign_sections(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(heading, HTML) sections of a campaign's page."""
-    out: list[tuple[str, str]] = []
-    rows = [
-        [esc(label), *interval_cells(summary.get(key))]
-        for key, label in _TOTALS.items()
-        if key in summary
+def _totals_rows(totals: Any) -> list[list[str]]:
+    """One row per season total of a ``totals`` block: its metric's name and its estimate."""
+    if not isinstance(totals, Mapping):
+        return []
+    return [
+        [esc(_axis(key)), *interval_cells(q, 0 if key.endswith("_usd") else 1)]
+        for key, q in totals.items()
+        if isinstance(q, Mapping)
     ]
+
+
+# ---------------------------------------------------------------------------- campaign
+_STOCKOUT_NOTE = (
+    '<p class="note">A <i>stock-out</i> is a stock of 0 after a night. P(stock-out by the end) '
+    "is the share of runs in which the stock ran out by the last night, with the 95% CI of that "
+    "share; the first stock-out is the night it happened in the median run (– when more than "
+    "half the runs never ran out).</p>"
+)
+
+
+def campaign_sections(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(heading, HTML) sections of a campaign's page, from its ``summary.json``: the season
+    totals, the interceptor stocks and rounds fired, and the assets and cities (every quantity
+    an estimate over runs)."""
+    out: list[tuple[str, str]] = []
+    rows = _totals_rows(summary.get("totals"))
     if rows:
         out.append(
             ("Season totals", table(["quantity", *INTERVAL_HEADERS], rows) + _INTERVALS_NOTE)
         )
     itc = summary.get("interceptors")
     if isinstance(itc, Mapping) and itc:
-        rows = []
-        for name, e in itc.items():
-            if not isinstance(e, Mapping):
-                continue
-            rows.append(
-                [
-                    type_name(name),
-                    fmt(e.get("stock_start"), 0),
-                    *interval_cells(e.get("stock_end"), 0)[2:],
-                    *interval_cells(e.get("fired_total"), 0)[2:],
-                    fmt(e.get("p_stockout_by_end"), 2),
-                    esc(e.get("first_stockout_p50") or "–"),
-                ]
-            )
-        heads = [
-            "interceptor",
-            "stock at start",
-            "stock at end: median",
-            "stock at end: per-run spread p05–p95",
-            "fired: median",
-            "fired: per-run spread p05–p95",
-            "P(stock-out by the end)",
-            "first stock-out (median run)",
+        entries = [(name, e) for name, e in itc.items() if isinstance(e, Mapping)]
+        stock_rows = [
+            [
+                type_name(name),
+                fmt(e.get("stock_start"), 0),
+                *interval_cells(e.get("stock_end"), 0),
+                *interval_cells(e.get("stockout_by_end"), 2)[:2],
+                esc(e.get("first_stockout") or "–"),
+            ]
+            for name, e in entries
+            if e.get("tracked", True)
         ]
-        out.append(
-            (
-                "Interceptor stocks",
-                table(heads, rows)
-                + '<p class="note">P(stock-out) is the share of runs in which the stock ran '
-                "out; with R runs its own uncertainty is about ±1/√R.</p>",
-            )
-        )
+        if stock_rows:
+            heads = [
+                "interceptor",
+                "stock at the start",
+                *(f"stock at the end: {h}" for h in INTERVAL_HEADERS),
+                "P(stock-out by the end): mean",
+                "P(stock-out by the end): 95% CI of the mean",
+                "first stock-out (median run)",
+            ]
+            out.append(("Interceptor stocks", table(heads, stock_rows) + _STOCKOUT_NOTE))
+        fired_rows = [
+            [type_name(name), "yes" if e.get("tracked", True) else "no (refilled nightly)",
+             *interval_cells(e.get("fired"), 0)]
+            for name, e in entries
+        ]  # fmt: skip
+        heads = ["interceptor", "stock carried", *(f"fired: {h}" for h in INTERVAL_HEADERS)]
+        out.append(("Rounds fired over the season", table(heads, fired_rows)))
     blocks = summary.get("assets")
     if isinstance(blocks, Mapping):
         out.append(("Assets and cities", assets_section(blocks)))
@@ -276,17 +285,43 @@ def campaign_sections(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------------------- comparison
-def _change(value: Any) -> str:
-    # A change in probability: a number, or a paired difference with its interval.
-    if isinstance(value, Mapping):
-        cells = interval_cells(value, 2)
-        return f"{cells[0]} (95% CI of the mean {cells[1]})"
-    return fmt(value, 2) + " (no interval given)" if value is not None else "–"
+_CHANGE_NOTE = (
+    '<p class="note">Every change is the paired difference alternative − baseline over runs '
+    "that share their raids and shots (common random numbers): its mean, the 95% CI of that "
+    "mean, and the per-run spread of the difference.</p>"
+)
+
+
+def _interceptor_rows(block: Mapping[str, Any]) -> list[list[str]]:
+    rows = []
+    for name, e in block.items():
+        if not isinstance(e, Mapping):
+            continue
+        if e.get("tracked", True):
+            stock = [*interval_cells(e.get("stockout_by_end"), 2)[:2],
+                     *interval_cells(e.get("stock_end"), 0)]  # fmt: skip
+        else:
+            stock = ["– (stock not carried)", "–", "–", "–", "–", "–"]
+        rows.append([type_name(name), *stock, *interval_cells(e.get("fired"), 0)[:2]])
+    return rows
 
 
 def compare_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(heading, HTML) sections of a comparison's page: paired differences per alternative."""
+    """(heading, HTML) sections of a comparison's page, from its ``summary.json``: each
+    campaign's season totals, then per alternative its paired differences against the
+    baseline (season totals, interceptors, assets and cities)."""
     out: list[tuple[str, str]] = []
+    campaigns = doc.get("campaigns")
+    if isinstance(campaigns, list) and campaigns:
+        rows = []
+        for k, c in enumerate(campaigns):
+            if not isinstance(c, Mapping):
+                continue
+            role = "baseline" if k == 0 else "alternative"
+            head = [esc(c.get("label", "–")), esc(f"{c.get('campaign', '–')} ({role})")]
+            rows += [[*head, *row] for row in _totals_rows(c.get("totals"))]
+        heads = ["file", "campaign", "quantity", *INTERVAL_HEADERS]
+        out.append(("The campaigns: season totals", table(heads, rows, names=3) + _INTERVALS_NOTE))
     alts = doc.get("alternatives")
     if not isinstance(alts, Mapping):
         return out
@@ -294,40 +329,27 @@ def compare_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
         if not isinstance(alt, Mapping):
             continue
         parts = []
-        rows = [
-            [esc(label), *interval_cells(alt.get(key))]
-            for key, label in _TOTALS.items()
-            if key in alt
-        ]
+        rows = _totals_rows(alt.get("totals"))
         if rows:
-            parts.append(table(["difference (alternative − baseline)", *INTERVAL_HEADERS], rows))
-        stocks = alt.get("stocks")
-        if isinstance(stocks, Mapping) and stocks:
-            srows = [
-                [
-                    type_name(k),
-                    _change(s.get("p_stockout_by_end")),
-                    *interval_cells(s.get("stock_end"), 0)[2:],
-                ]
-                for k, s in stocks.items()
-                if isinstance(s, Mapping)
+            parts.append(table(["change in (alternative − baseline)", *INTERVAL_HEADERS], rows))
+        itc = alt.get("interceptors")
+        if isinstance(itc, Mapping) and itc:
+            heads = [
+                "interceptor",
+                "change in P(stock-out by the end): mean",
+                "change in P(stock-out by the end): 95% CI of the mean",
+                *(f"change in end stock: {h}" for h in INTERVAL_HEADERS),
+                "change in rounds fired: mean",
+                "change in rounds fired: 95% CI of the mean",
             ]
             parts.append(
-                "<h3>Stocks: change under the alternative (alternative − baseline)</h3>"
-                + table(
-                    [
-                        "interceptor",
-                        "change in P(stock-out by the end)",
-                        "change in end stock: median",
-                        "change in end stock: per-run spread p05–p95",
-                    ],
-                    srows,
-                )
+                "<h3>Interceptors: change under the alternative (alternative − baseline)</h3>"
+                + table(heads, _interceptor_rows(itc))
             )
         blocks = alt.get("assets")
         if isinstance(blocks, Mapping):
             parts.append(assets_section(blocks))
-        out.append((f"Alternative: {name}", "".join(parts) + _INTERVALS_NOTE))
+        out.append((f"Alternative: {name}", "".join(parts) + _CHANGE_NOTE + _INTERVALS_NOTE))
     return out
 
 
@@ -652,8 +674,9 @@ def _musd(x: Any) -> str:
 
 def optimise_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(heading, HTML) sections of ``umbrella optimise``: the buy chosen with its objective
-    re-estimated on independent replications and its gap, the frontier of the buys evaluated,
-    the value per $1M of each option's first unit and the options that change nothing."""
+    and its reduction from no buy re-estimated on independent replications, and its gap; the
+    frontier of the buys evaluated; the value per $1M of each option's first unit and the
+    options that change nothing."""
     out: list[tuple[str, str]] = []
     best = doc.get("best")
     objective = esc(doc.get("objective", "objective"))
@@ -669,24 +692,32 @@ def optimise_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
         ]  # fmt: skip
         gap = best.get("gap") if isinstance(best.get("gap"), Mapping) else {}
         assert isinstance(gap, Mapping)
-        gain = details.get("best_gain_over_baseline")
-        gain_ci = gain.get("ci95") if isinstance(gain, Mapping) else None
+        confirmation = details.get("confirmation")
         lines = [
             f"Budget ${_musd(doc.get('budget_usd'))}M; objective: expected total {objective} "
-            "over the campaign (lower is better).",
+            "over the campaign (lower is better)"
+            + (
+                f", counted at the assets {', '.join(esc(a) for a in doc['assets'])}"
+                if isinstance(doc.get("assets"), list) and doc["assets"]
+                else ""
+            )
+            + ".",
             "The objective of both rows is re-estimated on replications independent of those "
             "the buy was chosen on"
             + (
-                f" (seed {fmt(details['confirmation'].get('seed'))})"
-                if isinstance(details.get("confirmation"), Mapping)
+                f" (seed {esc(confirmation.get('seed'))})"
+                if isinstance(confirmation, Mapping)
                 else ""
             )
             + ".",
         ]
-        if isinstance(gain, Mapping) and isinstance(gain_ci, list) and len(gain_ci) == 2:
+        cut = best.get("reduction")
+        cut_ci = cut.get("ci95") if isinstance(cut, Mapping) else None
+        if isinstance(cut, Mapping) and isinstance(cut_ci, list) and len(cut_ci) == 2:
             lines.append(
-                f"Reduction from no buy, paired over runs: {fmt(gain.get('mean'))} "
-                f"(95% CI {fmt(gain_ci[0])} to {fmt(gain_ci[1])})."
+                f"Reduction from no buy, paired per run: {fmt(cut.get('mean'))} "
+                f"(95% CI of the mean {fmt(cut_ci[0])} to {fmt(cut_ci[1])}; per-run spread "
+                f"p05–p95 {fmt(cut.get('p05'))} to {fmt(cut.get('p95'))})."
             )
         lines.append(
             f"Optimality gap: estimate {fmt(gap.get('estimate'))}, 95% upper bound "
@@ -724,24 +755,134 @@ def optimise_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
         )
     marginal = doc.get("marginal")
     if isinstance(marginal, Mapping) and marginal:
-        idle = details.get("idle_options") if isinstance(details, Mapping) else None
+        idle = details.get("idle_options")
         idle = idle if isinstance(idle, Mapping) else {}
-        rows = []
-        for oid, m in marginal.items():
-            if not isinstance(m, Mapping):
-                continue
-            ci = m.get("ci95")
-            lo, hi = (ci[0], ci[1]) if isinstance(ci, list) and len(ci) == 2 else (None, None)
-            cells = [esc(oid), fmt(m.get("per_musd"), 2), f"{fmt(lo, 2)} to {fmt(hi, 2)}"]
-            rows.append([*cells, esc(idle.get(oid, ""))])
+        rows = [
+            [esc(oid), *interval_cells(m, 2), esc(idle.get(oid, ""))]
+            for oid, m in marginal.items()
+            if isinstance(m, Mapping)
+        ]
         out.append(
             (
                 "What each option's first unit buys",
-                table(
-                    ["option", f"{objective} reduction per $1M", "95% CI", "changes nothing"], rows
-                )
-                + '<p class="note">Each option alone, one unit, against no buy, paired over '
-                "the selection replications.</p>",
+                table(["option", *(f"{objective} reduction per $1M: {h}"
+                                   for h in INTERVAL_HEADERS), "changes nothing"], rows)
+                + '<p class="note">Each option alone, one unit, against no buy, paired per run '
+                "on the selection replications.</p>",
+            )
+        )  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------------------- sweep
+#: Most points the sweep page lists (every point is in the folder's tables).
+SWEEP_ROWS = 200
+
+
+def _param_text(value: Any) -> str:
+    if isinstance(value, float):
+        return esc(f"{value:.4g}")
+    if isinstance(value, bool):
+        return esc(str(value).lower())
+    return esc(value)
+
+
+def sweep_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(heading, HTML) sections of ``umbrella sweep``: what was varied, each output at every
+    point (mean, 95% CI of the mean and per-run spread), the points that failed, and the
+    Sobol' indices of a ``sobol`` design."""
+    out: list[tuple[str, str]] = []
+    points = [p for p in doc.get("points") or [] if isinstance(p, Mapping)]
+    outputs = doc.get("outputs")
+    if not isinstance(outputs, list):  # a folder written before umbrella 0.2
+        first: Mapping[str, Any] = next(
+            (p["outputs"] for p in points if isinstance(p.get("outputs"), Mapping)), {}
+        )
+        outputs = list(first)
+    keys = list(dict.fromkeys(k for p in points if isinstance(p.get("params"), Mapping)
+                              for k in p["params"]))  # fmt: skip
+    facts = [
+        ("varied", doc.get("model")),
+        ("design", doc.get("design")),
+        ("points", len(points)),
+        ("random numbers", "common: every point uses the seed" if points else None),
+    ]
+    out.append(
+        (
+            "What was varied",
+            '<dl class="facts">'
+            + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts if v is not None)
+            + "</dl>"
+            + table(["parameter"], [[esc(k)] for k in keys]),
+        )
+    )
+    for output in outputs:
+        rows = []
+        for p, point in enumerate(points[:SWEEP_ROWS]):
+            params = point.get("params") if isinstance(point.get("params"), Mapping) else {}
+            assert isinstance(params, Mapping)
+            values = point.get("outputs")
+            q = values.get(output) if isinstance(values, Mapping) else None
+            cells = interval_cells(q) if q is not None else ["failed", "–", "–", "–"]
+            rows.append([fmt(p), *(_param_text(params.get(k)) for k in keys), *cells])
+        more = (
+            f'<p class="note">The first {SWEEP_ROWS} of {len(points)} points; every point is in '
+            "<code>sweep.parquet</code>.</p>"
+            if len(points) > SWEEP_ROWS
+            else ""
+        )
+        out.append(
+            (
+                f"{_output_label(output)} at each point",
+                table(["point", *keys, *INTERVAL_HEADERS], rows, names=1 + len(keys)) + more,
+            )
+        )
+    if points:
+        out[-1] = (out[-1][0], out[-1][1] + _INTERVALS_NOTE)
+    failed = [
+        [fmt(p), esc(", ".join(f"{k}={v!r}" for k, v in (pt.get("params") or {}).items())),
+         esc(pt.get("error", ""))]
+        for p, pt in enumerate(points)
+        if pt.get("outputs") is None
+    ]  # fmt: skip
+    if failed:
+        out.append(("Points that failed", table(["point", "parameters", "error"], failed, names=3)))
+    sensitivity = doc.get("sensitivity")
+    if isinstance(sensitivity, Mapping) and sensitivity:
+        rows = []
+        for output, by_key in sensitivity.items():
+            if not isinstance(by_key, Mapping):
+                continue
+            for key, s in by_key.items():
+                if isinstance(s, Mapping):
+                    rows.append([esc(output), esc(key), *_sobol_cells(s, "S1"),
+                                 *_sobol_cells(s, "ST")])  # fmt: skip
+        heads = ["output", "parameter", "S1 (first order)", "S1: 95% bootstrap interval",
+                 "ST (total)", "ST: 95% bootstrap interval"]  # fmt: skip
+        out.append(
+            (
+                "Sensitivity: Sobol' indices",
+                table(heads, rows, names=2)
+                + '<p class="note">S1: the share of an output\'s variance due to a parameter '
+                "alone; ST: with every interaction it takes part in. Small negative values are "
+                "estimation error around zero.</p>",
             )
         )
     return out
+
+
+def _output_label(output: Any) -> str:
+    from umbrella.core.errors import InputError
+    from umbrella.core.metrics import axis_label
+
+    try:
+        return f"{axis_label(str(output))}: {output}"
+    except InputError:  # an output named before umbrella 0.2
+        return str(output)
+
+
+def _sobol_cells(s: Mapping[str, Any], name: str) -> list[str]:
+    ci = s.get(f"{name}_ci95")
+    lo, hi = (ci[0], ci[1]) if isinstance(ci, list) and len(ci) == 2 else (None, None)
+    pair = "–" if lo is None and hi is None else f"[{fmt(lo, 3)}, {fmt(hi, 3)}]"
+    return [fmt(s.get(name), 3), pair]

@@ -5,6 +5,9 @@
   more than one value, one line per combination of the others (up to eight); for a Latin
   hypercube or Sobol' design, the point means against each parameter.
 - :func:`plot_sensitivity`: first-order and total Sobol' indices with their 95% intervals.
+
+Each output's axis is labelled by its metric (:func:`umbrella.core.metrics.axis_label`), and
+every interval by what it is.
 """
 
 from __future__ import annotations
@@ -30,6 +33,16 @@ def _positions(values: list[Any]) -> tuple[np.ndarray[Any, Any], list[str] | Non
     return np.array([labels.index(str(v)) for v in values], dtype=float), labels
 
 
+def _label(output: str) -> str:
+    from umbrella.core.errors import InputError
+    from umbrella.core.metrics import axis_label
+
+    try:
+        return axis_label(output)
+    except InputError:  # a result made by hand may name its outputs as it likes
+        return output
+
+
 def _finish(fig: Figure, result: SweepResult) -> Figure:
     from umbrella.report.charts.style import finish, source_line
 
@@ -40,6 +53,7 @@ def _finish(fig: Figure, result: SweepResult) -> Figure:
 
 def _grid(result: SweepResult, output: str) -> Figure:
     from umbrella.core.stats import mean_ci
+    from umbrella.report.charts.style import CI_LABEL, SPREAD_LABEL
 
     keys = result.keys
     varied = [k for k in keys if len({repr(p[k]) for p in result.points}) > 1] or [keys[0]]
@@ -67,8 +81,9 @@ def _grid(result: SweepResult, output: str) -> Figure:
             ax.set_xticks(range(len(cats)), cats)
         if n == 0:
             ax.set_xlabel(xkey)
-    ax.set_ylabel(f"{output} (mean, 95% CI of the mean; band: per-run spread p05-p95)")
-    ax.set_title(f"{result.name}: {output} ({result.runs} runs per point, seed {result.seed})")
+    ax.set_ylabel(_label(output))
+    ax.set_title(f"{result.name}: {output} ({result.runs} runs per point, seed {result.seed})\n"
+                 f"mean; bars: {CI_LABEL}; band: {SPREAD_LABEL}", fontsize=9)  # fmt: skip
     if len(groups) > 1 or others:
         ax.legend(frameon=False, fontsize=7)
     if len(groups) > MAX_LINES:
@@ -93,7 +108,7 @@ def _scatter(result: SweepResult, output: str) -> Figure:
         if cats is not None:
             ax.set_xticks(range(len(cats)), cats)
         ax.set_xlabel(key, fontsize=8)
-        ax.set_ylabel(f"{output} (mean)", fontsize=8)
+        ax.set_ylabel(f"{_label(output)}, mean", fontsize=8)
     for j in range(len(keys), rows * cols):
         axes[j // cols][j % cols].set_visible(False)
     fig.suptitle(f"{result.name}: {output} at {len(ok)} points ({result.design.kind})")
@@ -130,6 +145,7 @@ def plot_sensitivity(result: SweepResult) -> Figure:
             ax.bar(x + shift, vals, width=0.36, yerr=[lo, hi], capsize=3, label=name)
         ax.set_xticks(x, keys, fontsize=7, rotation=15, ha="right")
         ax.set_ylabel(out, fontsize=8)
+        ax.set_title(_label(out), fontsize=8, loc="left")  # what the output measures
         ax.axhline(0, color="black", lw=0.5)
         if r == 0:
             ax.legend(frameon=False, fontsize=8)

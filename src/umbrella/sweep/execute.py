@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from umbrella.core.errors import InputError
+from umbrella.core.progress import Progress, report
 from umbrella.scenario.overrides import Override
 
 if TYPE_CHECKING:
@@ -135,16 +136,20 @@ def run_batch(
         return Failure(_one_line(exc))
 
 
-Progress = Callable[[int], None]
+#: The stage a sweep's progress counts: replications over every point.
+STAGE = "runs"
 
 
 class _Collector:
-    """Batches put back together per point, in replication order."""
+    """Batches put back together per point, in replication order; each batch added is reported
+    to ``progress`` (replications done of every point's)."""
 
-    def __init__(self, tasks: Sequence[Task], n_points: int, runs: int, n_out: int) -> None:
+    def __init__(self, n_points: int, runs: int, n_out: int, progress: Progress | None) -> None:
         self.values = np.full((n_points, runs, n_out), np.nan)
         self.errors: dict[int, str] = {}
         self.done = 0
+        self.total = n_points * runs
+        self.progress = progress
 
     def add(self, task: Task, result: F64 | Failure) -> None:
         if isinstance(result, Failure):
@@ -152,6 +157,7 @@ class _Collector:
         else:
             self.values[task.point, task.rep0 : task.rep0 + task.n] = result
         self.done += task.n
+        report(self.progress, self.done, self.total, STAGE)
 
     def finish(self) -> tuple[F64, dict[int, str]]:
         for p in self.errors:
@@ -166,15 +172,12 @@ def _in_process(
     seed: int,
     outputs: Sequence[str],
     col: _Collector,
-    progress: Progress | None,
 ) -> None:
     built: dict[int, Any] = {}
     for task in tasks:
         if task.point not in built:
             built = {task.point: build_point(model, points[task.point])}
         col.add(task, run_batch(model, built[task.point], seed, task, outputs))
-        if progress is not None:
-            progress(col.done)
 
 
 def _on_client(
@@ -185,7 +188,6 @@ def _on_client(
     seed: int,
     outputs: Sequence[str],
     col: _Collector,
-    progress: Progress | None,
 ) -> None:
     from distributed import as_completed
 
@@ -215,8 +217,6 @@ def _on_client(
         else:
             col.add(task, f.result())
         f.release()
-        if progress is not None:
-            progress(col.done)
 
 
 @contextmanager
@@ -290,7 +290,8 @@ def execute(
     batch_runs
         Replications per task (the numbers do not depend on it).
     progress
-        Called with the replications done so far (of ``len(points) * runs``).
+        ``progress(done, total, "runs")`` after each batch: replications done of every point's
+        (``total`` is ``len(points) * runs``; :mod:`umbrella.core.progress`).
 
     Returns
     -------
@@ -304,17 +305,17 @@ def execute(
     if workers is not None and workers < 1:
         raise InputError("workers must be at least 1", key="--workers")
     tasks = plan_tasks(len(points), runs, model.splittable, batch_runs)
-    col = _Collector(tasks, len(points), runs, len(outputs))
+    col = _Collector(len(points), runs, len(outputs), progress)
     if client is not None:
-        _on_client(client, model, points, tasks, seed, outputs, col, progress)
+        _on_client(client, model, points, tasks, seed, outputs, col)
     elif scheduler is not None:
         with _remote_client(scheduler) as remote:
-            _on_client(remote, model, points, tasks, seed, outputs, col, progress)
+            _on_client(remote, model, points, tasks, seed, outputs, col)
     else:
         n = min(workers if workers is not None else available_cores(), len(tasks))
         if n <= 1:
-            _in_process(model, points, tasks, seed, outputs, col, progress)
+            _in_process(model, points, tasks, seed, outputs, col)
         else:
             with _local_client(n) as local:
-                _on_client(local, model, points, tasks, seed, outputs, col, progress)
+                _on_client(local, model, points, tasks, seed, outputs, col)
     return col.finish()

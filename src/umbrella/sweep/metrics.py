@@ -1,19 +1,24 @@
-"""The outputs a sweep measures: one number per replication (or campaign run) each.
+"""The outputs a sweep measures: one number per replication (or campaign run) each, named by
+the metric keys of :mod:`umbrella.core.metrics` (a breakdown as ``KEY.PART``).
 
 Raid outputs
-    ``leaked_total`` (leakers, decoys included), ``killed_total``, ``lost_total``,
-    ``expired_total``, ``launched_total``, ``damage_total`` (asset value destroyed),
-    ``defender_cost`` and ``attacker_cost`` (USD); ``<fate>.<group>`` for a fate (``killed``,
-    ``lost``, ``leaked``, ``expired``) and a raid group (``drone`` for real drones, ``decoy``,
-    ``cruise``, ``ballistic``, ``aeroballistic``, or ``missile`` for the three missile classes)
-    or a threat type (``leaked.iskander_m``); ``fired.<interceptor>``; ``hits.<asset>`` and
-    ``damage.<asset>``.
+    ``leaked`` (leakers, decoys included), ``killed``, ``lost``, ``expired``, ``launched``,
+    ``leaked_missiles`` (cruise, ballistic and aeroballistic leakers), ``damage`` (asset value
+    destroyed), ``defender_cost_usd`` and ``attacker_cost_usd``; ``<fate>.<group>`` for a fate
+    (``killed``, ``lost``, ``leaked``, ``expired``) and a raid group (``drone`` for real drones,
+    ``decoy``, ``cruise``, ``ballistic``, ``aeroballistic``, or ``missile`` for the three missile
+    classes) or a threat type (``leaked.iskander_m``); ``fired.<interceptor>``; ``hits.<asset>``
+    and ``damage.<asset>``.
 
 Campaign outputs (totals over the season)
-    ``leaked_total``, ``leaked_missiles_total``, ``damage_total``, ``defender_cost``,
-    ``attacker_cost``; ``fired.<interceptor>``; for each tracked stock ``stock_end.<interceptor>``
-    and ``stockout.<interceptor>`` (1 if the stock ran out by the end, so its mean is the
+    ``leaked``, ``leaked_missiles``, ``damage``, ``defender_cost_usd``, ``attacker_cost_usd``;
+    ``fired.<interceptor>``; for each tracked stock ``stock_end.<interceptor>`` and
+    ``stockout_by_end.<interceptor>`` (1 if the stock ran out by the end, so its mean is the
     probability).
+
+The names before umbrella 0.2 (``leaked_total``, ``defender_cost``, ``stockout.<interceptor>``,
+...) are :data:`RENAMED_OUTPUTS`: a sweep file that writes them is read with a deprecation
+warning (:mod:`umbrella.sweep.spec`).
 """
 
 from __future__ import annotations
@@ -34,32 +39,63 @@ if TYPE_CHECKING:
 __all__ = [
     "CAMPAIGN_TOTALS",
     "RAID_TOTALS",
+    "RENAMED_OUTPUTS",
     "campaign_metrics",
     "campaign_output_names",
     "check_outputs",
     "raid_metrics",
     "raid_output_names",
+    "renamed_output",
 ]
 
 F64 = npt.NDArray[np.float64]
 
+#: Totals a raid sweep measures per replication.
 RAID_TOTALS = (
-    "leaked_total",
-    "killed_total",
-    "lost_total",
-    "expired_total",
-    "launched_total",
-    "damage_total",
-    "defender_cost",
-    "attacker_cost",
+    "leaked",
+    "killed",
+    "lost",
+    "expired",
+    "launched",
+    "leaked_missiles",
+    "damage",
+    "defender_cost_usd",
+    "attacker_cost_usd",
 )
+#: Totals over the season a campaign sweep measures per run.
 CAMPAIGN_TOTALS = (
-    "leaked_total",
-    "leaked_missiles_total",
-    "damage_total",
-    "defender_cost",
-    "attacker_cost",
+    "leaked",
+    "leaked_missiles",
+    "damage",
+    "defender_cost_usd",
+    "attacker_cost_usd",
 )
+#: Output names before umbrella 0.2 -> their metric keys (read until umbrella 0.4).
+RENAMED_OUTPUTS = {
+    "leaked_total": "leaked",
+    "killed_total": "killed",
+    "lost_total": "lost",
+    "expired_total": "expired",
+    "launched_total": "launched",
+    "leaked_missiles_total": "leaked_missiles",
+    "damage_total": "damage",
+    "defender_cost": "defender_cost_usd",
+    "attacker_cost": "attacker_cost_usd",
+}
+#: Breakdowns renamed in umbrella 0.2: old ``FAMILY.`` -> new ``FAMILY.``.
+_RENAMED_FAMILIES = {"stockout.": "stockout_by_end."}
+
+
+def renamed_output(name: str) -> str | None:
+    """The metric key of an output written under its name before umbrella 0.2
+    (``leaked_total`` -> ``leaked``, ``stockout.pac3_mse`` -> ``stockout_by_end.pac3_mse``), or
+    None if ``name`` is not an old name."""
+    if name in RENAMED_OUTPUTS:
+        return RENAMED_OUTPUTS[name]
+    for old, new in _RENAMED_FAMILIES.items():
+        if name.startswith(old) and len(name) > len(old):
+            return new + name.removeprefix(old)
+    return None
 
 
 def raid_output_names(raid: Raid) -> list[str]:
@@ -80,6 +116,10 @@ def check_outputs(
     for i, name in enumerate(names):
         if name not in known:
             totals = RAID_TOTALS if what == "raid" else CAMPAIGN_TOTALS
+            new = renamed_output(name)
+            if new is not None and new in known:
+                raise InputError(f"unknown output {name!r}: it is now {new!r}", source=source,
+                                 key=f"outputs[{i}]")  # fmt: skip
             raise InputError(
                 f"unknown output {name!r} for a {what} sweep (e.g. {', '.join(totals)}; "
                 "see docs/sweep.md)",
@@ -108,15 +148,17 @@ def _raid_metric(result: RaidResult, name: str) -> F64:
     raid = result.raid
     fbt = result.fates_by_type  # (R, K, 4)
     if name in RAID_TOTALS:
-        if name == "damage_total":
+        if name == "damage":
             return np.asarray(result.damage.sum(axis=1), dtype=float)
-        if name == "defender_cost":
+        if name == "defender_cost_usd":
             return result.defender_cost
-        if name == "attacker_cost":
+        if name == "attacker_cost_usd":
             return result.attacker_cost
-        if name == "launched_total":
+        if name == "launched":
             return np.asarray(fbt.sum(axis=(1, 2)), dtype=float)
-        return np.asarray(fbt[:, :, FATES.index(name.removesuffix("_total"))].sum(axis=1), float)
+        if name == "leaked_missiles":
+            return _raid_metric(result, "leaked.missile")
+        return np.asarray(fbt[:, :, FATES.index(name)].sum(axis=1), dtype=float)
     family, _, member = name.partition(".")
     if family in FATES:
         mask = _group_mask(raid, member)
@@ -143,17 +185,17 @@ def campaign_output_names(interceptors: Sequence[str], tracked: Sequence[str]) -
     stocks."""
     names = list(CAMPAIGN_TOTALS)
     names += [f"fired.{i}" for i in interceptors]
-    names += [f"stock_end.{t}" for t in tracked] + [f"stockout.{t}" for t in tracked]
+    names += [f"stock_end.{t}" for t in tracked] + [f"stockout_by_end.{t}" for t in tracked]
     return names
 
 
 def _campaign_metric(result: CampaignResult, name: str) -> F64:
     totals = {
-        "leaked_total": result.leaked,
-        "leaked_missiles_total": result.leaked_missiles,
-        "damage_total": result.damage,
-        "defender_cost": result.defender_cost,
-        "attacker_cost": result.attacker_cost,
+        "leaked": result.leaked,
+        "leaked_missiles": result.leaked_missiles,
+        "damage": result.damage,
+        "defender_cost_usd": result.defender_cost,
+        "attacker_cost_usd": result.attacker_cost,
     }
     if name in totals:
         return np.asarray(totals[name].sum(axis=1), dtype=float)

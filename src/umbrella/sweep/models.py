@@ -39,7 +39,7 @@ F64 = npt.NDArray[np.float64]
 
 
 class SweepModel(Protocol):
-    """What :func:`umbrella.sweep.run_sweep` needs of the thing it varies."""
+    """What a sweep (:func:`umbrella.sweep.simulate_sweep`) needs of the thing it varies."""
 
     @property
     def kind(self) -> str:

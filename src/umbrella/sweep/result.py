@@ -1,5 +1,5 @@
 """Sweep results: every output of every replication at every point, summaries with their
-uncertainty, a tidy table, an xarray dataset and the ``--json`` document.
+uncertainty, a tidy table, an xarray dataset, the ``--json`` document and the output folder.
 
 Two kinds of interval appear, labelled as in every umbrella result (:mod:`umbrella.core.stats`):
 ``ci95`` is the Student-t 95% confidence interval of a point's mean; ``p05``/``p50``/``p95`` the
@@ -8,30 +8,40 @@ spread over its replications.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from umbrella.core.documents import Estimate
-from umbrella.core.stats import mean_ci, paired_difference, quantiles
+from umbrella.core.stats import estimate, mean_ci, paired_difference
 from umbrella.sweep.design import Design
 
 if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
+    from matplotlib.figure import Figure
 
-__all__ = ["SUMMARY_COLUMNS", "SweepResult"]
+    from umbrella.core.documents.sweep import SobolIndex, SweepPoint, SweepSummary
+
+__all__ = ["DATASET", "SUMMARY_COLUMNS", "SweepResult", "chart_name"]
+
+#: The netCDF dataset's file in a sweep folder.
+DATASET = "sweep.nc"
 
 #: The summary columns of :meth:`SweepResult.table`, one row per point and output.
 SUMMARY_COLUMNS = ("mean", "ci95_lo", "ci95_hi", "p05", "p50", "p95")
 
 
-def _num(x: Any) -> float | None:
-    v = float(x)
-    return None if not np.isfinite(v) else v
+def chart_name(output: str) -> str:
+    """The name of an output's chart in a sweep folder (``leaked.drone`` -> ``leaked.drone``;
+    characters a file name cannot safely hold become ``_``)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", output)
 
 
 def _column(values: list[Any]) -> npt.NDArray[Any]:
@@ -70,7 +80,11 @@ class SweepResult:
     data_credit
         The credit line of the attack reports, when the model was fitted to them or draws its
         raids from them ("" otherwise): the charts carry it.
+    provenance
+        How it was made (attached by :func:`umbrella.jobs.run_sweep`; None when made by hand).
     """
+
+    kind: ClassVar[str] = "sweep"
 
     name: str
     model: str
@@ -82,6 +96,7 @@ class SweepResult:
     errors: dict[int, str] = field(default_factory=dict)
     sensitivity: dict[str, Any] | None = None
     data_credit: str = ""
+    provenance: Mapping[str, Any] | None = None
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -125,14 +140,12 @@ class SweepResult:
         )
 
     # ------------------------------------------------------------------ summaries
-    def point_summary(self, point: int, output: str) -> dict[str, Any] | None:
-        """``{"mean", "ci95": [lo, hi], "p05", "p50", "p95"}`` of one output at one point
-        (None if the point failed)."""
+    def point_summary(self, point: int, output: str) -> Estimate | None:
+        """The :class:`~umbrella.core.documents.Estimate` of one output at one point over its
+        replications (None if the point failed)."""
         if point in self.errors:
             return None
-        x = self.values[point, :, self.outputs.index(output)]
-        m, lo, hi = mean_ci(x)
-        return {"mean": _num(m), "ci95": [_num(lo), _num(hi)], **quantiles(x)}
+        return estimate(self.values[point, :, self.outputs.index(output)])
 
     def means(self) -> npt.NDArray[np.float64]:
         """(P, O) the mean of each output at each point (NaN where the point failed)."""
@@ -147,22 +160,32 @@ class SweepResult:
                 raise ValueError(f"point {p} failed: {self.errors[p]}")
         return paired_difference(self.values[point, :, o], self.values[baseline, :, o])
 
-    def summary(self) -> dict[str, Any]:
-        """The ``umbrella sweep --json`` document (see docs/sweep.md for the contract)."""
-        points: list[dict[str, Any]] = []
+    def summary(self) -> SweepSummary:
+        """The ``umbrella sweep --json`` document (a
+        :class:`~umbrella.core.documents.sweep.SweepSummary`; see docs/sweep.md)."""
+        from umbrella.core.version import __version__
+
+        points: list[SweepPoint] = []
         for p, params in enumerate(self.points):
             if p in self.errors:
                 points.append({"params": dict(params), "outputs": None, "error": self.errors[p]})
                 continue
             outs = {name: self.point_summary(p, name) for name in self.outputs}
-            points.append({"params": dict(params), "outputs": outs})
+            points.append({"params": dict(params), "outputs": cast(dict[str, Estimate], outs)})
+        design = cast(Literal["grid", "lhs", "sobol"], self.design.kind)
+        sensitivity = cast("dict[str, dict[str, SobolIndex]] | None", self.sensitivity)
         return {
+            "kind": "sweep",
             "name": self.name,
-            "design": self.design.kind,
+            "model": self.model,
+            "design": design,
+            "samples": self.design.samples,
             "runs": self.runs,
             "seed": self.seed,
+            "version": __version__,
+            "outputs": list(self.outputs),
             "points": points,
-            "sensitivity": self.sensitivity,
+            "sensitivity": sensitivity,
         }
 
     # ------------------------------------------------------------------ tables
@@ -288,3 +311,62 @@ class SweepResult:
             "intervals": "ci95: Student-t 95% CI of the mean; p05-p95: spread over replications",
         })  # fmt: skip
         return ds
+
+    # ------------------------------------------------------------------ output
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name (what ``--out`` writes as ``NAME.parquet``): ``sweep`` (tidy, one
+        row per point and output), ``replications`` (every replication) and, for a Sobol'
+        design with its indices, ``sensitivity``."""
+        out = {"sweep": self.table(), "replications": self.replications_table()}
+        if self.sensitivity is not None:
+            out["sensitivity"] = self.sensitivity_table()
+        return out
+
+    def figures(self) -> dict[str, Figure]:
+        """The charts by name (what ``--out`` writes as ``NAME.png`` and ``NAME.svg``): each
+        output against the parameters (:func:`~umbrella.sweep.charts.plot_response`, named by
+        :func:`chart_name`; none when every point failed) and, with Sobol' indices,
+        ``sensitivity``."""
+        from umbrella.sweep.charts import plot_response, plot_sensitivity
+
+        out: dict[str, Figure] = {}
+        if len(self.errors) < self.n_points:
+            out |= {chart_name(o): plot_response(self, o) for o in self.outputs}
+        if self.sensitivity is not None:
+            out["sensitivity"] = plot_sensitivity(self)
+        return out
+
+    def plot(self, output: str | None = None) -> Figure:
+        """An output (default: the first) against the sweep's parameters (a matplotlib
+        figure; see :func:`~umbrella.sweep.charts.plot_response`)."""
+        from umbrella.sweep.charts import plot_response
+
+        return plot_response(self, self.outputs[0] if output is None else output)
+
+    def dataset_bytes(self) -> bytes:
+        """:meth:`to_xarray` as a netCDF4 file (HDF5, written by h5netcdf)."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="umbrella-sweep-") as tmp:
+            path = Path(tmp) / DATASET
+            self.to_xarray().to_netcdf(path, engine="h5netcdf")
+            return path.read_bytes()
+
+    def write(
+        self, out: str | Path, *, force: bool = False, inputs: Iterable[str | Path] = ()
+    ) -> Path:
+        """Write the output folder ``umbrella sweep --out`` writes (see
+        :mod:`umbrella.report.folder`): the tables, the dataset ``sweep.nc``, ``summary.json``,
+        ``meta.json``, the charts and ``report.html``.
+
+        ``force`` writes beside files umbrella did not write (never replacing them); ``inputs``
+        may not be or lie inside ``out``.
+        """
+        from umbrella.report.folder import hand_provenance, write_output
+
+        meta = self.provenance or hand_provenance(self.kind, seed=self.seed, runs=self.runs)
+        return write_output(
+            out, kind=self.kind, summary=self.summary(), meta=meta, tables=self.tables(),
+            figures=self.figures(), files={DATASET: self.dataset_bytes()}, force=force,
+            inputs=inputs,
+        )  # fmt: skip

@@ -1,9 +1,12 @@
-"""Run a sweep: from a sweep file (:func:`run_sweep`) or from Python in the style of Mesa's
-``batch_run`` and the EMA Workbench's ``perform_experiments`` (:func:`perform_experiments`)."""
+"""Run a sweep: from a sweep file (:func:`simulate_sweep`) or from Python in the style of Mesa's
+``batch_run`` and the EMA Workbench's ``perform_experiments`` (:func:`perform_experiments`).
+
+These return the :class:`~umbrella.sweep.SweepResult` only; :func:`umbrella.jobs.run_sweep` is
+``umbrella sweep`` from Python (the output folder, provenance and run history besides)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from umbrella.core.errors import InputError
+from umbrella.core.progress import Progress
 from umbrella.core.seeds import check_seed
 from umbrella.scenario.overrides import Override
 from umbrella.sweep.design import Design, make_design
@@ -27,25 +31,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SweepPlan",
+    "data_credit",
+    "fit_model",
     "load_model",
     "perform_experiments",
     "plan_sweep",
     "prepare_points",
-    "run_sweep",
+    "read_model",
+    "simulate_sweep",
 ]
 
 ParameterSpec = Sequence[Any] | tuple[float, float] | range
 
 
-def load_model(
-    spec: SweepSpec,
-    *,
-    overrides: Sequence[Override] = (),
-    data_dir: str | Path | None = None,
-) -> SweepModel:
-    """The scenario or campaign a sweep file names, with fixed ``overrides`` applied (for a
-    campaign: its defence scenario and, when its raids come from the model, the raid-tempo
-    model fitted to the attack reports, read once here)."""
+def read_model(spec: SweepSpec, *, overrides: Sequence[Override] = ()) -> SweepModel:
+    """The scenario or campaign a sweep file names, read and with fixed ``overrides`` applied
+    (for a campaign: with its defence scenario, and no raid-tempo model yet: see
+    :func:`fit_model`). Reading is quick: nothing is fitted, drawn or compiled."""
     from umbrella.campaign.overrides import apply_to_campaign
     from umbrella.scenario.bundled import bundled_names, load_bundled
     from umbrella.scenario.overrides import apply_to_scenario, split_defence
@@ -61,7 +63,7 @@ def load_model(
             scenario = load_scenario(path if path.is_absolute() else spec.base_dir / path)
         return RaidModel(apply_to_scenario(scenario, overrides))
     from umbrella.campaign import load_campaign
-    from umbrella.campaign.inputs import load_defence, load_raid_tempo
+    from umbrella.campaign.inputs import load_defence
 
     assert spec.campaign is not None
     path = Path(spec.campaign)
@@ -69,7 +71,28 @@ def load_model(
     camp_ovs, defence_ovs = split_defence(overrides)
     campaign = apply_to_campaign(campaign, camp_ovs)
     defence = apply_to_scenario(load_defence(campaign), defence_ovs, prefix="defence.")
-    return CampaignModel(campaign, defence, load_raid_tempo(campaign, data_dir))
+    return CampaignModel(campaign, defence)
+
+
+def fit_model(model: SweepModel, data_dir: str | Path | None = None) -> SweepModel:
+    """``model`` ready to run: a campaign whose raids come from the raid-tempo model gets the
+    model fitted to the attack reports (``data_dir``, else the campaign's ``raids.data_dir``)."""
+    if isinstance(model, CampaignModel) and model.tempo is None:
+        from umbrella.campaign.inputs import load_raid_tempo
+
+        return replace(model, tempo=load_raid_tempo(model.campaign, data_dir))
+    return model
+
+
+def load_model(
+    spec: SweepSpec,
+    *,
+    overrides: Sequence[Override] = (),
+    data_dir: str | Path | None = None,
+) -> SweepModel:
+    """The scenario or campaign a sweep file names, with fixed ``overrides`` applied, ready to
+    run (:func:`read_model`, then :func:`fit_model`)."""
+    return fit_model(read_model(spec, overrides=overrides), data_dir)
 
 
 def _holds_whole_numbers(model: SweepModel, p: Parameter, origin: str) -> bool:
@@ -158,7 +181,7 @@ class SweepPlan:
         scheduler: str | None = None,
         client: Client | None = None,
         batch_runs: int = DEFAULT_BATCH_RUNS,
-        progress: Callable[[int], None] | None = None,
+        progress: Progress | None = None,
     ) -> SweepResult:
         """Run every point (see :func:`umbrella.sweep.execute.execute`) and estimate the
         Sobol' indices of a ``sobol`` design (when no point failed)."""
@@ -211,7 +234,7 @@ def plan_sweep(
                      tuple(spec.outputs))  # fmt: skip
 
 
-def run_sweep(
+def simulate_sweep(
     spec: SweepSpec,
     *,
     source: str = "<sweep>",
@@ -221,9 +244,10 @@ def run_sweep(
     scheduler: str | None = None,
     client: Client | None = None,
     batch_runs: int = DEFAULT_BATCH_RUNS,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> SweepResult:
-    """Run a sweep file's sweep (:func:`~umbrella.sweep.load_sweep`).
+    """Run a sweep file's sweep (:func:`~umbrella.sweep.load_sweep`) and return its result
+    (:func:`umbrella.jobs.run_sweep` also writes the output folder and the run history).
 
     Parameters
     ----------
@@ -269,7 +293,7 @@ def perform_experiments(
     *,
     design: str = "grid",
     samples: int | None = None,
-    outputs: Sequence[str] = ("leaked_total", "defender_cost"),
+    outputs: Sequence[str] = ("leaked", "defender_cost_usd"),
     runs: int = 200,
     seed: int = 0,
     name: str = "experiments",
@@ -278,7 +302,7 @@ def perform_experiments(
     scheduler: str | None = None,
     client: Client | None = None,
     batch_runs: int = DEFAULT_BATCH_RUNS,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> SweepResult:
     """Run a scenario or a campaign over a design of parameter values.
 
@@ -300,7 +324,7 @@ def perform_experiments(
     samples
         See ``design``.
     outputs
-        Output names (:mod:`umbrella.sweep.metrics`).
+        Output names: metric keys (:mod:`umbrella.sweep.metrics`).
     runs, seed
         Replications per point; the seed, shared by every point (common random numbers).
     name
@@ -317,7 +341,7 @@ def perform_experiments(
     >>> from umbrella.sweep import perform_experiments
     >>> res = perform_experiments(
     ...     umbrella.load_bundled(), {"threats[0].count": [100, 300]},
-    ...     outputs=["leaked_total"], runs=20, seed=7, workers=1)
+    ...     outputs=["leaked"], runs=20, seed=7, workers=1)
     >>> res.table()[["threats[0].count", "output", "mean"]].shape
     (2, 3)
     """
@@ -328,10 +352,10 @@ def perform_experiments(
     if isinstance(model, Scenario):
         label, swept = model.name, RaidModel(model)
     elif isinstance(model, Campaign):
-        from umbrella.campaign.inputs import load_defence, load_raid_tempo
+        from umbrella.campaign.inputs import load_defence
 
         label = model.name
-        swept = CampaignModel(model, load_defence(model), load_raid_tempo(model, data_dir))
+        swept = fit_model(CampaignModel(model, load_defence(model)), data_dir)
     else:
         label, swept = "<python>", model
     if runs < 2:

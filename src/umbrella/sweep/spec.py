@@ -5,19 +5,25 @@ file, the replications per point and the seed (every point uses the same seed, s
 share common random numbers), the design, the outputs and the parameters, each a key path
 (``threats[0].count``, ``catalogue.interceptors.interceptor_drone.p_kill.drone``; for a campaign,
 ``stocks.pac3_mse`` or ``defence.doctrine.shoot_look_shoot``).
+
+Outputs are metric keys (:mod:`umbrella.sweep.metrics`); an output written under its name before
+umbrella 0.2 (``leaked_total``, ``defender_cost``, ``stockout.pac3_mse``) is read under its new
+name with an :class:`~umbrella.core.errors.UmbrellaDeprecationWarning` that names it.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from umbrella.core.errors import InputError
+from umbrella.core.errors import InputError, UmbrellaDeprecationWarning
 from umbrella.core.spec import Spec
 from umbrella.core.tomlspec import check_schema_version, parse_toml, read_text, validate
 from umbrella.scenario.overrides import parse_key
+from umbrella.sweep.metrics import renamed_output
 
 __all__ = ["DESIGNS", "Parameter", "SweepSpec", "load_sweep", "parse_sweep"]
 
@@ -74,6 +80,26 @@ class SweepSpec(Spec):
     parameters: list[Parameter] = Field(min_length=1)
 
     _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
+
+    @field_validator("outputs", mode="before")
+    @classmethod
+    def _renamed_outputs(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, list):
+            return value
+        source = (info.context or {}).get("source", "<sweep>")
+        out = []
+        for i, name in enumerate(value):
+            new = renamed_output(name) if isinstance(name, str) else None
+            if new is not None:
+                warnings.warn(
+                    f"{source}: outputs[{i}] {name!r} is now {new!r}; the old name is read until "
+                    "umbrella 0.4",
+                    UmbrellaDeprecationWarning,
+                    stacklevel=2,
+                )
+                name = new
+            out.append(name)
+        return out
 
     @model_validator(mode="after")
     def _consistent(self) -> SweepSpec:

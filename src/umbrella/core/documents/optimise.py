@@ -1,0 +1,109 @@
+"""The document of an optimisation (``umbrella optimise --json``; ``summary.json`` of an
+optimisation folder).
+
+The objective (``damage`` or ``leaked``, metric keys of :mod:`umbrella.core.metrics`) is a total
+over the campaign per run; every estimate of it is an :class:`~umbrella.core.documents.Estimate`
+over runs, and every difference between two buys a paired difference over the same runs.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+from umbrella.core.documents import Estimate
+
+__all__ = [
+    "Alternative",
+    "BestBuy",
+    "BuyEstimate",
+    "Gap",
+    "OptimisationDetails",
+    "OptimisationSummary",
+    "Replications",
+]
+
+
+class Gap(TypedDict):
+    """The optimality gap in the objective's units: the largest mean paired difference winner -
+    alternative over the alternatives re-flown (0 if the winner beats them all), and its
+    one-sided upper 95% bound, simultaneous over the alternatives (Bonferroni)."""
+
+    estimate: float
+    ci95_upper: float
+
+
+class BuyEstimate(TypedDict):
+    """One buy: units per option bought, what it costs, and the objective with it."""
+
+    buy: dict[str, int]
+    cost_usd: float
+    objective: Estimate
+
+
+class BestBuy(TypedDict):
+    """The buy chosen, on the independent replications: its objective, its reduction of the
+    objective from nothing bought (paired per run), and its gap."""
+
+    buy: dict[str, int]
+    cost_usd: float
+    objective: Estimate
+    reduction: Estimate
+    gap: Gap
+
+
+class Baseline(TypedDict):
+    """Nothing bought, on the independent replications."""
+
+    objective: Estimate
+
+
+class Alternative(TypedDict):
+    """A runner-up re-flown beside the winner, with the paired difference winner - alternative
+    (negative: the winner is better)."""
+
+    buy: dict[str, int]
+    cost_usd: float
+    difference: Estimate
+
+
+class Replications(TypedDict):
+    """A set of replications: its campaign seed and runs."""
+
+    seed: int
+    runs: int
+
+
+class OptimisationDetails(TypedDict):
+    """How the buy was found and checked."""
+
+    method: str
+    stopped_by_time_limit: bool
+    buys_evaluated: int
+    selection: Replications
+    confirmation: Replications
+    alternatives: list[Alternative]
+    idle_options: dict[str, str]
+
+
+class OptimisationSummary(TypedDict):
+    """``umbrella optimise --json``.
+
+    ``baseline`` and ``best`` are estimated on the independent (confirmation) replications,
+    ``frontier`` and ``marginal`` on the selection replications. ``marginal`` is, per option,
+    the objective's reduction per $1M of its first unit against nothing bought, paired per run.
+    """
+
+    kind: Literal["optimise"]
+    name: str
+    campaign: str
+    version: str
+    budget_usd: float
+    objective: Literal["damage", "leaked"]
+    assets: list[str] | None
+    runs: int
+    seed: int
+    baseline: Baseline
+    best: BestBuy
+    frontier: list[BuyEstimate]
+    marginal: dict[str, Estimate]
+    details: OptimisationDetails
