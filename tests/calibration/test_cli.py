@@ -265,9 +265,7 @@ def test_nights_from_python_is_the_command(
 ) -> None:
     from umbrella.history import HistoryStore
     from umbrella.jobs import run_nights
-    from umbrella.jobs.command import set_command
 
-    set_command(None)  # an earlier in-process command left its line behind: a Python caller's
     args = {"data": reports, "start": "2025-04-28", "end": "2025-05-01", "runs": 4, "seed": 5}
     steps: list[tuple[int, int, str]] = []
     result = run_nights(fitted.path, out=tmp_path / "py", progress=lambda *a: steps.append(a),
