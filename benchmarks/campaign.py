@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numba
 
-from umbrella.campaign import load_campaign, prepare_campaign, run_nights
+from umbrella.campaign import load_campaign, prepare_campaign, simulate_prepared
 from umbrella.campaign.inputs import load_defence, load_raid_tempo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ def timed(path: Path, runs: int, seed: int) -> tuple[float, float, int]:
     prep = prepare_campaign(spec, load_defence(spec), runs, seed, tempo=load_raid_tempo(spec))
     t_prep = time.perf_counter() - t0
     t0 = time.perf_counter()
-    res = run_nights(prep)
+    res = simulate_prepared(prep)
     t_run = time.perf_counter() - t0
     return t_prep, t_run, int(res.leaked.sum(axis=1).mean())
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numba
 
-from umbrella.campaign import load_campaign, prepare_campaign, run_nights
+from umbrella.campaign import load_campaign, prepare_campaign, simulate_prepared
 from umbrella.campaign.inputs import load_defence, load_raid_tempo
 from umbrella.optimise import Evaluator, check_options, load_optimisation, optimise
 
@@ -39,10 +39,12 @@ def main() -> None:
     defence = load_defence(campaign)
     check_options(spec, campaign, defence)
     tempo = load_raid_tempo(campaign)
-    run_nights(prepare_campaign(campaign, defence, 2, 0, tempo=tempo))  # compilation, excluded
+    simulate_prepared(
+        prepare_campaign(campaign, defence, 2, 0, tempo=tempo)
+    )  # compilation, excluded
 
     t0 = time.perf_counter()
-    run_nights(prepare_campaign(campaign, defence, args.runs, args.seed, tempo=tempo))
+    simulate_prepared(prepare_campaign(campaign, defence, args.runs, args.seed, tempo=tempo))
     full = time.perf_counter() - t0
 
     # One buy evaluated with the raids and compiled defence reused (the baseline flown first,

@@ -29,7 +29,15 @@ if TYPE_CHECKING:
     from umbrella.campaign import CampaignResult, load_campaign, simulate_campaign
     from umbrella.core.errors import InputError
     from umbrella.engine import Raid, RaidResult, simulate
-    from umbrella.jobs import run_campaign, run_comparison, run_optimisation, run_raid, run_sweep
+    from umbrella.jobs import (
+        run_calibration,
+        run_campaign,
+        run_comparison,
+        run_nights,
+        run_optimisation,
+        run_raid,
+        run_sweep,
+    )
     from umbrella.scenario.bundled import load_bundled
     from umbrella.scenario.compile import compile_raid
     from umbrella.scenario.model import Scenario, dump_scenario, load_scenario
@@ -56,6 +64,8 @@ _HOME = {
     "run_comparison": "umbrella.jobs",
     "run_optimisation": "umbrella.jobs",
     "run_sweep": "umbrella.jobs",
+    "run_nights": "umbrella.jobs",
+    "run_calibration": "umbrella.jobs",
     "InputError": "umbrella.core.errors",
 }
 
@@ -73,8 +83,10 @@ __all__ = [
     "load_bundled",
     "load_campaign",
     "load_scenario",
+    "run_calibration",
     "run_campaign",
     "run_comparison",
+    "run_nights",
     "run_optimisation",
     "run_raid",
     "run_sweep",

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, run_nights
+from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, simulate_prepared
 from umbrella.campaign.checkpoint import Checkpoint
 from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.stocks import STATE_FIELDS, SUM_FIELDS
@@ -29,7 +29,7 @@ def _prep(path: Path = CAMPAIGN, runs: int = RUNS, seed: int = SEED) -> Any:
 
 @pytest.fixture(scope="module")
 def whole() -> Any:
-    return run_nights(_prep())
+    return simulate_prepared(_prep())
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def saved(tmp_path: Path) -> Path:
     """A checkpoint after 9 of the 12 nights."""
     path = tmp_path / "ck.npz"
     with pytest.raises(KeyboardInterrupt):
-        run_nights(_prep(), checkpoint=FileCheckpoint(path), stop_after=9)
+        simulate_prepared(_prep(), checkpoint=FileCheckpoint(path), stop_after=9)
     assert FileCheckpoint(path).peek() is not None
     return path
 
@@ -51,7 +51,7 @@ def _same(a: Any, b: Any) -> None:
 def _resume_or_refuse(path: Path, whole: Any) -> str:
     """'refused' (one InputError naming the file) or 'same' (resumed exactly)."""
     try:
-        resumed = run_nights(_prep(), checkpoint=FileCheckpoint(path), resume=True)
+        resumed = simulate_prepared(_prep(), checkpoint=FileCheckpoint(path), resume=True)
     except InputError as exc:
         assert exc.source == str(path), exc
         assert "\n" not in exc.one_line()
@@ -180,8 +180,8 @@ def test_checkpoint_of_other_inputs_refused(
     (folder / "scenario.toml").write_bytes((CAMPAIGN.parent / "scenario.toml").read_bytes())
     (folder / "campaign.toml").write_text(edit(CAMPAIGN.read_text()))
     with pytest.raises(InputError, match="another campaign"):
-        run_nights(_prep(folder / "campaign.toml", runs, seed), checkpoint=FileCheckpoint(saved),
-                   resume=True)  # fmt: skip
+        simulate_prepared(_prep(folder / "campaign.toml", runs, seed),
+                          checkpoint=FileCheckpoint(saved), resume=True)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -200,7 +200,9 @@ def test_checkpoint_after_the_defence_was_edited_refused(
     (folder / "scenario.toml").write_text(edit((CAMPAIGN.parent / "scenario.toml").read_text()))
     (folder / "campaign.toml").write_bytes(CAMPAIGN.read_bytes())
     with pytest.raises(InputError, match="another campaign, defence, catalogue"):
-        run_nights(_prep(folder / "campaign.toml"), checkpoint=FileCheckpoint(saved), resume=True)
+        simulate_prepared(
+            _prep(folder / "campaign.toml"), checkpoint=FileCheckpoint(saved), resume=True
+        )
 
 
 def test_bundled_catalogue_is_in_the_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, run_nights
+from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, simulate_prepared
 from umbrella.campaign.inputs import load_defence, load_raid_tempo
 from umbrella.core.errors import InputError
 
@@ -65,7 +65,7 @@ def _rewrite(folder: Path, change: Callable[[list[dict[str, str]]], None]) -> No
 def _run(path: Path, data: Path, **kw: Any) -> Any:
     camp = load_campaign(path)
     tempo = load_raid_tempo(camp, data)
-    return run_nights(prepare_campaign(camp, load_defence(camp), 8, 2, tempo=tempo), **kw)
+    return simulate_prepared(prepare_campaign(camp, load_defence(camp), 8, 2, tempo=tempo), **kw)
 
 
 def test_checkpoint_refused_after_the_reports_changed(

@@ -23,7 +23,7 @@ import pytest
 
 import umbrella.campaign.checkpoint as checkpoint_module
 import umbrella.campaign.stocks as stocks
-from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, run_nights
+from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, simulate_prepared
 from umbrella.campaign.checkpoint import FileCheckpoint as Store
 from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.stocks import STATE_FIELDS, SUM_FIELDS
@@ -35,7 +35,7 @@ RUNS, SEED = 12, 8
 #: The code whose every line an interrupt is tried on: the night loop, one night, the
 #: checkpoint write.
 TRACED = {
-    stocks.run_nights.__code__,
+    stocks.simulate_prepared.__code__,
     stocks._fly_night.__code__,
     Store.save.__code__,
     checkpoint_module._write_zip.__code__,
@@ -68,7 +68,7 @@ def _prep() -> Any:
 
 @pytest.fixture(scope="module")
 def whole() -> Any:
-    return run_nights(_prep())
+    return simulate_prepared(_prep())
 
 
 def _same(a: Any, b: Any) -> None:
@@ -105,7 +105,7 @@ def test_interrupt_on_every_line_resumes_exactly(tmp_path: Path, whole: Any) -> 
     path = tmp_path / "ck.npz"
     marks: list[int] = []  # line count at the end of each night
     with _interrupt_at(None) as seen:
-        run_nights(
+        simulate_prepared(
             _prep(), checkpoint=FileCheckpoint(path), progress=lambda *_: marks.append(seen[0])
         )
     # Every line of night 7 (the first checkpoint is written as it ends), and a sample of
@@ -116,10 +116,10 @@ def test_interrupt_on_every_line_resumes_exactly(tmp_path: Path, whole: Any) -> 
     for moment in moments:
         path.unlink(missing_ok=True)
         with pytest.raises(KeyboardInterrupt), _interrupt_at(moment):
-            run_nights(_prep(), checkpoint=FileCheckpoint(path), progress=lambda *_: None)
+            simulate_prepared(_prep(), checkpoint=FileCheckpoint(path), progress=lambda *_: None)
         peek = FileCheckpoint(path).peek()
         kept.add(0 if peek is None else peek[1])
-        _same(run_nights(_prep(), checkpoint=FileCheckpoint(path), resume=True), whole)
+        _same(simulate_prepared(_prep(), checkpoint=FileCheckpoint(path), resume=True), whole)
         assert not path.exists()
     assert len(around) > 40 and {0, 6, 7} <= kept  # before, at and after the first checkpoint
 
@@ -128,8 +128,10 @@ def test_interrupt_twice_then_resume_exactly(tmp_path: Path, whole: Any) -> None
     path = tmp_path / "ck.npz"
     for stop in (3, 8):
         with pytest.raises(KeyboardInterrupt):
-            run_nights(_prep(), checkpoint=FileCheckpoint(path), resume=True, stop_after=stop)
-    _same(run_nights(_prep(), checkpoint=FileCheckpoint(path), resume=True), whole)
+            simulate_prepared(
+                _prep(), checkpoint=FileCheckpoint(path), resume=True, stop_after=stop
+            )
+    _same(simulate_prepared(_prep(), checkpoint=FileCheckpoint(path), resume=True), whole)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
@@ -158,14 +160,14 @@ def test_signal_from_a_thread_during_the_compiled_night(
     old = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         with pytest.raises(KeyboardInterrupt):
-            run_nights(_prep(), checkpoint=FileCheckpoint(path))
+            simulate_prepared(_prep(), checkpoint=FileCheckpoint(path))
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
     monkeypatch.setattr(stocks, "simulate", real)
     peek = FileCheckpoint(path).peek()
     assert (0 if peek is None else peek[1]) <= night + 1
-    _same(run_nights(_prep(), checkpoint=FileCheckpoint(path), resume=True), whole)
+    _same(simulate_prepared(_prep(), checkpoint=FileCheckpoint(path), resume=True), whole)
 
 
 def _process(args: list[str], cwd: Path) -> subprocess.Popen[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from umbrella.campaign import compare_campaigns, load_campaign, prepare_campaign, run_nights
+from umbrella.campaign import compare_campaigns, load_campaign, prepare_campaign, simulate_prepared
 from umbrella.campaign.inputs import load_defence
 from umbrella.core.errors import InputError
 from umbrella.scenario import Asset, load_scenario
@@ -33,7 +33,7 @@ def _grouped_defence(campaign: Any) -> Any:
 
 
 def _run(campaign: Any, defence: Any, seed: int = 5) -> Any:
-    return run_nights(prepare_campaign(campaign, defence, RUNS, seed))
+    return simulate_prepared(prepare_campaign(campaign, defence, RUNS, seed))
 
 
 @pytest.fixture(scope="module")

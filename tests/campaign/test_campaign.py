@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, run_nights
+from umbrella.campaign import FileCheckpoint, load_campaign, prepare_campaign, simulate_prepared
 from umbrella.campaign.inputs import load_defence
 from umbrella.campaign.spec import Delivery, Pause, PostureChange, Production, Purchase
 from umbrella.campaign.supply import plan_supply
@@ -25,7 +25,7 @@ def _run(campaign: Any, runs: int = RUNS, seed: int = 5, **kw: Any) -> Any:
     if "checkpoint" in kw:
         kw["checkpoint"] = FileCheckpoint(kw["checkpoint"])
     prep = prepare_campaign(campaign, load_defence(campaign), runs, seed)
-    return run_nights(prep, **kw)
+    return simulate_prepared(prep, **kw)
 
 
 @pytest.fixture(scope="module")

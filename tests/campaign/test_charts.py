@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from umbrella.campaign import compare_campaigns, load_campaign, prepare_campaign, run_nights
+from umbrella.campaign import compare_campaigns, load_campaign, prepare_campaign, simulate_prepared
 from umbrella.campaign.charts import (
     plot_cumulative_leakers,
     plot_differences,
@@ -51,7 +51,7 @@ def result() -> Any:
         "pauses": [Pause(interceptor="missile", start=camp.start.replace(day=8),
                          end=camp.start.replace(day=12))],
     })  # fmt: skip
-    return run_nights(prepare_campaign(camp, load_defence(camp), 8, 4))
+    return simulate_prepared(prepare_campaign(camp, load_defence(camp), 8, 4))
 
 
 def test_stock_fans_carry_units_deliveries_and_pauses(result: Any) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from umbrella.campaign import load_campaign, prepare_campaign, run_nights
+from umbrella.campaign import load_campaign, prepare_campaign, simulate_prepared
 from umbrella.campaign.inputs import load_defence
 from umbrella.core.manifest import MANIFEST
 from umbrella.core.results import Result
@@ -101,7 +101,7 @@ def test_reused_evaluation_equals_a_full_campaign_run(tmp_path: Path) -> None:
     buy = (2,)
     got = ev.result(buy)
     applied, dfn = apply_buy(camp, defence, spec.options, buy)
-    want = run_nights(prepare_campaign(applied, dfn, RUNS, 4))
+    want = simulate_prepared(prepare_campaign(applied, dfn, RUNS, 4))
     np.testing.assert_array_equal(got.damage, want.damage)
     np.testing.assert_array_equal(got.stock, want.stock)
 
@@ -243,7 +243,9 @@ def test_cli_contract_best_toml_confirmed_with_another_seed(tmp_path: Path, cli:
 def _damage(path: Path, runs: int, seed: int) -> Any:
     """(R,) damage over the campaign in each run of the campaign file ``path``."""
     camp = load_campaign(path)
-    return run_nights(prepare_campaign(camp, load_defence(camp), runs, seed)).damage.sum(axis=1)
+    return simulate_prepared(prepare_campaign(camp, load_defence(camp), runs, seed)).damage.sum(
+        axis=1
+    )
 
 
 def test_the_python_job_makes_the_folder_and_history_the_command_makes(

@@ -14,7 +14,7 @@ from umbrella.campaign.compare import ComparisonResult, compare_campaigns
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.run import simulate_campaign
 from umbrella.campaign.spec import Campaign, dump_campaign, load_campaign, parse_campaign
-from umbrella.campaign.stocks import PreparedCampaign, prepare_campaign, run_nights
+from umbrella.campaign.stocks import PreparedCampaign, prepare_campaign, simulate_prepared
 
 __all__ = [
     "Campaign",
@@ -29,13 +29,25 @@ __all__ = [
     "load_campaign",
     "parse_campaign",
     "prepare_campaign",
-    "run_nights",
     "simulate_campaign",
+    "simulate_prepared",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    # The old name of simulate_campaign, read with a warning until umbrella 0.4.
+    # Old names, read with a warning until umbrella 0.4.
+    if name == "run_nights":
+        import warnings
+
+        from umbrella.core.errors import UmbrellaDeprecationWarning
+
+        warnings.warn(
+            "umbrella.campaign.run_nights is now umbrella.campaign.simulate_prepared; the old "
+            "name works until umbrella 0.4",
+            UmbrellaDeprecationWarning,
+            stacklevel=2,
+        )
+        return simulate_prepared
     if name == "run_campaign":
         import warnings
 

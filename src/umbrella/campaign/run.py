@@ -9,7 +9,7 @@ from umbrella.campaign.checkpoint import CheckpointStore
 from umbrella.campaign.inputs import load_defence, load_raid_tempo
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
-from umbrella.campaign.stocks import prepare_campaign, run_nights
+from umbrella.campaign.stocks import prepare_campaign, simulate_prepared
 from umbrella.core.progress import Progress
 from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
@@ -65,4 +65,4 @@ def simulate_campaign(
     if tempo is None:
         tempo = load_raid_tempo(campaign, data_dir)
     prep = prepare_campaign(campaign, defence, runs, seed, tempo=tempo)
-    return run_nights(prep, checkpoint=checkpoint, resume=resume, progress=progress)
+    return simulate_prepared(prep, checkpoint=checkpoint, resume=resume, progress=progress)

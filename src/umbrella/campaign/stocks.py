@@ -45,7 +45,7 @@ from umbrella.scenario.compile import compile_raid, site_positions
 from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
 
-__all__ = ["PreparedCampaign", "prepare_campaign", "run_nights"]
+__all__ = ["PreparedCampaign", "prepare_campaign", "simulate_prepared"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -255,7 +255,7 @@ def _stock_after(prep: PreparedCampaign, state: State, done: int) -> I64:
     return np.broadcast_to(start, (prep.runs, len(prep.tracked))).copy()
 
 
-def run_nights(
+def simulate_prepared(
     prep: PreparedCampaign,
     *,
     checkpoint: CheckpointStore | None = None,

@@ -65,7 +65,7 @@ COMMANDS: dict[str, Command] = {
                       "Rebuild report.html (one self-contained page, no network) from an output "
                       "folder."),
     "history": Command("umbrella.cli.history", "app",
-                       "The run history: every run, campaign, compare and sweep."),
+                       "The run history: every command's runs, with their provenance."),
     "validate": Command("umbrella.cli.raid", "validate",
                         "Check a scenario or campaign file."),
     "example": Command("umbrella.cli.raid", "example",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["app"]
 
 app = typer.Typer(
-    help="The run history: every run, campaign, compare and sweep, under $UMBRELLA_HOME.",
+    help="The run history: every command's runs, with their provenance, under $UMBRELLA_HOME.",
     no_args_is_help=True,
 )
 
@@ -177,11 +177,3 @@ def diff(
             delta = f" ({c.delta:+,.6g})" if c.delta is not None else ""
             lines.append(f"    {c.key}: {_fmt(c.before)} -> {_fmt(c.after)}{delta}")
     sys.stdout.write("\n".join(escape_control(line) for line in lines) + "\n")
-
-
-def record_history(meta: Any, *, summary: Any, spec: Any = None, headline: str | None = None,
-                   out_dir: Any = None) -> None:  # fmt: skip
-    """Commands not yet on :mod:`umbrella.jobs` record themselves through this."""
-    from umbrella.jobs.pipeline import record_history as record
-
-    record(meta, summary=summary, spec=spec, headline=headline, out=out_dir)

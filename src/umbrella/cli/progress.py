@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,10 +15,8 @@ from umbrella.cli.exits import check_interrupt
 from umbrella.core.errors import escape_control
 from umbrella.core.progress import Progress as ProgressCallback
 
-__all__ = ["LOG_EVERY_S", "progress_shown", "with_progress"]
+__all__ = ["LOG_EVERY_S", "progress_shown"]
 
-T = TypeVar("T")
-Report = Callable[[int], None]
 #: Seconds between two progress lines when stderr is not a terminal.
 LOG_EVERY_S = 5.0
 
@@ -70,16 +67,3 @@ def progress_shown(label: str, *, quiet: bool = False) -> Iterator[ProgressCallb
             check_interrupt()
 
         yield update
-
-
-def with_progress(
-    label: str, total: int, work: Callable[[Report | None], T], quiet: bool = False
-) -> T:
-    """Run ``work(report)`` where ``report(done)`` counts steps of ``total`` (older commands;
-    new ones use :func:`progress_shown`)."""
-    with progress_shown(label, quiet=quiet) as show:
-
-        def report(done: int) -> None:
-            show(done, total, "")
-
-        return work(report)

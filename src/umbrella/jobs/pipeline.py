@@ -105,7 +105,7 @@ def execute(
         :func:`~umbrella.core.files.check_output_dir`).
     """
     if force and out is None:
-        raise InputError("force applies to an output folder; none was given", key="force")
+        raise InputError("force applies to an output (out=); none was given", key="force")
     if out is not None:
         job.check_out(out, inputs=job.inputs, force=force)
     result = job.run(progress)

@@ -3,8 +3,8 @@
 The campaign is prepared once (raids drawn, defence compiled) with every fire unit and team of
 the menu in its posture at its most units; a buy then only changes which of those units are
 present, the rounds that arrive, the production lines and the operator limits, so each
-candidate is one pass of :func:`~umbrella.campaign.run_nights` over the same raids and the same
-shots. EW zones change the compiled defence: one preparation per number of zones bought.
+candidate is one pass of :func:`~umbrella.campaign.simulate_prepared` over the same raids and
+the same shots. EW zones change the compiled defence: one preparation per number of zones bought.
 
 The nights before the first thing bought arrives are the same for every buy (the same raids,
 shots and stocks): a buy resumes from the baseline's state at that night, as a campaign resumes
@@ -28,7 +28,7 @@ from umbrella.campaign.stocks import (
     SUM_FIELDS,
     PreparedCampaign,
     prepare_campaign,
-    run_nights,
+    simulate_prepared,
 )
 from umbrella.campaign.supply import plan_supply
 from umbrella.core.errors import InputError
@@ -237,9 +237,11 @@ class Evaluator:
         base_key = self._ew_key(buy)
         done = self.first_change(buy)
         if buy == base_key or done == 0:
-            return run_nights(prep)
+            return simulate_prepared(prep)
         shared = self._shared_nights(base_key, done)
-        return run_nights(prep, checkpoint=_SharedNights(prep.fingerprint, shared), resume=True)
+        return simulate_prepared(
+            prep, checkpoint=_SharedNights(prep.fingerprint, shared), resume=True
+        )
 
     def _shared_nights(self, base_key: Buy, done: int) -> Checkpoint:
         """The baseline's state after ``done`` nights, the per-asset sums over those nights
@@ -257,7 +259,7 @@ class Evaluator:
         else:
             capture = _Capture()
             with contextlib.suppress(KeyboardInterrupt):
-                run_nights(self.prepared_for(base_key), checkpoint=capture, stop_after=done)
+                simulate_prepared(self.prepared_for(base_key), checkpoint=capture, stop_after=done)
             assert capture.saved is not None and capture.saved.done == done
             shared = capture.saved
         self._starts[(base_key, done)] = shared

@@ -164,10 +164,10 @@ class CampaignModel:
         return campaign, defence
 
     def run(self, built: Any, seed: int, rep0: int, n: int, outputs: Sequence[str]) -> F64:
-        from umbrella.campaign import prepare_campaign, run_nights
+        from umbrella.campaign import prepare_campaign, simulate_prepared
 
         if rep0 != 0:
             raise ValueError("campaign runs are not split")
         campaign, defence = built
         prep = prepare_campaign(campaign, defence, n, seed, tempo=self.tempo)
-        return campaign_metrics(run_nights(prep), outputs)
+        return campaign_metrics(simulate_prepared(prep), outputs)
