@@ -287,13 +287,16 @@ class CalibrationResult:
         ``[calibration]`` record (with the in-sample ``fit``).
     calibration
         What the fit found: the posteriors and the emulators
-        (:class:`~umbrella.calibration.fit.Calibration`).
+        (:class:`~umbrella.calibration.fit.Calibration`); None for a posture brought up to date
+        (``umbrella calibrate --update``: nothing refitted).
     source
         Where the posture fitted came from (a file, ``<bundled:NAME>`` or ``<python>``).
     runs
         Engine runs per night of the in-sample check.
     window_days
         Nights of reports fitted, ending at the training end.
+    nights_assimilated
+        Reported nights assimilated since the fit (an update; 0 for a fit).
     provenance
         How it was made (attached by :func:`umbrella.jobs.run_calibration`; None when made by
         hand).
@@ -302,10 +305,11 @@ class CalibrationResult:
     kind: ClassVar[str] = "calibration"
 
     scenario: Scenario
-    calibration: Calibration
+    calibration: Calibration | None
     source: str
     runs: int
     window_days: int
+    nights_assimilated: int = 0
     provenance: Mapping[str, Any] | None = None
 
     @property
@@ -370,6 +374,8 @@ class CalibrationResult:
             "version": __version__,
             "parameters": self.parameters(),
             "fit": {k: _num(v) for k, v in rec.fit.items()},
+            "updated_through": None if rec.updated_through is None else str(rec.updated_through),
+            "nights_assimilated": self.nights_assimilated,
             "data_credit": DATA_CREDIT,
         }
 

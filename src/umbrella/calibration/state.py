@@ -40,10 +40,12 @@ __all__ = [
     "LEVEL_WIDENING",
     "MISSILE_RW",
     "PARTICLES",
+    "STATE_LEVEL",
     "GroupValues",
     "PostureState",
     "missile_level_name",
     "state_date",
+    "systematic",
 ]
 
 F64 = npt.NDArray[np.float64]
