@@ -82,6 +82,7 @@ DEFAULT_DISPERSION: Mapping[str, float] = {"cruise": 2.7, "ballistic": 0.9, "aer
 #: The stage assimilation reports its progress under.
 STAGE = "assimilation"
 _TINY = 1e-9
+_PREPARED: dict[tuple[str, int], Assimilation] = {}
 
 
 def _night_arrays(night: Night, copies: int) -> DroneNights:
@@ -157,7 +158,19 @@ class Assimilation:
     @classmethod
     def prepare(cls, scenario: Scenario, seed: int) -> Assimilation:
         """Measure the emulators of a fitted posture (the engine, under common random numbers:
-        a few seconds) and take its state."""
+        a few seconds) and take its state. The emulators of the last few postures prepared in
+        this process are kept (they depend only on the posture and the seed)."""
+        from umbrella.scenario.model import scenario_hash
+
+        key = (scenario_hash(scenario), seed)
+        if key not in _PREPARED:
+            _PREPARED[key] = cls._measure(scenario, seed)
+            while len(_PREPARED) > 4:
+                _PREPARED.pop(next(iter(_PREPARED)))
+        return _PREPARED[key]
+
+    @classmethod
+    def _measure(cls, scenario: Scenario, seed: int) -> Assimilation:
         start = PostureState.of(scenario)
         lam = float(np.mean(start.value("log_ew_scale")))
         vul = float(np.mean(start.value("logit_shahed_ew", float(special.logit(0.3)))))
