@@ -177,3 +177,16 @@ def test_resampling_keeps_the_weight_where_the_likelihood_puts_it() -> None:
     w = np.array([0.7, 0.1, 0.1, 0.1])
     picks = np.concatenate([systematic(w, 100, rng) for _ in range(50)])
     assert abs(np.mean(picks == 0) - 0.7) < 0.01  # systematic: near-exact proportions
+
+
+def test_reports_past_the_posture_are_one_warning_line(
+    fitted: tuple[Path, Path], cli: Invoke
+) -> None:
+    reports, posture = fitted
+    code, _, err = cli(["nights", str(posture), "--data", str(reports), "--start", "2025-05-01",
+                        "--end", "2025-05-02", "--runs", "4"])  # fmt: skip
+    assert code == 0
+    assert err == (
+        "warning: posture tiny updated through 2025-03-31; reports run to 2025-05-31: "
+        "`umbrella calibrate --update` brings it current\n"
+    )

@@ -46,6 +46,7 @@ __all__ = [
     "missile_level_name",
     "state_date",
     "systematic",
+    "warn_if_stale",
 ]
 
 F64 = npt.NDArray[np.float64]
@@ -249,6 +250,24 @@ def state_date(scenario: Scenario) -> date | None:
     if rec is None or rec.train_end is None:
         return None
     return rec.updated_through or rec.train_end
+
+
+def warn_if_stale(scenario: Scenario, last_report: date | None) -> None:
+    """One :class:`~umbrella.core.errors.StalePostureWarning` when the reports run past the last
+    night the fitted posture has seen."""
+    import warnings
+
+    from umbrella.core.errors import StalePostureWarning
+
+    seen = state_date(scenario)
+    if seen is None or last_report is None or last_report <= seen:
+        return
+    warnings.warn(
+        f"posture {scenario.name} updated through {seen}; reports run to {last_report}: "
+        "`umbrella calibrate --update` brings it current",
+        StalePostureWarning,
+        stacklevel=3,
+    )
 
 
 def systematic(weight: F64, n: int, rng: np.random.Generator) -> I64:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from umbrella.calibration.scores import DEFAULT_MIN_DRONES
-from umbrella.calibration.state import PostureState, state_date
+from umbrella.calibration.state import PostureState, state_date, warn_if_stale
 from umbrella.core.errors import InputError
 from umbrella.core.progress import Progress
 from umbrella.jobs.data import as_date, class_map, report_files, reports_provenance
@@ -113,6 +113,7 @@ def run_nights(
 
     def run(report_to: Progress | None) -> NightsResult:
         reports = night_table(read_data_dir(data), class_map(classes))
+        warn_if_stale(spec, reports.index.max().date() if len(reports) else None)
         window = nights_in(reports, first, last)
         if not window:
             raise InputError(f"no national night with a launch from {first} to {last}", source=data)
