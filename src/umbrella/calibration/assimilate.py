@@ -52,6 +52,7 @@ from umbrella.calibration.likelihood import (
     DroneNights,
     betabinom_log,
     binom_log,
+    missile_night_shares,
     night_fractions,
 )
 from umbrella.calibration.night import Night, nights_in
@@ -100,29 +101,19 @@ def _night_arrays(night: Night, copies: int) -> DroneNights:
 
 
 def missile_class_mean(
-    response: MissileResponse,
-    launched: Mapping[str, int],
-    logit_factor: Mapping[str, F64],
-    night_sd: Mapping[str, F64],
-) -> F64:
-    """The engine's neutralised fraction of a night's missiles of one class, per particle.
-
-    Parameters
-    ----------
-    response
-        The missile emulator.
-    launched
-        The night's missiles of the class by type (types the emulator flies).
-    logit_factor, night_sd
-        Per type, (P,) logit ``p_kill_factor`` (with the class level) and its night-to-night
-        s.d.; the night's deviation is integrated out (Gauss-Hermite).
-    """
+    response: MissileResponse, launched: Mapping[str, int], draw: Mapping[str, float]
+) -> float:
+    """The engine's neutralised fraction of a night's missiles of one class under one draw
+    (with its class levels folded in): each type's night as the fit's likelihood sees it
+    (:func:`~umbrella.calibration.likelihood.missile_night_shares`: the night's deviation, the
+    salvo's frontline count and the wave it flies integrated out), weighted by the type's
+    missiles."""
     total = float(sum(launched.values()))
-    out = np.zeros_like(next(iter(logit_factor.values())))
+    out = 0.0
     for t, n in launched.items():
-        x = logit_factor[t][:, None] + night_sd[t][:, None] * Z_NODES[None, :]
-        out += n / total * (response.share(t, x) @ Z_WEIGHTS)
-    return np.clip(out, _TINY, 1 - _TINY)
+        shares, weights = missile_night_shares(response, t, np.array([float(n)]), draw)
+        out += n / total * float(np.sum(shares[0] * weights))
+    return float(np.clip(out, _TINY, 1 - _TINY))
 
 
 @dataclass(frozen=True)
@@ -240,29 +231,32 @@ class Assimilation:
         return out
 
     def missile_log_likelihood(self, state: PostureState, night: Night) -> F64:
-        """(P,) log-likelihood of the night's missile reports (each class it reports)."""
+        """(P,) log-likelihood of the night's missile reports (each class it reports): a
+        beta-binomial around the engine's neutralised fraction of the class
+        (:func:`missile_class_mean`), with the class's night-to-night dispersion."""
         out = np.zeros(state.particles)
         reported = night.missiles_neutralised or {}
-        for k, cls in enumerate(MISSILE_THREAT_CLASSES):
+        per_class = {}
+        for cls in MISSILE_THREAT_CLASSES:
             neutralised = reported.get(cls)
             launched = {
                 t: n
                 for t, n in night.missiles.items()
                 if n > 0 and self.classes.get(t) == cls and t in self.missiles.types
             }
-            if neutralised is None or not launched:
-                continue
-            n = float(sum(launched.values()))
-            factor = {
-                t: state.value(f"logit_pk_{t}") + state.missile[:, k] for t in launched
-            }  # fmt: skip
-            sd = {t: np.exp(state.value(f"log_night_sd_{t}", -np.inf)) for t in launched}
-            mu = missile_class_mean(self.missiles, launched, factor, sd)
-            psi = np.exp(
-                state.value(f"log_missile_dispersion_{cls}", float(np.log(DEFAULT_DISPERSION[cls])))
-            )
-            kk = float(min(neutralised, n))
-            out += betabinom_log(np.asarray(kk), np.asarray(n), mu * psi, (1 - mu) * psi)
+            if neutralised is not None and launched:
+                per_class[cls] = (launched, float(min(neutralised, sum(launched.values()))))
+        if not per_class:
+            return out
+        for p in range(state.particles):
+            draw = state.draw_dict(p)
+            for cls, (launched, k) in per_class.items():
+                mu = missile_class_mean(self.missiles, launched, draw)
+                default = float(np.log(DEFAULT_DISPERSION[cls]))
+                psi = float(np.exp(draw.get(f"log_missile_dispersion_{cls}", default)))
+                n = np.asarray(float(sum(launched.values())))
+                a, b = np.asarray(mu * psi), np.asarray((1 - mu) * psi)
+                out[p] += float(betabinom_log(np.asarray(k), n, a, b))
         return out
 
     # ------------------------------------------------------------------ the filter

@@ -6,13 +6,15 @@ which a report row names that type alone, through an emulator that flies each mi
 without drones. Flown on every training night (combined rows included, missiles among the
 night's drones, salvos filling the frontline first), the fitted posture neutralised too few
 cruise and ballistic missiles: 73.9% against 78.2% and 24.7% against 31.5% on the reports to
-2025-12-31. Here each threat class ``c`` gets a level ``δ_c``, added to the logit
-``p_kill_factor`` of every type of the class, found by flying the training nights through the
-engine: a secant search (the first step from the logistic shift of each night's predicted
-share) until the pooled predicted share is within :data:`TOLERANCE` of the reported one, or
-:data:`PASSES` passes. The levels are folded into the types' factors (posterior draws and the
-file's numbers); after the training end each level is part of the posture's state and moves
-with the reports (:mod:`.assimilate`).
+2025-12-31: most of a night's ballistic salvo flies where no fire unit engages it, whatever its
+kill chance where one does. Here each threat class ``c`` gets a level ``δ_c``, the defence's reach
+against the class (:func:`~umbrella.calibration.state.with_class_levels`: added to the logit
+``p_kill_factor`` of every type of the class and taken from a salvo type's log frontline count),
+found by flying the training nights through the engine: a secant search (the first step from the
+logistic shift of each night's predicted share) until the pooled predicted share is within
+:data:`TOLERANCE` of the reported one, or :data:`PASSES` passes. The levels are folded into
+the types (posterior draws and the file's numbers); after the training end each level is part
+of the posture's state and moves with the reports (:mod:`.assimilate`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from scipy import optimize, special
 from umbrella.calibration.night import Night
 from umbrella.calibration.posture import PostureValues, posture_scenario
 from umbrella.calibration.predict import NightPredictions, predict_nights
+from umbrella.calibration.state import with_class_levels
 from umbrella.core.progress import Progress, report
 from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
 from umbrella.scenario.model import Scenario
@@ -71,22 +74,23 @@ def pooled_by_class(pred: NightPredictions) -> dict[str, tuple[F64, F64, F64]]:
 
 
 def _shifted(scenario: Scenario, levels: Mapping[str, float]) -> Scenario:
-    """The posture with each class's level added to its types' logit ``p_kill_factor``: in
-    the posterior draws and in the file's numbers."""
+    """The posture with each class's level folded into its types
+    (:func:`~umbrella.calibration.state.with_class_levels`): in the posterior draws and in the
+    file's ``p_kill_factor`` numbers."""
     rec = scenario.calibration
     assert rec is not None and rec.posterior is not None
     cat = scenario.resolved_catalogue()
     cls = {t: str(cat.threats[t].threat_class) for t in cat.threats}
     names = rec.posterior.names
-    x = np.asarray(rec.posterior.draws, dtype=np.float64).copy()
+    rows = [
+        with_class_levels(dict(zip(names, row, strict=True)), levels, cls)
+        for row in rec.posterior.draws
+    ]
+    x = np.array([[r[n] for n in names] for r in rows], dtype=np.float64)
     factors: dict[str, float] = {}
-    for k, name in enumerate(names):
-        if not name.startswith("logit_pk_"):
-            continue
-        t = name.removeprefix("logit_pk_")
-        shift = levels.get(cls.get(t, ""), 0.0)
-        if shift:
-            x[:, k] += shift
+    for t in cat.threats:
+        shift = levels.get(cls[t], 0.0)
+        if shift and f"logit_pk_{t}" in names:
             f = cat.threats[t].p_kill_factor
             factors[t] = float(special.expit(special.logit(np.clip(f, 1e-9, 1 - 1e-9)) + shift))
     post = rec.posterior.model_copy(update={"draws": [[float(v) for v in r] for r in x]})

@@ -296,7 +296,6 @@ def predict_nights(
     if len(groups) != len(nights) or any(len(g.level) != n_groups for g in groups):
         raise ValueError(f"one GroupValues of {n_groups} groups per night is needed")
     frontline = frontline_interceptors(scenario)
-    class_index: dict[str, int] = {str(c): k for k, c in enumerate(MISSILE_THREAT_CLASSES)}
 
     # Lay out every night first: the raid is compiled once, with waves sized for the largest.
     counts = np.zeros((len(nights), runs, layout.n_waves), dtype=np.int64)
@@ -340,7 +339,6 @@ def predict_nights(
                         t: float(
                             special.expit(
                                 special.logit(f)
-                                + float(gv.missile[g][class_index[classes[t]]])
                                 + np.exp(v.get(f"log_night_sd_{t}", -np.inf)) * missile_z[i, g]
                             )
                         )

@@ -5,8 +5,10 @@ month up to its training end. Past that, its **state** is what moves:
 
 * ``level``: the log capability κ of the drone layer (relative to the file's numbers);
 * ``front``: the log of the further factor ρ on κ for the frontline interceptor types;
-* ``missile``: one logit level per missile class (cruise, ballistic, aeroballistic), added to
-  the logit ``p_kill_factor`` of every type of the class.
+* ``missile``: one level per missile class (cruise, ballistic, aeroballistic): the defence's
+  reach against the class (:func:`with_class_levels`: added to the logit ``p_kill_factor`` of
+  every type of the class, and taken from the log frontline count of a salvo type, so that more
+  of its salvos fly where fire units engage).
 
 Each is a random walk after the last night the posture has seen: the level's with the fitted
 s.d. per √month widened by :data:`LEVEL_WIDENING` and a share :data:`DRIFT_CARRIED` of the
@@ -47,6 +49,7 @@ __all__ = [
     "state_date",
     "systematic",
     "warn_if_stale",
+    "with_class_levels",
 ]
 
 F64 = npt.NDArray[np.float64]
@@ -120,6 +123,8 @@ class PostureState:
         (P,) weights, summing to one.
     anchor
         The date the drift is damped from (end of the last training month).
+    type_class
+        Missile catalogue type -> its threat class.
     """
 
     as_of: date
@@ -131,6 +136,7 @@ class PostureState:
     missile: F64
     weight: F64
     anchor: date
+    type_class: Mapping[str, str]
 
     @classmethod
     def of(cls, scenario: Scenario, particles: int = PARTICLES) -> PostureState:
@@ -166,6 +172,12 @@ class PostureState:
 
         missile = np.stack([column(missile_level_name(c)) for c in MISSILE_THREAT_CLASSES], 1)
         as_of = rec.updated_through or rec.train_end
+        cat = scenario.resolved_catalogue()
+        type_class = {
+            t: str(cat.threats[t].threat_class)
+            for t in cat.threats
+            if str(cat.threats[t].threat_class) in MISSILE_THREAT_CLASSES
+        }
         return cls(
             as_of=as_of,
             names=names,
@@ -176,6 +188,7 @@ class PostureState:
             missile=missile,
             weight=np.full(particles, 1.0 / particles),
             anchor=month_end(month_key(rec.train_end)) if rec.months else rec.train_end,
+            type_class=type_class,
         )
 
     @property
@@ -191,10 +204,12 @@ class PostureState:
         return out
 
     def draw_dict(self, p: int) -> dict[str, float]:
-        """Particle ``p``'s draw as a dictionary, with its current levels in it."""
+        """Particle ``p``'s draw as a dictionary, with its current levels in it (the missile
+        levels folded in by :func:`with_class_levels`)."""
         out = dict(zip(self.names, self.values[self.draw[p]], strict=True))
         out["log_frontline_capability"] = float(self.front[p])
-        return out
+        levels = {str(c): float(self.missile[p, k]) for k, c in enumerate(MISSILE_THREAT_CLASSES)}
+        return with_class_levels(out, levels, self.type_class)
 
     def ahead(self, day: date, rng: np.random.Generator) -> PostureState:
         """The state moved on to ``day`` by its random walks (no report seen); the same state
@@ -241,6 +256,22 @@ class PostureState:
             front=self.front[pick],
             missile=self.missile[pick],
         )
+
+
+def with_class_levels(
+    draw: Mapping[str, float], levels: Mapping[str, float], type_class: Mapping[str, str]
+) -> dict[str, float]:
+    """``draw`` with each missile class's level folded into its types: added to
+    ``logit_pk_<type>`` and taken from ``log_frontline_missiles_<type>`` (a salvo type's
+    frontline count), so that a higher level means a better kill chance where the defence
+    engages the class and more of its salvos flown where it does."""
+    out = dict(draw)
+    for name in draw:
+        for prefix, sign in (("logit_pk_", 1.0), ("log_frontline_missiles_", -1.0)):
+            if name.startswith(prefix):
+                level = levels.get(type_class.get(name.removeprefix(prefix), ""), 0.0)
+                out[name] = draw[name] + sign * level
+    return out
 
 
 def state_date(scenario: Scenario) -> date | None:
