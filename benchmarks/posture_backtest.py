@@ -80,7 +80,13 @@ def main() -> None:
         assert rec is not None and rec.train_end is not None
         origin = rec.train_end
         end = origin + timedelta(days=round(30.44 * args.months))
-        nights = nights_in(table, origin + timedelta(days=1), min(end, table.index.max().date()))
+        nights = [
+            n
+            for n in nights_in(
+                table, origin + timedelta(days=1), min(end, table.index.max().date())
+            )
+            if n.drones >= MIN_DRONES and n.reported_share is not None
+        ]  # the scored nights only (the assimilation still reads every report before each)
         for widening, drift, front, missile in itertools.product(
             args.widening, args.drift, args.front, args.missile
         ):
