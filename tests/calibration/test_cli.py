@@ -47,12 +47,13 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def fitted(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    """The tiny posture fitted by the CLI (coarse grid), and its --json document."""
+    """The tiny posture fitted by the CLI (coarse grid, the two months March and April: the
+    contracts below need a fitted file, not a long fit), and its --json document."""
     from umbrella.cli import main
 
     out = tmp_path_factory.mktemp("fit") / "fitted.toml"
     args = ["calibrate", "--data", str(reports), "--train-end", "2025-04-30", "--out", str(out),
-            "--scenario", TINY, "--window-days", "120", "--grid", "coarse", "--runs", "20",
+            "--scenario", TINY, "--window-days", "60", "--grid", "coarse", "--runs", "20",
             "--seed", "2", "--json"]  # fmt: skip
     import contextlib
     import io
