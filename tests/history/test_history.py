@@ -194,12 +194,13 @@ def test_two_commands_at_once_both_recorded(tmp_path: Path) -> None:
     assert sorted(r["seed"] for r in rows) == [1, 2]
 
 
+#: Holds the store's lock until its stdin is closed, or for ``argv[2]`` seconds at most.
 HOLDER = """
-import sys, time, duckdb
+import select, sys, duckdb
 con = duckdb.connect(sys.argv[1])
 con.execute("CREATE TABLE IF NOT EXISTS held (x INTEGER)")
 print("holding", flush=True)
-time.sleep(float(sys.argv[2]))
+select.select([sys.stdin], [], [], float(sys.argv[2]))
 con.close()
 """
 
@@ -207,8 +208,10 @@ con.close()
 def test_a_locked_store_warns_and_keeps_the_run(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(home / "history.duckdb"), "12"],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    # The lock is held until the command has ended (30 s at most): a command that waited for
+    # it would take 30 s.
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(home / "history.duckdb"), "30"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
         out_dir = tmp_path / "out"
@@ -227,7 +230,7 @@ def test_a_locked_store_warns_and_keeps_the_run(tmp_path: Path) -> None:
         run_id = json.loads((out_dir / "meta.json").read_text())["id"]
         assert [p.stem for p in (home / "pending").glob("*.json")] == [run_id]
     finally:
-        holder.communicate(timeout=60)
+        holder.communicate(timeout=60)  # closes its stdin: the lock goes
     store = HistoryStore(home)
     assert [r["id"] for r in store.rows()] == [run_id]  # listed while still pending
     record_run({"id": "next", "kind": "test", "created": "2026-01-01T00:00:00Z"}, summary={},
