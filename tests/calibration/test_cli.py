@@ -61,7 +61,8 @@ class Fitted:
 
 @pytest.fixture(scope="module")
 def fitted(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Fitted:
-    """The tiny posture fitted by the CLI (coarse grid), and its --json document."""
+    """The tiny posture fitted by the CLI (coarse grid, the two months March and April: the
+    contracts below need a fitted file, not a long fit), and its --json document."""
     import contextlib
     import io
     import sys
@@ -72,7 +73,7 @@ def fitted(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Fitted:
     root = tmp_path_factory.mktemp("fit")
     out = root / "fitted.toml"
     args = ["calibrate", "--data", str(reports), "--train-end", "2025-04-30", "--out", str(out),
-            "--scenario", TINY, "--window-days", "120", "--grid", "coarse", "--runs", "20",
+            "--scenario", TINY, "--window-days", "60", "--grid", "coarse", "--runs", "20",
             "--seed", "2", "--json"]  # fmt: skip
     stages: list[tuple[int, int, str]] = []
     shown = command.progress_shown
