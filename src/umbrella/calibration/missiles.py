@@ -147,5 +147,6 @@ def match_missile_classes(
                 shares = np.clip(p / np.maximum(n, 1.0), 0.0, 1.0)
                 levels[c] = levels[c] + _logistic_step(n, shares, reported)
         if done:
+            report(progress, PASSES, PASSES, STAGE)  # matched early: the stage is complete
             break
     return current, result
