@@ -54,7 +54,7 @@ def test_bad_changes_name_the_key_and_line() -> None:
         resolve_catalogue(changes, "s.toml", text)
     assert (err.value.key, err.value.source, err.value.line) == (
         "catalogue.threats.fast.base", "s.toml", 2)  # fmt: skip
-    with pytest.raises(InputError, match="base must be the name of a type.*got an array"):
+    with pytest.raises(InputError, match=r"base must be the name of a type.*got an array"):
         resolve_catalogue(CatalogueOverrides(threats={"fast": {"base": ["a"]}}))
     name = next(iter(load_catalogue().fire_units))
     with pytest.raises(InputError, match="impossible envelope"):
