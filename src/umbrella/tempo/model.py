@@ -447,10 +447,8 @@ def _share_wander(
     trials = trials[trials > 0]
     if len(trials) == 0:
         return level, share.mean
-    logit = share.posterior.value("logit_mean")
+    logit = np.full(len(trials), share.posterior.value("logit_mean"))
     if "size_slope" in share.posterior.names and share.size_reference is not None:
-        logit = logit + share.posterior.value("size_slope") * (
-            np.log(trials + 1.0) - share.size_reference
-        )
+        logit += share.posterior.value("size_slope") * (np.log(trials + 1.0) - share.size_reference)
     pooled = float(np.sum(trials * special.expit(logit)) / np.sum(trials))
     return level, pooled
