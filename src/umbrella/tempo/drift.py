@@ -57,16 +57,17 @@ class LevelNoise:
     origin_sigma
         Standard deviation of the offset ``O``, drawn once per run, between the level the model
         starts from (a mean over the last months) and the level at the training end.
-    scale_log_sd
-        Standard deviation of the log of a factor, drawn once per run, on the whole wandering:
-        the uncertainty of the fitted sigmas themselves.
+    dof
+        Effective number of errors the sigmas were fitted on; if positive, each run scales its
+        whole wandering by ``sqrt(dof / χ²(dof))``, so that a wandering learnt from a short
+        history forecasts with the tails of a Student t of ``dof`` degrees of freedom.
     """
 
     rw_sigma: float
     month_sigma: float
     n_months: int = 0
     origin_sigma: float = 0.0
-    scale_log_sd: float = 0.0
+    dof: float = 0.0
 
 
 def _predict(z: FloatArray, horizon: int, trend: bool, damping: float) -> FloatArray:
@@ -177,16 +178,19 @@ def calibrate_wander(
 
 
 def _walk_factor(weights: FloatArray) -> float:
-    """Variance of the weighted mean of a unit random walk over months 1, 2, ... ahead."""
-    i = np.arange(1, len(weights) + 1)
-    return float(weights @ np.minimum.outer(i, i) @ weights)
+    """Variance of the weighted mean of the monthly means of a unit random walk from 0, over
+    months 1, 2, ... (month ``i`` the interval ``(i - 1, i]``; monthly means, not month-end
+    values, since a month's share is the mean over its nights)."""
+    i = np.arange(1, len(weights) + 1, dtype=np.float64)
+    cov = np.minimum.outer(i, i) - 0.5
+    cov[np.diag_indices_from(cov)] = i - 2.0 / 3.0
+    return float(weights @ cov @ weights)
 
 
 def _lag_factor(weights: FloatArray) -> float:
-    """Variance of a unit random walk's last value less its weighted mean over the last months
-    (``weights`` oldest first): how far a mean of recent months lags the level now."""
-    newest_first = weights[::-1]
-    return float(sum(np.sum(newest_first[i + 1 :]) ** 2 for i in range(len(weights) - 1)))
+    """Variance of a unit random walk's value now less the weighted mean of its last monthly
+    means (``weights`` oldest first): how far a mean of recent months lags the level now."""
+    return _walk_factor(weights[::-1])
 
 
 def calibrate_window_wander(
@@ -211,8 +215,8 @@ def calibrate_window_wander(
     trails a random walk, ``v`` the counting noise): a forecast of a window is judged on the
     quantity it reports, and the level it starts from is itself a mean of past months. Each
     error counts ``1 / (horizon · T)``: neighbouring origins share ``T - 1`` of its ``T`` months,
-    so the weights add up to about one per origin and the Laplace posterior of the two sigmas
-    is as wide as the history is short.
+    so the weights add up to the effective number of errors, ``dof``: a wandering learnt from
+    a short history forecasts with the tails of a Student t (see :class:`LevelNoise`).
 
     Parameters
     ----------
@@ -235,8 +239,7 @@ def calibrate_window_wander(
     -------
     LevelNoise
         The two sigmas (posterior mode), ``origin_sigma`` for the last ``window_months`` of the
-        history, and ``scale_log_sd``, the posterior s.d. of the log of the wandering's s.d.
-        over a 3-month window.
+        history, and ``dof``.
     """
     z = np.asarray(z, dtype=np.float64)
     v = np.asarray(noise_var, dtype=np.float64)
@@ -277,17 +280,12 @@ def calibrate_window_wander(
     rw = float(np.exp(fit.value("log_rw_sigma")))
     ms = float(np.exp(fit.value("log_month_sigma")))
     p = n[-w:] / n[-w:].sum() if np.all(ok[-w:]) else np.full(w, 1.0 / w)
-    lag, spread = _lag_factor(p), float(p @ p)
-    # The s.d. over a 3-month window, and its sensitivity to the two log sigmas.
-    q = np.full(3, 1.0 / 3.0)
-    parts = np.array([rw**2 * (_walk_factor(q) + lag), ms**2 * (q @ q + spread)])
-    grad = parts / parts.sum()
     return LevelNoise(
         rw_sigma=rw,
         month_sigma=ms,
         n_months=len(z),
-        origin_sigma=float(np.sqrt(rw**2 * lag + ms**2 * spread)),
-        scale_log_sd=float(np.sqrt(grad @ np.asarray(fit.cov) @ grad)),
+        origin_sigma=float(np.sqrt(rw**2 * _lag_factor(p) + ms**2 * float(p @ p))),
+        dof=float(weight.sum()),
     )
 
 
@@ -332,6 +330,6 @@ def draw_level_noise(
     # Drawn only when set, so that the random numbers of a plain wandering stay as they were.
     if noise.origin_sigma > 0.0:
         out = out + rng.standard_normal((runs, 1)) * noise.origin_sigma
-    if noise.scale_log_sd > 0.0:
-        out = out * np.exp(rng.standard_normal((runs, 1)) * noise.scale_log_sd)
+    if noise.dof > 0.0:
+        out = out * np.sqrt(noise.dof / rng.chisquare(noise.dof, size=(runs, 1)))
     return out

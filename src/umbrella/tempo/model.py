@@ -264,7 +264,7 @@ def _level_from_dict(d: Mapping[str, Any]) -> LevelNoise:
         float(d["month_sigma"]),
         int(d.get("n_months", 0)),
         float(d.get("origin_sigma", 0.0)),
-        float(d.get("scale_log_sd", 0.0)),
+        float(d.get("dof", 0.0)),
     )
 
 
