@@ -24,7 +24,7 @@ from umbrella.jobs import run_campaign, run_comparison
 from umbrella.jobs.campaign import default_checkpoint
 from umbrella.jobs.command import set_command
 
-FIXTURE = Path(__file__).parent / "fixtures" / "small.toml"
+FIXTURE = Path(__file__).parents[1] / "campaign" / "fixtures" / "small.toml"
 NIGHTS = 20
 
 
@@ -126,8 +126,9 @@ def test_force_starts_over_only_where_there_is_something_to_force(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    message = "force applies to an output folder, or to a checkpoint"
-    with pytest.raises(InputError, match=message) as err:
+    with pytest.raises(
+        InputError, match="force applies to an output folder, or to a checkpoint"
+    ) as err:
         run_campaign(FIXTURE, runs=3, seed=1, force=True, history=False)
     assert err.value.key == "force"
     ck = tmp_path / "ck.npz"
