@@ -15,11 +15,11 @@ from umbrella.core.seeds import generator
 from umbrella.tempo.backtest import BacktestResult
 from umbrella.tempo.forecast import QUANTITIES, forecast_with, make_forecast
 
-from .test_tempo import _synthetic_nights
+from .synthetic import synthetic_nights
 
 
 def test_the_forecast_document_is_its_samples_summarised(tmp_path: Path) -> None:
-    nights = _synthetic_nights()
+    nights = synthetic_nights()
     fc = make_forecast(nights, date(2024, 12, 31), date(2025, 1, 1), date(2025, 1, 31), runs=200,
                        seed=4)  # fmt: skip
     doc = fc.summary()
@@ -78,7 +78,7 @@ def test_the_old_names_work_with_a_warning() -> None:
     from umbrella.core.errors import InputError, UmbrellaDeprecationWarning
     from umbrella.tempo import run_backtest
 
-    nights = _synthetic_nights()
+    nights = synthetic_nights()
     window = (date(2024, 12, 31), date(2025, 1, 1), date(2025, 1, 10))
     with pytest.warns(UmbrellaDeprecationWarning, match=r"make_forecast\(runs=\.\.\.\)"):
         old = make_forecast(nights, *window, n_runs=20, seed=1)  # type: ignore[call-arg]

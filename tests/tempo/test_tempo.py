@@ -11,10 +11,8 @@ import pytest
 from scipy import special
 
 from umbrella.core.vocabulary import (
-    BALLISTIC,
     CRUISE,
     DRONE,
-    REPORT_CLASSES,
     REPORT_MISSILE_CLASSES,
 )
 from umbrella.tempo.drift import LevelNoise, calibrate_wander
@@ -23,6 +21,8 @@ from umbrella.tempo.likelihood import Laplace
 from umbrella.tempo.model import TempoModel, fit_tempo
 from umbrella.tempo.salvos import fit_salvos
 from umbrella.tempo.shares import fit_share
+
+from .synthetic import synthetic_nights
 
 TRUE_DRONES = {
     "log_level": np.log(150.0),
@@ -101,33 +101,9 @@ def test_wander_recovers_a_random_walk() -> None:
     assert fitted.month_sigma < 0.1
 
 
-def _synthetic_nights(n_days: int = 400, seed: int = 3) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    index = pd.date_range("2024-01-01", periods=n_days, freq="D", name="night")
-    frame = pd.DataFrame(index=index)
-    drones = rng.negative_binomial(2, 2 / (2 + 120), size=n_days)
-    for cls in REPORT_CLASSES:
-        for col in ("launched", "assessed", "neutralised"):
-            frame[f"{cls}_{col}"] = 0
-    frame[f"{DRONE}_launched"] = drones
-    frame[f"{DRONE}_assessed"] = drones
-    frame[f"{DRONE}_neutralised"] = rng.binomial(drones, 0.85)
-    missiles = np.where(rng.random(n_days) < 0.3, 1 + rng.poisson(5, n_days), 0)
-    cruise = rng.binomial(missiles, 0.6)
-    for cls, n in ((CRUISE, cruise), (BALLISTIC, missiles - cruise)):
-        frame[f"{cls}_launched"] = n
-        frame[f"{cls}_assessed"] = n
-        frame[f"{cls}_neutralised"] = rng.binomial(n, 0.7 if cls == CRUISE else 0.2)
-    frame["drones"] = drones
-    frame["missiles"] = missiles
-    frame["real_drones"] = np.nan
-    frame["after_break"] = False
-    return frame
-
-
 @pytest.fixture(scope="module")
 def model() -> TempoModel:
-    return fit_tempo(_synthetic_nights(), date(2024, 12, 31))
+    return fit_tempo(synthetic_nights(), date(2024, 12, 31))
 
 
 def test_simulation_shapes_and_invariants(model: TempoModel) -> None:
@@ -155,7 +131,7 @@ def test_decoys_use_the_prior_range_without_is_shahed(model: TempoModel) -> None
 
 
 def test_decoys_fitted_from_is_shahed() -> None:
-    nights = _synthetic_nights()
+    nights = synthetic_nights()
     rng = np.random.default_rng(4)
     nights["real_drones"] = rng.binomial(nights["drones"], 0.62).astype(float)
     fitted = fit_tempo(nights, date(2024, 12, 31))
@@ -181,7 +157,7 @@ def test_model_round_trips_through_json(model: TempoModel) -> None:
 
 
 def test_fit_reads_nothing_after_train_end() -> None:
-    nights = _synthetic_nights()
+    nights = synthetic_nights()
     changed = nights.copy()
     after = changed.index > pd.Timestamp("2024-12-31")
     changed.loc[after, "drones"] = 10_000
@@ -193,7 +169,7 @@ def test_too_little_history_is_an_input_error() -> None:
     from umbrella.core.errors import InputError
 
     with pytest.raises(InputError, match="needs at least"):
-        fit_tempo(_synthetic_nights(), date(2024, 1, 20))
+        fit_tempo(synthetic_nights(), date(2024, 1, 20))
 
 
 def test_simulate_window_before_training_end_uses_end_level(model: TempoModel) -> None:

@@ -2,16 +2,20 @@
 
 Raid tempo and defence success change from month to month in ways no fitted trend foresees (the
 autumn-2024 escalation, the spring-2025 dip). Each such series (log mean drones per night, log
-mean missiles per night, logit share of drones neutralised) wanders ahead of the training end as
+mean missiles per night, share of drones neutralised) wanders ahead of the training end as
 
-    W(u) = B(u) + M_m(u)
+    W(u) = O + B(u) + M_m(u)
 
-``B`` a Brownian motion with ``rw_sigma`` per square-root month (lasting level shifts) and
-``M`` one ``N(0, month_sigma²)`` effect per calendar month (passing ones), added to the series'
-fitted value. :func:`calibrate_wander` fits the two sigmas to the errors of the forecasts the
-model would have made from every month end of the training history (``h`` months ahead the error
-is taken as ``N(0, h·rw_sigma² + month_sigma² + v)``, ``v`` the counting noise), so the model is
-calibrated on its own past errors inside the training data, never on the window it forecasts.
+``B`` a Brownian motion with ``rw_sigma`` per square-root month (lasting level shifts), ``M``
+one ``N(0, month_sigma²)`` effect per calendar month (passing ones) and, for the share, ``O`` an
+offset drawn once per run: how far the level the model starts from (the mean of the last months)
+already is from the level at the training end. :func:`calibrate_wander` fits the two sigmas to
+the errors of the forecasts the model would have made from every month end of the training
+history (``h`` months ahead the error is taken as ``N(0, h·rw_sigma² + month_sigma² + v)``,
+``v`` the counting noise); :func:`calibrate_window_wander` fits them to the errors of forecasts of
+whole windows of 1 to 6 months, the quantity a forecast reports, and keeps their uncertainty.
+Either way the model is calibrated on its own past errors inside the training data, never on the
+window it forecasts.
 """
 
 from __future__ import annotations
@@ -24,7 +28,13 @@ from numpy.typing import NDArray
 from umbrella.core.deprecations import renamed_argument
 from umbrella.tempo.likelihood import FloatArray, fit_laplace
 
-__all__ = ["LevelNoise", "calibrate_wander", "draw_level_noise", "month_keys"]
+__all__ = [
+    "LevelNoise",
+    "calibrate_wander",
+    "calibrate_window_wander",
+    "draw_level_noise",
+    "month_keys",
+]
 
 DAYS_PER_MONTH = 365.25 / 12.0
 _NAMES = ("log_rw_sigma", "log_month_sigma")
@@ -44,11 +54,20 @@ class LevelNoise:
         Standard deviation of passing month effects.
     n_months
         Months that informed the fit (0: the defaults were used).
+    origin_sigma
+        Standard deviation of the offset ``O``, drawn once per run, between the level the model
+        starts from (a mean over the last months) and the level at the training end.
+    dof
+        Effective number of errors the sigmas were fitted on; if positive, each run scales its
+        whole wandering by ``sqrt(dof / χ²(dof))``, so that a wandering learnt from a short
+        history forecasts with the tails of a Student t of ``dof`` degrees of freedom.
     """
 
     rw_sigma: float
     month_sigma: float
     n_months: int = 0
+    origin_sigma: float = 0.0
+    dof: float = 0.0
 
 
 def _predict(z: FloatArray, horizon: int, trend: bool, damping: float) -> FloatArray:
@@ -158,6 +177,118 @@ def calibrate_wander(
     )
 
 
+def _walk_factor(weights: FloatArray) -> float:
+    """Variance of the weighted mean of the monthly means of a unit random walk from 0, over
+    months 1, 2, ... (month ``i`` the interval ``(i - 1, i]``; monthly means, not month-end
+    values, since a month's share is the mean over its nights)."""
+    i = np.arange(1, len(weights) + 1, dtype=np.float64)
+    cov = np.minimum.outer(i, i) - 0.5
+    cov[np.diag_indices_from(cov)] = i - 2.0 / 3.0
+    return float(weights @ cov @ weights)
+
+
+def _lag_factor(weights: FloatArray) -> float:
+    """Variance of a unit random walk's value now less the weighted mean of its last monthly
+    means (``weights`` oldest first): how far a mean of recent months lags the level now."""
+    return _walk_factor(weights[::-1])
+
+
+def calibrate_window_wander(
+    z: FloatArray,
+    noise_var: FloatArray,
+    sizes: FloatArray,
+    default: LevelNoise,
+    window_months: int,
+    horizon: int = 6,
+    min_pairs: int = 8,
+) -> LevelNoise:
+    """Fit the wandering to the errors of past forecasts of whole windows of months.
+
+    From every month end ``o`` of the history with ``window_months`` months before it, the mean
+    of the next ``T`` months (``T`` = 1..``horizon``) is predicted by the mean of the last
+    ``window_months``, both weighted by ``sizes`` as a pooled share weights its months. The error
+    is taken as normal with variance
+
+        rw_sigma² (Σ wᵢwⱼ min(i, j) + lag) + month_sigma² (Σ wᵢ² + Σ pⱼ²) + Σ wᵢ² vᵢ + Σ pⱼ² vⱼ
+
+    (``w`` the window's weights, ``p`` the predictor's, ``lag`` how far the predictor's mean
+    trails a random walk, ``v`` the counting noise): a forecast of a window is judged on the
+    quantity it reports, and the level it starts from is itself a mean of past months. Each
+    error counts ``1 / (horizon · T)``: neighbouring origins share ``T - 1`` of its ``T`` months,
+    so the weights add up to the effective number of errors, ``dof``: a wandering learnt from
+    a short history forecasts with the tails of a Student t (see :class:`LevelNoise`).
+
+    Parameters
+    ----------
+    z
+        Monthly values (share points for the drone share), oldest first, shape (n,).
+    noise_var
+        Counting-noise variance of each value, shape (n,).
+    sizes
+        Weight of each month in a pooled value (e.g. drones assessed), shape (n,).
+    default
+        Returned when fewer than ``min_pairs`` errors are available.
+    window_months
+        Months behind each prediction.
+    horizon
+        Longest window, months.
+    min_pairs
+        Fewest (origin, window) errors needed.
+
+    Returns
+    -------
+    LevelNoise
+        The two sigmas (posterior mode), ``origin_sigma`` for the last ``window_months`` of the
+        history, and ``dof``.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    v = np.asarray(noise_var, dtype=np.float64)
+    n = np.asarray(sizes, dtype=np.float64)
+    w = max(int(window_months), 1)
+    ok = np.isfinite(z) & np.isfinite(v) & (n > 0)
+    rows: list[tuple[float, float, float, float, float]] = []
+    for o in range(w - 1, len(z) - 1):
+        past = slice(o - w + 1, o + 1)
+        if not np.all(ok[past]):
+            continue
+        p = n[past] / n[past].sum()
+        lag = _lag_factor(p)
+        for t in range(1, min(horizon, len(z) - 1 - o) + 1):
+            ahead = slice(o + 1, o + t + 1)
+            if not np.all(ok[ahead]):
+                continue
+            q = n[ahead] / n[ahead].sum()
+            rows.append(
+                (
+                    float(q @ z[ahead] - p @ z[past]),
+                    _walk_factor(q) + lag,
+                    float(q @ q + p @ p),
+                    float(q**2 @ v[ahead] + p**2 @ v[past]),
+                    1.0 / (horizon * t),
+                )
+            )
+    if len(rows) < min_pairs:
+        return default
+    e, walk, month, nv, weight = (np.array(c) for c in zip(*rows, strict=True))
+
+    def nll(x: FloatArray) -> float:
+        var = walk * np.exp(2.0 * x[0]) + month * np.exp(2.0 * x[1]) + nv
+        return float(0.5 * np.sum(weight * (np.log(var) + e * e / var)))
+
+    prior = np.log(np.maximum([default.rw_sigma, default.month_sigma], 1e-3))
+    fit = fit_laplace(nll, _NAMES, prior, np.array([1.0, 1.0]))
+    rw = float(np.exp(fit.value("log_rw_sigma")))
+    ms = float(np.exp(fit.value("log_month_sigma")))
+    p = n[-w:] / n[-w:].sum() if np.all(ok[-w:]) else np.full(w, 1.0 / w)
+    return LevelNoise(
+        rw_sigma=rw,
+        month_sigma=ms,
+        n_months=len(z),
+        origin_sigma=float(np.sqrt(rw**2 * _lag_factor(p) + ms**2 * float(p @ p))),
+        dof=float(weight.sum()),
+    )
+
+
 def month_keys(days_ahead: NDArray[np.int64], train_end: np.datetime64) -> NDArray[np.int64]:
     """Index (0, 1, ...) of the calendar month of each night, counted from the training end's."""
     dates = train_end + days_ahead.astype("timedelta64[D]")
@@ -196,4 +327,9 @@ def draw_level_noise(
     walk = np.cumsum(rng.standard_normal((runs, int(days.max()))) * step, axis=1)[:, days - 1]
     effects = rng.standard_normal((runs, int(months.max()) + 1)) * noise.month_sigma
     out: FloatArray = walk + effects[:, months]
+    # Drawn only when set, so that the random numbers of a plain wandering stay as they were.
+    if noise.origin_sigma > 0.0:
+        out = out + rng.standard_normal((runs, 1)) * noise.origin_sigma
+    if noise.dof > 0.0:
+        out = out * np.sqrt(noise.dof / rng.chisquare(noise.dof, size=(runs, 1)))
     return out

@@ -27,13 +27,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy import special
 
 from umbrella.core.deprecations import renamed_argument
 from umbrella.core.errors import InputError
 from umbrella.core.files import write_json
 from umbrella.core.seeds import generator
 from umbrella.core.vocabulary import DRONE, REPORT_MISSILE_CLASSES
-from umbrella.tempo.drift import LevelNoise, calibrate_wander, draw_level_noise, month_keys
+from umbrella.tempo.drift import (
+    LevelNoise,
+    calibrate_wander,
+    calibrate_window_wander,
+    draw_level_noise,
+    month_keys,
+)
 from umbrella.tempo.drones import (
     DAYS_PER_MONTH,
     DroneTempo,
@@ -70,8 +77,8 @@ DEFAULT_DAMPING = 0.6
 DEFAULT_LEVEL_SCALE = 1.0
 DRONE_WANDER = LevelNoise(0.25, 0.25)
 MISSILE_WANDER = LevelNoise(0.3, 0.3)
-SHARE_WANDER = LevelNoise(0.2, 0.2)
 SHARE_WANDER_POINTS = LevelNoise(0.03, 0.03)
+MIN_SHARE_MONTH_ASSESSED = 20
 MIN_TRAINING_NIGHTS = 60
 
 
@@ -252,12 +259,19 @@ def load_tempo(path: str | Path) -> TempoModel:
 
 
 def _level_from_dict(d: Mapping[str, Any]) -> LevelNoise:
-    return LevelNoise(float(d["rw_sigma"]), float(d["month_sigma"]), int(d.get("n_months", 0)))
+    return LevelNoise(
+        float(d["rw_sigma"]),
+        float(d["month_sigma"]),
+        int(d.get("n_months", 0)),
+        float(d.get("origin_sigma", 0.0)),
+        float(d.get("dof", 0.0)),
+    )
 
 
 def _share_from_dict(d: Mapping[str, Any]) -> ShareModel:
     low, high, level = d.get("mean_low"), d.get("mean_high"), d.get("level")
     ref = d.get("size_reference")
+    at = d.get("wander_share")
     return ShareModel(
         posterior=Laplace.from_dict(d["posterior"]),
         n_nights=int(d["n_nights"]),
@@ -265,6 +279,7 @@ def _share_from_dict(d: Mapping[str, Any]) -> ShareModel:
         mean_high=None if high is None else float(high),
         level=None if level is None else _level_from_dict(level),
         size_reference=None if ref is None else float(ref),
+        wander_share=None if at is None else float(at),
     )
 
 
@@ -344,12 +359,8 @@ def fit_tempo(
     salvo_window = round(salvo_window_days / DAYS_PER_MONTH)
     salvos = dataclasses.replace(salvos, level=_missile_wander(monthly, salvo_nights, salvo_window))
     share_window = max(round(share_window_days / DAYS_PER_MONTH), 1)
-    neutralisation[DRONE] = dataclasses.replace(
-        neutralisation[DRONE],
-        level=_share_wander(
-            _window(nights, train_end, drift_window_days), neutralisation[DRONE], share_window
-        ),
-    )
+    level, at = _share_wander(monthly, recent, neutralisation[DRONE], share_window)
+    neutralisation[DRONE] = dataclasses.replace(neutralisation[DRONE], level=level, wander_share=at)
     return TempoModel(
         train_end=train_end,
         drones=drones,
@@ -412,36 +423,32 @@ def _missile_wander(monthly: pd.DataFrame, salvo_nights: pd.DataFrame, window: i
     return calibrate_wander(z, cv2 / n + 1.0 / (y + 1.0), MISSILE_WANDER, window)
 
 
-def _share_wander(window: pd.DataFrame, share: ShareModel, months: int) -> LevelNoise:
-    """The wander of the drone share's logit level, calibrated in share points on each full
-    month's level with the size of its nights taken out (a month of large raids has a higher
-    pooled share at the same level: the fitted ``size_slope``), with its noise from the spread
-    of its own nights, and applied on the logit scale at the current level."""
-    slope = share.posterior.value("size_slope") if "size_slope" in share.posterior.names else 0.0
-    ref = share.size_reference or 0.0
-    k = window[f"{DRONE}_neutralised"].to_numpy(np.float64)
-    a = window[f"{DRONE}_assessed"].to_numpy(np.float64)
-    keep = a > 0
-    p = (k + 0.5) / (a + 1.0)
-    adjusted = np.log(p / (1.0 - p)) - slope * (np.log(a + 1.0) - ref)
-    frame = pd.DataFrame({"z": adjusted, "a": a}, index=window.index)[keep]
-    sizes = window["drones"].resample("MS").size()
-    starts = pd.DatetimeIndex(sizes.index)
-    z, noise = [], []
-    for month in starts[sizes.to_numpy() == starts.days_in_month]:
-        g = frame.loc[month : month + pd.offsets.MonthEnd(0)]
-        if g["a"].sum() < 20 or len(g) < 3:
-            z.append(np.nan)
-            noise.append(np.nan)
-            continue
-        w = g["a"].to_numpy() / g["a"].sum()
-        mean = float(np.sum(w * g["z"]))
-        level = 1.0 / (1.0 + np.exp(-mean))
-        slope_p = level * (1.0 - level)
-        z.append(level)
-        noise.append(float(np.sum(w**2 * (g["z"] - mean) ** 2)) * slope_p**2)
-    # Calibrated in share points (how far the level moved, whatever it was), applied on the
-    # logit scale at the current level: near 97% a logit step is a small move in points.
-    fitted = calibrate_wander(np.array(z), np.array(noise), SHARE_WANDER_POINTS, months)
-    now = share.mean * (1.0 - share.mean)
-    return LevelNoise(fitted.rw_sigma / now, fitted.month_sigma / now, fitted.n_months)
+def _share_wander(
+    monthly: pd.DataFrame, recent: pd.DataFrame, share: ShareModel, months: int
+) -> tuple[LevelNoise, float]:
+    """The wander of the drone share in share points, and the share where it applies.
+
+    Calibrated on what a forecast reports: each full month's pooled share (neutralised of
+    assessed, months of at least 20 drones assessed), its noise the ratio-estimator variance
+    from the spread of its nights with the binomial variance as a floor, on the errors of
+    forecasts of whole windows of 1 to 6 months by the pooled share of the last ``months``.
+    It applies at the pooled share the fitted model gives the recent nights (the level a
+    window's share starts from), on the arcsine scale
+    (:func:`~umbrella.tempo.shares.points_to_logit`).
+    """
+    k = monthly[f"{DRONE}_neutralised"].to_numpy(np.float64)
+    a = monthly[f"{DRONE}_assessed"].to_numpy(np.float64)
+    z = np.where(a >= MIN_SHARE_MONTH_ASSESSED, k / np.maximum(a, 1.0), np.nan)
+    smooth = (k + 0.5) / (a + 1.0)
+    binomial = smooth * (1.0 - smooth) / np.maximum(a, 1.0)
+    noise = np.maximum(monthly["share_var"].to_numpy(np.float64), binomial)
+    level = calibrate_window_wander(z, noise, a, SHARE_WANDER_POINTS, months)
+    trials = recent[f"{DRONE}_assessed"].to_numpy(np.float64)
+    trials = trials[trials > 0]
+    if len(trials) == 0:
+        return level, share.mean
+    logit = np.full(len(trials), share.posterior.value("logit_mean"))
+    if "size_slope" in share.posterior.names and share.size_reference is not None:
+        logit += share.posterior.value("size_slope") * (np.log(trials + 1.0) - share.size_reference)
+    pooled = float(np.sum(trials * special.expit(logit)) / np.sum(trials))
+    return level, pooled

@@ -24,6 +24,7 @@ __all__ = [
     "design_effect",
     "draw_night_shares",
     "fit_share",
+    "points_to_logit",
     "prior_share",
 ]
 
@@ -44,11 +45,17 @@ class ShareModel:
         If ``n_nights`` is 0 and these are set, each run's mean share is uniform on
         ``[mean_low, mean_high]`` instead of coming from ``posterior`` (a documented prior range).
     level
-        Month-to-month wandering of the logit mean ahead of the training end, if modelled.
+        Month-to-month wandering of the mean ahead of the training end, if modelled: in share
+        points on the arcsine scale at ``wander_share`` if that is set, else on the logit of
+        the mean (models written before 0.2).
     size_reference
         With a ``size_slope`` parameter in the posterior, the night's logit mean is
         ``logit_mean + size_slope · (log(trials + 1) - size_reference)``: the drone share rises
         with the size of the night (large raids fly deep, into more layers of defence).
+    wander_share
+        The pooled share the fit gives the recent nights, where ``level`` (in share points)
+        applies: a deviation ``W`` moves it to ``sin²(asin(√s) + W / (2√(s(1 - s))))``, and
+        every night's logit mean moves as far as that takes the logit of ``s``.
     """
 
     posterior: Laplace
@@ -57,6 +64,7 @@ class ShareModel:
     mean_high: float | None = None
     level: LevelNoise | None = None
     size_reference: float | None = None
+    wander_share: float | None = None
 
     @property
     def mean(self) -> float:
@@ -142,14 +150,17 @@ def draw_night_shares(
 ) -> FloatArray:
     """Draw one share per run and night, shape (runs, n_nights), mean uncertainty included.
 
-    ``deviation`` (shape (runs, n_nights)) is added to the logit of each run's mean share;
-    ``trials`` (same shape) are the nights' sizes, used when the model has a size effect.
+    ``deviation`` (shape (runs, n_nights)) is the wandering of the mean share: in share points
+    at ``model.wander_share`` (see :class:`ShareModel`) if that is set, else added to the
+    logit; ``trials`` (same shape) are the nights' sizes, used when the model has a size effect.
     """
     theta = model.posterior.draw(runs, rng)
     if model.n_nights == 0 and model.mean_low is not None and model.mean_high is not None:
         logit_mean = special.logit(rng.uniform(model.mean_low, model.mean_high, size=runs))
     else:
         logit_mean = theta["logit_mean"]
+    if deviation is not None and model.wander_share is not None:
+        deviation = points_to_logit(deviation, model.wander_share)
     logit = logit_mean[:, None] + (0.0 if deviation is None else deviation)
     if "size_slope" in theta and trials is not None and model.size_reference is not None:
         logit = logit + theta["size_slope"][:, None] * (np.log(trials + 1.0) - model.size_reference)
@@ -158,4 +169,19 @@ def draw_night_shares(
     a = np.maximum(mean * conc, 1e-3)
     b = np.maximum((1.0 - mean) * conc, 1e-3)
     out: FloatArray = rng.beta(a, b, size=(runs, n_nights))
+    return out
+
+
+def points_to_logit(points: FloatArray, share: float) -> FloatArray:
+    """The logit shift that moves ``share`` by ``points`` (a fraction, e.g. -0.05) on the
+    arcsine scale, same shape as ``points``.
+
+    Near the middle the share moves by ``points``; towards 0 or 1 a move that would cross the
+    bound turns back (``sin²`` of an angle that wanders), so the share stays inside (0, 1)
+    without a pile of runs at the bound. Small moves in points are the same at every level.
+    """
+    s = min(max(float(share), 1e-6), 1.0 - 1e-6)
+    angle = np.arcsin(np.sqrt(s)) + np.asarray(points) / (2.0 * np.sqrt(s * (1.0 - s)))
+    target = np.clip(np.sin(angle) ** 2, 1e-6, 1.0 - 1e-6)
+    out: FloatArray = special.logit(target) - special.logit(s)
     return out
