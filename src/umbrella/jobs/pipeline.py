@@ -82,6 +82,8 @@ def record_history(
         headline=headline,
         out_dir=str(Path(out).resolve()) if out is not None else None,
     )
+    for note in done.notes:
+        warnings.warn(note, HistoryWarning, stacklevel=3)
     if done.warning:
         warnings.warn(done.warning.removeprefix("warning: "), HistoryWarning, stacklevel=3)
 
