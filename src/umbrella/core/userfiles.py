@@ -154,8 +154,6 @@ def real_path(path: str | Path, key: str | None = None) -> Path:
         The path is empty or holds a NUL byte.
     """
     text = os.fspath(path)
-    if isinstance(text, bytes):  # pragma: no cover - umbrella passes text paths
-        text = os.fsdecode(text)
     if text == "":
         raise InputError("empty path", source="''", key=key)
     if "\x00" in text:

@@ -30,6 +30,7 @@ from umbrella.core.spec import (
     Date,
     Description,
     Name,
+    PathText,
     Positive,
     Probability,
     Real,
@@ -64,7 +65,6 @@ __all__ = [
 MAX_OPTIONS = 32
 #: Most units of one option.
 MAX_UNITS = 64
-PathText = Annotated[str, Field(strict=True, min_length=1, max_length=4096)]
 
 
 class _Placed(Spec):
