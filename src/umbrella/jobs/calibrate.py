@@ -150,6 +150,7 @@ def run_calibration(
     job = Job(
         kind="calibration",
         inputs=[*source_files(source), *report_files(data, classes)],
+        where=report_files(data)[1],
         run=run,
         provenance=lambda _: reports_provenance(
             "calibration",
