@@ -119,8 +119,9 @@ def execute(
         result = job.run(progress)
     except InputError as exc:
         # An error of a spec built on the way (a night's raid, a buy's campaign) names no
-        # file: it is placed in the job's first input, so that the line names one.
-        if exc.is_placed or not job.inputs:
+        # file: it is placed in the job's first input, so that the line names one. An error
+        # of a command-line option (``--scheduler``) is the command line's, not the file's.
+        if exc.is_placed or not job.inputs or (exc.key or "").startswith("--"):
             raise
         raise exc.placed(job.where or job.inputs[0]) from None
     meta = job.provenance(result)
