@@ -126,7 +126,9 @@ def test_force_starts_over_only_where_there_is_something_to_force(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(InputError, match="force applies to an output folder, or to a checkpoint") as err:
+    with pytest.raises(
+        InputError, match="force applies to an output folder, or to a checkpoint"
+    ) as err:
         run_campaign(FIXTURE, runs=3, seed=1, force=True, history=False)
     assert err.value.key == "force"
     ck = tmp_path / "ck.npz"
