@@ -171,12 +171,12 @@ def rebuild_report(folder: str | Path, *, force: bool = False) -> Path:
             raise InputError(exc.message, source=where, key=exc.key, line=exc.line) from None
         except _DAMAGED as exc:
             # Documents edited and re-hashed consistently: what they hold is not what the page
-            # of their kind reads. One line naming the document, nothing written.
-            what = " ".join(str(exc).split())[:200]
+            # of their kind reads. One line naming the folder, nothing written.
+            what = " ".join(str(exc).replace(str(tmp), str(real)).split())[:200]
             raise InputError(
-                f"does not hold what a {kind} page reads ({type(exc).__name__}: {what}); "
-                "nothing written",
-                source=real / "summary.json",
+                f"its documents and tables do not hold what a {kind} page reads "
+                f"({type(exc).__name__}: {what}); nothing written",
+                source=real,
             ) from None
     return real / REPORT
 

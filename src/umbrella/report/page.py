@@ -96,7 +96,9 @@ def _read_table(path: Path) -> pd.DataFrame | None:
     try:
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
-        raise InputError(f"unreadable Parquet table: {exc}", source=path) from None
+        # Its message names the path it read (a staging folder's copy): the line names the file.
+        why = " ".join(str(exc).replace(str(path), path.name).split())
+        raise InputError(f"unreadable Parquet table: {why[:300]}", source=path) from None
 
 
 def report_kind(folder: Path) -> str:
