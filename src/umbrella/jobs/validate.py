@@ -146,8 +146,10 @@ def detect_kind(path: str | Path) -> SpecKind:
     text = read_text(path)
     raw = parse_toml(text, path)
     if "extends" in raw:  # a campaign that writes only what differs from the file it extends
+        from umbrella.core.tomlspec import check_schema_version
         from umbrella.scenario.extends import merge_extends
 
+        check_schema_version(raw, 1, path, text)  # first, as the campaign's reader does
         raw, _ = merge_extends(raw, path, text)
     for kind in KINDS:
         if kind.looks_like(raw):
