@@ -3,15 +3,20 @@ few in the default suite (the same few on every run)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import pytest
 
 
-def sampled(cases: Sequence[Any], keep: int, ids: Sequence[str] | None = None) -> list[Any]:
+def sampled(
+    cases: Sequence[Any],
+    keep: int,
+    ids: Sequence[str] | None = None,
+    always: Collection[Any] = (),
+) -> list[Any]:
     """``cases`` as ``pytest.param``s: ``keep`` of them (evenly spread, the first and last
-    included) unmarked, the others marked ``slow``."""
+    included) and every case in ``always`` unmarked, the others marked ``slow``."""
     n = len(cases)
     if keep >= n:
         chosen = set(range(n))
@@ -21,6 +26,6 @@ def sampled(cases: Sequence[Any], keep: int, ids: Sequence[str] | None = None) -
     out = []
     for i, case in enumerate(cases):
         values = case if isinstance(case, tuple) else (case,)
-        marks = () if i in chosen else (pytest.mark.slow,)
+        marks = () if i in chosen or case in always else (pytest.mark.slow,)
         out.append(pytest.param(*values, marks=marks, id=None if ids is None else ids[i]))
     return out
