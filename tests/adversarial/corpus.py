@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomli_w
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -122,6 +124,41 @@ def dotted(path: tuple[Any, ...]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
     return out
+
+
+def section(path: tuple[Any, ...]) -> str:
+    """The part of a file a path lies in: ``threats``, ``catalog.sensors``, ``stocks``...; the
+    top table's own keys are ``(top)``."""
+    if len(path) < 2:
+        return "(top)"
+    if path[0] == "catalog" and len(path) > 2:
+        return f"catalog.{path[1]}"
+    return str(path[0])
+
+
+def sample(cases: list[Any], covers: Callable[[Any], Iterable[Hashable]]) -> list[Any]:
+    """The cases with all but a covering sample marked ``slow``.
+
+    ``covers(case)`` names what a case exercises (its section of the file, its kind of bad
+    value...). The sample is a small set of cases that together name everything any case names,
+    picked greedily (most names not yet covered first, ties broken by a CRC of the case id), so it
+    is the same on every run and machine and changes only when the cases do. The other cases
+    keep their ids and run under ``-m slow``: the two passes together are the whole product.
+    """
+    names = [frozenset(covers(c)) for c in cases]
+    order = sorted(range(len(cases)), key=lambda i: (zlib.crc32(cases[i].id.encode()), i))
+    left = frozenset().union(*names)
+    chosen: set[int] = set()
+    while left:
+        best = max(order, key=lambda i: len(names[i] & left))  # the first of the best
+        chosen.add(best)
+        left -= names[best]
+    return [
+        case
+        if i in chosen
+        else pytest.param(*case.values, id=case.id, marks=[*case.marks, pytest.mark.slow])
+        for i, case in enumerate(cases)
+    ]
 
 
 def write_toml(path: Path, doc: dict[str, Any]) -> Path:

@@ -38,14 +38,20 @@ def _folder(root: Path) -> Path:
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_json_is_byte_identical_across_processes_and_threads(command: str, tmp_path: Path) -> None:
-    outputs = []
+    # The two processes run at once, each in its own folder with its own run history.
+    procs = []
     for threads in ("1", "2"):
         root = _folder(tmp_path / f"t{threads}")
-        env = {**os.environ, "NUMBA_NUM_THREADS": threads}
-        done = subprocess.run([UMBRELLA, *COMMANDS[command]], cwd=root, env=env,
-                              capture_output=True, text=True, timeout=300)  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        assert_finite_json(done.stdout)
+        env = {**os.environ, "NUMBA_NUM_THREADS": threads, "UMBRELLA_HOME": str(root / "home")}
+        pipe = subprocess.PIPE
+        proc = subprocess.Popen([UMBRELLA, *COMMANDS[command]], cwd=root, env=env, stdout=pipe,
+                                stderr=pipe, text=True)  # fmt: skip
+        procs.append((root, proc))
+    outputs = []
+    for root, proc in procs:
+        stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, stderr
+        assert_finite_json(stdout)
         # meta.json also records this run's id, time and folder (and the manifest its hash):
         # everything else must match byte for byte.
         files = {
@@ -58,6 +64,6 @@ def test_json_is_byte_identical_across_processes_and_threads(command: str, tmp_p
         meta = json.loads((root / "OUT" / "meta.json").read_text())
         assert set(RUN_FIELDS) <= set(meta)
         files["meta.json (stable part)"] = json.dumps(stable_provenance(meta)).encode()
-        outputs.append((done.stdout, files))
+        outputs.append((stdout, files))
     assert outputs[0][0] == outputs[1][0]
     assert outputs[0][1] == outputs[1][1] and len(outputs[0][1]) >= 2

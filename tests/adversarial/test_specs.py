@@ -1,6 +1,13 @@
 """Scenario and campaign files, one change at a time: every numeric field given a bad number,
 every leaf a wrong type, every key removed, an unknown key in every table, duplicate ids,
-unknown references, duplicate keys, and names full of markup and unicode."""
+unknown references, duplicate keys, and names full of markup and unicode.
+
+The products (field x value, leaf x wrong type, every key, every table) run whole under
+``-m slow``; the default pass keeps a fixed sample of each (:func:`corpus.sample`) that still
+reaches every section of both files (threats, fire units, sensors, catalog..., stocks, deliveries,
+raids...) and every kind of change (each bad value on an int and on a float field, each wrong
+type on each type of leaf, the removal of a value, a table and an array).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +28,8 @@ from .corpus import (
     assert_refused,
     dotted,
     leaves,
+    sample,
+    section,
     set_path,
     tables,
     write_toml,
@@ -37,6 +46,12 @@ BAD_NUMBERS = [math.nan, math.inf, -math.inf, True, "12", 10**30, -(10**30), 2**
 EDGE_NUMBERS = [-1, 0, 10**12, 1e-300]
 
 
+def _at(doc: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        doc = doc[part]
+    return doc
+
+
 def _numeric(kind: str) -> list[tuple[Any, ...]]:
     return [
         path
@@ -47,12 +62,22 @@ def _numeric(kind: str) -> list[tuple[Any, ...]]:
 
 
 def _cases(values: list[Any]) -> list[Any]:
-    return [
-        pytest.param(kind, path, value, id=f"{kind}:{dotted(path)}={value!r}")
-        for kind in SEEDS
-        for path in _numeric(kind)
-        for value in values
-    ]
+    return sample(
+        [
+            pytest.param(kind, path, value, id=f"{kind}:{dotted(path)}={value!r}")
+            for kind in SEEDS
+            for path in _numeric(kind)
+            for value in values
+        ],
+        _covers_number,
+    )
+
+
+def _covers_number(case: Any) -> list[Any]:
+    """Each section of each file, and each value on an int field and on a float field."""
+    kind, path, value = case.values
+    number = type(_at(SEEDS[kind], path)).__name__
+    return [("section", kind, section(path)), ("value", kind, number, repr(value))]
 
 
 def _validate(cli: Cli, seeds: Path, kind: str, doc: dict[str, Any]) -> tuple[int, str, str]:
@@ -93,7 +118,15 @@ def _type_swaps() -> list[Any]:
             swapped = {"x": 1} if isinstance(value, str) else "text"
             out.append(pytest.param(kind, path, swapped, id=f"{kind}:{dotted(path)}"))
             out.append(pytest.param(kind, path, [value, value], id=f"{kind}:{dotted(path)}[]"))
-    return out
+    return sample(out, _covers_swap)
+
+
+def _covers_swap(case: Any) -> list[Any]:
+    """Each section of each file, and both swaps on each type of leaf (str, int, date...)."""
+    kind, path, value = case.values
+    leaf = type(_at(SEEDS[kind], path)).__name__
+    swap = "list" if isinstance(value, list) else "scalar"
+    return [("section", kind, section(path)), ("swap", kind, leaf, swap)]
 
 
 @pytest.mark.parametrize(("kind", "path", "value"), _type_swaps())
@@ -106,18 +139,23 @@ def test_wrong_type_one_line(
 
 
 def _removals() -> list[Any]:
-    return [
-        pytest.param(kind, (*table, key), id=f"{kind}:-{dotted((*table, key))}")
-        for kind, doc in SEEDS.items()
-        for table in tables(doc)
-        for key in _at(doc, table)
-    ]
+    return sample(
+        [
+            pytest.param(kind, (*table, key), id=f"{kind}:-{dotted((*table, key))}")
+            for kind, doc in SEEDS.items()
+            for table in tables(doc)
+            for key in _at(doc, table)
+        ],
+        _covers_removal,
+    )
 
 
-def _at(doc: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        doc = doc[part]
-    return doc
+def _covers_removal(case: Any) -> list[Any]:
+    """Each section of each file, and the removal of a value, a table and an array."""
+    kind, path = case.values
+    removed = _at(SEEDS[kind], path)
+    shape = "table" if isinstance(removed, dict) else "array" if isinstance(removed, list) else ""
+    return [("section", kind, section(path)), ("shape", kind, shape or "value")]
 
 
 @pytest.mark.parametrize(("kind", "path"), _removals())
@@ -127,9 +165,22 @@ def test_missing_key_one_line(kind: str, path: tuple[Any, ...], cli: Cli, seeds:
     )
 
 
+def _covers_table(case: Any) -> list[Any]:
+    """Each section of each file, and tables at each depth (top, array item, inline...)."""
+    kind, table = case.values
+    return [("section", kind, section((*table, "bogus_key"))), ("depth", kind, len(table))]
+
+
 @pytest.mark.parametrize(
     ("kind", "table"),
-    [pytest.param(k, t, id=f"{k}:{dotted(t) or 'top'}") for k in SEEDS for t in tables(SEEDS[k])],
+    sample(
+        [
+            pytest.param(k, t, id=f"{k}:{dotted(t) or 'top'}")
+            for k in SEEDS
+            for t in tables(SEEDS[k])
+        ],
+        _covers_table,
+    ),
 )
 def test_unknown_key_in_every_table_refused(
     kind: str, table: tuple[Any, ...], cli: Cli, seeds: Path

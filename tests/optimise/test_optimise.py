@@ -481,14 +481,18 @@ def test_same_answer_whatever_the_threads(tmp_path: Path) -> None:
     import sys
 
     exe = str(Path(sys.executable).parent / "umbrella")
-    outs = []
+    procs = []  # the two processes run at once, each with its own run history
     for threads in ("1", "2"):
-        env = {**os.environ, "NUMBA_NUM_THREADS": threads, "UMBRELLA_HOME": str(tmp_path)}
-        done = subprocess.run([exe, "optimise", str(MENU), "--runs", "8", "--seed", "3",
-                               "--json"], env=env, capture_output=True, text=True,
-                              timeout=300)  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        outs.append(done.stdout)
+        env = {**os.environ, "NUMBA_NUM_THREADS": threads,
+               "UMBRELLA_HOME": str(tmp_path / f"home{threads}")}  # fmt: skip
+        procs.append(subprocess.Popen([exe, "optimise", str(MENU), "--runs", "8", "--seed", "3",
+                                       "--json"], env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))  # fmt: skip
+    outs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        outs.append(out)
     assert outs[0] == outs[1]
     assert json.loads(outs[0])["seed"] == 3
 

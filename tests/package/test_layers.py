@@ -210,3 +210,17 @@ def test_every_package_imports_only_lower_layers() -> None:
             if there and there != here and layer[there] >= layer[here]:
                 wrong.append(f"{name} imports {target}")
     assert not wrong, "; ".join(sorted(wrong))
+
+
+#: Test folders that cut across packages: the bad-input corpus and the package's own shape.
+CROSS_CUTTING = {"adversarial", "package"}
+
+
+def test_the_tests_mirror_the_packages() -> None:
+    tests = Path(__file__).resolve().parents[1]
+    packages = {p.name for p in SRC.iterdir() if (p / "__init__.py").is_file()}
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and p.name[0] not in "_."}
+    assert folders - CROSS_CUTTING == packages  # one test folder per package, no other
+    for path in tests.rglob("test_*.py"):
+        if path.parent.name not in ("cli", *CROSS_CUTTING):
+            assert not path.name.startswith("test_cli"), f"{path}: the commands' tests are in cli/"

@@ -1,6 +1,7 @@
 """Where the runs go does not change the numbers: this process, local worker processes, a
-real Dask cluster (scheduler and workers started here with the ``dask`` command), any batch
-size. Each point is what the engine gives for its scenario; a failing point is reported."""
+Dask scheduler (in this process, and under ``-m slow`` a real cluster started here with the
+``dask`` command), any batch size. Each point is what the engine gives for its scenario; a
+failing point is reported."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ values = [25.0, 10.0]
 
 
 def test_a_failing_point_is_reported_with_its_parameters(
-    write_sweep: WriteSweep, umbrella_cmd: Umbrella, tmp_path: Path
+    write_sweep: WriteSweep, cli: Any, tmp_path: Path
 ) -> None:
     # Each value alone is possible; min 20 km with max 10 km is not.
     path = write_sweep(FAILING)
@@ -96,15 +97,16 @@ def test_a_failing_point_is_reported_with_its_parameters(
     assert list(res.errors) == [3] and "impossible envelope" in res.errors[3]
     assert np.isnan(res.values[3]).all() and not np.isnan(res.values[:3]).any()
     out_dir = tmp_path / "out"
-    done = umbrella_cmd("sweep", str(path), "--workers", "1", "--json", "--out", str(out_dir))
-    assert done.returncode == 1
-    doc = json.loads(done.stdout)
+    code, stdout, stderr = cli(["sweep", str(path), "--workers", "1", "--json", "--out",
+                                str(out_dir)])  # fmt: skip
+    assert code == 1
+    doc = json.loads(stdout)
     bad = doc["points"][3]
     assert bad["params"] == {"catalogue.fire_units.sam.min_range_km": 20.0,
                              "catalogue.fire_units.sam.max_range_km": 10.0}  # fmt: skip
     assert bad["outputs"] is None and "impossible envelope" in bad["error"]
     assert all(p["outputs"] is not None for p in doc["points"][:3])
-    line = done.stderr.strip()
+    line = stderr.strip()
     assert "\n" not in line and line.startswith("error: point 3 (")
     assert "min_range_km=20.0" in line and "impossible envelope" in line
     table = pd.read_parquet(out_dir / "sweep.parquet")
@@ -187,6 +189,60 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
             log.close()
 
 
+def _sweep_outputs(out_dir: Path) -> tuple[pd.DataFrame, Any]:
+    """The table and the dataset's values written by ``umbrella sweep --out``."""
+    import xarray as xr
+
+    with xr.open_dataset(out_dir / "sweep.nc", engine="h5netcdf") as ds:
+        values = ds["value"].values.copy()
+    return pd.read_parquet(out_dir / "sweep.parquet"), values
+
+
+@pytest.fixture
+def scheduler_here() -> Iterator[Any]:
+    """A Dask scheduler and one single-threaded worker in this process (threads: one task at a
+    time, as the compiled engine wants), reached by its TCP address like a remote one."""
+    import logging
+
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    ) as cluster:  # type: ignore[no-untyped-call]
+        yield cluster
+
+
+def test_a_scheduler_gives_the_table_of_one_worker(
+    write_sweep: WriteSweep, cli: Any, scheduler_here: Any, tmp_path: Path
+) -> None:
+    """The --scheduler path in the default pass: the command connects to the scheduler's
+    address, its tasks are serialised and run there, and the JSON, the table and the dataset are
+    those of one local worker (the real cluster of processes is checked under ``-m slow``)."""
+    path = write_sweep()
+    runs = {}
+    for label, args in {
+        "1 worker": ["--workers", "1"],
+        "scheduler": ["--scheduler", scheduler_here.scheduler_address, "--batch-runs", "11"],
+    }.items():
+        out_dir = tmp_path / label.replace(" ", "-")
+        code, out, err = cli(["sweep", str(path), "--json", "--out", str(out_dir), *args])
+        assert code == 0 and err == "", (label, err)
+        runs[label] = (out, *_sweep_outputs(out_dir))
+    (doc1, table1, values1), (doc, table, values) = runs["1 worker"], runs["scheduler"]
+    assert doc == doc1
+    pd.testing.assert_frame_equal(table, table1, check_exact=True)
+    np.testing.assert_array_equal(values, values1)
+    assert len(table1) == 4 * 4  # 4 points x 4 outputs
+    # The scheduler ran the tasks: a point's compilation and its batches of runs.
+    seen = set(scheduler_here.scheduler.task_prefixes)
+    assert {"umbrella-build", "umbrella-run"} <= seen, seen
+
+
+@pytest.mark.slow
 def test_one_worker_two_workers_and_a_dask_cluster_give_identical_tables(
     write_sweep: WriteSweep, umbrella_cmd: Umbrella, dask_cluster: str, tmp_path: Path
 ) -> None:

@@ -73,11 +73,9 @@ def check_fit(
     Scenario
         The fitted scenario with ``calibration.fit`` and ``calibration.runs`` filled in.
     """
-    nights = [
-        n
-        for n in nights_in(table, calibration.train_start, calibration.train_end)
-        if n.drones >= min_drones
-    ]
+    # Every training night: drone scores over nights with ``min_drones``+ drones, the missile
+    # classes pooled over every night that launched them.
+    nights = nights_in(table, calibration.train_start, calibration.train_end)
     scenario = calibration.scenario
     assert scenario.calibration is not None
     if not nights:

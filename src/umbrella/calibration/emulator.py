@@ -86,6 +86,9 @@ def _taps(grid: F64, x: F64) -> tuple[I64, F64]:
     likelihood built on it has no kinks at grid lines for the optimiser to stick to.
     """
     x = np.asarray(x, dtype=np.float64)
+    if len(grid) == 1:  # a single value: every point takes it
+        ones = np.ones((*x.shape, 4))
+        return np.zeros((*x.shape, 4), dtype=np.int64), ones * np.array([0.0, 1.0, 0.0, 0.0])
     step = (grid[-1] - grid[0]) / (len(grid) - 1)
     t = np.clip((x - grid[0]) / step, 0.0, len(grid) - 1.0)
     i = np.minimum(np.floor(t).astype(np.int64), len(grid) - 2)

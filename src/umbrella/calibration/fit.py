@@ -14,7 +14,9 @@ Steps (``umbrella calibrate`` runs them in this order):
 5. the fitted posture: the posterior mode at the training end written into the scenario's
    numbers (:func:`~umbrella.calibration.posture.posture_scenario`), with a ``[calibration]``
    record holding the window, the method, posterior draws (relative to the file's own numbers),
-   the in-sample fit of the engine on the training nights and the data credit.
+   the in-sample fit of the engine on the training nights and the data credit;
+6. each missile class's level, set so that the engine flying the fitted posture on the training
+   nights neutralises the share of the class the reports give (:mod:`.missiles`).
 
 Priors (fitting scale; ``N(mean, sd)``):
 
@@ -67,6 +69,8 @@ from umbrella.calibration.likelihood import (
     drone_log_likelihood,
     missile_log_likelihood,
 )
+from umbrella.calibration.missiles import match_missile_classes
+from umbrella.calibration.night import nights_in
 from umbrella.calibration.posterior import Parameter, Posterior, fit_posterior
 from umbrella.calibration.posture import PostureValues, posture_scenario
 from umbrella.calibration.training import drone_nights, missile_nights, training_window
@@ -423,6 +427,9 @@ def calibrate(
         }
     )
     fitted = posture_scenario(posture, values).replace(calibration=record)
+    fitted, _ = match_missile_classes(
+        fitted, nights_in(table, start, train_end), seed, progress=progress
+    )
     return Calibration(
         scenario=fitted,
         drones=drones,

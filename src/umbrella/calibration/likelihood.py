@@ -36,7 +36,15 @@ from scipy import special
 from umbrella.calibration.emulator import DroneResponse, MissileResponse
 from umbrella.calibration.layout import DECOY_CONCENTRATION
 
-__all__ = ["DroneNights", "MissileNights", "drone_log_likelihood", "missile_log_likelihood"]
+__all__ = [
+    "DroneNights",
+    "MissileNights",
+    "betabinom_log",
+    "binom_log",
+    "drone_log_likelihood",
+    "missile_log_likelihood",
+    "night_fractions",
+]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -76,7 +84,7 @@ class DroneNights:
         return len(self.drones)
 
 
-def _betabinom(k: F64, n: F64, a: F64, b: F64) -> F64:
+def betabinom_log(k: F64, n: F64, a: F64, b: F64) -> F64:
     out: F64 = (
         special.gammaln(n + 1.0)
         - special.gammaln(k + 1.0)
@@ -87,7 +95,7 @@ def _betabinom(k: F64, n: F64, a: F64, b: F64) -> F64:
     return out
 
 
-def _binom(k: F64, n: F64, p: F64) -> F64:
+def binom_log(k: F64, n: F64, p: F64) -> F64:
     out: F64 = (
         special.gammaln(n + 1.0)
         - special.gammaln(k + 1.0)
@@ -187,14 +195,14 @@ def drone_log_likelihood(
     pk, pn = frac[..., 0], frac[..., 1]
     n = nights.drones[:, None, None, None]
     k = nights.neutralised[:, None, None, None]
-    ll = _binom(k, n, pn)
+    ll = binom_log(k, n, pn)
     split = np.isfinite(nights.shot_down)
     if split.any():
         psi = float(np.exp(theta["log_split_concentration"]))
         q = np.clip(pk / pn, 1e-6, 1 - 1e-6)
         shot = np.where(split, nights.shot_down, 0.0)[:, None, None, None]
         ll = ll + np.where(
-            split[:, None, None, None], _betabinom(shot, k, q * psi, (1 - q) * psi), 0.0
+            split[:, None, None, None], betabinom_log(shot, k, q * psi, (1 - q) * psi), 0.0
         )
     logw = (
         np.log(Z_WEIGHTS)[None, :, None, None]
@@ -280,6 +288,6 @@ def missile_log_likelihood(
             continue
         shares, weights = missile_night_shares(response, t, a, theta)
         k = nights.neutralised[t][:, None, None, None]
-        ll = _binom(k, a[:, None, None, None], shares) + np.log(weights)[None]
+        ll = binom_log(k, a[:, None, None, None], shares) + np.log(weights)[None]
         total += float(np.sum(special.logsumexp(ll, axis=(1, 2, 3))))
     return total

@@ -28,17 +28,21 @@ nights are asked for.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from scipy import special
 
+from umbrella.calibration.assimilate import Assimilation
 from umbrella.calibration.layout import Allocation, WaveLayout, night_waves
 from umbrella.calibration.night import Night
 from umbrella.calibration.posture import PostureValues, frontline_interceptors, posture_raid
-from umbrella.calibration.trend import capability_paths, days_ahead
+from umbrella.calibration.state import GroupValues, PostureState, missile_level_name
+from umbrella.calibration.trend import month_key
 from umbrella.catalogue import Catalogue
 from umbrella.core.apportion import largest_remainder
 from umbrella.core.errors import InputError
@@ -50,7 +54,13 @@ from umbrella.engine import Raid, simulate
 from umbrella.scenario.compile import compile_raid
 from umbrella.scenario.model import Scenario
 
-__all__ = ["GROUPS", "NightPredictions", "predict_nights"]
+__all__ = [
+    "GROUPS",
+    "NightPredictions",
+    "assimilated_groups",
+    "frozen_groups",
+    "predict_nights",
+]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -59,7 +69,7 @@ GROUPS = 25
 #: The stage :func:`predict_nights` reports its progress under.
 NIGHTS_STAGE = "nights"
 # Purposes of the random streams (see umbrella.core.seeds); distinct from the campaign's 0 and 1.
-NIGHTS_ENGINE, NIGHTS_PATH, NIGHTS_NIGHT = 80, 81, 82
+NIGHTS_ENGINE, NIGHTS_PATH, NIGHTS_NIGHT, NIGHTS_PICK = 80, 81, 82, 84
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,10 @@ class NightPredictions:
         Threat class → (n, runs) neutralised per run.
     missiles_unmapped
         Threat class → (n,) missiles the posture has no wave for (not flown).
+    type_neutralised
+        Missile catalogue type → (n, runs) neutralised per run.
+    assimilated
+        Whether each night was predicted from the posture updated with every report before it.
     """
 
     scenario: str
@@ -95,44 +109,88 @@ class NightPredictions:
     missiles_launched: dict[str, I64]
     missiles_neutralised: dict[str, F64]
     missiles_unmapped: dict[str, I64]
+    type_neutralised: dict[str, F64] = dataclasses.field(default_factory=dict)
+    assimilated: bool = False
 
 
-@dataclass(frozen=True)
-class _Draws:
-    """Per-group parameter values (arrays of shape (G,))."""
+def frozen_groups(
+    scenario: Scenario, nights: Sequence[Night], groups: int, seed: int
+) -> list[GroupValues]:
+    """The groups each night flies on a posture as fitted (or as last updated), seeing no
+    report after it.
 
-    values: list[dict[str, float]]
-    levels: F64 | None  # (G, M) monthly log capability, None without a record
-    months: list[str]
-
-
-def _group_draws(scenario: Scenario, groups: int) -> _Draws:
+    Inside the training window a group takes posterior draw ``g mod D`` and its month's level;
+    after the state's date the state walks on to the night (:meth:`PostureState.ahead`, the
+    night's own stream) and the groups are drawn from it. An unfitted posture flies as written.
+    """
     rec = scenario.calibration
-    if rec is None or rec.posterior is None:
-        return _Draws(values=[{} for _ in range(groups)], levels=None, months=[])
+    if rec is None or rec.posterior is None or rec.train_end is None:
+        none = GroupValues(
+            draws=[{} for _ in range(groups)],
+            level=np.zeros(groups),
+            front=np.zeros(groups),
+            missile=np.zeros((groups, len(MISSILE_THREAT_CLASSES))),
+        )
+        return [none for _ in nights]
+    state = PostureState.of(scenario)
     post = rec.posterior
-    rows = [
-        dict(zip(post.names, post.draws[g % len(post.draws)], strict=True)) for g in range(groups)
-    ]
     missing = [f"log_capability@{m}" for m in rec.months if f"log_capability@{m}" not in post.names]
     if missing:
         raise InputError(f"posterior lacks {missing[0]}", key="calibration.posterior.names")
-    levels = np.array([[r[f"log_capability@{m}"] for m in rec.months] for r in rows])
-    return _Draws(values=rows, levels=levels, months=list(rec.months))
+    rows = [
+        dict(zip(post.names, post.draws[g % len(post.draws)], strict=True)) for g in range(groups)
+    ]
+    index = {m: k for k, m in enumerate(rec.months)}
+    out = []
+    for night in nights:
+        if night.night <= rec.train_end:
+            key = month_key(night.night)
+            month = rec.months[index.get(key, 0 if key < rec.months[0] else len(rec.months) - 1)]
+            pick = np.arange(groups) % len(post.draws)
+            out.append(
+                GroupValues(
+                    draws=rows,
+                    level=np.array([r[f"log_capability@{month}"] for r in rows]),
+                    front=np.array([r.get("log_frontline_capability", 0.0) for r in rows]),
+                    missile=np.stack(
+                        [state.values[pick, state.names.index(missile_level_name(c))]
+                         if missile_level_name(c) in state.names else np.zeros(groups)
+                         for c in MISSILE_THREAT_CLASSES], axis=1,
+                    ),
+                )
+            )  # fmt: skip
+        else:
+            rng = generator(seed, NIGHTS_PATH, night.night.toordinal())
+            out.append(state.ahead(night.night, rng).groups(groups, rng))
+    return out
 
 
-def _capability(draws: _Draws, nights: Sequence[Night], seed: int) -> F64:
-    """(G, n) log capability of each group on each night, before the night's deviation."""
-    groups = len(draws.values)
-    if draws.levels is None:
-        return np.zeros((groups, len(nights)))
-    horizon = max(days_ahead(draws.months, [n.night for n in nights]), 1)
-    walks = np.stack(
-        [generator(seed, NIGHTS_PATH, g).standard_normal(horizon) for g in range(groups)]
-    )
-    drift = np.array([v.get("capability_drift", 0.0) for v in draws.values])
-    rw = np.array([np.exp(v.get("log_capability_rw", -np.inf)) for v in draws.values])
-    return capability_paths(draws.levels, drift, rw, draws.months, [n.night for n in nights], walks)
+def assimilated_groups(
+    assimilation: Assimilation,
+    reports: pd.DataFrame,
+    nights: Sequence[Night],
+    groups: int,
+    seed: int,
+    *,
+    progress: Progress | None = None,
+) -> list[GroupValues]:
+    """The groups each night flies on a posture updated with every report strictly before the
+    night (:mod:`.assimilate`); nights inside the training window fly as fitted."""
+    scenario = assimilation.scenario
+    rec = scenario.calibration
+    assert rec is not None and rec.train_end is not None
+    after = [n.night for n in nights if n.night > assimilation.start.as_of]
+    states = dict(zip(after, assimilation.states(reports, after, progress=progress), strict=True))
+    frozen = frozen_groups(scenario, [n for n in nights if n.night not in states], groups, seed)
+    early = iter(frozen)
+    out = []
+    for night in nights:
+        if night.night in states:
+            rng = generator(seed, NIGHTS_PICK, night.night.toordinal())
+            out.append(states[night.night].groups(groups, rng))
+        else:
+            out.append(next(early))
+    return out
 
 
 def _allocation(layout: WaveLayout, values: dict[str, float], scenario: Scenario) -> Allocation:
@@ -206,6 +264,7 @@ def predict_nights(
     runs: int,
     seed: int,
     *,
+    groups: Sequence[GroupValues] | None = None,
     progress: Progress | None = None,
 ) -> NightPredictions:
     """Fly each night's launches through the engine on the posture (see the module docstring).
@@ -220,6 +279,10 @@ def predict_nights(
         Runs per night (>= 2).
     seed
         Non-negative seed.
+    groups
+        The values each night's groups fly (one :class:`GroupValues` per night, each of
+        ``min(GROUPS, runs)`` groups): :func:`frozen_groups` (the default) or
+        :func:`assimilated_groups`.
     progress
         ``progress(done, total, "nights")`` after each night (:mod:`umbrella.core.progress`).
     """
@@ -235,27 +298,28 @@ def predict_nights(
         for t in night.missiles:
             if t not in classes:
                 raise InputError(f"night {night.night}: unknown threat type {t!r}")
-    groups = min(GROUPS, runs)
-    sizes = largest_remainder(runs, np.ones(groups))
+    n_groups = min(GROUPS, runs)
+    sizes = largest_remainder(runs, np.ones(n_groups))
     first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    draws = _group_draws(scenario, groups)
-    fitted = draws.levels is not None
-    base_path = _capability(draws, nights, seed)
+    if groups is None:
+        groups = frozen_groups(scenario, nights, n_groups, seed)
+    if len(groups) != len(nights) or any(len(g.level) != n_groups for g in groups):
+        raise ValueError(f"one GroupValues of {n_groups} groups per night is needed")
     frontline = frontline_interceptors(scenario)
 
     # Lay out every night first: the raid is compiled once, with waves sized for the largest.
     counts = np.zeros((len(nights), runs, layout.n_waves), dtype=np.int64)
-    deviation = np.zeros((len(nights), groups))
-    missile_z = np.zeros((len(nights), groups))
+    deviation = np.zeros((len(nights), n_groups))
+    missile_z = np.zeros((len(nights), n_groups))
     unmapped: dict[str, I64] = {
         c: np.zeros(len(nights), dtype=np.int64) for c in MISSILE_THREAT_CLASSES
     }
     for i, night in enumerate(nights):
         rng = generator(seed, NIGHTS_NIGHT, night.night.toordinal())
-        deviation[i] = rng.standard_normal(groups)
-        missile_z[i] = rng.standard_normal(groups)
-        for g in range(groups):
-            alloc = _allocation(layout, draws.values[g], scenario)
+        deviation[i] = rng.standard_normal(n_groups)
+        missile_z[i] = rng.standard_normal(n_groups)
+        for g in range(n_groups):
+            alloc = _allocation(layout, groups[i].draws[g], scenario)
             lay, lost = night_waves(layout, night, int(sizes[g]), rng, alloc, classes)
             counts[i, first[g] : first[g] + sizes[g]] = lay
         for c, n in lost.items():
@@ -264,6 +328,7 @@ def predict_nights(
     share = np.full((len(nights), runs), np.nan)
     killed = np.full((len(nights), runs), np.nan)
     m_neut: dict[str, F64] = {c: np.zeros((len(nights), runs)) for c in MISSILE_THREAT_CLASSES}
+    t_neut: dict[str, F64] = {}
     for i, night in enumerate(nights):
         try:
             base = raids.raid_for(counts[i])
@@ -273,17 +338,17 @@ def predict_nights(
         drone_types = np.flatnonzero(base.type_class == 0)
         type_cls = [classes[t] for t in base.type_names]
         engine_seed = child_seed(seed, NIGHTS_ENGINE, night.night.toordinal())
-        for g in range(groups):
-            v = draws.values[g]
-            tau = float(np.exp(v.get("log_night_sd", -np.inf))) if fitted else 0.0
-            lk = base_path[g, i] + tau * deviation[i, g]
-            values = PostureValues.from_draw(v, log_capability=lk) if fitted else PostureValues()
-            if fitted:
-                values = PostureValues(
-                    capability=values.capability,
-                    frontline_capability=values.frontline_capability,
-                    ew_scale=values.ew_scale,
-                    shahed_ew=values.shahed_ew,
+        gv = groups[i]
+        for g in range(n_groups):
+            v = gv.draws[g]
+            if gv.fitted:
+                tau = float(np.exp(v.get("log_night_sd", -np.inf)))
+                lk = float(gv.level[g] + tau * deviation[i, g])
+                drawn = PostureValues.from_draw(
+                    v | {"log_frontline_capability": float(gv.front[g])}, log_capability=lk
+                )
+                values = dataclasses.replace(
+                    drawn,
                     pk_factor={
                         t: float(
                             special.expit(
@@ -291,9 +356,11 @@ def predict_nights(
                                 + np.exp(v.get(f"log_night_sd_{t}", -np.inf)) * missile_z[i, g]
                             )
                         )
-                        for t, f in values.pk_factor.items()
+                        for t, f in drawn.pk_factor.items()
                     },
                 )
+            else:
+                values = PostureValues()
             raid = posture_raid(base, values, frontline)
             rows = slice(first[g], first[g] + sizes[g])
             res = simulate(
@@ -313,7 +380,12 @@ def predict_nights(
                 killed[i, rows] = d[:, :, KILLED].sum(axis=1) / flown
             for k, c in enumerate(type_cls):
                 if c in m_neut:
-                    m_neut[c][i, rows] += fbt[:, k, KILLED] + fbt[:, k, LOST] + fbt[:, k, EXPIRED]
+                    neutralised = fbt[:, k, KILLED] + fbt[:, k, LOST] + fbt[:, k, EXPIRED]
+                    m_neut[c][i, rows] += neutralised
+                    name = base.type_names[k]
+                    if name not in t_neut:
+                        t_neut[name] = np.zeros((len(nights), runs))
+                    t_neut[name][i, rows] += neutralised
         report(progress, i + 1, len(nights), NIGHTS_STAGE)
     launched: dict[str, I64] = {
         c: np.array([n.missiles_by_class(classes)[c] for n in nights], dtype=np.int64)
@@ -329,4 +401,5 @@ def predict_nights(
         missiles_launched=launched,
         missiles_neutralised=m_neut,
         missiles_unmapped=unmapped,
+        type_neutralised=t_neut,
     )

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +22,10 @@ from umbrella.calibration.scores import (
     SHARE,
     baselines,
     night_rows,
+    persistence,
+    pooled_missiles,
     score_rows,
+    window_scores,
 )
 from umbrella.core.vocabulary import DATA_CREDIT, MISSILE_THREAT_CLASSES
 from umbrella.scenario.model import Scenario
@@ -73,6 +77,12 @@ class NightsResult:
         The window asked for (both included).
     min_drones
         Nights with fewer drones are left out of the scores.
+    missiles
+        Pooled neutralised shares, predicted and reported, by missile class and catalogue type
+        (:func:`~umbrella.calibration.scores.pooled_missiles`).
+    state_through
+        The last night of reports the posture had seen before the window (its training end, or
+        the night ``umbrella calibrate --update`` brought it to); None for an unfitted posture.
     provenance
         How it was made (attached by :func:`umbrella.jobs.run_nights`; None when made by hand).
     """
@@ -85,6 +95,8 @@ class NightsResult:
     start: date
     end: date
     min_drones: int = DEFAULT_MIN_DRONES
+    missiles: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    state_through: date | None = None
     provenance: Mapping[str, Any] | None = None
 
     @classmethod
@@ -96,11 +108,13 @@ class NightsResult:
         start: date,
         end: date,
         min_drones: int = DEFAULT_MIN_DRONES,
+        state_through: date | None = None,
     ) -> NightsResult:
         """Score ``predictions`` against ``reports`` (the
         :func:`~umbrella.calibration.night.night_table` the nights came from; its earlier nights
-        give the baselines)."""
+        give the baselines and the persistence predictors)."""
         rows = night_rows(predictions)
+        rows = pd.concat([rows, persistence(rows, reports, min_drones)], axis=1)
         return cls(
             predictions=predictions,
             nights=rows,
@@ -108,6 +122,8 @@ class NightsResult:
             start=start,
             end=end,
             min_drones=min_drones,
+            missiles=pooled_missiles(predictions),
+            state_through=state_through,
         )
 
     @property
@@ -144,6 +160,21 @@ class NightsResult:
                 "coverage90": _num(s["coverage90"]),
             }
             for half, s in score_rows(self.nights, self.min_drones).items()
+        }
+
+    def window_scores(self) -> dict[str, NightScores]:
+        """Over every scored night of the window: the posture's scores and the persistence
+        predictors' (``previous_10``, ``pooled_30``, ``pooled_90``; no interval, so no
+        coverage) on the same nights."""
+        return {
+            name: {
+                "nights": int(s["nights"]),
+                "mae": _num(s["mae"]),
+                "bias": _num(s["bias"]),
+                "correlation": _num(s["correlation"]),
+                "coverage90": _num(s["coverage90"]),
+            }
+            for name, s in window_scores(self.nights, self.nights, self.min_drones).items()
         }
 
     def _night(self, r: Mapping[Any, Any]) -> NightPrediction:
@@ -200,6 +231,10 @@ class NightsResult:
             "nights": [self._night(r) for r in self.nights.to_dict("records")],
             "summary": self.scores(),
             "baselines": base,
+            "assimilated": self.predictions.assimilated,
+            "state_through": None if self.state_through is None else self.state_through.isoformat(),
+            "scores": self.window_scores(),
+            "missiles": dict(self.missiles),  # type: ignore[typeddict-item]
             "data_credit": DATA_CREDIT,
         }
 
@@ -252,13 +287,16 @@ class CalibrationResult:
         ``[calibration]`` record (with the in-sample ``fit``).
     calibration
         What the fit found: the posteriors and the emulators
-        (:class:`~umbrella.calibration.fit.Calibration`).
+        (:class:`~umbrella.calibration.fit.Calibration`); None for a posture brought up to date
+        (``umbrella calibrate --update``: nothing refitted).
     source
         Where the posture fitted came from (a file, ``<bundled:NAME>`` or ``<python>``).
     runs
         Engine runs per night of the in-sample check.
     window_days
         Nights of reports fitted, ending at the training end.
+    nights_assimilated
+        Reported nights assimilated since the fit (an update; 0 for a fit).
     provenance
         How it was made (attached by :func:`umbrella.jobs.run_calibration`; None when made by
         hand).
@@ -267,10 +305,11 @@ class CalibrationResult:
     kind: ClassVar[str] = "calibration"
 
     scenario: Scenario
-    calibration: Calibration
+    calibration: Calibration | None
     source: str
     runs: int
     window_days: int
+    nights_assimilated: int = 0
     provenance: Mapping[str, Any] | None = None
 
     @property
@@ -335,6 +374,8 @@ class CalibrationResult:
             "version": __version__,
             "parameters": self.parameters(),
             "fit": {k: _num(v) for k, v in rec.fit.items()},
+            "updated_through": None if rec.updated_through is None else str(rec.updated_through),
+            "nights_assimilated": self.nights_assimilated,
             "data_credit": DATA_CREDIT,
         }
 

@@ -9,7 +9,10 @@ predictive interval (p05-p95 over runs).
 
 Baselines (per half-year, the same nights): the mean share of the previous half-year's nights
 (``previous_half``), the mean of the previous ten nights before each night (``previous_10``,
-persistence), and the window's own mean (``own_mean``, which knows the future).
+persistence), and the window's own mean (``own_mean``, which knows the future). Over the whole
+window (:func:`window_scores`), the persistence predictors that see only each night's past
+reports (:func:`persistence`: ``previous_10``, ``pooled_30``, ``pooled_90``) are scored beside
+the posture on the same nights.
 """
 
 from __future__ import annotations
@@ -26,14 +29,18 @@ from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
 
 __all__ = [
     "DEFAULT_MIN_DRONES",
+    "PERSISTENCE",
     "REPORTED_SHARE",
     "SHARE",
     "baselines",
     "half_year",
     "night_rows",
+    "persistence",
+    "pooled_missiles",
     "score_rows",
     "scored_nights",
     "share_scores",
+    "window_scores",
 ]
 
 F64 = npt.NDArray[np.float64]
@@ -193,3 +200,83 @@ def baselines(
                 }
             )
     return pd.DataFrame(out, columns=["half", "predictor", "nights", "mae", "bias"])
+
+
+#: The persistence predictors of :func:`persistence`: each predicts a night from reports before it.
+PERSISTENCE = ("previous_10", "pooled_30", "pooled_90")
+
+
+def persistence(rows: pd.DataFrame, table: pd.DataFrame, min_drones: int) -> pd.DataFrame:
+    """For each night of a :func:`night_rows` table, what the persistence predictors say from
+    the reports strictly before it: ``previous_10``, the mean share of the ten previous nights
+    with ``min_drones``+ drones; ``pooled_30`` and ``pooled_90``, the pooled share (neutralised
+    over launched) of every reported night of the previous 30 and 90 days."""
+    full = table[(table["drones"] > 0) & (table["drones_assessed"] == table["drones"])]
+    neut, drones = full["drones_neutralised"].astype(float), full["drones"].astype(float)
+    big = (neut / drones)[full["drones"] >= min_drones]
+    out: dict[str, list[float]] = {name: [] for name in PERSISTENCE}
+    for night in pd.to_datetime(rows["night"]):
+        before = night - pd.Timedelta(days=1)
+        last10 = big.loc[:before].tail(10)
+        out["previous_10"].append(float(last10.mean()) if len(last10) else np.nan)
+        for days in (30, 90):
+            lo = night - pd.Timedelta(days=days)
+            n = drones.loc[lo:before].sum()
+            out[f"pooled_{days}"].append(float(neut.loc[lo:before].sum() / n) if n else np.nan)
+    return pd.DataFrame(out, index=rows.index)
+
+
+def window_scores(
+    rows: pd.DataFrame, predictors: pd.DataFrame, min_drones: int = DEFAULT_MIN_DRONES
+) -> dict[str, dict[str, float | int]]:
+    """Scores over every scored night of the window: the posture's (``posture``: MAE, bias,
+    correlation, coverage of its p05-p95) and each persistence predictor's (no interval: its
+    coverage is NaN), on the same nights."""
+    s = scored_nights(rows, min_drones)
+    obs = s[REPORTED_SHARE].to_numpy(np.float64)
+    out = {"posture": share_scores(s)}
+    nan = np.full(len(s), np.nan)
+    for name in PERSISTENCE:
+        pred = predictors.loc[s.index, name].to_numpy(np.float64)
+        ok = np.isfinite(pred)
+        sc = _scores(pred[ok], obs[ok], nan[ok], nan[ok])
+        sc["coverage90"] = float("nan")
+        out[name] = sc
+    return out
+
+
+def pooled_missiles(pred: NightPredictions) -> dict[str, dict[str, Any]]:
+    """Pooled neutralised shares, predicted (mean over runs) and reported, per missile threat
+    class (over the nights whose reports give the class's outcome) and per catalogue type (over
+    the nights a report row names the type alone: ``type_assessed``)."""
+    by_class: dict[str, Any] = {}
+    for c in MISSILE_THREAT_CLASSES:
+        keep = [
+            i
+            for i, n in enumerate(pred.nights)
+            if pred.missiles_launched[c][i] > 0 and n.missiles_neutralised.get(c) is not None
+        ]
+        launched = float(pred.missiles_launched[c][keep].sum())
+        if launched <= 0:
+            continue
+        reported = float(sum(min(pred.nights[i].missiles_neutralised[c] or 0,
+                                 pred.missiles_launched[c][i]) for i in keep))  # fmt: skip
+        predicted = float(pred.missiles_neutralised[c][keep].mean(axis=1).sum())
+        by_class[c] = {"launched": int(launched), "predicted_share": predicted / launched,
+                       "reported_share": reported / launched}  # fmt: skip
+    by_type: dict[str, Any] = {}
+    for t, neut in sorted(pred.type_neutralised.items()):
+        t_assessed = np.array([n.type_assessed.get(t, 0) for n in pred.nights], np.float64)
+        t_launched = np.array([n.missiles.get(t, 0) for n in pred.nights], np.float64)
+        mask = (t_assessed > 0) & (t_launched > 0)
+        if not mask.any():
+            continue
+        t_reported = np.array([n.type_neutralised.get(t, 0) for n in pred.nights], np.float64)
+        share = neut.mean(axis=1)[mask] / t_launched[mask]
+        w = t_assessed[mask]
+        by_type[t] = {
+            "assessed": int(w.sum()),
+            "predicted_share": float(np.sum(w * share) / w.sum()),
+            "reported_share": float(np.minimum(t_reported[mask], w).sum() / w.sum()),
+        }
+    return {"by_class": by_class, "by_type": by_type}

@@ -53,7 +53,7 @@ class Sourced(Spec):
         "", description="Public source(s) of the figures (URL or citation)."
     )
     date: Annotated[str, Field(strict=True, max_length=40)] = Field(
-        "", description="Publication or event date of the source, YYYY-MM[-DD]."
+        "", description="Publication or event date of the source, YYYY[-MM[-DD]]."
     )
 
 

@@ -23,8 +23,23 @@ STRUCTURE = "national-base"
 
 def calibrate_command(
     data: DataOption,
-    train_end: Annotated[str, typer.Option("--train-end", help="Last night fitted (YYYY-MM-DD).")],
     out: Annotated[Path, typer.Option("--out", help="Scenario file to write (TOML).")],
+    train_end: Annotated[
+        str | None, typer.Option("--train-end", help="Last night fitted (YYYY-MM-DD).")
+    ] = None,
+    update: Annotated[
+        str | None,
+        typer.Option(
+            "--update",
+            metavar="POSTURE",
+            help="Bring this fitted posture (a file or a bundled name) up to date with the "
+            "reports since its fit, instead of fitting one (nothing refitted).",
+        ),
+    ] = None,
+    through: Annotated[
+        str | None,
+        typer.Option("--through", help="With --update: the last night assimilated (YYYY-MM-DD)."),
+    ] = None,
     scenario: Annotated[
         str, typer.Option("--scenario", help="Posture to fit: a scenario file or a bundled name.")
     ] = STRUCTURE,
@@ -45,15 +60,37 @@ def calibrate_command(
     force: ForceFlag = False,
 ) -> None:
     """Fit the posture's uncertain parameters to the nightly reports up to --train-end and write
-    the fitted scenario (valid for `umbrella validate`, `run`, `nights` and campaigns)."""
+    the fitted scenario (valid for `umbrella validate`, `run`, `nights` and campaigns); or,
+    with --update, bring a fitted posture up to date with the reports since its fit."""
     import time
 
     from umbrella.core.limits import check_runs
-    from umbrella.jobs import run_calibration
+    from umbrella.jobs import run_calibration, update_posture
     from umbrella.jobs.calibrate import GRIDS, MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 
-    runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
+    if update is not None:
+        if train_end is not None:
+            raise command_line_error("give --train-end to fit, or --update to update", "--update")
+        last = None if through is None else parse_cli_date(through, "--through")
+        t0 = time.perf_counter()
+        with progress_shown(f"update {update}", quiet=as_json) as progress:
+            updated = update_posture(update, data=data, through=last, seed=seed,
+                                     classes=classes, out=out, force=force,
+                                     progress=progress)  # fmt: skip
+        if as_json:
+            emit_json(updated.summary())
+            return
+        rec = updated.record
+        say(console(), f"wrote {out}: {updated.scenario.name} updated through "
+            f"{rec.updated_through} ({updated.nights_assimilated} nights assimilated) in "
+            f"{time.perf_counter() - t0:.0f} s. ", rec.data_credit)  # fmt: skip
+        return
+    if through is not None:
+        raise command_line_error("--through applies to --update", "--through")
+    if train_end is None:
+        raise command_line_error("give --train-end (to fit) or --update (to update)", "--train-end")
+    runs = check_runs(runs, key="--runs", source="command line")
     if not MIN_WINDOW_DAYS <= window_days <= MAX_WINDOW_DAYS:
         raise command_line_error(
             f"the window must hold {MIN_WINDOW_DAYS} to {MAX_WINDOW_DAYS:,} nights", "--window-days"

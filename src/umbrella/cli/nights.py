@@ -66,6 +66,21 @@ def nights(
         ),
     ] = None,
     classes: ClassesOption = None,
+    assimilate: Annotated[
+        bool,
+        typer.Option(
+            "--assimilate",
+            help="Predict each night from the posture updated with every report before it.",
+        ),
+    ] = False,
+    baselines: Annotated[
+        bool,
+        typer.Option(
+            "--baselines",
+            help="Print the posture's scores beside the persistence predictors' on the same "
+            "nights.",
+        ),
+    ] = False,
     force: ForceFlag = False,
 ) -> None:
     """Predict every national night with a launch from --start to --end through the raid engine
@@ -86,12 +101,15 @@ def nights(
     with progress_shown(scenario, quiet=as_json) as progress:
         result = run_nights(
             scenario, data=data, start=first, end=last, runs=runs, seed=seed, classes=classes,
-            out=out, force=force, progress=progress, **options,
+            assimilate=assimilate, out=out, force=force, progress=progress, **options,
         )  # fmt: skip
     if as_json:
         emit_json(result.summary())
         return
     _print(result)
+    _print_missiles(result)
+    if baselines:
+        _print_scores(result)
     if out is not None:
         wrote(out)
 
@@ -147,3 +165,50 @@ def _print(result: NightsResult) -> None:
                   share_points(night["reported_drones_neutralised_share"]))  # fmt: skip
     out.print(n)
     out.print(lit(doc["data_credit"]))
+
+
+def _print_missiles(result: NightsResult) -> None:
+    from rich.table import Table
+
+    doc = result.summary()["missiles"]
+    if not doc["by_class"]:
+        return
+    out = console(min_width=100)
+    t = Table(title="Missiles, pooled over the window: neutralised share, predicted (mean over "
+                    "runs) and reported (share points)")  # fmt: skip
+    for col in ("class or type", "missiles", "predicted", "reported", "difference"):
+        t.add_column(col, justify="left" if col == "class or type" else "right")
+    for cls, c in doc["by_class"].items():
+        t.add_row(cls, f"{c['launched']:,}", share_points(c["predicted_share"]),
+                  share_points(c["reported_share"]),
+                  f"{100 * (c['predicted_share'] - c['reported_share']):+.1f}")  # fmt: skip
+    for name, ty in doc["by_type"].items():
+        t.add_row(lit(f"  {name} (rows naming it alone)"), f"{ty['assessed']:,}",
+                  share_points(ty["predicted_share"]), share_points(ty["reported_share"]),
+                  f"{100 * (ty['predicted_share'] - ty['reported_share']):+.1f}")  # fmt: skip
+    out.print(t)
+
+
+def _print_scores(result: NightsResult) -> None:
+    from rich.table import Table
+
+    scores = result.summary()["scores"]
+    out = console(min_width=100)
+    how = "assimilated night by night" if result.predictions.assimilated else "as fitted"
+    t = Table(title=lit(f"Posture ({how}) beside persistence predictors, the same nights with "
+                        f"{result.min_drones}+ drones (share points)"))  # fmt: skip
+    for col in ("predictor", "nights", "MAE", "bias", "correlation", "inside p05-p95"):
+        t.add_column(col, justify="left" if col == "predictor" else "right")
+    names = {"posture": "posture", "previous_10": "mean of the previous 10 nights",
+             "pooled_30": "pooled share, last 30 days",
+             "pooled_90": "pooled share, last 90 days"}  # fmt: skip
+    for key, label in names.items():
+        s = scores.get(key)
+        if s is None:
+            continue
+        corr = s["correlation"]
+        cover = s["coverage90"]
+        t.add_row(label, str(s["nights"]), share_points(s["mae"]), share_points(s["bias"]),
+                  "–" if corr is None else f"{corr:+.2f}",
+                  "–" if cover is None else share_points(cover) + "%")  # fmt: skip
+    out.print(t)

@@ -17,6 +17,7 @@ __all__ = [
     "CampaignInterrupted",
     "HistoryWarning",
     "InputError",
+    "StalePostureWarning",
     "UmbrellaDeprecationWarning",
     "UmbrellaWarning",
     "escape_control",
@@ -116,6 +117,11 @@ class UmbrellaWarning(UserWarning):
 
 class HistoryWarning(UmbrellaWarning):
     """The run history could not be read or written; the result itself is whole."""
+
+
+class StalePostureWarning(UmbrellaWarning):
+    """The attack reports run past the last night a fitted posture has seen: ``umbrella
+    calibrate --update`` brings it current."""
 
 
 class UmbrellaDeprecationWarning(FutureWarning):

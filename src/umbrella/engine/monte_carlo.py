@@ -77,8 +77,10 @@ def simulate(
         wave_active = np.broadcast_to(counts, (n_runs, counts.size))
     if slot_rounds is None:
         slot_rounds = np.broadcast_to(raid.slot_rounds, (n_runs, raid.slot_rounds.size))
-    wave_active = np.ascontiguousarray(wave_active, dtype=np.int64)
-    rounds = np.ascontiguousarray(slot_rounds, dtype=np.int64)
+    # Writable, C-ordered int64 (a broadcast or read-only array would make the compiled kernel
+    # build a second version of itself).
+    wave_active = np.require(wave_active, dtype=np.int64, requirements=("C", "W"))
+    rounds = np.require(slot_rounds, dtype=np.int64, requirements=("C", "W"))
     if wave_active.shape != (n_runs, len(raid.wave_t0_s)) or rounds.shape != (
         n_runs,
         raid.slot_rounds.size,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from umbrella.jobs.calibrate import run_calibration as run_calibration
+    from umbrella.jobs.calibrate import update_posture as update_posture
     from umbrella.jobs.campaign import run_campaign as run_campaign
     from umbrella.jobs.compare import run_comparison as run_comparison
     from umbrella.jobs.data import run_backtest as run_backtest
@@ -39,7 +40,7 @@ _HOME = {
     "run_sweep": "umbrella.jobs.sweep",
     "run_nights": "umbrella.jobs.nights",
     "run_calibration": "umbrella.jobs.calibrate",
-    # "update_posture": "umbrella.jobs.calibrate",
+    "update_posture": "umbrella.jobs.calibrate",
     "run_data_summary": "umbrella.jobs.data",
     "run_forecast": "umbrella.jobs.data",
     "run_backtest": "umbrella.jobs.data",

@@ -25,7 +25,13 @@ if TYPE_CHECKING:
     from umbrella.calibration.result import CalibrationResult
     from umbrella.scenario.model import Scenario
 
-__all__ = ["GRIDS", "MAX_WINDOW_DAYS", "MIN_WINDOW_DAYS", "run_calibration"]
+__all__ = [
+    "GRIDS",
+    "MAX_WINDOW_DAYS",
+    "MIN_WINDOW_DAYS",
+    "run_calibration",
+    "update_posture",
+]
 
 #: The emulator grids by name: ``standard``, and ``coarse`` for a quick look.
 GRIDS = ("standard", "coarse")
@@ -158,6 +164,111 @@ def run_calibration(
             classes=classes,
             seed=seed,
             runs=runs,
+            parameters=parameters,
+            posture=spec,
+            source=source,
+        ),
+        headline=headline,
+        spec={"posture": spec.model_dump(mode="json"), **parameters},
+        check_out=check_posture_file,
+    )
+    return execute(job, out=out, force=force, history=history, progress=progress)
+
+
+def update_posture(
+    posture: Scenario | str | Path,
+    *,
+    data: str | Path,
+    through: date | str | None = None,
+    seed: int = 0,
+    classes: str | Path | None = None,
+    out: str | Path | None = None,
+    force: bool = False,
+    history: bool = True,
+    progress: Progress | None = None,
+) -> CalibrationResult:
+    """Bring a fitted posture up to date with the reports since its fit: what ``umbrella
+    calibrate --update`` does, from Python (see :mod:`umbrella.calibration.update`).
+
+    Every reported night after the posture's last night seen, up to ``through`` (default: the
+    last night of the reports), is assimilated in order (:mod:`umbrella.calibration.assimilate`);
+    nothing is refitted.
+
+    Parameters
+    ----------
+    posture
+        A fitted posture: a scenario, a file or a bundled name (``national``).
+    data
+        The folder holding ``missile_attacks_daily.csv``.
+    through
+        The last night assimilated (:class:`~datetime.date` or ``YYYY-MM-DD``).
+    seed
+        The seed of the assimilation (its emulators and its particles).
+    classes
+        A TOML or CSV file changing the model-to-class table.
+    out
+        Write the updated posture's file here (TOML), refused before any work as for
+        :func:`run_calibration`.
+    history, progress
+        As :func:`run_calibration` (progress stage ``assimilation``).
+
+    Raises
+    ------
+    InputError
+        A posture never fitted, a bad date or seed, ``through`` before the posture's last night
+        seen, missing or malformed reports, or an output file that cannot be written.
+    """
+    import dataclasses
+
+    from umbrella.attacks.reader import read_data_dir
+    from umbrella.calibration.assimilate import Assimilation
+    from umbrella.calibration.files import check_posture_file
+    from umbrella.calibration.night import night_table, nights_in
+    from umbrella.calibration.result import CalibrationResult
+    from umbrella.calibration.state import PostureState
+    from umbrella.calibration.update import updated_posture
+    from umbrella.core.seeds import check_seed
+    from umbrella.scenario.bundled import resolve_scenario, source_files
+
+    seed = check_seed(seed)
+    last = None if through is None else as_date(through, "through")
+    spec, source = resolve_scenario(posture)
+    start = PostureState.of(spec)  # refused here when the posture was never fitted
+    if last is not None and last < start.as_of:
+        raise InputError(
+            f"{last} is before the night the posture was last brought to ({start.as_of})",
+            key="through",
+        )
+    rec = spec.calibration
+    assert rec is not None
+
+    def run(report_to: Progress | None) -> CalibrationResult:
+        reports = night_table(read_data_dir(data), class_map(classes))
+        end = last or reports.index.max().date()
+        assimilation = Assimilation.prepare(spec, seed)
+        state = assimilation.through(reports, end, progress=report_to)
+        state = dataclasses.replace(state, as_of=max(state.as_of, end))
+        seen = [n for n in nights_in(reports, start.as_of, end) if n.night > start.as_of]
+        return CalibrationResult(
+            scenario=updated_posture(spec, state, seed), calibration=None, source=source,
+            runs=0, window_days=0, nights_assimilated=len(seen),
+        )  # fmt: skip
+
+    def headline(result: CalibrationResult) -> str:
+        return (f"{spec.name} updated through {result.record.updated_through} "
+                f"({result.nights_assimilated} nights assimilated)")  # fmt: skip
+
+    parameters = {"update": True, "through": None if last is None else last.isoformat()}
+    job = Job(
+        kind="calibration",
+        inputs=[*source_files(source), *report_files(data, classes)],
+        run=run,
+        provenance=lambda _: reports_provenance(
+            "calibration",
+            data=data,
+            classes=classes,
+            seed=seed,
+            runs=None,
             parameters=parameters,
             posture=spec,
             source=source,

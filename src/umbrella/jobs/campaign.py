@@ -246,6 +246,10 @@ def run_campaign(
     nights = read.spec.n_nights
 
     def run(report: Progress | None) -> CampaignResult:
+        from umbrella.calibration.state import warn_if_stale
+        from umbrella.jobs.data import last_report
+
+        warn_if_stale(read.defence, last_report(read.spec.data_path(read.data)))
         try:
             return read.simulate(runs, seed, checkpoint=store, resume=resume, progress=report)
         except KeyboardInterrupt:

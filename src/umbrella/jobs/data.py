@@ -451,3 +451,15 @@ def run_tempo_fit(
         check_out=partial(check_output_file, kind=MODEL_KIND),
     )
     return execute(job, out=out, force=force, history=history, progress=progress)
+
+
+def last_report(data: str | Path | None) -> date | None:
+    """The last night of the national reports in the folder ``data`` (None without one)."""
+    if data is None:
+        return None
+    import pandas as pd
+
+    from umbrella.attacks.nights import load_nights
+
+    nights = load_nights(data)
+    return None if nights.empty else pd.Timestamp(nights.index.max()).date()

@@ -10,10 +10,12 @@ flown through the raid engine on a posture, set beside the reports.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from umbrella.calibration.scores import DEFAULT_MIN_DRONES
+from umbrella.calibration.state import PostureState, state_date, warn_if_stale
 from umbrella.core.errors import InputError
 from umbrella.core.progress import Progress
 from umbrella.jobs.data import as_date, class_map, report_files, reports_provenance
@@ -38,6 +40,7 @@ def run_nights(
     seed: int = 0,
     min_drones: int = DEFAULT_MIN_DRONES,
     classes: str | Path | None = None,
+    assimilate: bool = False,
     out: str | Path | None = None,
     force: bool = False,
     history: bool = True,
@@ -64,6 +67,10 @@ def run_nights(
         Nights with fewer drones are left out of the scores.
     classes
         A TOML or CSV file changing the model-to-class table.
+    assimilate
+        Predict every night from the posture updated with every report strictly before it
+        (:mod:`umbrella.calibration.assimilate`); without it, the posture as fitted (or as last
+        updated) flies every night.
     out
         Write the output folder here (``nights.parquet``, ``baselines.parquet``,
         ``summary.json``, ``meta.json``, ``nights.png`` and ``report.html``), refused before
@@ -106,19 +113,35 @@ def run_nights(
 
     def run(report_to: Progress | None) -> NightsResult:
         reports = night_table(read_data_dir(data), class_map(classes))
+        warn_if_stale(spec, reports.index.max().date() if len(reports) else None)
         window = nights_in(reports, first, last)
         if not window:
             raise InputError(f"no national night with a launch from {first} to {last}", source=data)
-        pred = predict_nights(spec, window, runs, seed, progress=report_to)
-        return NightsResult.from_predictions(pred, reports, start=first, end=last,
-                                             min_drones=min_drones)  # fmt: skip
+        groups = None
+        if assimilate:
+            from umbrella.calibration.assimilate import Assimilation
+            from umbrella.calibration.predict import GROUPS, assimilated_groups
+
+            assimilation = Assimilation.prepare(spec, seed)
+            groups = assimilated_groups(
+                assimilation, reports, window, min(GROUPS, runs), seed, progress=report_to
+            )
+        pred = predict_nights(spec, window, runs, seed, groups=groups, progress=report_to)
+        pred = dataclasses.replace(pred, assimilated=assimilate)
+        return NightsResult.from_predictions(
+            pred, reports, start=first, end=last, min_drones=min_drones,
+            state_through=state_date(spec),
+        )  # fmt: skip
 
     def headline(result: NightsResult) -> str:
         scores = score_rows(result.nights.assign(half="all"), min_drones).get("all")
         mae = "" if scores is None else f", MAE {100 * float(scores['mae']):.1f} share points"
         return f"{spec.name}: {len(result.nights)} nights {first} to {last}{mae}"
 
-    parameters = {"start": first.isoformat(), "end": last.isoformat(), "min_drones": min_drones}
+    if assimilate:
+        PostureState.of(spec)  # refused before any work when the posture was never fitted
+    parameters = {"start": first.isoformat(), "end": last.isoformat(), "min_drones": min_drones,
+                  "assimilate": assimilate}  # fmt: skip
     job = Job(
         kind="nights",
         inputs=[*source_files(source), *report_files(data, classes)],

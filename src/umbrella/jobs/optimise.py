@@ -91,6 +91,10 @@ def run_optimisation(
     chosen = spec
 
     def run(report: Progress | None) -> OptimisationResult:
+        from umbrella.calibration.state import warn_if_stale
+        from umbrella.jobs.data import last_report
+
+        warn_if_stale(defence, last_report(campaign.data_path(data)))
         tempo = load_raid_tempo(campaign, data)
         return optimise(chosen, campaign, defence, runs, seed, tempo=tempo,
                         time_limit_s=time_limit_s, progress=report)  # fmt: skip

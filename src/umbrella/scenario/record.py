@@ -62,6 +62,11 @@ class CalibrationRecord(Spec):
     method: str = Field("", description="How the parameters were fitted.")
     train_start: date | None = Field(None, description="First night of reports fitted.")
     train_end: date | None = Field(None, description="Last night of reports fitted.")
+    updated_through: date | None = Field(
+        None,
+        description="Last night of reports assimilated after the fit (``umbrella calibrate "
+        "--update``): the posture's numbers are its state on that night.",
+    )
     months: list[str] = Field(
         default_factory=list,
         description="Calendar months (YYYY-MM) of the fitted capability path, oldest first.",
@@ -87,6 +92,10 @@ class CalibrationRecord(Spec):
             raise ValueError("a posterior needs train_end and months")
         if self.train_start and self.train_end and self.train_end < self.train_start:
             raise ValueError("train_end is before train_start")
+        if self.updated_through is not None and (
+            self.train_end is None or self.updated_through < self.train_end
+        ):
+            raise ValueError("updated_through needs a train_end on or before it")
         for m in self.months:
             if len(m) != 7 or m[4] != "-" or not (m[:4] + m[5:]).isdigit():
                 raise ValueError(f"month {m!r} is not YYYY-MM")

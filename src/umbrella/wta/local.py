@@ -74,11 +74,13 @@ def improve(
     """
     rng = np.random.default_rng(seed)
     q = np.maximum(1.0 - problem.p_kill, _Q_FLOOR)
-    values = problem.values
-    costs = problem.costs
-    allowed = problem.allowed
-    minimums = problem.minimums
-    units = problem.units
+    # Writable copies, whatever the problem holds (its own arrays are read-only, those it
+    # derives are not): the compiled moves are then built for one kind of array only.
+    values = np.array(problem.values)
+    costs = np.array(problem.costs)
+    allowed = np.array(problem.allowed)
+    minimums = np.array(problem.minimums)
+    units = np.array(problem.units)
     cur = np.array(x, dtype=np.int64)
     n_units = int(units.sum())
     if n_units == 0:

@@ -19,7 +19,8 @@ class PosteriorSummary(TypedDict):
 class CalibrationSummary(TypedDict):
     """``umbrella calibrate --json``: the window fitted, the method, each parameter's posterior
     and the in-sample check (the fitted posture flown on its own training nights, ``runs`` runs a
-    night; the keys of the ``[calibration]`` record's ``fit``)."""
+    night; the keys of the ``[calibration]`` record's ``fit``); for ``--update``, the last night
+    assimilated (``updated_through``, else None) and how many nights were."""
 
     kind: Literal["calibration"]
     scenario: str
@@ -34,4 +35,6 @@ class CalibrationSummary(TypedDict):
     version: str
     parameters: dict[str, PosteriorSummary]
     fit: dict[str, float | None]
+    updated_through: str | None
+    nights_assimilated: int
     data_credit: str

@@ -7,7 +7,16 @@ from typing import Literal, TypedDict
 
 from umbrella.core.documents import Estimate
 
-__all__ = ["BaselineScores", "MissilesOfNight", "NightPrediction", "NightScores", "NightsSummary"]
+__all__ = [
+    "BaselineScores",
+    "ClassPooled",
+    "MissilesOfNight",
+    "NightPrediction",
+    "NightScores",
+    "NightsSummary",
+    "PooledMissiles",
+    "TypePooled",
+]
 
 
 class MissilesOfNight(TypedDict):
@@ -51,6 +60,29 @@ class BaselineScores(TypedDict):
     bias: float | None
 
 
+class ClassPooled(TypedDict):
+    """One missile class pooled over the nights whose reports give its outcome."""
+
+    launched: int
+    predicted_share: float
+    reported_share: float
+
+
+class TypePooled(TypedDict):
+    """One catalogue type pooled over the nights a report row names it alone."""
+
+    assessed: int
+    predicted_share: float
+    reported_share: float
+
+
+class PooledMissiles(TypedDict):
+    """Pooled neutralised shares of the window's missiles, predicted and reported."""
+
+    by_class: dict[str, ClassPooled]
+    by_type: dict[str, TypePooled]
+
+
 class NightsSummary(TypedDict):
     """``umbrella nights --json``."""
 
@@ -65,4 +97,8 @@ class NightsSummary(TypedDict):
     nights: list[NightPrediction]
     summary: dict[str, NightScores]
     baselines: dict[str, dict[str, BaselineScores]]
+    assimilated: bool
+    state_through: str | None
+    scores: dict[str, NightScores]
+    missiles: PooledMissiles
     data_credit: str

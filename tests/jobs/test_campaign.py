@@ -24,7 +24,7 @@ from umbrella.jobs import run_campaign, run_comparison
 from umbrella.jobs.campaign import default_checkpoint
 from umbrella.jobs.command import set_command
 
-FIXTURE = Path(__file__).parent / "fixtures" / "small.toml"
+FIXTURE = Path(__file__).parents[1] / "campaign" / "fixtures" / "small.toml"
 NIGHTS = 20
 
 

@@ -15,10 +15,11 @@ import pandas as pd
 import pytest
 
 from umbrella.campaign import load_campaign, simulate_campaign
+from umbrella.core.errors import StalePostureWarning
 from umbrella.core.progress import Progress
 from umbrella.scenario import Scenario, load_scenario
 
-from .conftest import FIXTURES, launch_nights, report_row, write_rows
+from ..calibration.conftest import FIXTURES, launch_nights, report_row, write_rows
 
 Invoke = Callable[[list[str]], tuple[int, str, str]]
 
@@ -61,7 +62,8 @@ class Fitted:
 
 @pytest.fixture(scope="module")
 def fitted(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Fitted:
-    """The tiny posture fitted by the CLI (coarse grid), and its --json document."""
+    """The tiny posture fitted by the CLI (coarse grid, the two months March and April: the
+    contracts below need a fitted file, not a long fit), and its --json document."""
     import contextlib
     import io
     import sys
@@ -72,7 +74,7 @@ def fitted(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Fitted:
     root = tmp_path_factory.mktemp("fit")
     out = root / "fitted.toml"
     args = ["calibrate", "--data", str(reports), "--train-end", "2025-04-30", "--out", str(out),
-            "--scenario", TINY, "--window-days", "120", "--grid", "coarse", "--runs", "20",
+            "--scenario", TINY, "--window-days", "60", "--grid", "coarse", "--runs", "20",
             "--seed", "2", "--json"]  # fmt: skip
     stages: list[tuple[int, int, str]] = []
     shown = command.progress_shown
@@ -104,7 +106,8 @@ def test_calibrate_json_and_the_fitted_file(fitted: Fitted, cli: Invoke) -> None
     path, doc = fitted.path, fitted.doc
     assert set(doc) == {"kind", "scenario", "source", "train_start", "train_end", "window_days",
                         "nights", "runs", "seed", "method", "version", "parameters", "fit",
-                        "data_credit"}  # fmt: skip
+                        "data_credit", "updated_through", "nights_assimilated"}  # fmt: skip
+    assert (doc["updated_through"], doc["nights_assimilated"]) == (None, 0)  # a fit, not an update
     assert (doc["kind"], doc["source"], doc["runs"], doc["seed"]) == ("calibration", TINY, 20, 2)
     assert doc["train_end"] == "2025-04-30" and doc["nights"] >= 30
     for summary in doc["parameters"].values():
@@ -126,7 +129,7 @@ def test_calibrate_reports_its_stages_and_records_its_run(fitted: Fitted, report
     from umbrella.history import HistoryStore
 
     seen = list(dict.fromkeys(stage for _, _, stage in fitted.stages))
-    assert seen == ["emulator grid", "fit", "missile emulator", "in-sample check"]
+    assert seen == ["emulator grid", "fit", "missile emulator", "missile levels", "in-sample check"]
     for stage in seen:
         steps = [(d, t) for d, t, s in fitted.stages if s == stage]
         assert steps[-1][0] == steps[-1][1]  # every stage reaches its total
@@ -137,7 +140,7 @@ def test_calibrate_reports_its_stages_and_records_its_run(fitted: Fitted, report
     daily = reports / "missile_attacks_daily.csv"
     assert row["inputs"][str(daily)] == row["data_hash"]
     assert row["inputs"][TINY] == hashlib.sha256(Path(TINY).read_bytes()).hexdigest()
-    assert row["parameters"] == {"train_end": "2025-04-30", "window_days": 120, "grid": "coarse"}
+    assert row["parameters"] == {"train_end": "2025-04-30", "window_days": 60, "grid": "coarse"}
     assert row["summary"]["fit"] == fitted.doc["fit"]
 
 
@@ -187,8 +190,14 @@ def test_nights_json_contract(fitted: Fitted, reports: Path, cli: Invoke) -> Non
     assert code == 0, err
     doc = json.loads(out)  # exactly one document
     assert set(doc) == {"kind", "scenario", "runs", "seed", "start", "end", "min_drones",
-                        "version", "nights", "summary", "baselines", "data_credit"}  # fmt: skip
+                        "version", "nights", "summary", "baselines", "data_credit", "assimilated",
+                        "state_through", "scores", "missiles"}  # fmt: skip
     assert (doc["kind"], doc["runs"], doc["seed"]) == ("nights", 10, 3)
+    assert (doc["assimilated"], doc["state_through"]) == (False, "2025-04-30")  # as fitted
+    assert doc["scores"]["posture"] == doc["summary"]["2025H1"]  # the same nights, scored once
+    assert set(doc["scores"]) == {"posture", "previous_10", "pooled_30", "pooled_90"}
+    for pooled in doc["missiles"]["by_class"].values():
+        assert 0 <= pooled["predicted_share"] <= 1 and 0 <= pooled["reported_share"] <= 1
     assert (doc["start"], doc["end"], doc["min_drones"]) == ("2025-04-20", "2025-05-10", 20)
     assert [n["night"] for n in doc["nights"]] == [
         str(date(2025, 4, 20) + timedelta(days=k)) for k in range(21)
@@ -252,7 +261,8 @@ def test_nights_out_folder(fitted: Fitted, reports: Path, cli: Invoke, tmp_path:
     meta = json.loads((out / "meta.json").read_text())
     assert meta["kind"] == doc["provenance"]["kind"] == "nights"
     assert meta["scenario"] == "tiny" and meta["scenario_source"] == str(fitted.path)
-    assert meta["parameters"] == {"start": "2025-04-25", "end": "2025-05-02", "min_drones": 100}
+    assert meta["parameters"] == {"start": "2025-04-25", "end": "2025-05-02", "min_drones": 100,
+                                  "assimilate": False}  # fmt: skip
     assert meta["data_hash"] == meta["inputs"][str(reports / "missile_attacks_daily.csv")]
     page = (out / "report.html").read_text()
     assert "<h1>Nights: tiny</h1>" in page and "<dd>2025-04-25 to 2025-05-02</dd>" in page
@@ -268,8 +278,10 @@ def test_nights_from_python_is_the_command(
 
     args = {"data": reports, "start": "2025-04-28", "end": "2025-05-01", "runs": 4, "seed": 5}
     steps: list[tuple[int, int, str]] = []
-    result = run_nights(fitted.path, out=tmp_path / "py", progress=lambda *a: steps.append(a),
-                        **args)  # type: ignore[arg-type]  # fmt: skip
+    with pytest.warns(StalePostureWarning, match="updated through 2025-04-30; reports run to "
+                      "2025-05-31: `umbrella calibrate --update`"):  # fmt: skip
+        result = run_nights(fitted.path, out=tmp_path / "py",
+                            progress=lambda *a: steps.append(a), **args)  # type: ignore[arg-type]  # fmt: skip
     assert steps == [(k, 4, "nights") for k in range(1, 5)]
     code, _, err = cli(["nights", str(fitted.path), "--data", str(reports), "--start",
                         "2025-04-28", "--end", "2025-05-01", "--runs", "4", "--seed", "5",
