@@ -210,6 +210,7 @@ def scheduler_here() -> Iterator[Any]:
         n_workers=1,
         threads_per_worker=1,
         processes=False,
+        protocol="tcp://",  # not the in-process transport: the command checks a TCP handshake
         dashboard_address=None,
         silence_logs=logging.ERROR,
     ) as cluster:  # type: ignore[no-untyped-call]

@@ -10,7 +10,8 @@ input                                          handling
 missing required column                        :class:`InputError` naming the file and the column
 unparseable ``time_start``/``time_end``        :class:`InputError` naming file, row, column, line
 ``time_end`` before ``time_start``             :class:`InputError`
-count not a number, negative or fractional     :class:`InputError`
+count not a number (``NaN``, ``inf`` too),     :class:`InputError` naming file, row, column, line
+negative or fractional
 ``destroyed`` > ``launched``                   :class:`InputError` (impossible in any report)
 ``is_shahed`` > ``launched``                   :class:`InputError`
 ``launched_details`` unparseable or not        :class:`InputError`
@@ -102,7 +103,7 @@ def _parse_time(text: str, path: Path, where: str, line: int) -> datetime:
 
 def _parse_count(text: str, path: Path, where: str, line: int) -> float:
     text = text.strip()
-    if text == "" or text.lower() == "nan":
+    if text == "":
         return math.nan
     try:
         value = float(text)
@@ -110,6 +111,15 @@ def _parse_count(text: str, path: Path, where: str, line: int) -> float:
         raise InputError(
             f"cannot read {text!r} as a count", source=path, key=where, line=line
         ) from None
+    if math.isnan(value):
+        # Written, but not a number: a count lost on the way, never "no weapons". An unknown
+        # count is an empty cell.
+        raise InputError(
+            f"count {text!r} is not a number (leave the cell empty where the count is unknown)",
+            source=path,
+            key=where,
+            line=line,
+        )
     if not math.isfinite(value) or value < 0:
         raise InputError(
             f"count {text!r} is negative or not finite", source=path, key=where, line=line

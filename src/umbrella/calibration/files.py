@@ -1,16 +1,23 @@
 """The fitted posture's file: a scenario as TOML with a comment header and short arrays, and the
-check that it may be written where asked."""
+check that it may be written where asked.
+
+The file's last line seals it as umbrella's: ``# umbrella-output sha256=<hex>``, the SHA-256 of
+the text above it (:func:`~umbrella.core.manifest.seal_text`). ``umbrella calibrate --out
+FILE`` replaces an existing file only while that seal matches (a posture it fitted, unchanged
+since); any other file, an edited posture included, is refused, ``--force`` or not.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
 from umbrella.core.errors import InputError
 from umbrella.core.files import write_text_atomic
+from umbrella.core.manifest import is_sealed_file, seal_text
+from umbrella.core.userfiles import real_path
 from umbrella.scenario.model import Scenario, dump_scenario
 
 __all__ = ["HEADER", "check_posture_file", "dump_posture", "posture_header", "write_posture"]
@@ -47,21 +54,15 @@ def posture_header(scenario: Scenario) -> str:
 
 
 def dump_posture(scenario: Scenario, header: str = "") -> str:
-    """A scenario as TOML with short arrays on one line and an optional comment header."""
+    """A scenario as TOML with short arrays on one line and an optional comment header, sealed
+    as umbrella's (see the module docstring)."""
     lines = [f"# {line}".rstrip() for line in header.splitlines()] if header else []
-    return ("\n".join(lines) + "\n" if lines else "") + _compact(dump_scenario(scenario))
+    return seal_text(("\n".join(lines) + "\n" if lines else "") + _compact(dump_scenario(scenario)))
 
 
 def _is_fitted_posture(path: Path) -> bool:
-    """Whether ``path`` holds a scenario with a ``[calibration]`` table (an earlier output of
-    ``umbrella calibrate``)."""
-    from umbrella.core.limits import MAX_SPEC_BYTES
-    from umbrella.core.userfiles import read_user_text
-
-    try:
-        return "calibration" in tomllib.loads(read_user_text(path, MAX_SPEC_BYTES))
-    except (InputError, tomllib.TOMLDecodeError):
-        return False
+    """Whether ``path`` is a posture file umbrella wrote, unchanged since (its seal matches)."""
+    return is_sealed_file(path)
 
 
 def check_posture_file(
@@ -69,30 +70,30 @@ def check_posture_file(
 ) -> Path:
     """Refuse, before any work, a fitted posture's file that cannot be written without loss.
 
-    The file may not be or lie inside an input; an existing file is replaced only if it is a
-    fitted posture (an earlier output of ``umbrella calibrate``), or with ``force``. Returns
-    the resolved path.
+    The file may not be or lie inside an input; an existing file is replaced only if umbrella
+    wrote it and nobody has changed it since (its seal matches); ``force`` changes nothing
+    here. Returns the resolved path.
 
     Raises
     ------
     InputError
-        The path is an input or inside one, a folder, or (without ``force``) an existing file
-        that is not a fitted posture.
+        The path is an input or inside one, a folder, or an existing file that umbrella did
+        not write (or that was edited since).
     """
     if str(out) == "":
         raise InputError("empty path", source="''", key="--out")
-    real = Path(os.path.realpath(out))
+    real = real_path(out, key="--out")
     for item in inputs:
-        used = Path(os.path.realpath(item))
+        used = real_path(item)
         if real == used or used in real.parents:
             raise InputError("is an input of the calibration; give another name",
                              source=out, key="--out")  # fmt: skip
     if real.is_dir():
         raise InputError("is a folder; give a file name", source=out, key="--out")
-    if real.exists() and not force and not _is_fitted_posture(real):
+    if os.path.lexists(real) and not _is_fitted_posture(real):
         raise InputError(
-            "exists and is not a posture fitted by umbrella calibrate; give another name, "
-            "or --force to replace it",
+            "exists and is not a posture fitted by umbrella calibrate, or was edited since; "
+            "give another name (--force never replaces a file umbrella did not write)",
             source=out,
             key="--out",
         )

@@ -46,6 +46,7 @@ from umbrella.calibration.trend import month_key
 from umbrella.catalogue import Catalogue
 from umbrella.core.apportion import largest_remainder
 from umbrella.core.errors import InputError
+from umbrella.core.limits import MAX_THREATS
 from umbrella.core.progress import Progress, report
 from umbrella.core.seeds import check_seed, child_seed, generator
 from umbrella.core.vocabulary import EXPIRED, KILLED, LOST, MISSILE_THREAT_CLASSES
@@ -237,15 +238,24 @@ class _RaidLadder:
         level = int(np.ceil(np.log2(max(float(need.max()), 1.0))))
         while (counts.max(axis=0) > np.ceil(self.unit * 2.0**level)).any():
             level += 1
+        if int(np.ceil(self.unit * 2.0**level).sum()) > MAX_THREATS:
+            # A night near the largest raid the engine flies: its own counts, not a level's
+            # (still the night's alone, whatever other nights are asked).
+            return compile_raid(self._sized(counts.max(axis=0)), self.catalogue)
         if level not in self.cache:
             cap = np.ceil(self.unit * 2.0**level).astype(int)
-            threats = [
-                w.model_copy(update={"count": int(c)})
-                for w, c in zip(self.scenario.threats, cap, strict=True)
-            ]
-            sized = self.scenario.model_copy(update={"threats": threats})
-            self.cache[level] = compile_raid(sized, self.catalogue)
+            self.cache[level] = compile_raid(self._sized(cap), self.catalogue)
         return self.cache[level]
+
+    def _sized(self, cap: I64) -> Scenario:
+        total = int(cap.sum())
+        if total > MAX_THREATS:
+            raise InputError(f"{total:,} threats in one raid, over the limit of {MAX_THREATS:,}")
+        threats = [
+            w.model_copy(update={"count": int(c)})
+            for w, c in zip(self.scenario.threats, cap, strict=True)
+        ]
+        return self.scenario.model_copy(update={"threats": threats})
 
 
 def predict_nights(
@@ -320,7 +330,11 @@ def predict_nights(
     m_neut: dict[str, F64] = {c: np.zeros((len(nights), runs)) for c in MISSILE_THREAT_CLASSES}
     t_neut: dict[str, F64] = {}
     for i, night in enumerate(nights):
-        base = raids.raid_for(counts[i])
+        try:
+            base = raids.raid_for(counts[i])
+        except InputError as exc:
+            raise InputError(f"the night of {night.night} ({night.drones:,} drones launched): "
+                             f"{exc.message}") from None  # fmt: skip
         drone_types = np.flatnonzero(base.type_class == 0)
         type_cls = [classes[t] for t in base.type_names]
         engine_seed = child_seed(seed, NIGHTS_ENGINE, night.night.toordinal())

@@ -413,8 +413,8 @@ class CalibrationResult:
         (atomically), valid wherever a scenario file is.
 
         The file may not be or lie inside one of ``inputs``; an existing file is replaced only
-        if it is a fitted posture, or with ``force``
-        (:func:`~umbrella.calibration.files.check_posture_file`).
+        if umbrella wrote it and nobody has changed it since (its seal matches), ``force`` or
+        not (:func:`~umbrella.calibration.files.check_posture_file`).
         """
         from umbrella.calibration.files import check_posture_file
         from umbrella.core.files import write_text_atomic

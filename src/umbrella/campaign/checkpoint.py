@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.campaign.spec import Campaign, campaign_hash
+from umbrella.campaign.spec import MAX_DAYS, Campaign, campaign_hash
 from umbrella.core.errors import InputError
 from umbrella.core.files import current_umask, hold_signals, release_signals
 from umbrella.core.limits import MAX_MEMORY_BYTES
+from umbrella.core.userfiles import loads_strict_json
 from umbrella.core.version import __version__
 from umbrella.scenario.model import Scenario, scenario_hash
 
@@ -176,11 +177,19 @@ class FileCheckpoint:
             MAX_CHECKPOINT_BYTES
         ):
             raise self._fail("not a campaign checkpoint (no header)")
-        meta = json.loads(zf.read(_META).decode("utf-8"))
+        meta = loads_strict_json(zf.read(_META).decode("utf-8"), self.path)
         if not isinstance(meta, dict) or meta.get("kind") != KIND:
             raise self._fail("not a campaign checkpoint (header of another kind)")
         if meta.get("format") != _FORMAT:
             raise self._fail(f"checkpoint format {meta.get('format')!r} is not {_FORMAT}")
+        done = meta.get("done")
+        if isinstance(done, bool) or not isinstance(done, int) or not 0 <= done <= MAX_DAYS:
+            raise self._fail(
+                f"checkpoint header has no whole number of nights done (done = {done!r}); "
+                "remove the file to start over"
+            )
+        if not isinstance(meta.get("fingerprint"), str):
+            raise self._fail("checkpoint header has no fingerprint; remove the file to start over")
         checksums = meta.get("checksums")
         if not isinstance(checksums, dict) or set(checksums) | {_META} != set(
             n.removesuffix(".npy") if n != _META else n for n in members
@@ -214,7 +223,7 @@ class FileCheckpoint:
         if read is None:
             return None
         meta, _ = read
-        return str(meta.get("fingerprint")), int(meta.get("done", 0))
+        return str(meta["fingerprint"]), int(meta["done"])
 
     def load(self, fingerprint: str) -> Checkpoint | None:
         read = self._read()

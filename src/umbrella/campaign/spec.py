@@ -20,6 +20,7 @@ from umbrella.core.spec import (
     Date,
     Description,
     Name,
+    PathText,
     Probability,
     Real,
     Spec,
@@ -48,7 +49,6 @@ MAX_MISSILES_MEAN = 10_000.0
 #: Rounds per day that production may reach.
 PerDay = Annotated[Real, Field(ge=0.0, le=1e6)]
 #: A path or bundled name written in a campaign file.
-PathText = Annotated[str, Field(strict=True, min_length=1, max_length=4096)]
 
 __all__ = [
     "MAX_DRONES_MEAN",

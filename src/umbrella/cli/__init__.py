@@ -67,7 +67,7 @@ COMMANDS: dict[str, Command] = {
     "history": Command("umbrella.cli.history", "app",
                        "The run history: every command's runs, with their provenance."),
     "validate": Command("umbrella.cli.raid", "validate",
-                        "Check a scenario or campaign file."),
+                        "Check a scenario, campaign, optimisation or sweep file."),
     "example": Command("umbrella.cli.raid", "example",
                        "Print a bundled scenario file to start from."),
     "catalogue": Command("umbrella.cli.raid", "catalogue",

@@ -189,6 +189,10 @@ def forecast_command(
     t_end = parse_cli_date(train_end, "--train-end")
     w_start, w_end = parse_cli_date(start, "--start"), parse_cli_date(end, "--end")
     _check_window(w_start, w_end, runs)
+    if w_start <= t_end:
+        raise command_line_error(
+            f"--start {w_start} must be after the training end --train-end {t_end}", "--start"
+        )
     check_force(force, out)
     with progress_shown("data forecast", quiet=as_json) as progress:
         result = run_forecast(

@@ -148,6 +148,8 @@ def run_app(app: Any, prepare: Callable[[], None] = lambda: None) -> int:
         _line("interrupted")
         return _interrupted_code()
     except InputError as exc:
+        if exc.source is None:  # a value of the command line (a file's errors name it)
+            exc = InputError(exc.message, source="command line", key=exc.key, line=exc.line)
         _line(f"error: {exc.one_line()}")
         return 2
     except ClickException as exc:

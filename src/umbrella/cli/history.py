@@ -27,10 +27,10 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, store: HistoryStore | None = None) -> None:
     from umbrella.core.errors import InputError
 
-    raise InputError(message, source="run history")
+    raise InputError(message, source=store.path if store is not None else "run history")
 
 
 def _store() -> HistoryStore:
@@ -39,30 +39,45 @@ def _store() -> HistoryStore:
     return HistoryStore()
 
 
-def _rows(kind: str | None) -> list[dict[str, Any]]:
-    from umbrella.history import HistoryBusy
+def _noted(store: HistoryStore) -> None:
+    """One ``warning:`` line for each pending file the store moved to quarantine."""
+    import warnings
+
+    from umbrella.core.errors import HistoryWarning
+
+    for note in store.notes:
+        warnings.warn(note, HistoryWarning, stacklevel=2)
+
+
+def _read(store: HistoryStore, read: Any) -> Any:
+    """``read()`` on the store; whatever stops it is one line naming the store (exit 2)."""
+    from umbrella.history import HistoryBusy, HistoryUnusable
 
     try:
-        return _store().rows(kind)
+        return read()
+    except KeyError as exc:
+        _fail(str(exc.args[0]), store)
     except HistoryBusy as exc:
-        _fail(f"{exc}; try again in a moment")
+        _fail(f"{str(exc).removeprefix(str(store.path)).strip()}; try again in a moment", store)
+    except HistoryUnusable as exc:
+        _fail(str(exc).removeprefix(str(store.path)).strip(), store)
     except Exception as exc:
-        _fail(f"cannot read it: {' '.join(str(exc).split())}")
-    return []  # pragma: no cover - _fail raises
+        _fail(f"cannot read it: {' '.join(str(exc).split())}", store)
+    finally:
+        _noted(store)
+    return None  # pragma: no cover - _fail raises
+
+
+def _rows(kind: str | None) -> list[dict[str, Any]]:
+    store = _store()
+    rows: list[dict[str, Any]] = _read(store, lambda: store.rows(kind))
+    return rows
 
 
 def _get(ref: str) -> dict[str, Any]:
-    from umbrella.history import HistoryBusy
-
-    try:
-        return _store().get(ref)
-    except KeyError as exc:
-        _fail(str(exc.args[0]))
-    except HistoryBusy as exc:
-        _fail(f"{exc}; try again in a moment")
-    except Exception as exc:
-        _fail(f"cannot read it: {' '.join(str(exc).split())}")
-    return {}  # pragma: no cover - _fail raises
+    store = _store()
+    row: dict[str, Any] = _read(store, lambda: store.get(ref))
+    return row
 
 
 def _strict(doc: Any) -> Any:

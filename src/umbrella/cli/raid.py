@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 #: The bundled scenario ``umbrella run`` flies when given none.
 REFERENCE = "reference"
 #: The kinds of file ``umbrella validate`` knows (see :mod:`umbrella.jobs.validate`).
-FILE_KINDS = ("scenario", "campaign", "optimisation")
+FILE_KINDS = ("scenario", "campaign", "optimisation", "sweep")
 
 __all__ = ["catalog", "catalogue", "example", "run", "validate"]
 
@@ -121,7 +121,9 @@ def _n(x: float | None) -> str:
 
 
 def validate(
-    file: Annotated[Path, typer.Argument(help="Scenario or campaign TOML to check.")],
+    file: Annotated[
+        Path, typer.Argument(help="Scenario, campaign, optimisation or sweep TOML to check.")
+    ],
     kind: Annotated[
         str | None,
         typer.Option(
@@ -135,7 +137,8 @@ def validate(
         typer.Option("--data", help="Attack-report folder for a campaign (overrides data_dir)."),
     ] = None,
 ) -> None:
-    """Check a scenario or campaign file: one `ok:` line, or one error line (exit 2)."""
+    """Check a scenario, campaign, optimisation or sweep file: one `ok:` line, or one error
+    line (exit 2), as the command that reads the file would answer."""
     from umbrella.jobs.validate import check_spec_file
 
     _, description = check_spec_file(file, kind, data)

@@ -74,14 +74,14 @@ def sweep(
     processes, or to a Dask cluster with --scheduler; the numbers are the same either way.
     A point that fails is reported with its parameters (exit code 1 once all is written).
     """
-    from umbrella.core.limits import check_runs
+    from umbrella.core.limits import MAX_WORKERS, check_runs
     from umbrella.jobs.sweep import run_sweep
     from umbrella.scenario.overrides import parse_override
 
     if workers is not None and scheduler is not None:
         raise command_line_error("give --workers or --scheduler, not both", "--scheduler")
-    if workers is not None and workers < 1:
-        raise command_line_error("workers must be at least 1", "--workers")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise command_line_error(f"workers must be between 1 and {MAX_WORKERS}", "--workers")
     if batch_runs < 1:
         raise command_line_error("batch runs must be at least 1", "--batch-runs")
     if runs is not None:

@@ -81,6 +81,23 @@ class InputError(ValueError):
         self.line = line
         super().__init__(self.one_line())
 
+    @property
+    def is_placed(self) -> bool:
+        """Whether the error names a file (not none, nor a stand-in such as ``<Wave.replace>``
+        for a spec built in Python)."""
+        return self.source is not None and not (
+            self.source.startswith("<") and self.source.endswith(">")
+        )
+
+    def placed(self, source: str | Path, key: str | None = None) -> InputError:
+        """This error, naming ``source`` (and ``key`` before its own key) if it names no file;
+        itself otherwise."""
+        if self.is_placed:
+            return self
+        keys = [k for k in (key, self.key) if k]
+        return InputError(self.message, source=source, key=": ".join(keys) or None,
+                          line=None)  # fmt: skip
+
     def one_line(self) -> str:
         """Render as ``file:line: key: message`` with absent parts left out, on one line."""
         where = escape_control(self.source) if self.source else "<input>"

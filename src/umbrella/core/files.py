@@ -16,6 +16,15 @@ it tells its own files from a user's:
 * a path that is an existing file, that is or contains one of the command's inputs, or that is
   empty, is refused.
 
+A folder may come from someone else, so what it holds is data, never instructions: its manifest
+and journal are read only if they are regular files of strict JSON whose every name is a plain
+file name (:func:`~umbrella.core.manifest.is_plain_name`), and the journal's staging folder only
+if it is a folder (not a link) holding umbrella's marker; anything else is refused with one line
+before any file is touched. A file is replaced or removed only if its current bytes are the ones
+umbrella's manifest records (``--force`` included). Staging folders are recognised by the marker
+umbrella writes inside them (:func:`~umbrella.core.manifest.is_staging`), and one left by a
+process that has gone is removed only if it holds nothing but regular files.
+
 Nothing else is ever removed. Folders and files get the ordinary permissions (``0777`` and
 ``0666`` less the umask).
 """
@@ -39,13 +48,20 @@ from typing import Any
 
 from umbrella.core.errors import InputError
 from umbrella.core.manifest import (
+    BOOKKEEPING,
     JOURNAL,
     MANIFEST,
     STAGING,
+    STAGING_MARK,
     foreign_names,
     is_own_file,
+    is_plain_name,
+    is_sealed_file,
     is_staging,
+    mark_staging,
+    read_book,
     read_manifest,
+    staging_pid,
     write_manifest,
 )
 
@@ -118,14 +134,18 @@ def _fail(target: Path | str, message: str) -> InputError:
 
 
 def _resolve(target: str | Path) -> Path:
+    from umbrella.core.userfiles import real_path
+
     if str(target) == "":
         raise _fail("''", "empty path")
-    return Path(os.path.realpath(target))
+    return real_path(target, key="--out")
 
 
 def _check_inputs(target: Path, shown: str | Path, inputs: Iterable[str | Path]) -> None:
+    from umbrella.core.userfiles import real_path
+
     for item in inputs:
-        real = Path(os.path.realpath(item))
+        real = real_path(item)
         if real == target:
             raise _fail(shown, f"is the input {item}; choose another path")
         if target in real.parents:
@@ -151,6 +171,7 @@ def check_output_dir(
         raise _fail(target, "is a file, not a folder; give a folder for the outputs")
     if real.is_dir():
         _roll_forward(real)
+        read_manifest(real)  # a manifest that is not umbrella's, or names a path, is refused
         if not force:
             foreign = foreign_names(real)
             if foreign:
@@ -173,45 +194,91 @@ def check_output_file(
 ) -> Path:
     """Refuse, before any work, an output file that would replace something not umbrella's.
 
-    An existing file is replaced only if it is an umbrella JSON document of the same ``kind``
-    (an earlier output of the same command), or with ``force``.
+    An existing file is replaced only if umbrella wrote it as a document of the same ``kind``
+    and nobody has changed it since (its seal matches: :func:`~umbrella.core.manifest.seal_json`).
+    ``force`` changes nothing here: a file umbrella did not write is never replaced.
     """
     real = _resolve(path)
     _check_inputs(real, path, inputs)
     if real.is_dir():
         raise _fail(path, "is a folder; give a file name")
-    if real.exists() and not force:
-        try:
-            ours = json.loads(real.read_text(encoding="utf-8")).get("kind") == kind
-        except (OSError, ValueError, AttributeError):
-            ours = False
-        if not ours:
-            raise _fail(path, "exists and is not an umbrella output of this kind; give another "
-                              "name, or --force to replace it")  # fmt: skip
+    if os.path.lexists(real) and not is_sealed_file(real, kind=kind):
+        raise _fail(path, "exists and is not an umbrella output of this kind (or was edited "
+                          "since umbrella wrote it); give another name (--force never replaces "
+                          "a file umbrella did not write)")  # fmt: skip
     return real
 
 
 def _clean_stale(folder: Path) -> None:
-    """Remove staging folders left by umbrella processes that no longer run."""
+    """Remove staging folders (marked as umbrella's) left by processes that no longer run."""
     try:
         entries = list(folder.iterdir())
     except OSError:
         return
     for entry in entries:
-        if not is_staging(entry):
+        pid = staging_pid(entry)
+        if pid is None:
+            pid = _emptied_staging_pid(entry)
+        if pid is None:
             continue
         try:
-            pid = int(entry.name.split(STAGING + ".")[1].split(".")[0])
             os.kill(pid, 0)
         except ProcessLookupError:
-            shutil.rmtree(entry, ignore_errors=True)
-        except (ValueError, IndexError, OSError):
+            _remove_staging(entry)
+        except OSError:
             continue
+
+
+def _emptied_staging_pid(path: Path) -> int | None:
+    """The process named by an *empty* folder named as a staging folder (one whose removal a
+    kill cut between its marker and the folder itself): removing it removes nothing else."""
+    name = path.name
+    if not name.startswith(".") or f".{STAGING}." not in name:
+        return None
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode) or any(path.iterdir()):
+            return None
+        return int(name.rsplit(f".{STAGING}.", 1)[1].split(".")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _remove_staging(staging: Path) -> None:
+    """Remove a staging folder that holds only regular files (its marker last, so that a
+    folder half removed is still recognised); one holding anything else is left alone."""
+    try:
+        entries = list(staging.iterdir())
+        if not all(stat.S_ISREG(os.lstat(e).st_mode) for e in entries):
+            return
+        for entry in entries:
+            if entry.name != STAGING_MARK:
+                entry.unlink()
+        (staging / STAGING_MARK).unlink(missing_ok=True)
+        staging.rmdir()
+    except OSError:
+        return
+
+
+def _unmark(folder: Path) -> None:
+    """Remove a staging marker that a committed folder still holds (it names another folder)."""
+    path = folder / STAGING_MARK
+    try:
+        doc = read_book(path, "staging marker")
+    except InputError:
+        return
+    if isinstance(doc, dict) and doc.get("written_by") == "umbrella":
+        path.unlink(missing_ok=True)
 
 
 def _new_staging(parent: Path, label: str) -> Path:
     label = label[:80]
-    return Path(tempfile.mkdtemp(prefix=f".{label}{STAGING}.{os.getpid()}.", dir=parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{label}{STAGING}.{os.getpid()}.", dir=parent))
+    try:
+        mark_staging(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
 
 
 def _fix_modes(staging: Path) -> None:
@@ -293,17 +360,25 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _commit_whole(real: Path, staging: Path) -> None:
-    """``staging`` becomes ``real``; an earlier umbrella output there is removed after."""
+    """``staging`` becomes ``real``; an earlier umbrella output there is removed after.
+
+    The earlier output is marked as a staging folder under the name it takes when swapped out,
+    so that a kill before it is removed leaves a folder the next write recognises and clears."""
     mask = hold_signals()
     try:
         if not real.exists():
             os.rename(staging, real)
+            _unmark(real)
             return
         os.chmod(staging, stat.S_IMODE(real.stat().st_mode))
+        mark_staging(real, staging.name)
         if not _exchange(staging, real):
-            os.rename(real, staging.with_name(staging.name + ".old"))
+            old = staging.with_name(staging.name + ".old")
+            mark_staging(real, old.name)
+            os.rename(real, old)
             os.rename(staging, real)
-            staging = staging.with_name(staging.name + ".old")
+            staging = old
+        _unmark(real)
     finally:
         release_signals(mask)
     _dispose_old(staging, real)
@@ -316,12 +391,15 @@ def _dispose_old(old: Path, real: Path) -> None:
     kept = False
     for entry in list(old.iterdir()):
         name = entry.name
+        if name == STAGING_MARK:
+            continue
         if name == MANIFEST or is_own_file(old, name, manifest):
             entry.unlink()
-        elif not (real / name).exists():
+        elif not os.path.lexists(real / name):
             os.rename(entry, real / name)
         else:
             kept = True
+    (old / STAGING_MARK).unlink(missing_ok=True)
     if kept:
         os.rename(old, real.with_name(f"{real.name}.kept-{os.getpid()}"))
     else:
@@ -333,7 +411,7 @@ def _commit_in_place(real: Path, staging: Path, names: list[str]) -> None:
     old = read_manifest(real)
     remove = sorted(n for n in old if n not in names and is_own_file(real, n, old))
     for name in names:
-        if (real / name).exists() and not is_own_file(real, name, old):
+        if os.path.lexists(real / name) and not is_own_file(real, name, old):
             raise _fail(real, f"would replace {name}, which umbrella did not write; "
                               "move it or choose another folder")  # fmt: skip
     journal = {"staging": staging.name, "files": names, "remove": remove}
@@ -347,32 +425,80 @@ def _commit_in_place(real: Path, staging: Path, names: list[str]) -> None:
         release_signals(mask)
 
 
-def _roll_forward(real: Path) -> None:
-    """Finish a move into ``real`` that its journal records (idempotent)."""
+def _names(journal: dict[str, Any], key: str, path: Path) -> list[str]:
+    names = journal.get(key)
+    if not isinstance(names, list):
+        raise _bad_journal(path, f"its {key} is not a list of file names")
+    for name in names:
+        if not is_plain_name(name) or name in BOOKKEEPING:
+            raise _bad_journal(path, f"{name!r} in its {key} is not a plain file name")
+    return list(names)
+
+
+def _bad_journal(path: Path, why: str) -> InputError:
+    return InputError(f"malformed journal: {why}; nothing touched (remove it to write here)",
+                      source=path)  # fmt: skip
+
+
+def _check_journal(real: Path) -> tuple[Path, list[str], list[str]] | None:
+    """The staging folder, files and removals a journal in ``real`` records, every one
+    checked before anything is touched (None when there is no journal)."""
     path = real / JOURNAL
+    journal = read_book(path, "journal")
+    if journal is None:
+        return None
+    if not isinstance(journal, dict):
+        raise _bad_journal(path, "not a JSON object")
+    name = journal.get("staging")
+    if not is_plain_name(name) or STAGING not in str(name):
+        raise _bad_journal(path, f"its staging {name!r} is not a staging folder's name")
+    files, remove = _names(journal, "files", path), _names(journal, "remove", path)
+    staging = real / str(name)
     try:
-        journal = json.loads(path.read_text(encoding="utf-8"))
-        staging = real / str(journal["staging"])
-        files, remove = list(journal["files"]), list(journal["remove"])
+        mode = os.lstat(staging).st_mode
     except FileNotFoundError:
+        return staging, files, remove  # moved and cleared: only the journal is left
+    except OSError as exc:
+        raise _bad_journal(path, f"its staging folder cannot be read ({exc.strerror})") from None
+    if not stat.S_ISDIR(mode):
+        raise _bad_journal(path, f"its staging {name!r} is not a folder (a link or a file)")
+    entries = list(staging.iterdir())
+    if entries and not is_staging(staging):
+        raise _bad_journal(path, f"{name!r} holds no staging marker of umbrella's")
+    for entry in entries:
+        if not stat.S_ISREG(os.lstat(entry).st_mode):
+            raise _bad_journal(path, f"{name}/{entry.name} is not a regular file")
+    old = read_manifest(real)
+    for file in files:
+        moving = os.path.lexists(staging / file) and os.path.lexists(real / file)
+        if moving and not is_own_file(real, file, old):
+            raise _fail(real, f"would replace {file}, which umbrella did not write; "
+                              f"move it, or remove {JOURNAL} to write here")  # fmt: skip
+    if os.path.lexists(staging / MANIFEST):
+        read_manifest(staging)
+    return staging, files, remove
+
+
+def _roll_forward(real: Path) -> None:
+    """Finish a move into ``real`` that its journal records (idempotent). The journal is
+    checked whole first (:func:`_check_journal`); a removal happens only to a file whose
+    current bytes are those the folder's manifest records."""
+    checked = _check_journal(real)
+    if checked is None:
         return
-    except (OSError, ValueError, KeyError, TypeError):
-        raise _fail(real, f"unreadable {JOURNAL}; remove it to write here") from None
-    if staging.parent != real or STAGING not in staging.name:
-        raise _fail(real, f"malformed {JOURNAL}; remove it to write here")
+    staging, files, remove = checked
     for name in files:
-        if os.sep in name or name in ("", ".", ".."):
-            raise _fail(real, f"malformed {JOURNAL}; remove it to write here")
-        if (staging / name).exists():
+        if os.path.lexists(staging / name):
             os.replace(staging / name, real / name)
     old = read_manifest(real)
     for name in remove:
-        if name in old and (real / name).is_file() and name not in files:
+        if name not in files and is_own_file(real, name, old):
             (real / name).unlink()
-    if (staging / MANIFEST).exists():
+    if os.path.lexists(staging / MANIFEST):
         os.replace(staging / MANIFEST, real / MANIFEST)
-    shutil.rmtree(staging, ignore_errors=True)
-    path.unlink()
+    if os.path.lexists(staging):
+        _remove_staging(staging)
+    (real / JOURNAL).unlink()
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

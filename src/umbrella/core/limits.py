@@ -26,10 +26,15 @@ __all__ = [
     "MAX_RUNS",
     "MAX_SENSORS",
     "MAX_SPEC_BYTES",
+    "MAX_SWEEP_POINTS",
+    "MAX_SWEEP_WORK",
     "MAX_THREATS",
     "MAX_WORK",
+    "MAX_WORKERS",
     "check_runs",
+    "check_sweep",
     "check_work",
+    "check_workers",
     "events_per_threat",
 ]
 
@@ -59,6 +64,15 @@ EVENTS_IN_CACHE = 100_000
 MAX_MEMORY_BYTES = 4 * 2**30
 #: Bytes per run and threat of a raid's results and the tables made from them.
 BYTES_PER_RUN_THREAT = 40
+#: Most points of one sweep's design (a grid's every combination; a Latin hypercube's samples;
+#: a Sobol' design's N x (parameters + 2)).
+MAX_SWEEP_POINTS = 100_000
+#: Most work of one sweep: points x replications per point x threats per replication (for a
+#: campaign, x nights: each night is at least one raid). The reference raid's 550 threats allow
+#: 900 points of 10,000 runs.
+MAX_SWEEP_WORK = 5 * 10**9
+#: Most local worker processes of one command.
+MAX_WORKERS = 256
 
 
 def _fmt(n: float) -> str:
@@ -138,6 +152,59 @@ def check_work(
         raise InputError(
             f"too large: {what} need {memory_bytes / 2**30:,.1f} GiB of results, over the "
             f"limit of {MAX_MEMORY_BYTES / 2**30:,.0f} GiB (use fewer runs)",
+            key=key,
+            source=source,
+        )
+
+
+def check_workers(workers: int | None, key: str = "workers", source: str | None = None) -> None:
+    """Refuse a number of local worker processes that is not from 1 to :data:`MAX_WORKERS`."""
+    if workers is None:
+        return
+    if isinstance(workers, bool) or not isinstance(workers, int | np.integer):
+        raise InputError(f"workers must be a whole number (got {workers!r})", key=key,
+                         source=source)  # fmt: skip
+    if not 1 <= int(workers) <= MAX_WORKERS:
+        raise InputError(f"workers must be between 1 and {MAX_WORKERS} (got {int(workers):,})",
+                         key=key, source=source)  # fmt: skip
+
+
+def check_sweep(
+    *,
+    points: int,
+    runs: int,
+    threats: int,
+    outputs: int,
+    unit: str = "threats",
+    key: str = "runs",
+    source: str | None = None,
+) -> None:
+    """Refuse, before anything is allocated, a sweep over the budgets: at most
+    :data:`MAX_SWEEP_POINTS` points, :data:`MAX_SWEEP_WORK` points x runs x ``threats`` (the
+    threats of one replication; ``unit`` names them), and :data:`MAX_MEMORY_BYTES` of results
+    (points x runs x outputs numbers)."""
+    if points > MAX_SWEEP_POINTS:
+        raise InputError(
+            f"too large: {_fmt(points)} points, over the limit of {_fmt(MAX_SWEEP_POINTS)} points "
+            "of one sweep (fewer values or samples)",
+            key="parameters",
+            source=source,
+        )
+    work = points * runs * max(threats, 1)
+    if work > MAX_SWEEP_WORK:
+        raise InputError(
+            f"too much work: {_fmt(points)} points x {_fmt(runs)} runs x {_fmt(threats)} {unit} "
+            f"= {_fmt(work)}, over the budget of {_fmt(MAX_SWEEP_WORK)} points x runs x {unit} "
+            "(a budget of work, not a timeout; use fewer points or runs)",
+            key=key,
+            source=source,
+        )
+    memory = points * runs * max(outputs, 1) * 8
+    if memory > MAX_MEMORY_BYTES:
+        raise InputError(
+            f"too large: {_fmt(points)} points x {_fmt(runs)} runs x {outputs} outputs need "
+            f"{memory / 2**30:,.1f} GiB of results, over the limit of "
+            f"{MAX_MEMORY_BYTES / 2**30:,.0f} GiB (use fewer points or runs)",
             key=key,
             source=source,
         )

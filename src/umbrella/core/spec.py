@@ -39,6 +39,7 @@ __all__ = [
     "Kmh",
     "Name",
     "NonNegative",
+    "PathText",
     "Positive",
     "Probability",
     "Real",
@@ -85,18 +86,38 @@ Date = Annotated[date, Field(ge=date(1970, 1, 1), le=date(2199, 12, 31))]
 
 # C0 and C1 controls, DEL, and the line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Bidirectional formatting characters (embeddings, overrides, isolates and marks): they make
+# text read differently from what it holds ("Trojan Source").
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _no_control(text: str) -> str:
     if _CONTROL.search(text):
         raise ValueError("must not hold control characters (newlines, tabs, escapes)")
+    if _BIDI.search(text):
+        raise ValueError(
+            "must not hold bidirectional formatting characters (overrides, isolates, marks)"
+        )
     return text
 
 
-#: A name or id: 1 to 200 characters, no control characters.
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("a path must not hold a NUL byte")
+    if _CONTROL.search(text):
+        raise ValueError("a path must not hold control characters (newlines, tabs, escapes)")
+    return text
+
+
+#: A name or id: 1 to 200 characters, no control or bidirectional formatting characters.
 Name = Annotated[str, Field(strict=True, min_length=1, max_length=200), AfterValidator(_no_control)]
 #: Free text (descriptions, sources): at most 10,000 characters.
 Description = Annotated[str, Field(strict=True, max_length=10_000)]
+#: A path written in a spec (a file or folder it names): 1 to 4,096 characters, no NUL or other
+#: control character.
+PathText = Annotated[
+    str, Field(strict=True, min_length=1, max_length=4096), AfterValidator(_no_nul)
+]
 
 
 def _read_only(self: object, *args: object, **kwargs: object) -> NoReturn:

@@ -10,13 +10,21 @@ known encoding.
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from umbrella.core.errors import InputError
 
-__all__ = ["read_user_bytes", "read_user_text"]
+__all__ = [
+    "loads_strict_json",
+    "read_strict_json",
+    "read_user_bytes",
+    "read_user_text",
+    "real_path",
+]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -41,6 +49,8 @@ def read_user_bytes(path: str | Path, max_bytes: int, what: str = "file") -> byt
         info = os.stat(path)
     except FileNotFoundError:
         raise InputError("cannot read: no such file", source=path) from None
+    except ValueError:  # a NUL byte in the path
+        raise InputError("cannot read: the path holds a NUL byte", source=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", source=path) from None
     if stat.S_ISDIR(info.st_mode):
@@ -103,3 +113,49 @@ def read_user_text(path: str | Path, max_bytes: int, what: str = "file") -> str:
             line=text.count("\n", 0, nul) + 1,
         )
     return text
+
+
+def _refuse_constant(token: str) -> float:
+    raise ValueError(f"{token} is not a number JSON allows")
+
+
+def loads_strict_json(text: str, source: str | Path) -> Any:
+    """Parse strict JSON: ``NaN``, ``Infinity`` and ``-Infinity`` are refused, as is a document
+    nested too deeply to parse.
+
+    Raises
+    ------
+    InputError
+        Naming ``source`` (and the line, where the parser gives one).
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc.msg}", source=source, line=exc.lineno) from None
+    except ValueError as exc:
+        raise InputError(f"not strict JSON: {exc}", source=source) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply", source=source) from None
+
+
+def read_strict_json(path: str | Path, max_bytes: int, what: str = "JSON document") -> Any:
+    """The strict JSON (:func:`loads_strict_json`) of a regular file of at most ``max_bytes``
+    (:func:`read_user_text`)."""
+    return loads_strict_json(read_user_text(path, max_bytes, what), path)
+
+
+def real_path(path: str | Path, key: str | None = None) -> Path:
+    """``path`` with every symbolic link resolved, never raising for a link that loops (the
+    loop is left as it is, for the read that follows to refuse with one line).
+
+    Raises
+    ------
+    InputError
+        The path is empty or holds a NUL byte.
+    """
+    text = os.fspath(path)
+    if text == "":
+        raise InputError("empty path", source="''", key=key)
+    if "\x00" in text:
+        raise InputError("the path holds a NUL byte", source=text, key=key)
+    return Path(os.path.realpath(text))

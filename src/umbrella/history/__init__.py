@@ -13,12 +13,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from umbrella.history.diff import Change, diff_runs, flatten
-from umbrella.history.store import HistoryBusy, HistoryStore, Recorded, default_home
+from umbrella.history.store import (
+    HistoryBusy,
+    HistoryStore,
+    HistoryUnusable,
+    Recorded,
+    default_home,
+)
 
 __all__ = [
     "Change",
     "HistoryBusy",
     "HistoryStore",
+    "HistoryUnusable",
     "Recorded",
     "default_home",
     "diff_runs",

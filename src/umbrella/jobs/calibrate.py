@@ -90,8 +90,8 @@ def run_calibration(
         A TOML or CSV file changing the model-to-class table.
     out
         Write the fitted posture's *file* here (TOML, valid wherever a scenario file is). It may
-        not be an input; an existing file is replaced only if it is a posture fitted by umbrella
-        (or with ``force``); refused before any work.
+        not be an input; an existing file is replaced only if it is a posture umbrella fitted,
+        unchanged since (its seal matches), ``force`` or not; refused before any work.
     history
         Record the run in the run history (``umbrella history``).
     progress
@@ -156,6 +156,7 @@ def run_calibration(
     job = Job(
         kind="calibration",
         inputs=[*source_files(source), *report_files(data, classes)],
+        where=report_files(data)[1],
         run=run,
         provenance=lambda _: reports_provenance(
             "calibration",

@@ -13,6 +13,7 @@ from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
 from umbrella.core.errors import CampaignInterrupted, InputError, UmbrellaWarning
 from umbrella.core.progress import Progress
+from umbrella.core.userfiles import real_path
 from umbrella.jobs.pipeline import Job, execute
 from umbrella.jobs.provenance import campaign_provenance
 from umbrella.scenario.overrides import Override, as_overrides
@@ -107,7 +108,7 @@ def read_campaign(
     camp_ovs, defence_ovs = split_defence(overrides)
     spec = apply_to_campaign(loaded, camp_ovs)
     defence = apply_to_scenario(load_defence(spec), defence_ovs, prefix="defence.")
-    folder = None if data is None else Path(data).resolve()
+    folder = None if data is None else real_path(data, key="data")
     spec.check_data_path(folder)
     scenario = spec.base_dir / spec.scenario
     if scenario.is_file():
@@ -143,9 +144,10 @@ def _checkpoint(
             raise InputError("resume needs a checkpoint to resume from", key="resume")
         return None, False
     path = Path(given) if given is not None else default_checkpoint(read.spec, runs, seed)
-    real = path.resolve()
+    real = real_path(path, key="checkpoint")
     for item in read.files:
-        if real == item.resolve() or item.resolve() in real.parents:
+        used = real_path(item)
+        if real == used or used in real.parents:
             raise InputError("is an input of the campaign; choose another checkpoint path",
                              source=path, key="checkpoint")  # fmt: skip
     store = FileCheckpoint(path)

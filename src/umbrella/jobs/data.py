@@ -408,8 +408,8 @@ def run_tempo_fit(
         A TOML or CSV file changing the model-to-class table.
     out
         Write the model's JSON file here (``{"kind": "umbrella.raid_tempo", ...}``; an existing
-        file is replaced only if it is such a model, or with ``force``), for campaign files and
-        :func:`~umbrella.tempo.model.load_tempo`.
+        file is replaced only if umbrella wrote it and it is unchanged since, ``force`` or not),
+        for campaign files and :func:`~umbrella.tempo.model.load_tempo`.
     history, progress
         As :func:`~umbrella.jobs.run_raid`.
 

@@ -145,6 +145,7 @@ def run_nights(
     job = Job(
         kind="nights",
         inputs=[*source_files(source), *report_files(data, classes)],
+        where=report_files(data)[1],
         run=run,
         provenance=lambda _: reports_provenance(
             "nights",

@@ -22,6 +22,7 @@ from umbrella.core.errors import HistoryWarning, InputError
 from umbrella.core.files import check_output_dir
 from umbrella.core.progress import Progress
 from umbrella.core.results import Result
+from umbrella.core.userfiles import real_path
 
 __all__ = ["Job", "execute", "record_history"]
 
@@ -51,6 +52,9 @@ class Job(Generic[R]):
         written without loss. Default: an output folder
         (:func:`~umbrella.core.files.check_output_dir`); a job whose output is one file (a
         fitted posture, a model) gives its own.
+    where
+        The file an error of the run that names none is placed in (default: the first of
+        ``inputs``).
     """
 
     kind: str
@@ -60,6 +64,7 @@ class Job(Generic[R]):
     headline: Callable[[R], str]
     spec: Any = None
     check_out: Callable[..., object] = check_output_dir
+    where: Path | None = None
 
 
 def record_history(
@@ -80,8 +85,10 @@ def record_history(
         summary=summary,
         spec=spec,
         headline=headline,
-        out_dir=str(Path(out).resolve()) if out is not None else None,
+        out_dir=str(real_path(out)) if out is not None else None,
     )
+    for note in done.notes:
+        warnings.warn(note, HistoryWarning, stacklevel=3)
     if done.warning:
         warnings.warn(done.warning.removeprefix("warning: "), HistoryWarning, stacklevel=3)
 
@@ -108,7 +115,15 @@ def execute(
         raise InputError("force applies to an output (out=); none was given", key="force")
     if out is not None:
         job.check_out(out, inputs=job.inputs, force=force)
-    result = job.run(progress)
+    try:
+        result = job.run(progress)
+    except InputError as exc:
+        # An error of a spec built on the way (a night's raid, a buy's campaign) names no
+        # file: it is placed in the job's first input, so that the line names one. An error
+        # of a command-line option (``--scheduler``) is the command line's, not the file's.
+        if exc.is_placed or not job.inputs or (exc.key or "").startswith("--"):
+            raise
+        raise exc.placed(job.where or job.inputs[0]) from None
     meta = job.provenance(result)
     result = dataclasses.replace(result, provenance=meta)  # type: ignore[type-var]
     if out is not None:

@@ -78,18 +78,19 @@ def run_sweep(
         has been checked, before any point runs.
     """
     from umbrella.core.errors import InputError
-    from umbrella.sweep.run import fit_model, plan_sweep, read_model
+    from umbrella.core.limits import check_workers
+    from umbrella.sweep.run import check_sweep_size, fit_model, plan_sweep, read_model
 
     if workers is not None and scheduler is not None:
         raise InputError("give workers or scheduler, not both", key="scheduler")
-    if workers is not None and workers < 1:
-        raise InputError("workers must be at least 1", key="workers")
-    if batch_runs < 1:
-        raise InputError("batch runs must be at least 1", key="batch_runs")
+    check_workers(workers)
+    if isinstance(batch_runs, bool) or not isinstance(batch_runs, int) or batch_runs < 1:
+        raise InputError("batch runs must be a whole number, at least 1", key="batch_runs")
     spec, source = _resolve(spec)
     spec = _with_runs_and_seed(spec, runs, seed)
     overrides = as_overrides(sets)
     model = read_model(spec, overrides=overrides)
+    check_sweep_size(spec, model, source, key="runs" if runs is None else "--runs")
     if isinstance(model, CampaignModel):
         model.campaign.check_data_path(data)
 

@@ -2,8 +2,10 @@
 
 ``umbrella validate FILE`` reads the TOML, recognises the kind from its top-level keys (a
 scenario has ``[[assets]]`` and ``[[threats]]``; a campaign has ``scenario``, ``start``, ``end``
-and ``[raids]``) and runs every check the command that reads that kind would run, short of the
-simulation itself. A new kind is one more :class:`SpecKind` in :data:`KINDS`.
+and ``[raids]``, possibly through the file it ``extends``; an optimisation has ``campaign`` and
+``[[options]]``; a sweep has ``outputs`` and ``[[parameters]]``) and runs every check the command
+that reads that kind would run, short of the simulation itself, so that ``validate`` and the
+command agree. A new kind is one more :class:`SpecKind` in :data:`KINDS`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from umbrella.core.errors import InputError
 from umbrella.core.tomlspec import parse_toml, read_text
+from umbrella.core.userfiles import real_path
 
 __all__ = ["KINDS", "SpecKind", "check_spec_file", "detect_kind"]
 
@@ -90,6 +93,27 @@ def _check_optimisation(path: Path, data_dir: Path | None) -> str:
     )
 
 
+def _check_sweep(path: Path, data_dir: Path | None) -> str:
+    from umbrella.sweep.run import check_sweep_size, fit_model, plan_sweep, read_model
+    from umbrella.sweep.spec import load_sweep
+
+    spec = load_sweep(path)
+    model = read_model(spec)
+    check_sweep_size(spec, model, str(path))
+    if data_dir is not None and not hasattr(model, "campaign"):
+        raise InputError(f"--data applies to a sweep of a campaign; {path} sweeps a scenario",
+                         source="command line", key="--data")  # fmt: skip
+    plan = plan_sweep(spec, source=str(path), model=fit_model(model, data_dir))
+    return (
+        f"sweep {spec.name}: {spec.design}, {len(plan.points):,} points x {spec.runs:,} runs of "
+        f"{plan.label}, outputs {', '.join(spec.outputs)}"
+    )
+
+
+def _is_sweep(raw: dict[str, Any]) -> bool:
+    return "parameters" in raw and "outputs" in raw
+
+
 def _is_optimisation(raw: dict[str, Any]) -> bool:
     return "options" in raw and "campaign" in raw
 
@@ -104,6 +128,7 @@ def _is_scenario(raw: dict[str, Any]) -> bool:
 
 #: The kinds of spec file, in the order they are tried.
 KINDS: tuple[SpecKind, ...] = (
+    SpecKind("sweep", _is_sweep, _check_sweep),
     SpecKind("optimisation", _is_optimisation, _check_optimisation),
     SpecKind("campaign", _is_campaign, _check_campaign),
     SpecKind("scenario", _is_scenario, _check_scenario),
@@ -118,7 +143,14 @@ def detect_kind(path: str | Path) -> SpecKind:
     InputError
         The file cannot be read or parsed, or is of no known kind.
     """
-    raw = parse_toml(read_text(path), path)
+    text = read_text(path)
+    raw = parse_toml(text, path)
+    if "extends" in raw:  # a campaign that writes only what differs from the file it extends
+        from umbrella.core.tomlspec import check_schema_version
+        from umbrella.scenario.extends import merge_extends
+
+        check_schema_version(raw, 1, path, text)  # first, as the campaign's reader does
+        raw, _ = merge_extends(raw, path, text)
     for kind in KINDS:
         if kind.looks_like(raw):
             return kind
@@ -126,7 +158,7 @@ def detect_kind(path: str | Path) -> SpecKind:
     raise InputError(
         f"not a spec file umbrella knows ({names}): a scenario has [[assets]] and [[threats]], "
         "a campaign has scenario, start, end and [raids], an optimisation has campaign and "
-        "[[options]]",
+        "[[options]], a sweep has outputs and [[parameters]]",
         source=path,
     )
 
@@ -154,9 +186,9 @@ def check_spec_file(
             raise InputError(f"unknown kind {kind!r}; choose one of "
                              f"{', '.join(k.name for k in KINDS)}", key="--kind")  # fmt: skip
         found = match[0]
-    data = None if data_dir is None else Path(data_dir).resolve()
-    if data is not None and found.name not in ("campaign", "optimisation"):
-        raise InputError(f"--data applies to a campaign or optimisation file; {path} is a "
+    data = None if data_dir is None else real_path(data_dir, key="--data")
+    if data is not None and found.name not in ("campaign", "optimisation", "sweep"):
+        raise InputError(f"--data applies to a campaign, optimisation or sweep file; {path} is a "
                          f"{found.name}",
                          source="command line", key="--data")  # fmt: skip
     return found.name, found.check(path, data)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from pydantic import ValidationError
+
 from umbrella.campaign.checks import check_campaign
 from umbrella.campaign.spec import Campaign, Limit, PostureChange, Production, Purchase
 from umbrella.core.errors import InputError
@@ -169,6 +171,12 @@ def check_options(spec: OptimisationSpec, campaign: Campaign, defence: Scenario)
     try:
         camp, dfn = apply_buy(campaign, defence, spec.options, most)
         check_campaign(camp, dfn, src)
+    except ValidationError as exc:  # an entry built from an option (a purchase, a line)
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"the campaign with every option at max_units: {exc.title}"
+                         f"{'.' + where if where else ''}: {first['msg']}", source=src,
+                         key="options") from None  # fmt: skip
     except InputError as exc:
         raise InputError(f"the campaign with every option at max_units: "
                          f"{exc.key + ': ' if exc.key else ''}{exc.message}", source=src,

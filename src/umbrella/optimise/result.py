@@ -21,6 +21,7 @@ import numpy.typing as npt
 from umbrella.campaign.spec import Campaign
 from umbrella.core.documents import Estimate
 from umbrella.core.stats import estimate, estimate_columns, paired_difference, t_quantile
+from umbrella.core.userfiles import real_path
 from umbrella.optimise.buy import Buy
 from umbrella.optimise.evaluate import buy_cost
 from umbrella.optimise.spec import OptimisationSpec
@@ -296,9 +297,9 @@ class OptimisationResult:
             files[BEST_DEFENCE] = dump_scenario(dfn)
             update["scenario"] = BEST_DEFENCE
         elif campaign.scenario not in bundled_names() and not Path(campaign.scenario).is_absolute():
-            update["scenario"] = str((campaign.base_dir / campaign.scenario).resolve())
+            update["scenario"] = str(real_path(campaign.base_dir / campaign.scenario))
         if campaign.raids.data_dir is not None and not Path(campaign.raids.data_dir).is_absolute():
-            folder = (campaign.base_dir / campaign.raids.data_dir).resolve()
+            folder = real_path(campaign.base_dir / campaign.raids.data_dir)
             update["raids"] = campaign.raids.model_copy(update={"data_dir": str(folder)})
         text = dump_campaign(camp.model_copy(update=update))
         parse_campaign(text, BEST)  # what is written must read back

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from umbrella.core.progress import Progress, report
 from umbrella.optimise.buy import Buy
 from umbrella.optimise.evaluate import Evaluator, buy_cost, score
+from umbrella.optimise.spec import Option
 
 __all__ = ["MAX_EXHAUSTIVE", "STAGE", "SearchResult", "affordable_buys", "rank_key", "search"]
 
@@ -49,10 +50,14 @@ def unit_caps(evaluator: Evaluator, idle: list[str]) -> Buy:
     """Most units of each option any affordable buy may hold (0 for options idle by
     construction)."""
     spec = evaluator.spec
-    return tuple(
-        0 if why else min(o.max_units, int(spec.budget_usd // o.price_usd))
-        for o, why in zip(spec.options, idle, strict=True)
-    )
+
+    def cap(o: Option) -> int:
+        # budget // price overflows for a tiny price: only compute it when it is below max_units
+        if o.price_usd * o.max_units <= spec.budget_usd:
+            return o.max_units
+        return min(o.max_units, int(spec.budget_usd // o.price_usd))
+
+    return tuple(0 if why else cap(o) for o, why in zip(spec.options, idle, strict=True))
 
 
 def affordable_buys(evaluator: Evaluator, caps: Buy, limit: int) -> list[Buy] | None:

@@ -27,10 +27,11 @@ from pydantic import Field, PrivateAttr, model_validator
 from umbrella.core.errors import InputError
 from umbrella.core.spec import (
     MAX_COUNT,
+    MAX_USD,
     Date,
     Description,
     Name,
-    Positive,
+    PathText,
     Probability,
     Real,
     Spec,
@@ -49,6 +50,7 @@ from umbrella.scenario.model import Point, Ring
 __all__ = [
     "MAX_OPTIONS",
     "MAX_UNITS",
+    "MIN_PRICE_USD",
     "DroneTeam",
     "EWZoneOption",
     "FireUnitOption",
@@ -64,7 +66,10 @@ __all__ = [
 MAX_OPTIONS = 32
 #: Most units of one option.
 MAX_UNITS = 64
-PathText = Annotated[str, Field(strict=True, min_length=1, max_length=4096)]
+#: Cheapest unit, USD (a price under a cent is a typing slip, and budget / price would overflow).
+MIN_PRICE_USD = 0.01
+#: Most rounds a day of one production line (as a campaign's production allows).
+MAX_PER_DAY = 1e6
 
 
 class _Placed(Spec):
@@ -96,7 +101,7 @@ class ProductionOption(Spec):
     """A production line: from 0 on ``arrival`` to ``per_day`` after ``ramp_days``."""
 
     interceptor: Name
-    per_day: Annotated[Real, Field(gt=0.0, le=1e6)]
+    per_day: Annotated[Real, Field(gt=0.0, le=MAX_PER_DAY)]
     ramp_days: Annotated[Whole, Field(ge=0, le=3660)] = 0
 
 
@@ -115,7 +120,9 @@ class Option(Spec):
     """One line of the menu: what a unit is, its price, how many may be bought, and when."""
 
     id: Name
-    price_usd: Positive = Field(description="Price per unit, USD.")
+    price_usd: Annotated[Real, Field(ge=MIN_PRICE_USD, le=MAX_USD)] = Field(
+        description="Price per unit, USD (a cent at least)."
+    )
     max_units: Annotated[Whole, Field(ge=0, le=MAX_UNITS)] = 1
     arrival: Date | None = Field(None, description="When each unit arrives (default: the start).")
     interceptor: Name | None = None
@@ -142,6 +149,25 @@ class Option(Spec):
             raise ValueError("a lot of interceptors needs both interceptor and quantity")
         if self.ew_zone is not None and self.arrival is not None:
             raise ValueError("an EW zone is present for the whole campaign: leave out arrival")
+        # Every option at its most units must still be a valid campaign entry: checked here,
+        # so that validate says what the optimiser would find.
+        most = self.max_units
+        if self.quantity is not None and self.quantity * most > MAX_COUNT:
+            raise ValueError(
+                f"quantity x max_units is {self.quantity * most:,} rounds, over the limit of "
+                f"{MAX_COUNT:,} in one purchase"
+            )
+        team = self.drone_team
+        if team is not None and team.operators_per_night * most > MAX_COUNT:
+            raise ValueError(
+                f"operators_per_night x max_units is {team.operators_per_night * most:,}, over "
+                f"the limit of {MAX_COUNT:,} a night"
+            )
+        if self.production is not None and self.production.per_day * most > MAX_PER_DAY:
+            raise ValueError(
+                f"per_day x max_units is {self.production.per_day * most:,g} rounds a day, over "
+                f"the limit of {MAX_PER_DAY:,.0f}"
+            )
         return self
 
     @property

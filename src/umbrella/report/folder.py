@@ -164,5 +164,23 @@ def rebuild_report(folder: str | Path, *, force: bool = False) -> Path:
     with atomic_dir(real, force=force, kind=kind) as tmp:
         for name in own:
             shutil.copy2(real / name, tmp / name)
-        build_report(tmp, kind)
+        try:
+            build_report(tmp, kind)
+        except InputError as exc:  # named in the staging folder: name it in the folder
+            where = real / Path(exc.source).name if exc.source else real
+            raise InputError(exc.message, source=where, key=exc.key, line=exc.line) from None
+        except _DAMAGED as exc:
+            # Documents edited and re-hashed consistently: what they hold is not what the page
+            # of their kind reads. One line naming the folder, nothing written.
+            what = " ".join(str(exc).replace(str(tmp), str(real)).split())[:200]
+            raise InputError(
+                f"its documents and tables do not hold what a {kind} page reads "
+                f"({type(exc).__name__}: {what}); nothing written",
+                source=real,
+            ) from None
     return real / REPORT
+
+
+#: What building a page from documents of the wrong shape raises.
+_DAMAGED = (AttributeError, TypeError, KeyError, ValueError, IndexError, OverflowError,
+            ZeroDivisionError)  # fmt: skip

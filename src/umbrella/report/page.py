@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -69,13 +68,21 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
+#: Largest document of a folder read back for its page, bytes.
+MAX_DOCUMENT_BYTES = 256 * 2**20
+
+
 def _read_json(path: Path) -> dict[str, Any] | None:
+    """A document of the folder, strictly parsed: NaN and Infinity are refused (a number in a
+    report is a number), as is anything but a JSON object."""
+    from umbrella.core.userfiles import read_strict_json
+
     if not path.is_file():
         return None
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"unreadable JSON: {exc}", source=path) from None
+        doc = read_strict_json(path, MAX_DOCUMENT_BYTES, "JSON document")
+    except InputError as exc:
+        raise InputError(f"unreadable JSON: {exc.message}", source=path, line=exc.line) from None
     if not isinstance(doc, dict):
         raise InputError("expected a JSON object", source=path)
     return doc
@@ -89,7 +96,9 @@ def _read_table(path: Path) -> pd.DataFrame | None:
     try:
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
-        raise InputError(f"unreadable Parquet table: {exc}", source=path) from None
+        # Its message names the path it read (a staging folder's copy): the line names the file.
+        why = " ".join(str(exc).replace(str(path), path.name).split())
+        raise InputError(f"unreadable Parquet table: {why[:300]}", source=path) from None
 
 
 def report_kind(folder: Path) -> str:

@@ -19,11 +19,14 @@ from pydantic import BaseModel
 
 from umbrella.core.errors import InputError
 from umbrella.core.tomlspec import key_path, locate_line, parse_toml, read_text
+from umbrella.core.userfiles import real_path
 
 __all__ = ["Layer", "extends_chain", "locate_in_layers", "merge_extends", "validate_extended"]
 
 Part = int | str
 M = TypeVar("M", bound=BaseModel)
+#: Longest chain of files that extend one another.
+MAX_EXTENDS = 32
 
 
 def _deep_merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
@@ -85,31 +88,35 @@ def merge_extends(
     itself first. Cycles and unreadable parents are InputErrors naming the file and key.
     """
     layers = [Layer(Path(source), text, raw)]
-    seen = {Path(source).resolve()}
+    seen = {real_path(source)}
     merged = {k: v for k, v in raw.items() if k != "extends"}
     current = layers[0]
     while "extends" in current.raw:
         parent_name = current.raw["extends"]
         line = locate_line(current.text, ("extends",))
-        if not isinstance(parent_name, str) or not parent_name:
+        if not isinstance(parent_name, str) or not parent_name or "\x00" in parent_name:
             raise InputError(
                 "extends must be a file name", source=current.path, key="extends", line=line
             )
+        if len(layers) > MAX_EXTENDS:
+            raise InputError(f"more than {MAX_EXTENDS} files extend one another",
+                             source=current.path, key="extends", line=line)  # fmt: skip
         parent = Path(parent_name)
         if not parent.is_absolute():
             parent = current.path.parent / parent
-        if parent.resolve() in seen:
+        if real_path(parent) in seen:
             raise InputError(
                 f"extends loops back to {parent}", source=current.path, key="extends", line=line
             )
         if not parent.is_file():
             raise InputError(
-                f"extends names {parent}, which does not exist",
+                f"extends names {parent}, which does not exist or is not a file (a symbolic "
+                "link that loops, a folder)",
                 source=current.path,
                 key="extends",
                 line=line,
             )
-        seen.add(parent.resolve())
+        seen.add(real_path(parent))
         ptext = read_text(parent)
         praw = parse_toml(ptext, parent)
         layer = Layer(parent, ptext, praw)

@@ -6,6 +6,7 @@ These return the :class:`~umbrella.sweep.SweepResult` only; :func:`umbrella.jobs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SweepPlan",
+    "check_sweep_size",
     "data_credit",
     "fit_model",
     "load_model",
@@ -135,6 +137,42 @@ def _check_values(model: SweepModel, p: Parameter, whole: bool, origin: str) -> 
         model.apply([Override.of(p.key, v, f"{origin} = {v!r}")])
 
 
+_THREAT_COUNT = re.compile(r"threats\[(\d+)\]\.count")
+
+
+def _largest(p: Parameter) -> float:
+    values = [v for v in (p.values or p.range or ()) if isinstance(v, int | float)]
+    return max((float(v) for v in values if not isinstance(v, bool)), default=0.0)
+
+
+def sweep_size(spec: SweepSpec, model: SweepModel) -> tuple[int, str]:
+    """What one replication of the sweep's largest point flies, for the budget of work:
+    (threats, "threats") of a raid, with each swept ``threats[i].count`` at its largest value;
+    (nights, "nights") of a campaign; 1 of any other model."""
+    if isinstance(model, CampaignModel):
+        return int(model.campaign.n_nights), "nights"
+    if not isinstance(model, RaidModel):
+        return 1, "replications"  # a model of the caller's own: only points x runs counted
+    counts = [int(w.count) for w in model.scenario.threats]
+    for p in spec.parameters:
+        m = _THREAT_COUNT.fullmatch(p.key)
+        if m is not None and int(m.group(1)) < len(counts):
+            counts[int(m.group(1))] = max(counts[int(m.group(1))], int(min(_largest(p), 2**62)))
+    return sum(counts), "threats"
+
+
+def check_sweep_size(
+    spec: SweepSpec, model: SweepModel, source: str = "<sweep>", key: str = "runs"
+) -> None:
+    """Refuse, before anything is drawn or allocated, a sweep over the budgets of
+    :func:`umbrella.core.limits.check_sweep` (points, points x runs x threats, results)."""
+    from umbrella.core.limits import check_sweep
+
+    threats, unit = sweep_size(spec, model)
+    check_sweep(points=spec.n_points, runs=spec.runs, threats=threats, outputs=len(spec.outputs),
+                unit=unit, key=key, source=source)  # fmt: skip
+
+
 def prepare_points(
     model: SweepModel,
     parameters: Sequence[Parameter],
@@ -224,7 +262,10 @@ def plan_sweep(
     """Load what a sweep varies (with fixed ``overrides``), check its outputs and parameters,
     and draw its points. Bad input is an InputError naming ``source`` and the entry."""
     if model is None:
-        model = load_model(spec, overrides=overrides, data_dir=data_dir)
+        model = read_model(spec, overrides=overrides)
+        check_sweep_size(spec, model, source)
+        model = fit_model(model, data_dir)
+    check_sweep_size(spec, model, source)
     model.check_outputs(spec.outputs, source)
     des, points = prepare_points(
         model, spec.parameters, spec.design, spec.samples, spec.seed, source

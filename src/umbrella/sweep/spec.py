@@ -20,7 +20,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from umbrella.core.errors import InputError, UmbrellaDeprecationWarning
-from umbrella.core.spec import Spec
+from umbrella.core.limits import MAX_RUNS, MAX_SWEEP_POINTS
+from umbrella.core.spec import Description, Name, PathText, Spec
 from umbrella.core.tomlspec import check_schema_version, parse_toml, read_text, validate
 from umbrella.scenario.overrides import parse_key
 from umbrella.sweep.metrics import renamed_output
@@ -40,8 +41,10 @@ class Parameter(Spec):
     with equal probability.
     """
 
-    key: str = Field(min_length=1, description="Key path in the scenario or campaign.")
-    values: list[Scalar] | None = Field(None, min_length=1)
+    key: str = Field(
+        min_length=1, max_length=1000, description="Key path in the scenario or campaign."
+    )
+    values: list[Scalar] | None = Field(None, min_length=1, max_length=MAX_SWEEP_POINTS)
     range: tuple[float, float] | None = None
     steps: Annotated[int, Field(ge=2, le=10_000)] | None = Field(
         None, description="Grid only: evenly spaced values over range, ends included."
@@ -66,18 +69,18 @@ class SweepSpec(Spec):
     """A whole sweep file."""
 
     schema_version: Literal[1] = 1
-    name: str = Field(min_length=1)
-    description: str = ""
-    scenario: str | None = Field(None, description="Bundled scenario name or path.")
-    campaign: str | None = Field(None, description="Campaign file (path).")
-    runs: Annotated[int, Field(ge=2)] = Field(description="Replications per point.")
+    name: Name
+    description: Description = ""
+    scenario: PathText | None = Field(None, description="Bundled scenario name or path.")
+    campaign: PathText | None = Field(None, description="Campaign file (path).")
+    runs: Annotated[int, Field(ge=2, le=MAX_RUNS)] = Field(description="Replications per point.")
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     design: Literal["grid", "lhs", "sobol"] = "grid"
-    samples: Annotated[int, Field(ge=2, le=1_000_000)] | None = Field(
+    samples: Annotated[int, Field(ge=2, le=MAX_SWEEP_POINTS)] | None = Field(
         None, description="lhs: points; sobol: base sample N (N x (parameters + 2) points)."
     )
-    outputs: list[str] = Field(min_length=1)
-    parameters: list[Parameter] = Field(min_length=1)
+    outputs: list[str] = Field(min_length=1, max_length=1000)
+    parameters: list[Parameter] = Field(min_length=1, max_length=1000)
 
     _base_dir: Path = PrivateAttr(default_factory=lambda: Path("."))
 
@@ -127,7 +130,25 @@ class SweepSpec(Spec):
                 raise ValueError(f"parameter {k!r} is given twice")
         if len(set(self.outputs)) != len(self.outputs):
             raise ValueError("an output is named twice")
+        if self.n_points > MAX_SWEEP_POINTS:
+            raise ValueError(
+                f"too large: the {self.design} design has {self.n_points:,} points, over the "
+                f"limit of {MAX_SWEEP_POINTS:,} points of one sweep (fewer values or samples)"
+            )
         return self
+
+    @property
+    def n_points(self) -> int:
+        """The points of the design (a grid over whole-number ranges may hold fewer: values
+        that round to the same number are taken once)."""
+        if self.design == "lhs":
+            return int(self.samples or 0)
+        if self.design == "sobol":
+            return int(self.samples or 0) * (len(self.parameters) + 2)
+        n = 1
+        for p in self.parameters:
+            n *= len(p.values) if p.values is not None else int(p.steps or 1)
+        return n
 
     @property
     def base_dir(self) -> Path:

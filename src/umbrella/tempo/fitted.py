@@ -78,7 +78,8 @@ class TempoFitResult:
     ) -> Path:
         """Write the model's JSON file ``umbrella data fit --out`` writes
         (:func:`~umbrella.tempo.model.save_tempo`, atomically). An existing file is replaced only
-        if it is such a model, or with ``force``; the file may not be one of ``inputs``."""
+        if umbrella wrote it as such a model and nobody has changed it since (its seal matches),
+        ``force`` or not; the file may not be one of ``inputs``."""
         from umbrella.core.files import check_output_file
 
         check_output_file(out, kind=MODEL_KIND, inputs=inputs, force=force)

@@ -17,7 +17,6 @@ then the nights, vectorised across runs.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -236,20 +235,25 @@ class TempoModel:
 MODEL_KIND = "umbrella.raid_tempo"
 
 
+#: Largest model file read, bytes.
+MAX_MODEL_BYTES = 64 * 2**20
+
+
 def save_tempo(model: TempoModel, path: str | Path) -> None:
-    """Write a model as JSON (atomically); :func:`load_tempo` reads it back."""
-    write_json(path, {"kind": MODEL_KIND, "version": 1, "model": model.to_dict()})
+    """Write a model as JSON (atomically), sealed as umbrella's
+    (:func:`~umbrella.core.manifest.seal_json`); :func:`load_tempo` reads it back."""
+    from umbrella.core.manifest import seal_json
+
+    write_json(path, seal_json({"kind": MODEL_KIND, "version": 1, "model": model.to_dict()}))
 
 
 def load_tempo(path: str | Path) -> TempoModel:
-    """Read a model written by :func:`save_tempo` (or by hand in the same layout)."""
+    """Read a model written by :func:`save_tempo` (or by hand in the same layout): strict JSON
+    (NaN and Infinity refused) from a regular file."""
+    from umbrella.core.userfiles import read_strict_json
+
     path = Path(path)
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("model file not found", source=path) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", source=path, line=exc.lineno) from None
+    doc = read_strict_json(path, MAX_MODEL_BYTES, "raid-tempo model file")
     if not isinstance(doc, dict) or doc.get("kind") != MODEL_KIND:
         raise InputError("not a raid-tempo model file (kind umbrella.raid_tempo)", source=path)
     try:
