@@ -60,7 +60,7 @@ PARTICLES = 256
 #: Share of the fitted monthly drift carried past the last night seen.
 DRIFT_CARRIED = 0.0
 #: Factor on the fitted random-walk s.d. of the capability level past the last night seen.
-LEVEL_WIDENING = 2.0
+LEVEL_WIDENING = 1.0
 #: Random-walk s.d. per √month of the log frontline capability factor past the training end.
 FRONT_RW = 0.5
 #: Random-walk s.d. per √month of each missile class's logit level past the training end.
