@@ -62,7 +62,7 @@ def main() -> None:
     t_job = time.perf_counter() - t0
     start = _starting(args.posture, posture, nights[0].night - timedelta(days=1))
     t0 = time.perf_counter()
-    assimilation = Assimilation.prepare(start, 1)
+    assimilation = Assimilation.prepare(start, 1, table)
     t_prepare = time.perf_counter() - t0
     t0 = time.perf_counter()
     groups = assimilated_groups(assimilation, table, nights, min(GROUPS, args.runs), 1)

@@ -70,6 +70,8 @@ def main() -> None:
     ap.add_argument("--drift", type=float, nargs="+", default=[state_module.DRIFT_CARRIED])
     ap.add_argument("--front", type=float, nargs="+", default=[state_module.FRONT_RW])
     ap.add_argument("--missile", type=float, nargs="+", default=[state_module.MISSILE_RW])
+    ap.add_argument("--filter-widening", type=float, default=None,
+                    help="the filter's walk factor (default: each --widening)")  # fmt: skip
     ap.add_argument("--no-assimilate", action="store_true")
     args = ap.parse_args()
     table = night_table(read_data_dir(args.data))
@@ -91,6 +93,9 @@ def main() -> None:
             args.widening, args.drift, args.front, args.missile
         ):
             state_module.LEVEL_WIDENING = widening
+            state_module.ASSIMILATION_WIDENING = (
+                widening if args.filter_widening is None else args.filter_widening
+            )
             state_module.DRIFT_CARRIED = drift
             state_module.FRONT_RW = front
             state_module.MISSILE_RW = missile
@@ -105,7 +110,7 @@ def main() -> None:
                          "drift": drift, "front": front, "missile": missile,
                          **_scores(frozen)})  # fmt: skip
             if not args.no_assimilate:
-                assimilation = Assimilation.prepare(posture, args.seed)
+                assimilation = Assimilation.prepare(posture, args.seed, table)
                 groups = assimilated_groups(
                     assimilation, table, nights, min(GROUPS, args.runs), args.seed
                 )

@@ -12,6 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from umbrella.attacks.reader import read_data_dir
+from umbrella.calibration.assimilate import Assimilation, missile_class_mean
+from umbrella.calibration.night import night_table, nights_in
 from umbrella.calibration.state import PostureState, systematic
 from umbrella.scenario import load_scenario
 
@@ -133,6 +136,13 @@ def test_update_writes_the_state_and_nights_start_from_it(
     rec = updated.calibration
     assert rec is not None and rec.updated_through == date(2025, 4, 30)
     assert rec.train_end == TRAIN_END  # nothing refitted
+    # The missile emulator's offsets of the fitted posture are kept for the next update.
+    fitted_posture = load_scenario(posture)
+    table = night_table(read_data_dir(reports))
+    offsets = Assimilation.prepare(fitted_posture, 0, table).offsets
+    assert set(offsets) == {"ballistic"} and np.isfinite(offsets["ballistic"])
+    assert rec.missile_offsets == pytest.approx(offsets)
+    assert Assimilation.prepare(updated, 0, table).offsets == rec.missile_offsets
     state = PostureState.of(updated)
     assert state.as_of == date(2025, 4, 30)
     # The draws are relative to the new numbers: the state's mean level is (about) zero.
@@ -190,3 +200,33 @@ def test_reports_past_the_posture_are_one_warning_line(
         "warning: posture tiny updated through 2025-03-31; reports run to 2025-05-31: "
         "`umbrella calibrate --update` brings it current\n"
     )
+
+
+def test_the_missile_offset_brings_the_emulator_to_the_engines_share(
+    fitted: tuple[Path, Path],
+) -> None:
+    """On the training nights, the emulator shifted by the offset gives the share the fit's
+    in-sample check measured with the engine (pooled over the starting state's draws)."""
+    reports, posture = fitted
+    scenario = load_scenario(posture)
+    rec = scenario.calibration
+    assert rec is not None and rec.train_start is not None and rec.train_end is not None
+    table = night_table(read_data_dir(reports))
+    a = Assimilation.prepare(scenario, 0, table)
+    draws = [a.start.draw_dict(p) for p in range(0, a.start.particles, 16)]
+    shifted = plain = n_total = 0.0
+    for night in nights_in(table, rec.train_start, rec.train_end):
+        launched = {t: n for t, n in night.missiles.items() if n > 0}
+        if not launched or (night.missiles_neutralised or {}).get("ballistic") is None:
+            continue
+        for d in draws:
+            mu = missile_class_mean(a.missiles, launched, d)
+            logit = np.log(mu / (1 - mu)) + a.offsets["ballistic"]
+            shifted += sum(launched.values()) / (1 + np.exp(-logit)) / len(draws)
+            plain += sum(launched.values()) * mu / len(draws)
+        n_total += sum(launched.values())
+    # The emulator alone is off; shifted, it is on the engine's share up to the curvature of
+    # the logit over nights and draws (the offset is taken on the pooled share).
+    engine = rec.fit["ballistic_share"]
+    assert abs(plain / n_total - engine) > 0.005
+    assert abs(shifted / n_total - engine) < 0.2 * abs(plain / n_total - engine)

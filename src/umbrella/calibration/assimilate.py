@@ -20,6 +20,14 @@ random numbers of night ``D`` (its walk and its resampling) come from ``(seed, A
 D.toordinal())``, so the state after a night depends on the reports up to it and on the seed,
 never on later reports (tested by truncating the reports).
 
+The missile emulator flies each class's waves without the night's drones, so at the same levels
+it neutralises more than the engine does among the drones (about 5 points more of the cruise
+missiles on a posture fitted to 2025-06-30). Left so, the filter would lower a class's level
+until the emulator matched the reports, and the engine would then predict low. Each class's
+emulator fraction is therefore shifted by a logit offset (:meth:`Assimilation.class_offsets`):
+the engine's pooled share on the training nights (the fit's in-sample check) against the
+emulator's on the same nights, before any night the filter reads.
+
 This is sequential Monte Carlo over the posterior draws and the capability walk; the structure
 of the posture (its zones, EW, decoys, the draws' other parameters) is not refitted.
 """
@@ -27,7 +35,7 @@ of the posture (its zones, EW, decoys, the draws' other parameters) is not refit
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -35,6 +43,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special
 
+from umbrella.calibration import state as state_module
 from umbrella.calibration.emulator import (
     DroneGrid,
     DroneResponse,
@@ -80,6 +89,9 @@ MIN_DRONES = 50
 #: the posterior does not carry its own (``log_missile_dispersion_<class>``): the reports'
 #: nights of 2024-07 to 2025-12 around each half-year's pooled share.
 DEFAULT_DISPERSION: Mapping[str, float] = {"cruise": 2.7, "ballistic": 0.9, "aeroballistic": 1.0}
+#: Every so many particles of the starting state estimate the emulator's share of the training
+#: nights for the missile offsets.
+OFFSET_STRIDE = 16
 #: The stage assimilation reports its progress under.
 STAGE = "assimilation"
 _TINY = 1e-9
@@ -136,6 +148,9 @@ class Assimilation:
         Catalogue threat type -> threat class.
     seed
         The seed of the assimilation's random streams.
+    offsets
+        Missile class -> logit offset of the missile emulator to the engine
+        (:meth:`class_offsets`).
     """
 
     scenario: Scenario
@@ -145,12 +160,16 @@ class Assimilation:
     missiles: MissileResponse
     classes: Mapping[str, str]
     seed: int
+    offsets: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
-    def prepare(cls, scenario: Scenario, seed: int) -> Assimilation:
+    def prepare(cls, scenario: Scenario, seed: int, reports: pd.DataFrame) -> Assimilation:
         """Measure the emulators of a fitted posture (the engine, under common random numbers:
-        a few seconds) and take its state. The emulators of the last few postures prepared in
-        this process are kept (they depend only on the posture and the seed)."""
+        a few seconds), take its state and the missile offsets (:meth:`class_offsets`, from
+        the training nights of ``reports``, the
+        :func:`~umbrella.calibration.night.night_table`). The emulators of the last few
+        postures prepared in this process are kept (they depend only on the posture and the
+        seed)."""
         from umbrella.scenario.model import scenario_hash
 
         key = (scenario_hash(scenario), seed)
@@ -158,7 +177,47 @@ class Assimilation:
             _PREPARED[key] = cls._measure(scenario, seed)
             while len(_PREPARED) > 4:
                 _PREPARED.pop(next(iter(_PREPARED)))
-        return _PREPARED[key]
+        measured = _PREPARED[key]
+        return replace(measured, offsets=measured.class_offsets(reports))
+
+    def class_offsets(self, reports: pd.DataFrame) -> dict[str, float]:
+        """Missile class -> logit offset added to the emulator's neutralised fraction of the
+        class: logit of the engine's pooled share on the training nights (the fit's in-sample
+        check, ``<class>_share`` of the record's ``fit``) minus logit of the emulator's pooled
+        share on the same nights of ``reports`` (the starting state's draws). A posture brought
+        up to date keeps the offsets of the posture it came from (``missile_offsets`` of its
+        record); a class without both shares gets none."""
+        rec = self.scenario.calibration
+        assert rec is not None and rec.train_end is not None
+        if rec.missile_offsets or rec.updated_through is not None:
+            return dict(rec.missile_offsets)
+        nights = nights_in(reports, rec.train_start or rec.train_end, rec.train_end)
+        draws = [self.start.draw_dict(p) for p in range(0, self.start.particles, OFFSET_STRIDE)]
+        out: dict[str, float] = {}
+        for cls in MISSILE_THREAT_CLASSES:
+            engine = rec.fit.get(f"{cls}_share")
+            launched_total, emulated = 0.0, 0.0
+            for night in nights:
+                launched = self._launched(night, str(cls))
+                if (night.missiles_neutralised or {}).get(cls) is None or not launched:
+                    continue
+                n = float(sum(launched.values()))
+                mean = np.mean([missile_class_mean(self.missiles, launched, d) for d in draws])
+                launched_total += n
+                emulated += n * float(mean)
+            if engine is None or not np.isfinite(engine) or launched_total == 0:
+                continue
+            share = np.clip([engine, emulated / launched_total], 1e-4, 1 - 1e-4)
+            out[str(cls)] = float(special.logit(share[0]) - special.logit(share[1]))
+        return out
+
+    def _launched(self, night: Night, cls: str) -> dict[str, int]:
+        """The night's missiles of class ``cls`` the emulator flies, by type."""
+        return {
+            t: n
+            for t, n in night.missiles.items()
+            if n > 0 and self.classes.get(t) == cls and t in self.missiles.types
+        }
 
     @classmethod
     def _measure(cls, scenario: Scenario, seed: int) -> Assimilation:
@@ -233,17 +292,14 @@ class Assimilation:
     def missile_log_likelihood(self, state: PostureState, night: Night) -> F64:
         """(P,) log-likelihood of the night's missile reports (each class it reports): a
         beta-binomial around the engine's neutralised fraction of the class
-        (:func:`missile_class_mean`), with the class's night-to-night dispersion."""
+        (:func:`missile_class_mean`, shifted by the class's offset), with the class's
+        night-to-night dispersion."""
         out = np.zeros(state.particles)
         reported = night.missiles_neutralised or {}
         per_class = {}
         for cls in MISSILE_THREAT_CLASSES:
             neutralised = reported.get(cls)
-            launched = {
-                t: n
-                for t, n in night.missiles.items()
-                if n > 0 and self.classes.get(t) == cls and t in self.missiles.types
-            }
+            launched = self._launched(night, str(cls))
             if neutralised is not None and launched:
                 per_class[cls] = (launched, float(min(neutralised, sum(launched.values()))))
         if not per_class:
@@ -252,6 +308,7 @@ class Assimilation:
             draw = state.draw_dict(p)
             for cls, (launched, k) in per_class.items():
                 mu = missile_class_mean(self.missiles, launched, draw)
+                mu = float(special.expit(special.logit(mu) + self.offsets.get(cls, 0.0)))
                 default = float(np.log(DEFAULT_DISPERSION[cls]))
                 psi = float(np.exp(draw.get(f"log_missile_dispersion_{cls}", default)))
                 n = np.asarray(float(sum(launched.values())))
@@ -263,7 +320,7 @@ class Assimilation:
     def step(self, state: PostureState, night: Night) -> PostureState:
         """The state moved on to ``night`` and weighed by its report (where it has one)."""
         rng = generator(self.seed, ASSIMILATE, night.night.toordinal())
-        state = state.ahead(night.night, rng)
+        state = state.ahead(night.night, rng, state_module.ASSIMILATION_WIDENING)
         ll = np.zeros(state.particles)
         if night.drones_neutralised is not None and night.drones >= MIN_DRONES:
             ll += self.drone_log_likelihood(state, night)
@@ -297,7 +354,8 @@ class Assimilation:
                 state = self.step(state, nights[i])
                 i += 1
                 report(progress, i, len(nights), STAGE)
-            snapshots[day] = state.ahead(day, generator(self.seed, ASSIMILATE, day.toordinal(), 1))
+            rng = generator(self.seed, ASSIMILATE, day.toordinal(), 1)
+            snapshots[day] = state.ahead(day, rng, state_module.ASSIMILATION_WIDENING)
         return [snapshots[d] for d in before]
 
     def through(

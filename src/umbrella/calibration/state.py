@@ -11,7 +11,8 @@ month up to its training end. Past that, its **state** is what moves:
   of its salvos fly where fire units engage).
 
 Each is a random walk after the last night the posture has seen: the level's with the fitted
-s.d. per √month widened by :data:`LEVEL_WIDENING` and a share :data:`DRIFT_CARRIED` of the
+s.d. per √month widened by :data:`LEVEL_WIDENING` (by :data:`ASSIMILATION_WIDENING` in the
+filter's move from one reported night to the next) and a share :data:`DRIFT_CARRIED` of the
 fitted drift (damped as in :mod:`.trend`); the frontline factor's and the missile levels' with
 :data:`FRONT_RW` and :data:`MISSILE_RW`. These constants were chosen by rolling-origin backtests
 on origins before the windows they are reported on (docs/calibration.md, "Honest drift").
@@ -37,6 +38,7 @@ from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
 from umbrella.scenario.model import Scenario
 
 __all__ = [
+    "ASSIMILATION_WIDENING",
     "DRIFT_CARRIED",
     "FRONT_RW",
     "LEVEL_WIDENING",
@@ -61,6 +63,9 @@ PARTICLES = 256
 DRIFT_CARRIED = 0.0
 #: Factor on the fitted random-walk s.d. of the capability level past the last night seen.
 LEVEL_WIDENING = 1.0
+#: Factor on the same s.d. in the filter's move from one reported night to the next
+#: (:mod:`umbrella.calibration.assimilate`): a wider walk follows an abrupt change sooner.
+ASSIMILATION_WIDENING = 2.0
 #: Random-walk s.d. per √month of the log frontline capability factor past the training end.
 FRONT_RW = 0.5
 #: Random-walk s.d. per √month of each missile class's logit level past the training end.
@@ -211,16 +216,21 @@ class PostureState:
         levels = {str(c): float(self.missile[p, k]) for k, c in enumerate(MISSILE_THREAT_CLASSES)}
         return with_class_levels(out, levels, self.type_class)
 
-    def ahead(self, day: date, rng: np.random.Generator) -> PostureState:
+    def ahead(
+        self, day: date, rng: np.random.Generator, widening: float | None = None
+    ) -> PostureState:
         """The state moved on to ``day`` by its random walks (no report seen); the same state
-        if ``day`` is not after :attr:`as_of`."""
+        if ``day`` is not after :attr:`as_of`. The level's fitted s.d. is widened by
+        ``widening`` (default :data:`LEVEL_WIDENING`; the filter's move uses
+        :data:`ASSIMILATION_WIDENING`)."""
         days = (day - self.as_of).days
         if days <= 0:
             return self
         h = days / DAYS_PER_MONTH
         z = rng.standard_normal((3 + len(MISSILE_THREAT_CLASSES), self.particles))
         drift = self.value("capability_drift")
-        sigma = np.exp(self.value("log_capability_rw", -np.inf)) * LEVEL_WIDENING
+        factor = LEVEL_WIDENING if widening is None else widening
+        sigma = np.exp(self.value("log_capability_rw", -np.inf)) * factor
         g0, g1 = _damped(self.as_of, self.anchor), _damped(day, self.anchor)
         level = self.level + DRIFT_CARRIED * drift * (g1 - g0) + sigma * np.sqrt(h) * z[0]
         front = self.front + FRONT_RW * np.sqrt(h) * z[1]

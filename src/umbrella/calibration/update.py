@@ -12,6 +12,8 @@ Nothing is refitted: the structure and the other parameters are the fit's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import numpy.typing as npt
 from scipy import special
@@ -43,9 +45,13 @@ def _readable(names: list[str], x: F64) -> dict[str, float]:
     return out
 
 
-def updated_posture(scenario: Scenario, state: PostureState, seed: int) -> Scenario:
+def updated_posture(
+    scenario: Scenario, state: PostureState, seed: int, offsets: Mapping[str, float]
+) -> Scenario:
     """The posture with ``state`` written into its numbers and record (see the module
-    docstring); ``state`` must come from this posture."""
+    docstring); ``state`` must come from this posture, ``offsets`` are its assimilation's
+    missile offsets (:meth:`~umbrella.calibration.assimilate.Assimilation.class_offsets`),
+    kept in the record for the next update."""
     rec = scenario.calibration
     assert rec is not None and rec.posterior is not None
     n_draws = len(rec.posterior.draws)
@@ -84,6 +90,7 @@ def updated_posture(scenario: Scenario, state: PostureState, seed: int) -> Scena
     record = rec.model_copy(
         update={
             "updated_through": state.as_of,
+            "missile_offsets": dict(offsets),
             "posterior": draws,
             "parameters": _readable(names, x),
         }

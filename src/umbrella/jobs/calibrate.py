@@ -245,13 +245,14 @@ def update_posture(
     def run(report_to: Progress | None) -> CalibrationResult:
         reports = night_table(read_data_dir(data), class_map(classes))
         end = last or reports.index.max().date()
-        assimilation = Assimilation.prepare(spec, seed)
+        assimilation = Assimilation.prepare(spec, seed, reports)
         state = assimilation.through(reports, end, progress=report_to)
         state = dataclasses.replace(state, as_of=max(state.as_of, end))
         seen = [n for n in nights_in(reports, start.as_of, end) if n.night > start.as_of]
+        posture = updated_posture(spec, state, seed, assimilation.offsets)
         return CalibrationResult(
-            scenario=updated_posture(spec, state, seed), calibration=None, source=source,
-            runs=0, window_days=0, nights_assimilated=len(seen),
+            scenario=posture, calibration=None, source=source, runs=0, window_days=0,
+            nights_assimilated=len(seen),
         )  # fmt: skip
 
     def headline(result: CalibrationResult) -> str:

@@ -122,7 +122,7 @@ def run_nights(
             from umbrella.calibration.assimilate import Assimilation
             from umbrella.calibration.predict import GROUPS, assimilated_groups
 
-            assimilation = Assimilation.prepare(spec, seed)
+            assimilation = Assimilation.prepare(spec, seed, reports)
             groups = assimilated_groups(
                 assimilation, reports, window, min(GROUPS, runs), seed, progress=report_to
             )

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from umbrella.core.spec import Spec
+from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
 
 __all__ = ["CalibrationRecord", "PosteriorDraws"]
 
@@ -85,6 +86,12 @@ class CalibrationRecord(Spec):
         default_factory=dict, description="Posterior means on the natural scale, for reading."
     )
     posterior: PosteriorDraws | None = None
+    missile_offsets: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per missile class (cruise, ballistic, aeroballistic), the logit offset from "
+        "the assimilation's missile emulator to the engine on the training nights, kept by "
+        "``umbrella calibrate --update`` (computed from the training nights where absent).",
+    )
 
     @model_validator(mode="after")
     def _fitted(self) -> CalibrationRecord:
@@ -96,6 +103,11 @@ class CalibrationRecord(Spec):
             self.train_end is None or self.updated_through < self.train_end
         ):
             raise ValueError("updated_through needs a train_end on or before it")
+        unknown = set(self.missile_offsets) - {str(c) for c in MISSILE_THREAT_CLASSES}
+        if unknown:
+            raise ValueError(f"missile_offsets: {sorted(unknown)[0]!r} is not a missile class")
+        if not all(math.isfinite(v) for v in self.missile_offsets.values()):
+            raise ValueError("missile_offsets must be finite numbers")
         for m in self.months:
             if len(m) != 7 or m[4] != "-" or not (m[:4] + m[5:]).isdigit():
                 raise ValueError(f"month {m!r} is not YYYY-MM")
