@@ -32,7 +32,7 @@ test-slow: $(STAMP)
 # The site in site/: strict, so a warning or a broken link fails. The reference pages (commands,
 # file formats) and the gallery's figures are generated during the build (docs/hooks/).
 docs: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/raid.py

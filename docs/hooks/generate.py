@@ -76,7 +76,7 @@ def catalogue_page() -> str:
             "The bundled catalogue (`src/umbrella/catalogue/catalogue.toml`, listed by",
             "`umbrella catalogue`) holds one table per type; a scenario's",
             "`[catalogue.<section>.<name>]` table overrides any of these keys or adds a type",
-            "(`base = \"shahed\"` derives one). Written from `umbrella.catalogue.types`.",
+            '(`base = "shahed"` derives one). Written from `umbrella.catalogue.types`.',
             "",
             format_models([getattr(types, name) for name in CATALOGUE_TYPES]),
         ]

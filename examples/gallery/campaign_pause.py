@@ -3,7 +3,7 @@
 A small campaign on the reference defence, with nightly raids drawn from distributions written
 in the file (no attack reports needed): 60 nights, PAC-3 MSE deliveries every two weeks, and the
 same campaign with the deliveries paused for six weeks. 50 replications each under common random
-numbers; the chart is the campaign's own stock chart (`stocks.png` of `umbrella campaign --out`).
+numbers: the mean stock after each night, and the band every run's stock falls in.
 """
 
 import sys

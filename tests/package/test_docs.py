@@ -137,6 +137,25 @@ def _run_console(block: Block, code: str, cli: Any) -> None:
             )
 
 
+def _runs(block: Block) -> bool:
+    return _why_not(block) is None
+
+
+def _why_not(block: Block) -> str | None:
+    """Why a block does not run here, or None."""
+    if block.page in SKIPPED:
+        return SKIPPED[block.page]
+    for kind, reason in block.markers:
+        if kind == "skip":
+            return reason
+        if kind == "needs-data" and not DATA.is_dir():
+            return "needs the attack reports at ../shared/data/attacks (not shipped)"
+    return None
+
+
+NOT_RUN = [b for blocks in PAGES.values() for b in blocks if _why_not(b)]
+
+
 @pytest.mark.parametrize("page", sorted(p for p, bs in PAGES.items() if any(map(_runs, bs))))
 def test_page_code_runs(page: str, scratch: Path, cli: Any) -> None:
     blocks = PAGES[page]
@@ -160,25 +179,6 @@ def test_page_code_runs(page: str, scratch: Path, cli: Any) -> None:
             assert runner.failures == 0, f"{block.id}: the printed output differs (see above)"
         else:
             _run_console(block, code, cli)
-
-
-def _runs(block: Block) -> bool:
-    return _why_not(block) is None
-
-
-def _why_not(block: Block) -> str | None:
-    """Why a block does not run here, or None."""
-    if block.page in SKIPPED:
-        return SKIPPED[block.page]
-    for kind, reason in block.markers:
-        if kind == "skip":
-            return reason
-        if kind == "needs-data" and not DATA.is_dir():
-            return "needs the attack reports at ../shared/data/attacks (not shipped)"
-    return None
-
-
-NOT_RUN = [b for blocks in PAGES.values() for b in blocks if _why_not(b)]
 
 
 @pytest.mark.parametrize("block", NOT_RUN, ids=lambda b: b.id)

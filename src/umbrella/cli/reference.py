@@ -11,11 +11,11 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 
+from typer._click import Command as ClickCommand
 from typer._click import Context, Parameter
 from typer.core import TyperArgument as Argument
 from typer.core import TyperGroup as Group
 from typer.core import TyperOption as Option
-from typer._click import Command as ClickCommand
 
 from umbrella.cli import COMMANDS, HELP, app
 
@@ -89,11 +89,13 @@ def _row(param: Parameter, context: Context) -> str:
     if isinstance(param, Option) and param.is_flag:
         kind = "flag"
     else:
-        kind = param.display_type(context).strip("<>") if isinstance(param, Argument | Option) else ""
+        kind = (
+            param.display_type(context).strip("<>") if isinstance(param, Argument | Option) else ""
+        )
         if param.multiple:
             kind += ", repeatable"
     default = param.get_default(context, call=False)
-    if isinstance(param, Option) and param.is_flag or default in (None, (), []):
+    if (isinstance(param, Option) and param.is_flag) or default in (None, (), []):
         shown = "required" if param.required else ""
     else:
         shown = f"`{default}`"

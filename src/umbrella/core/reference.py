@@ -166,7 +166,9 @@ def _limits(metadata: list[Any]) -> list[str]:
         for kind, attribute, word in _BOUNDS:
             if isinstance(item, kind):
                 value = getattr(item, attribute)
-                out.append(f"{word} {_number(value)}" + (" entries" if "length" in attribute else ""))
+                out.append(
+                    f"{word} {_number(value)}" + (" entries" if "length" in attribute else "")
+                )
     return out
 
 
