@@ -176,6 +176,7 @@ def test_page_code_runs(page: str, scratch: Path, cli: Any) -> None:
                                                        block.line)  # fmt: skip
             runner = doctest.DocTestRunner(optionflags=FLAGS)
             runner.run(test, clear_globs=False)
+            namespace.update(test.globs)  # a doctest runs in a copy of the namespace
             assert runner.failures == 0, f"{block.id}: the printed output differs (see above)"
         else:
             _run_console(block, code, cli)
