@@ -4,11 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-slow lint bench bench-wta clean
+.PHONY: install demo test test-slow lint docs bench bench-wta clean
 
-$(STAMP): pyproject.toml constraints.txt
+# The version is read from src/umbrella/core/version.py into the installed metadata: a new
+# version reinstalls.
+$(STAMP): pyproject.toml constraints.txt src/umbrella/core/version.py
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,docs]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -17,8 +19,8 @@ demo: $(STAMP)
 	$(BIN)/umbrella run --runs 2000 --seed 7
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs/hooks examples/gallery
+	$(BIN)/ruff format --check src tests benchmarks docs/hooks examples/gallery
 	$(BIN)/mypy
 
 test: lint
@@ -26,6 +28,11 @@ test: lint
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow
+
+# The site in site/: strict, so a warning or a broken link fails. The reference pages (commands,
+# file formats) and the gallery's figures are generated during the build (docs/hooks/).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/raid.py
@@ -37,4 +44,4 @@ bench-wta: $(STAMP)
 	$(BIN)/python benchmarks/wta.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist site src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,12 +1,13 @@
-"""The package version: one source, the project metadata (``pyproject.toml``)."""
+"""The package version, in one place.
+
+``pyproject.toml`` reads it from here (``[tool.setuptools.dynamic]``, without importing the
+package), so the wheel's metadata, ``umbrella.__version__``, ``umbrella --version`` and every
+result's provenance agree; ``tests/package/test_release.py`` checks them against each other, the
+newest entry of ``CHANGELOG.md`` and ``CITATION.cff``.
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 __all__ = ["__version__"]
 
-try:
-    __version__ = version("umbrella")
-except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
-    __version__ = "0.0.0"
+__version__ = "0.2.0"
