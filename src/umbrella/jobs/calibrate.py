@@ -11,7 +11,7 @@ fitted to the nightly reports up to a date, checked in sample, written as a scen
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from umbrella.core.errors import InputError
 from umbrella.core.progress import Progress
@@ -19,6 +19,7 @@ from umbrella.jobs.data import as_date, class_map, report_files, reports_provena
 from umbrella.jobs.pipeline import Job, execute
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
     from umbrella.calibration.emulator import DroneGrid
@@ -112,13 +113,12 @@ def run_calibration(
     """
     from umbrella.attacks.reader import read_data_dir
     from umbrella.calibration.check import check_fit
-    from umbrella.calibration.files import check_posture_file
     from umbrella.calibration.fit import CalibrationSettings, calibrate
     from umbrella.calibration.night import night_table
     from umbrella.calibration.result import CalibrationResult
     from umbrella.core.limits import check_runs
     from umbrella.core.seeds import check_seed
-    from umbrella.scenario.bundled import resolve_scenario, source_files
+    from umbrella.scenario.bundled import resolve_scenario
 
     runs = check_runs(runs)
     seed = check_seed(seed)
@@ -153,25 +153,7 @@ def run_calibration(
 
     parameters = {"train_end": fitted_to.isoformat(), "window_days": window_days,
                   "grid": grid if isinstance(grid, str) else "custom"}  # fmt: skip
-    job = Job(
-        kind="calibration",
-        inputs=[*source_files(source), *report_files(data, classes)],
-        where=report_files(data)[1],
-        run=run,
-        provenance=lambda _: reports_provenance(
-            "calibration",
-            data=data,
-            classes=classes,
-            seed=seed,
-            runs=runs,
-            parameters=parameters,
-            posture=spec,
-            source=source,
-        ),
-        headline=headline,
-        spec={"posture": spec.model_dump(mode="json"), **parameters},
-        check_out=check_posture_file,
-    )
+    job = _posture_job(spec, source, data, classes, seed, runs, parameters, run, headline)
     return execute(job, out=out, force=force, history=history, progress=progress)
 
 
@@ -222,13 +204,12 @@ def update_posture(
 
     from umbrella.attacks.reader import read_data_dir
     from umbrella.calibration.assimilate import Assimilation
-    from umbrella.calibration.files import check_posture_file
     from umbrella.calibration.night import night_table, nights_in
     from umbrella.calibration.result import CalibrationResult
     from umbrella.calibration.state import PostureState
     from umbrella.calibration.update import updated_posture
     from umbrella.core.seeds import check_seed
-    from umbrella.scenario.bundled import resolve_scenario, source_files
+    from umbrella.scenario.bundled import resolve_scenario
 
     seed = check_seed(seed)
     last = None if through is None else as_date(through, "through")
@@ -260,16 +241,37 @@ def update_posture(
                 f"({result.nights_assimilated} nights assimilated)")  # fmt: skip
 
     parameters = {"update": True, "through": None if last is None else last.isoformat()}
-    job = Job(
+    job = _posture_job(spec, source, data, classes, seed, None, parameters, run, headline)
+    return execute(job, out=out, force=force, history=history, progress=progress)
+
+
+def _posture_job(
+    spec: Scenario,
+    source: str,
+    data: str | Path,
+    classes: str | Path | None,
+    seed: int,
+    runs: int | None,
+    parameters: dict[str, Any],
+    run: Callable[[Progress | None], CalibrationResult],
+    headline: Callable[[CalibrationResult], str],
+) -> Job[CalibrationResult]:
+    """The job of a command that reads the reports and writes a fitted posture's file (a fit
+    or an update): what it reads, its provenance and history entry, the file's check."""
+    from umbrella.calibration.files import check_posture_file
+    from umbrella.scenario.bundled import source_files
+
+    return Job(
         kind="calibration",
         inputs=[*source_files(source), *report_files(data, classes)],
+        where=report_files(data)[1],
         run=run,
         provenance=lambda _: reports_provenance(
             "calibration",
             data=data,
             classes=classes,
             seed=seed,
-            runs=None,
+            runs=runs,
             parameters=parameters,
             posture=spec,
             source=source,
@@ -278,4 +280,3 @@ def update_posture(
         spec={"posture": spec.model_dump(mode="json"), **parameters},
         check_out=check_posture_file,
     )
-    return execute(job, out=out, force=force, history=history, progress=progress)
