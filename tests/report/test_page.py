@@ -340,6 +340,43 @@ def test_a_nights_folder_shows_its_scores_and_data_credit(tmp_path: Path) -> Non
     assert ("<td class=name>2025-04-25</td><td>300</td><td>81.2%</td><td>[75.0%, 87.5%]</td>"
             "<td>80.0%</td><td>[50.0%, 95.0%]</td><td>90.0%</td>") in page  # fmt: skip
     assert "<td class=name>2025-04-26</td><td>0</td><td>–</td><td>–</td>" in page
+    assert "How the nights were predicted" not in page  # a document from before 0.2 says not
+
+
+def test_a_nights_page_says_how_it_predicted_and_sets_persistence_and_missiles_beside(
+    tmp_path: Path,
+) -> None:
+    scores = {"posture": {"nights": 60, "mae": 0.0607, "bias": 0.0097, "correlation": 0.69,
+                          "coverage90": 0.915},
+              "previous_10": {"nights": 60, "mae": 0.0906, "bias": -0.004, "correlation": 0.12,
+                              "coverage90": None}}  # fmt: skip
+    missiles = {"by_class": {"cruise": {"launched": 760, "predicted_share": 0.759,
+                                        "reported_share": 0.779}},
+                "by_type": {"<kh101>": {"assessed": 278, "predicted_share": 0.85,
+                                        "reported_share": 0.8}}}  # fmt: skip
+    base = {
+        "runs": 6,
+        "seed": 0,
+        "start": "2025-07-01",
+        "end": "2025-12-31",
+        "min_drones": 100,
+        "nights": [],
+        "scores": scores,
+        "missiles": missiles,
+        "state_through": "2025-06-30",
+    }
+    page = _kind_folder(tmp_path / "a", "nights", {**base, "assimilated": True})
+    assert "<b>updated with every report before it</b> (assimilated from its state on " \
+        "2025-06-30)" in page  # fmt: skip
+    assert ("<td class=name>the posture</td><td>60</td><td>6.1</td><td>+1.0</td><td>0.69</td>"
+            "<td>91.5%</td>") in page  # fmt: skip
+    assert ("<td class=name>mean share of the previous 10 nights</td><td>60</td><td>9.1</td>"
+            "<td>-0.4</td><td>0.12</td><td>–</td>") in page  # fmt: skip
+    assert ("<td class=name>cruise</td><td>760</td><td>75.9%</td><td>77.9%</td><td>-2.0</td>"
+            in page)  # fmt: skip
+    assert "<td class=name>&lt;kh101&gt; (rows naming it alone)</td><td>278</td>" in page
+    frozen = _kind_folder(tmp_path / "f", "nights", {**base, "assimilated": False})
+    assert "The posture as it was on 2025-06-30 (<b>frozen</b>)" in frozen
 
 
 def _kind_folder(folder: Path, kind: str, doc: dict[str, Any]) -> str:

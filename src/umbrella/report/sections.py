@@ -373,9 +373,11 @@ def _estimate_shares(q: Any) -> list[str]:
 
 
 def nights_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(heading, HTML) sections of ``umbrella nights``: the scores per half-year, the simple
-    predictors beside the posture, and the largest nights."""
+    """(heading, HTML) sections of ``umbrella nights``: how the nights were predicted (frozen
+    or assimilated), the posture beside the persistence predictors, the scores per half-year,
+    the simple predictors, the missiles pooled by class and type, and the largest nights."""
     out: list[tuple[str, str]] = []
+    out += _nights_predictors(doc)
     summary = doc.get("summary")
     if isinstance(summary, Mapping) and summary:
         keys: list[str] = []
@@ -435,6 +437,93 @@ def nights_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
                 + _INTERVALS_NOTE,
             )
         )
+    return out
+
+
+_PERSISTENCE = {
+    "posture": "the posture",
+    "previous_10": "mean share of the previous 10 nights",
+    "pooled_30": "pooled share, last 30 days",
+    "pooled_90": "pooled share, last 90 days",
+}
+
+
+def _points(value: Any, sign: bool = False) -> str:
+    """A share difference or error in share points ("6.1", "+1.0"), "–" when missing."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not np.isfinite(value):
+        return "–"
+    return f"{100 * value:+.1f}" if sign else f"{100 * value:.1f}"
+
+
+def _nights_predictors(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """How the nights were predicted, the posture beside persistence over the window, and the
+    missiles pooled by class and type."""
+    out: list[tuple[str, str]] = []
+    if not isinstance(doc.get("assimilated"), bool):  # a document from before umbrella 0.2
+        return out
+    through = doc.get("state_through")
+    if doc.get("assimilated") is True:
+        how = ("Each night is predicted from the posture <b>updated with every report before "
+               f"it</b> (assimilated from its state on {esc(through)}), never with the night "
+               "itself or a later one.")  # fmt: skip
+    else:
+        how = (f"The posture as it was on {esc(through)} (<b>frozen</b>): its state walks on "
+               "with no report seen after that night.")  # fmt: skip
+    scores = doc.get("scores")
+    rows = []
+    if isinstance(scores, Mapping):
+        for key, e in scores.items():
+            if not isinstance(e, Mapping):
+                continue
+            cover = e.get("coverage90")
+            inside = _share(cover) if cover is not None else "–"
+            rows.append([esc(_PERSISTENCE.get(str(key), str(key))), fmt(e.get("nights")),
+                         _points(e.get("mae")), _points(e.get("bias"), sign=True),
+                         fmt(e.get("correlation"), 2), inside])  # fmt: skip
+    body = f"<p>{how}</p>"
+    if rows:
+        body += table(["predictor", "nights", "MAE (points)", "bias (points)", "correlation",
+                       "inside per-run spread p05–p95"], rows)  # fmt: skip
+        body += (
+            '<p class="note">Over the window\'s nights with at least '
+            f"{fmt(doc.get('min_drones'))} drones and a reported share. The persistence "
+            "predictors look only at each night's past reports and give no interval.</p>"
+        )
+    out.append(("How the nights were predicted, beside persistence", body))
+    missiles = doc.get("missiles")
+    if isinstance(missiles, Mapping):
+        mrows = []
+        for group, label in (("by_class", "{}"), ("by_type", "{} (rows naming it alone)")):
+            entries = missiles.get(group)
+            if not isinstance(entries, Mapping):
+                continue
+            for name, e in entries.items():
+                if not isinstance(e, Mapping):
+                    continue
+                n = e.get("launched", e.get("assessed"))
+                pred, rep = e.get("predicted_share"), e.get("reported_share")
+                diff = pred - rep if isinstance(pred, float) and isinstance(rep, float) else None
+                mrows.append([esc(label.format(name)), fmt(n), _share(pred), _share(rep),
+                              _points(diff, sign=True)])  # fmt: skip
+        if mrows:
+            out.append(
+                (
+                    "Missiles, pooled over the window",
+                    table(
+                        [
+                            "class or type",
+                            "missiles",
+                            "predicted",
+                            "reported",
+                            "difference (points)",
+                        ],
+                        mrows,
+                    )
+                    + '<p class="note">Neutralised share: the mean over runs of the missiles '
+                    "neutralised on the nights whose reports give the outcome, against the "
+                    "reported share.</p>",
+                )
+            )
     return out
 
 
