@@ -353,7 +353,9 @@ def test_a_nights_page_says_how_it_predicted_and_sets_persistence_and_missiles_b
     missiles = {"by_class": {"cruise": {"launched": 760, "predicted_share": 0.759,
                                         "reported_share": 0.779}},
                 "by_type": {"<kh101>": {"assessed": 278, "predicted_share": 0.85,
-                                        "reported_share": 0.8}}}  # fmt: skip
+                                        "reported_share": 0.8},
+                            "iskander_m": {"assessed": 238, "predicted_share": 0.35,
+                                           "reported_share": 0.37}}}  # fmt: skip
     base = {
         "runs": 6,
         "seed": 0,
@@ -375,6 +377,7 @@ def test_a_nights_page_says_how_it_predicted_and_sets_persistence_and_missiles_b
     assert ("<td class=name>cruise</td><td>760</td><td>75.9%</td><td>77.9%</td><td>-2.0</td>"
             in page)  # fmt: skip
     assert "<td class=name>&lt;kh101&gt; (rows naming it alone)</td><td>278</td>" in page
+    assert "Iskander-M <code>iskander_m</code> (rows naming it alone)" in page
     frozen = _kind_folder(tmp_path / "f", "nights", {**base, "assimilated": False})
     assert "The posture as it was on 2025-06-30 (<b>frozen</b>)" in frozen
 

@@ -79,7 +79,7 @@ from umbrella.core.seeds import check_seed, generator
 from umbrella.scenario.model import Scenario
 from umbrella.scenario.record import CalibrationRecord, PosteriorDraws
 
-__all__ = ["METHOD", "Calibration", "CalibrationSettings", "calibrate"]
+__all__ = ["METHOD", "Calibration", "CalibrationSettings", "calibrate", "posterior_means"]
 
 F64 = npt.NDArray[np.float64]
 METHOD = (
@@ -327,7 +327,7 @@ def _rebased_draws(
     return PosteriorDraws(names=names, draws=[[float(v) for v in row] for row in x])
 
 
-def _readable(draws: PosteriorDraws) -> dict[str, float]:
+def posterior_means(draws: PosteriorDraws) -> dict[str, float]:
     """Posterior means on the natural scale (exp of logs, expit of logits)."""
     x = np.asarray(draws.draws)
     out: dict[str, float] = {}
@@ -422,7 +422,7 @@ def calibrate(
             "version": __version__,
             "data_credit": DATA_CREDIT,
             "fit": {},
-            "parameters": _readable(draws),
+            "parameters": posterior_means(draws),
             "posterior": draws,
         }
     )

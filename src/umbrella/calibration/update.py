@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
+from umbrella.calibration.fit import posterior_means
 from umbrella.calibration.posture import PostureValues, posture_scenario
 from umbrella.calibration.state import STATE_LEVEL, PostureState, systematic
 from umbrella.core.seeds import generator
@@ -30,19 +31,6 @@ __all__ = ["UPDATE_DRAWS", "updated_posture"]
 F64 = npt.NDArray[np.float64]
 #: Purpose of the stream that resamples the state into the record's draws.
 UPDATE_DRAWS = 85
-
-
-def _readable(names: list[str], x: F64) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for k, name in enumerate(names):
-        col = x[:, k]
-        if name.startswith("log_"):
-            out[name.removeprefix("log_")] = float(np.mean(np.exp(col)))
-        elif name.startswith("logit_"):
-            out[name.removeprefix("logit_")] = float(np.mean(special.expit(col)))
-        else:
-            out[name] = float(np.mean(col))
-    return out
 
 
 def updated_posture(
@@ -92,7 +80,7 @@ def updated_posture(
             "updated_through": state.as_of,
             "missile_offsets": dict(offsets),
             "posterior": draws,
-            "parameters": _readable(names, x),
+            "parameters": posterior_means(draws),
         }
     )
     return posture_scenario(scenario, values).replace(calibration=record)

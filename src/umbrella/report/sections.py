@@ -494,6 +494,7 @@ def _nights_predictors(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     if isinstance(missiles, Mapping):
         mrows = []
         for group, label in (("by_class", "{}"), ("by_type", "{} (rows naming it alone)")):
+            show = esc if group == "by_class" else type_name
             entries = missiles.get(group)
             if not isinstance(entries, Mapping):
                 continue
@@ -503,7 +504,7 @@ def _nights_predictors(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
                 n = e.get("launched", e.get("assessed"))
                 pred, rep = e.get("predicted_share"), e.get("reported_share")
                 diff = pred - rep if isinstance(pred, float) and isinstance(rep, float) else None
-                mrows.append([esc(label.format(name)), fmt(n), _share(pred), _share(rep),
+                mrows.append([label.format(show(name)), fmt(n), _share(pred), _share(rep),
                               _points(diff, sign=True)])  # fmt: skip
         if mrows:
             out.append(
