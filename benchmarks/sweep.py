@@ -22,9 +22,9 @@ import time
 
 import numpy as np
 
+from umbrella.core.executor import available_cores
 from umbrella.scenario.bundled import load_bundled
 from umbrella.sweep import SweepPlan, SweepResult, plan_sweep
-from umbrella.sweep.execute import available_cores
 from umbrella.sweep.spec import SweepSpec
 
 #: Target: 2 workers finish in at most this fraction of 1 worker's time (1.6x speed-up).

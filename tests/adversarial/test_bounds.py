@@ -148,7 +148,7 @@ def test_an_address_that_is_not_a_dask_scheduler_is_one_line_within_the_timeout(
     server: str, fake_scheduler: dict[str, str], cli: Cli, seeds: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    import umbrella.sweep.execute as execute
+    import umbrella.core.cluster as execute
 
     monkeypatch.setattr(execute, "connect_timeout", lambda: 1.0)
     path = seeds / "sweep.toml"

@@ -238,9 +238,9 @@ def test_a_scheduler_gives_the_table_of_one_worker(
     pd.testing.assert_frame_equal(table, table1, check_exact=True)
     np.testing.assert_array_equal(values, values1)
     assert len(table1) == 4 * 4  # 4 points x 4 outputs
-    # The scheduler ran the tasks: a point's compilation and its batches of runs.
+    # The scheduler ran the tasks: the batches of runs.
     seen = set(scheduler_here.scheduler.task_prefixes)
-    assert {"umbrella-build", "umbrella-run"} <= seen, seen
+    assert "umbrella-sweep-batch" in seen, seen
 
 
 @pytest.mark.slow
@@ -270,7 +270,7 @@ def test_one_worker_two_workers_and_a_dask_cluster_give_identical_tables(
         pd.testing.assert_frame_equal(table, table1, check_exact=True)
         np.testing.assert_array_equal(values, values1)
     assert len(table1) == 4 * 4  # 4 points x 4 outputs
-    # The cluster's scheduler ran the tasks: a point's compilation and its batches of runs.
+    # The cluster's scheduler ran the tasks: the batches of runs.
     probe = (
         "import sys; from distributed import Client; c = Client(sys.argv[1], timeout=30); "
         "names = c.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes)); "
@@ -278,7 +278,7 @@ def test_one_worker_two_workers_and_a_dask_cluster_give_identical_tables(
     )
     seen = subprocess.run([sys.executable, "-c", probe, dask_cluster], capture_output=True,
                           text=True, check=True, timeout=60).stdout  # fmt: skip
-    assert "umbrella-build" in seen and "umbrella-run" in seen, seen
+    assert "umbrella-sweep-batch" in seen, seen
 
 
 def test_an_unreachable_scheduler_is_one_line(

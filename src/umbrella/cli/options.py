@@ -13,6 +13,9 @@ from umbrella.core.seeds import check_seed
 
 __all__ = [
     "ForceFlag",
+    "SchedulerOption",
+    "WorkersOption",
+    "check_where",
     "check_cli_seed",
     "check_force",
     "check_seconds",
@@ -28,6 +31,35 @@ ForceFlag = Annotated[
         "replaced, nothing else is touched), or start over where a checkpoint exists.",
     ),
 ]
+
+
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        help="Run on this many local worker processes (default: in this process, which "
+        "already uses every core). The numbers are the same either way.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run on a Dask cluster: the address of its scheduler, tcp://HOST:PORT. "
+        "The numbers are the same as in this process.",
+    ),
+]
+
+
+def check_where(workers: int | None, scheduler: str | None) -> None:
+    """``--workers`` and ``--scheduler``: not both, and a worker count in range."""
+    from umbrella.core.limits import MAX_WORKERS
+
+    if workers is not None and scheduler is not None:
+        raise command_line_error("give --workers or --scheduler, not both", "--scheduler")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise command_line_error(f"workers must be between 1 and {MAX_WORKERS}", "--workers")
 
 
 def command_line_error(message: str, option: str) -> InputError:

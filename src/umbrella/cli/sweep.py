@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from umbrella.cli.options import ForceFlag, check_cli_seed, check_force, command_line_error
+from umbrella.cli.options import (
+    ForceFlag,
+    SchedulerOption,
+    WorkersOption,
+    check_cli_seed,
+    check_force,
+    check_where,
+    command_line_error,
+)
 from umbrella.cli.progress import progress_shown
 from umbrella.cli.terminal import console, emit_json, lit, say, wrote
 
@@ -25,14 +33,8 @@ BATCH_RUNS = 2000
 
 def sweep(
     file: Annotated[Path, typer.Argument(help="Sweep TOML (see docs/sweep.md).")],
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", "-w", help="Local worker processes (default: the cores)."),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="A running Dask scheduler, tcp://HOST:PORT."),
-    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
     out_dir: Annotated[
         Path | None,
@@ -70,18 +72,16 @@ def sweep(
 ) -> None:
     """Run a scenario or a campaign over a grid, a Latin hypercube or a Sobol' design.
 
-    Every point uses the same seed (common random numbers). Points go to local worker
-    processes, or to a Dask cluster with --scheduler; the numbers are the same either way.
+    Every point uses the same seed (common random numbers). The runs go to this process, to
+    local worker processes (--workers) or to a Dask cluster (--scheduler); the numbers are the
+    same either way.
     A point that fails is reported with its parameters (exit code 1 once all is written).
     """
-    from umbrella.core.limits import MAX_WORKERS, check_runs
+    from umbrella.core.limits import check_runs
     from umbrella.jobs.sweep import run_sweep
     from umbrella.scenario.overrides import parse_override
 
-    if workers is not None and scheduler is not None:
-        raise command_line_error("give --workers or --scheduler, not both", "--scheduler")
-    if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise command_line_error(f"workers must be between 1 and {MAX_WORKERS}", "--workers")
+    check_where(workers, scheduler)
     if batch_runs < 1:
         raise command_line_error("batch runs must be at least 1", "--batch-runs")
     if runs is not None:
