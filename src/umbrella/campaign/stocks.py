@@ -16,7 +16,7 @@ Nothing here reads files: the defence scenario and the fitted raid-tempo model a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -45,7 +45,7 @@ from umbrella.scenario.compile import compile_raid, site_positions
 from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
 
-__all__ = ["PreparedCampaign", "prepare_campaign", "simulate_prepared"]
+__all__ = ["PreparedCampaign", "prepare_campaign", "runs_block", "simulate_prepared"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -84,6 +84,18 @@ class PreparedCampaign:
     unmapped: dict[str, I64]
     wave_cost: F64  # (V,) attacker's cost per threat of each wave
     fingerprint: str
+    rep0: int = 0  # the first run's index: runs rep0 .. rep0 + runs - 1 of the campaign
+
+
+def runs_block(prep: PreparedCampaign, rep0: int, n: int) -> PreparedCampaign:
+    """Runs ``rep0 .. rep0 + n - 1`` of a prepared campaign: their raids, and the engine's
+    counter streams of those runs, so that the block flies exactly those runs of the whole."""
+    if rep0 < 0 or n < 1 or rep0 + n > prep.runs or prep.rep0 != 0:
+        raise ValueError(f"runs {rep0}..{rep0 + n - 1} are not a block of {prep.runs} runs")
+    return replace(
+        prep, runs=n, rep0=rep0, wave_counts=prep.wave_counts[rep0 : rep0 + n],
+        fingerprint=f"{prep.fingerprint}:{rep0}+{n}",
+    )  # fmt: skip
 
 
 def prepare_campaign(
@@ -362,7 +374,7 @@ def _fly_night(
     active = prep.wave_counts[:, night, :]
     night_seed = child_seed(prep.seed, CAMPAIGN_NIGHT, night)
     res = simulate(prep.raid, prep.runs, night_seed, wave_active=active, slot_rounds=rounds,
-                   block_size=max(prep.runs, 1), per_threat=False)  # fmt: skip
+                   block_size=max(prep.runs, 1), per_threat=False, rep0=prep.rep0)  # fmt: skip
     leaked = res.type_fates[:, :, LEAKED]  # (R, K)
     return {
         "stock": before - res.fired[:, tracked_idx],

@@ -15,10 +15,10 @@ __all__ = [
     "ForceFlag",
     "SchedulerOption",
     "WorkersOption",
-    "check_where",
     "check_cli_seed",
     "check_force",
     "check_seconds",
+    "check_where",
     "command_line_error",
     "parse_cli_date",
 ]
