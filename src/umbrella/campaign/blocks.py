@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -77,7 +78,9 @@ def fly_block(job: CampaignJob, block: tuple[int, int]) -> CampaignResult:
 def concat_runs(parts: Sequence[CampaignResult]) -> CampaignResult:
     """Results of consecutive blocks of runs as the result of all of them."""
     first = parts[0]
-    per_run = {k: np.concatenate([getattr(p, k) for p in parts]) for k in STATE_FIELDS}
+    per_run: dict[str, Any] = {
+        k: np.concatenate([getattr(p, k) for p in parts]) for k in STATE_FIELDS
+    }
     per_run |= {k: np.concatenate([getattr(p, k) for p in parts]) for k in SUM_FIELDS}
     return replace(first, runs=sum(p.runs for p in parts), **per_run)
 
