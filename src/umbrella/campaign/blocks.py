@@ -27,12 +27,20 @@ from umbrella.campaign.stocks import (
     runs_block,
     simulate_prepared,
 )
+from umbrella.core.errors import InputError
 from umbrella.core.executor import Executor, job_token, worker_cache
 from umbrella.core.progress import Progress
 from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
 
-__all__ = ["BLOCKS_PER_WORKER", "CampaignJob", "concat_runs", "plan_blocks", "simulate_blocks"]
+__all__ = [
+    "BLOCKS_PER_WORKER",
+    "CampaignJob",
+    "checkpoint_refused",
+    "concat_runs",
+    "plan_blocks",
+    "simulate_blocks",
+]
 
 #: Blocks per worker: enough that a slow worker does not hold the others up at the end.
 BLOCKS_PER_WORKER = 4
@@ -59,6 +67,15 @@ class CampaignJob:
                 self.campaign, self.defence, self.runs, self.seed, tempo=self.tempo
             ),
         )
+
+
+def checkpoint_refused() -> InputError:
+    """The error of a checkpoint asked for a campaign flown in blocks."""
+    return InputError(
+        "a checkpoint is kept for a campaign flown in this process only; leave out the "
+        "workers or the checkpoint",
+        key="checkpoint",
+    )
 
 
 def plan_blocks(runs: int, workers: int, block_runs: int | None = None) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from umbrella.campaign.inputs import load_defence, load_raid_tempo
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
 from umbrella.campaign.stocks import prepare_campaign, simulate_prepared
+from umbrella.core.executor import Executor
 from umbrella.core.progress import Progress
 from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
@@ -28,6 +29,8 @@ def simulate_campaign(
     checkpoint: CheckpointStore | None = None,
     resume: bool = False,
     progress: Progress | None = None,
+    executor: Executor | None = None,
+    block_runs: int | None = None,
 ) -> CampaignResult:
     """Carry interceptor stocks through every night of a campaign, ``runs`` times (what
     :func:`umbrella.simulate` is to a raid; :func:`umbrella.jobs.run_campaign` also reads a
@@ -52,7 +55,14 @@ def simulate_campaign(
     resume
         Carry on from the checkpoint if it holds this very run.
     progress
-        ``progress(done, total, "nights")`` after each night (:mod:`umbrella.core.progress`).
+        ``progress(done, total, "nights")`` after each night (:mod:`umbrella.core.progress`);
+        on an executor, ``progress(runs done, runs, "runs")`` as blocks of runs finish.
+    executor
+        Fly the runs in blocks there (:mod:`umbrella.core.executor`: local worker processes
+        or a Dask cluster): the same numbers as in one piece here. A checkpoint is kept only
+        in one piece here.
+    block_runs
+        Runs per block on an executor (default: about four blocks per worker).
 
     Examples
     --------
@@ -64,5 +74,12 @@ def simulate_campaign(
         defence = load_defence(campaign)
     if tempo is None:
         tempo = load_raid_tempo(campaign, data_dir)
+    if executor is not None:
+        from umbrella.campaign.blocks import checkpoint_refused, simulate_blocks
+
+        if checkpoint is not None or resume:
+            raise checkpoint_refused()
+        return simulate_blocks(executor, campaign, defence, runs, seed, tempo=tempo,
+                               block_runs=block_runs, progress=progress)  # fmt: skip
     prep = prepare_campaign(campaign, defence, runs, seed, tempo=tempo)
     return simulate_prepared(prep, checkpoint=checkpoint, resume=resume, progress=progress)

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from umbrella.cli.options import ForceFlag, check_cli_seed, check_force, command_line_error
+from umbrella.cli.options import (
+    ForceFlag,
+    SchedulerOption,
+    WorkersOption,
+    check_cli_seed,
+    check_force,
+    check_where,
+    command_line_error,
+)
 from umbrella.cli.progress import progress_shown
 from umbrella.cli.terminal import console, emit_json, lit, say, wrote
 
@@ -23,7 +31,8 @@ __all__ = ["campaign"]
 MAX_GROUP_ROWS = 10
 #: The job's argument -> the option that sets it.
 _OPTIONS = {"force": "--force", "checkpoint": "--checkpoint", "resume": "--resume",
-            "data": "--data", "campaigns": "FILE"}  # fmt: skip
+            "data": "--data", "campaigns": "FILE", "--workers": "--workers",
+            "--scheduler": "--scheduler"}  # fmt: skip
 #: Columns of a terminal's tables when the output is piped.
 WIDTH = 120
 SPREAD = "per-run spread p05-p95"
@@ -58,17 +67,30 @@ def campaign(
             "scenario with defence.KEY=VALUE (repeatable; every file of a compare).",
         ),
     ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Carry interceptor stockpiles through a season of nightly raids.
 
     `umbrella campaign FILE` runs one campaign; `umbrella campaign compare FILE FILE...` runs
     each with the same seed (common random numbers) and reports differences against the first.
+    With --workers or --scheduler the runs are flown in blocks on worker processes or a Dask
+    cluster (the same numbers; no checkpoint is kept then).
     """
     from umbrella.core.limits import check_runs
     from umbrella.scenario.overrides import parse_override
 
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
+    check_where(workers, scheduler)
+    if workers is not None or scheduler is not None:
+        for flag, given in (("--resume", resume), ("--checkpoint", checkpoint is not None)):
+            if given:
+                raise command_line_error(
+                    f"{flag}: a checkpoint is kept for a campaign flown in this process only; "
+                    "leave out --workers/--scheduler",
+                    flag,
+                )
     overrides = [parse_override(text) for text in sets or []]
     if files and str(files[0]) == "compare":
         for flag, given in (("--resume", resume), ("--checkpoint", checkpoint is not None)):
@@ -77,7 +99,8 @@ def campaign(
         check_force(force, out_dir)
         if len(files) < 3:
             raise command_line_error("compare needs at least two campaign files", "FILE")
-        _compare(files[1:], runs, seed, as_json, data, out_dir, force, overrides)
+        _compare(files[1:], runs, seed, as_json, data, out_dir, force, overrides,
+                 workers, scheduler)  # fmt: skip
         return
     if len(files) != 1:
         raise command_line_error("give one campaign file (or: compare FILE FILE...)", "FILE")
@@ -90,6 +113,7 @@ def campaign(
             result = run_campaign(
                 files[0], runs=runs, seed=seed, sets=overrides, data=data, out=out_dir,
                 force=force, progress=progress, checkpoint=checkpoint, resume=resume,
+                workers=workers, scheduler=scheduler,
             )  # fmt: skip
     except CampaignInterrupted as stop:
         if stop.checkpoint is None:
@@ -124,7 +148,8 @@ def _options() -> Iterator[None]:
 
 def _compare(
     files: list[Path], runs: int, seed: int, as_json: bool, data: Path | None,
-    out_dir: Path | None, force: bool, overrides: list[Any],
+    out_dir: Path | None, force: bool, overrides: list[Any], workers: int | None,
+    scheduler: str | None,
 ) -> None:  # fmt: skip
     from umbrella.cli.exits import Interrupted
     from umbrella.jobs.compare import run_comparison
@@ -133,7 +158,7 @@ def _compare(
         with _options(), progress_shown("compare", quiet=as_json) as progress:
             result = run_comparison(
                 files, runs=runs, seed=seed, sets=overrides, data=data, out=out_dir,
-                force=force, progress=progress,
+                force=force, progress=progress, workers=workers, scheduler=scheduler,
             )  # fmt: skip
     except KeyboardInterrupt:
         raise Interrupted("nothing kept (a comparison keeps no checkpoint)") from None

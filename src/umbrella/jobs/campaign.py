@@ -12,6 +12,7 @@ from umbrella.campaign.checkpoint import FileCheckpoint
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
 from umbrella.core.errors import CampaignInterrupted, InputError, UmbrellaWarning
+from umbrella.core.executor import Executor, Where, open_executor
 from umbrella.core.progress import Progress
 from umbrella.core.userfiles import real_path
 from umbrella.jobs.pipeline import Job, execute
@@ -47,6 +48,7 @@ class CampaignInputs:
         checkpoint: FileCheckpoint | None = None,
         resume: bool = False,
         progress: Progress | None = None,
+        executor: Executor | None = None,
     ) -> CampaignResult:
         """Fly the campaign (see :func:`umbrella.campaign.simulate_campaign`); an error found
         in the campaign after its overrides names the override or the file it comes from."""
@@ -56,7 +58,7 @@ class CampaignInputs:
         try:
             return simulate_campaign(
                 self.spec, runs, seed, defence=self.defence, data_dir=self.data,
-                checkpoint=checkpoint, resume=resume, progress=progress,
+                checkpoint=checkpoint, resume=resume, progress=progress, executor=executor,
             )  # fmt: skip
         except InputError as exc:
             if exc.source != "<campaign>":
@@ -178,6 +180,8 @@ def run_campaign(
     progress: Progress | None = None,
     checkpoint: str | Path | Literal[False] | None = None,
     resume: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> CampaignResult:
     """Carry interceptor stockpiles through a season of nightly raids: what
     ``umbrella campaign FILE`` does, from Python.
@@ -214,6 +218,10 @@ def run_campaign(
     resume
         Carry on from the checkpoint (it must hold this very run: the same inputs, runs and
         seed); without one, start at the first night with a warning.
+    workers, scheduler
+        Fly the runs in blocks on this many local worker processes, or on the Dask cluster of
+        this scheduler (``tcp://HOST:PORT``): the same numbers as in this process. No
+        checkpoint is kept then (``checkpoint`` and ``resume`` are refused).
 
     Returns
     -------
@@ -235,6 +243,13 @@ def run_campaign(
 
     runs = check_runs(runs)
     seed = check_seed(seed)
+    where = Where(workers=workers, scheduler=scheduler)
+    if not where.in_process:
+        from umbrella.campaign.blocks import checkpoint_refused
+
+        if resume or checkpoint not in (None, False):
+            raise checkpoint_refused()
+        checkpoint = False
     read = read_campaign(campaign, sets, data)
     store, found = _checkpoint(read, runs, seed, checkpoint, resume, force)
     if force and out is None and not found:
@@ -251,6 +266,9 @@ def run_campaign(
 
         warn_if_stale(read.defence, last_report(read.spec.data_path(read.data)))
         try:
+            if not where.in_process:
+                with open_executor(where) as ex:
+                    return read.simulate(runs, seed, progress=report, executor=ex)
             return read.simulate(runs, seed, checkpoint=store, resume=resume, progress=report)
         except KeyboardInterrupt:
             kept = store.peek() if store is not None else None

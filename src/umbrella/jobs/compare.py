@@ -9,6 +9,7 @@ from typing import Any
 from umbrella.campaign.compare import ComparisonResult
 from umbrella.campaign.spec import Campaign
 from umbrella.core.errors import InputError
+from umbrella.core.executor import Where, open_executor
 from umbrella.core.progress import Progress
 from umbrella.jobs.campaign import CampaignInputs, read_campaign
 from umbrella.jobs.pipeline import Job, execute
@@ -56,6 +57,8 @@ def run_comparison(
     history: bool = True,
     progress: Progress | None = None,
     labels: Sequence[str] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> ComparisonResult:
     """Run campaigns with the same runs and seed (common random numbers) and compare each with
     the first: what ``umbrella campaign compare FILE FILE...`` does, from Python.
@@ -84,6 +87,10 @@ def run_comparison(
     labels
         What to call each campaign in the document and tables; by default the file as given,
         or the campaign's name for a campaign given as an object.
+    workers, scheduler
+        Fly each campaign's runs in blocks on this many local worker processes, or on the Dask
+        cluster of this scheduler (``tcp://HOST:PORT``): the same numbers as in this process
+        (progress then counts runs of every campaign).
 
     Returns
     -------
@@ -103,6 +110,7 @@ def run_comparison(
 
     runs = check_runs(runs)
     seed = check_seed(seed)
+    where = Where(workers=workers, scheduler=scheduler)
     if len(campaigns) < 2:
         raise InputError("compare needs at least two campaigns", key="campaigns")
     if labels is None:
@@ -114,19 +122,20 @@ def run_comparison(
             raise InputError(f"{label} is given twice among the alternatives", key="campaigns")
     overrides = as_overrides(sets)
     read = [read_campaign(c, overrides, data) for c in campaigns]
-    total = sum(one.spec.n_nights for one in read)
+    steps = [runs if not where.in_process else one.spec.n_nights for one in read]
 
     def run(report: Progress | None) -> ComparisonResult:
         results = []
-        before = 0
-        for one in read:
+        with open_executor(where) as ex:
+            executor = None if where.in_process else ex
+            for k, one in enumerate(read):
+                before = sum(steps[:k])
 
-            def nights(done: int, _: int, stage: str, before: int = before) -> None:
-                if report is not None:
-                    report(before + done, total, stage)
+                def step(done: int, _: int, stage: str, before: int = before) -> None:
+                    if report is not None:
+                        report(before + done, sum(steps), stage)
 
-            results.append(one.simulate(runs, seed, progress=nights))
-            before += one.spec.n_nights
+                results.append(one.simulate(runs, seed, progress=step, executor=executor))
         return ComparisonResult(results=tuple(results), labels=tuple(labels))
 
     def headline(result: ComparisonResult) -> str:
