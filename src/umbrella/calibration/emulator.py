@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +29,8 @@ from scipy import special
 
 from umbrella.calibration.layout import WaveLayout, _zone
 from umbrella.calibration.posture import PostureValues, posture_raid
-from umbrella.core.progress import Progress, report
+from umbrella.core.executor import Executor, InProcess, forget, job_token, worker_cache
+from umbrella.core.progress import Progress
 from umbrella.core.vocabulary import EXPIRED, KILLED, LOST
 from umbrella.engine import Raid, simulate
 from umbrella.scenario.compile import compile_raid
@@ -182,26 +184,19 @@ def _fate_fractions(
     return out
 
 
-def measure_drones(
-    scenario: Scenario,
-    seed: int,
-    grid: DroneGrid | None = None,
-    progress: Progress | None = None,
-) -> DroneResponse:
-    """Fly the drone grid through the raid engine.
+@dataclass(frozen=True)
+class _DroneSetup:
+    """What every point of the drone grid flies: the zones' wave counts and the raid compiled
+    with room for the largest."""
 
-    Parameters
-    ----------
-    scenario
-        The posture (its ``[calibration]`` frontline waves define the zones).
-    seed
-        Engine seed, the same for every grid point (common random numbers).
-    grid
-        The grid; :class:`DroneGrid` defaults if None.
-    progress
-        ``progress(points done, points, "emulator grid")`` (:mod:`umbrella.core.progress`).
-    """
-    grid = grid or DroneGrid()
+    zones: tuple[str, ...]
+    active: tuple[I64, ...]  # per zone, (rows, V) wave counts
+    base: Raid
+    real_type: npt.NDArray[np.bool_]
+    starts: I64  # first row of each drone count
+
+
+def _drone_setup(scenario: Scenario, grid: DroneGrid) -> _DroneSetup:
     layout = WaveLayout.from_scenario(scenario)
     zones = _zone_masks(layout)
     drones = np.asarray(grid.drones, dtype=np.int64)
@@ -215,38 +210,96 @@ def measure_drones(
         active.append(counts)
     capacity = np.max([a.max(axis=0) for a in active], axis=0)
     base = compile_raid(_capacity_scenario(scenario, capacity))
-    real_type = (base.type_class == 0) & ~base.type_is_decoy
-    shape = (
-        len(zones),
-        2,
-        2,
-        len(grid.capability),
-        len(grid.ew_scale),
-        len(grid.shahed_ew),
-        len(drones),
-    )
-    logits = np.empty(shape)
-    total, done = shape[0] * shape[3] * shape[4] * shape[5], 0
-    starts = np.concatenate([[0], np.cumsum(runs)])
-    for z in range(len(zones)):
-        for a, kappa in enumerate(grid.capability):
-            for b, lam in enumerate(grid.ew_scale):
-                for c, vuln in enumerate(grid.shahed_ew):
-                    values = PostureValues(capability=kappa, ew_scale=lam, shahed_ew=vuln)
-                    raid = posture_raid(base, values)
-                    res = simulate(raid, len(rows_n), seed, wave_active=active[z], block_size=4096)
-                    for m in range(len(drones)):
-                        rows = np.arange(starts[m], starts[m + 1])
-                        frac = _fate_fractions(raid, res.fate, rows, real_type)
-                        logits[z, :, :, a, b, c, m] = special.logit(frac)
-                    done += 1
-                    report(progress, done, total, "emulator grid")
-    return DroneResponse(
+    return _DroneSetup(
         zones=tuple(name for name, _ in zones),
+        active=tuple(active),
+        base=base,
+        real_type=(base.type_class == 0) & ~base.type_is_decoy,
+        starts=np.concatenate([[0], np.cumsum(runs)]),
+    )
+
+
+@dataclass(frozen=True)
+class _DroneJob:
+    """What every task of one drone grid shares: sent once to each worker."""
+
+    token: str
+    scenario: Scenario
+    seed: int
+    grid: DroneGrid
+
+    def setup(self) -> _DroneSetup:
+        return worker_cache((self.token, "setup"), lambda: _drone_setup(self.scenario, self.grid))
+
+
+def _drone_row(job: _DroneJob, index: tuple[int, int, int]) -> F64:
+    """Task: logits (2, 2, nv, nn) of zone ``z``, capability ``a`` and EW scale ``b`` over every
+    vulnerability and drone count."""
+    z, a, b = index
+    setup, grid = job.setup(), job.grid
+    rows_total = len(setup.active[z])
+    out = np.empty((2, 2, len(grid.shahed_ew), len(grid.drones)))
+    for c, vuln in enumerate(grid.shahed_ew):
+        values = PostureValues(capability=grid.capability[a], ew_scale=grid.ew_scale[b],
+                               shahed_ew=vuln)  # fmt: skip
+        raid = posture_raid(setup.base, values)
+        res = simulate(raid, rows_total, job.seed, wave_active=setup.active[z], block_size=4096)
+        for m in range(len(grid.drones)):
+            rows = np.arange(setup.starts[m], setup.starts[m + 1])
+            frac = _fate_fractions(raid, res.fate, rows, setup.real_type)
+            out[:, :, c, m] = special.logit(frac)
+    return out
+
+
+def measure_drones(
+    scenario: Scenario,
+    seed: int,
+    grid: DroneGrid | None = None,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
+) -> DroneResponse:
+    """Fly the drone grid through the raid engine.
+
+    Parameters
+    ----------
+    scenario
+        The posture (its ``[calibration]`` frontline waves define the zones).
+    seed
+        Engine seed, the same for every grid point (common random numbers).
+    grid
+        The grid; :class:`DroneGrid` defaults if None.
+    progress
+        ``progress(points done, points, "emulator grid")`` (:mod:`umbrella.core.progress`).
+    executor
+        Where the grid's points are flown (:mod:`umbrella.core.executor`; default this
+        process): every point draws from the same seed, so the grid is the same anywhere.
+    """
+    grid = grid or DroneGrid()
+    executor = executor or InProcess()
+    job = _DroneJob(job_token(), scenario, seed, grid)
+    zones = job.setup().zones
+    items = [
+        (z, a, b)
+        for z in range(len(zones))
+        for a in range(len(grid.capability))
+        for b in range(len(grid.ew_scale))
+    ]
+    try:
+        rows = executor.map(_drone_row, job, items, weights=[len(grid.shahed_ew)] * len(items),
+                            progress=progress, stage="emulator grid")  # fmt: skip
+    finally:
+        forget(job.token)
+    shape = (len(zones), 2, 2, len(grid.capability), len(grid.ew_scale), len(grid.shahed_ew),
+             len(grid.drones))  # fmt: skip
+    logits = np.empty(shape)
+    for (z, a, b), row in zip(items, rows, strict=True):
+        logits[z, :, :, a, b] = row
+    return DroneResponse(
+        zones=zones,
         log_capability=np.log(np.asarray(grid.capability)),
         log_ew_scale=np.log(np.asarray(grid.ew_scale)),
         logit_shahed_ew=special.logit(np.asarray(grid.shahed_ew)),
-        log_drones=np.log(drones.astype(np.float64)),
+        log_drones=np.log(np.asarray(grid.drones, dtype=np.float64)),
         logits=logits,
     )
 
@@ -302,6 +355,72 @@ class MissileResponse:
         return out
 
 
+@dataclass(frozen=True)
+class _MissileSetup:
+    """The raid compiled with ``salvo`` missiles on every missile wave (``counts``), the waves
+    of each type, the types and the frontline interceptors."""
+
+    base: Raid
+    counts: I64
+    per_type: list[list[int]]
+    types: tuple[str, ...]
+    frontline: Any
+
+
+@dataclass(frozen=True)
+class _MissileJob:
+    """What every factor of the missile response shares: sent once to each worker."""
+
+    token: str
+    scenario: Scenario
+    values: PostureValues
+    seed: int
+    salvo: int
+    runs: int
+
+    def setup(self) -> _MissileSetup:
+        """Built once per worker and job."""
+        return worker_cache((self.token, "setup"), self._setup)
+
+    def _setup(self) -> _MissileSetup:
+        from umbrella.calibration.posture import frontline_interceptors
+
+        layout = WaveLayout.from_scenario(self.scenario)
+        missile = [v for v in range(layout.n_waves) if not layout.is_drone[v]]
+        types = tuple(dict.fromkeys(layout.wave_type[v] for v in missile))
+        per_type = [[v for v in missile if layout.wave_type[v] == t] for t in types]
+        counts = np.zeros(layout.n_waves, dtype=np.int64)
+        counts[missile] = self.salvo
+        base = compile_raid(_capacity_scenario(self.scenario, counts))
+        return _MissileSetup(base, counts, per_type, types, frontline_interceptors(self.scenario))
+
+
+def _missile_factor(job: _MissileJob, factor: float) -> list[F64]:
+    """Task: per type, the logit of the fraction neutralised on each of its waves at
+    ``p_kill_factor = factor``."""
+    setup = job.setup()
+    base, v = setup.base, job.values
+    values = PostureValues(
+        capability=v.capability,
+        frontline_capability=v.frontline_capability,
+        ew_scale=v.ew_scale,
+        shahed_ew=v.shahed_ew,
+        pk_factor=dict.fromkeys(setup.types, float(factor)),
+    )
+    active = np.broadcast_to(setup.counts, (job.runs, len(setup.counts)))
+    res = simulate(posture_raid(base, values, setup.frontline), job.runs, job.seed,
+                   wave_active=active)  # fmt: skip
+    out = []
+    for waves in setup.per_type:
+        col = np.empty(len(waves))
+        for m, wave in enumerate(waves):
+            fate = res.fate[:, base.threat_wave == wave]
+            neut = np.sum((fate == KILLED) | (fate == LOST) | (fate == EXPIRED))
+            col[m] = special.logit((neut + 0.5) / (np.sum(fate >= 0) + 1.0))
+        out.append(col)
+    return out
+
+
 def measure_missiles(
     scenario: Scenario,
     values: PostureValues,
@@ -310,6 +429,7 @@ def measure_missiles(
     salvo: int = 4,
     runs: int = 200,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> MissileResponse:
     """Fly every missile wave of the posture at each ``p_kill_factor`` of ``factors``.
 
@@ -318,33 +438,18 @@ def measure_missiles(
     is called with ``(factors done, factors, "missile emulator")``.
     """
     from umbrella.calibration.layout import SALVO_CLASSES
-    from umbrella.calibration.posture import frontline_interceptors
 
+    executor = executor or InProcess()
+    job = _MissileJob(job_token(), scenario, values, seed, salvo, runs)
+    setup = job.setup()
     layout = WaveLayout.from_scenario(scenario)
-    missile = [v for v in range(layout.n_waves) if not layout.is_drone[v]]
-    types = tuple(dict.fromkeys(layout.wave_type[v] for v in missile))
-    per_type = [[v for v in missile if layout.wave_type[v] == t] for t in types]
-    counts = np.zeros(layout.n_waves, dtype=np.int64)
-    counts[missile] = salvo
-    base = compile_raid(_capacity_scenario(scenario, counts))
-    active = np.broadcast_to(counts, (runs, layout.n_waves))
-    logits = [np.empty((len(w), len(factors))) for w in per_type]
-    front = frontline_interceptors(scenario)
-    for j, f in enumerate(factors):
-        v = PostureValues(
-            capability=values.capability,
-            frontline_capability=values.frontline_capability,
-            ew_scale=values.ew_scale,
-            shahed_ew=values.shahed_ew,
-            pk_factor=dict.fromkeys(types, float(f)),
-        )
-        res = simulate(posture_raid(base, v, front), runs, seed, wave_active=active)
-        for k, waves in enumerate(per_type):
-            for m, wave in enumerate(waves):
-                fate = res.fate[:, base.threat_wave == wave]
-                neut = np.sum((fate == KILLED) | (fate == LOST) | (fate == EXPIRED))
-                logits[k][m, j] = special.logit((neut + 0.5) / (np.sum(fate >= 0) + 1.0))
-        report(progress, j + 1, len(factors), "missile emulator")
+    try:
+        cols = executor.map(_missile_factor, job, [float(f) for f in factors],
+                            progress=progress, stage="missile emulator")  # fmt: skip
+    finally:
+        forget(job.token)
+    per_type, types = setup.per_type, setup.types
+    logits = [np.stack([col[k] for col in cols], axis=1) for k in range(len(types))]
     return MissileResponse(
         types=types,
         waves=tuple(layout.weight[w] for w in per_type),

@@ -46,8 +46,9 @@ from umbrella.calibration.trend import month_key
 from umbrella.catalogue import Catalogue
 from umbrella.core.apportion import largest_remainder
 from umbrella.core.errors import InputError
+from umbrella.core.executor import Executor, InProcess, forget, job_token, worker_cache
 from umbrella.core.limits import MAX_THREATS
-from umbrella.core.progress import Progress, report
+from umbrella.core.progress import Progress
 from umbrella.core.seeds import check_seed, child_seed, generator
 from umbrella.core.vocabulary import EXPIRED, KILLED, LOST, MISSILE_THREAT_CLASSES
 from umbrella.engine import Raid, simulate
@@ -258,6 +259,133 @@ class _RaidLadder:
         return self.scenario.model_copy(update={"threats": threats})
 
 
+@dataclass(frozen=True)
+class _NightsJob:
+    """What every chunk of nights of one prediction shares: sent once to each worker."""
+
+    token: str
+    scenario: Scenario
+    nights: tuple[Night, ...]
+    runs: int
+    seed: int
+    groups: tuple[GroupValues, ...]
+
+    def ladder(self) -> _RaidLadder:
+        """The compiled raids, once per worker and job."""
+        return worker_cache(
+            (self.token, "ladder"),
+            lambda: _RaidLadder(self.scenario, self.scenario.resolved_catalogue()),
+        )
+
+
+@dataclass(frozen=True)
+class _ChunkPrediction:
+    """Nights ``i0 .. i0 + n - 1`` of a prediction: the rows of each array."""
+
+    share: F64  # (n, runs)
+    killed: F64
+    m_neut: dict[str, F64]
+    t_neut: dict[str, F64]
+    unmapped: dict[str, I64]  # (n,)
+
+
+def _predict_chunk(job: _NightsJob, chunk: tuple[int, int]) -> _ChunkPrediction:
+    """Task: nights ``i0 .. i1 - 1`` flown through the engine (see :func:`predict_nights`)."""
+    i0, i1 = chunk
+    scenario, runs, seed = job.scenario, job.runs, job.seed
+    layout = WaveLayout.from_scenario(scenario)
+    cat = scenario.resolved_catalogue()
+    classes: dict[str, str] = {t: str(cat.threats[t].threat_class) for t in cat.threats}
+    n_groups = min(GROUPS, runs)
+    sizes = largest_remainder(runs, np.ones(n_groups))
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    frontline = frontline_interceptors(scenario)
+    raids = job.ladder()
+    n = i1 - i0
+    share = np.full((n, runs), np.nan)
+    killed = np.full((n, runs), np.nan)
+    m_neut: dict[str, F64] = {c: np.zeros((n, runs)) for c in MISSILE_THREAT_CLASSES}
+    t_neut: dict[str, F64] = {}
+    unmapped: dict[str, I64] = {c: np.zeros(n, dtype=np.int64) for c in MISSILE_THREAT_CLASSES}
+    for j, i in enumerate(range(i0, i1)):
+        night, gv = job.nights[i], job.groups[i]
+        # The night's layouts and deviations: from (seed, NIGHTS_NIGHT, night) only.
+        rng = generator(seed, NIGHTS_NIGHT, night.night.toordinal())
+        deviation = rng.standard_normal(n_groups)
+        missile_z = rng.standard_normal(n_groups)
+        counts = np.zeros((runs, layout.n_waves), dtype=np.int64)
+        for g in range(n_groups):
+            alloc = _allocation(layout, gv.draws[g], scenario)
+            lay, lost = night_waves(layout, night, int(sizes[g]), rng, alloc, classes)
+            counts[first[g] : first[g] + sizes[g]] = lay
+        for c, k in lost.items():
+            unmapped[c][j] = k
+        try:
+            base = raids.raid_for(counts)
+        except InputError as exc:
+            raise InputError(f"the night of {night.night} ({night.drones:,} drones launched): "
+                             f"{exc.message}") from None  # fmt: skip
+        drone_types = np.flatnonzero(base.type_class == 0)
+        type_cls = [classes[t] for t in base.type_names]
+        engine_seed = child_seed(seed, NIGHTS_ENGINE, night.night.toordinal())
+        for g in range(n_groups):
+            v = gv.draws[g]
+            if gv.fitted:
+                tau = float(np.exp(v.get("log_night_sd", -np.inf)))
+                lk = float(gv.level[g] + tau * deviation[g])
+                drawn = PostureValues.from_draw(
+                    v | {"log_frontline_capability": float(gv.front[g])}, log_capability=lk
+                )
+                values = dataclasses.replace(
+                    drawn,
+                    pk_factor={
+                        t: float(
+                            special.expit(
+                                special.logit(f)
+                                + np.exp(v.get(f"log_night_sd_{t}", -np.inf)) * missile_z[g]
+                            )
+                        )
+                        for t, f in drawn.pk_factor.items()
+                    },
+                )
+            else:
+                values = PostureValues()
+            raid = posture_raid(base, values, frontline)
+            rows = slice(first[g], first[g] + sizes[g])
+            res = simulate(
+                raid,
+                int(sizes[g]),
+                engine_seed,
+                wave_active=counts[rows],
+                rep0=int(first[g]),
+                per_threat=False,
+            )
+            fbt = res.fates_by_type  # (r, K, 4)
+            if night.drones > 0:
+                d = fbt[:, drone_types]
+                flown = d.sum(axis=(1, 2))
+                neut = d[:, :, KILLED] + d[:, :, LOST] + d[:, :, EXPIRED]
+                share[j, rows] = neut.sum(axis=1) / flown
+                killed[j, rows] = d[:, :, KILLED].sum(axis=1) / flown
+            for k, c in enumerate(type_cls):
+                if c in m_neut:
+                    neutralised = fbt[:, k, KILLED] + fbt[:, k, LOST] + fbt[:, k, EXPIRED]
+                    m_neut[c][j, rows] += neutralised
+                    name = base.type_names[k]
+                    if name not in t_neut:
+                        t_neut[name] = np.zeros((n, runs))
+                    t_neut[name][j, rows] += neutralised
+    return _ChunkPrediction(share, killed, m_neut, t_neut, unmapped)
+
+
+def _chunks(n_nights: int, workers: int) -> list[tuple[int, int]]:
+    """Nights per task: one in this process (progress night by night), else about four
+    tasks per worker (the numbers do not depend on it: each night draws from its own
+    streams)."""
+    step = 1 if workers == 0 else max(1, -(-n_nights // (4 * workers)))
+    return [(i, min(i + step, n_nights)) for i in range(0, n_nights, step)]
+
+
 def predict_nights(
     scenario: Scenario,
     nights: Sequence[Night],
@@ -266,6 +394,7 @@ def predict_nights(
     *,
     groups: Sequence[GroupValues] | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> NightPredictions:
     """Fly each night's launches through the engine on the posture (see the module docstring).
 
@@ -284,14 +413,16 @@ def predict_nights(
         ``min(GROUPS, runs)`` groups): :func:`frozen_groups` (the default) or
         :func:`assimilated_groups`.
     progress
-        ``progress(done, total, "nights")`` after each night (:mod:`umbrella.core.progress`).
+        ``progress(done, total, "nights")`` as nights are done (:mod:`umbrella.core.progress`).
+    executor
+        Where the nights are flown (:mod:`umbrella.core.executor`; default this process), in
+        chunks of nights: the same numbers anywhere.
     """
     seed = check_seed(seed)
     if runs < 2:
         raise InputError("runs must be at least 2", key="--runs")
     if not nights:
         raise InputError("no night with a launch to predict", key="--start")
-    layout = WaveLayout.from_scenario(scenario)
     cat = scenario.resolved_catalogue()
     classes: dict[str, str] = {t: str(cat.threats[t].threat_class) for t in cat.threats}
     for night in nights:
@@ -299,94 +430,29 @@ def predict_nights(
             if t not in classes:
                 raise InputError(f"night {night.night}: unknown threat type {t!r}")
     n_groups = min(GROUPS, runs)
-    sizes = largest_remainder(runs, np.ones(n_groups))
-    first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     if groups is None:
         groups = frozen_groups(scenario, nights, n_groups, seed)
     if len(groups) != len(nights) or any(len(g.level) != n_groups for g in groups):
         raise ValueError(f"one GroupValues of {n_groups} groups per night is needed")
-    frontline = frontline_interceptors(scenario)
-
-    # Lay out every night first: the raid is compiled once, with waves sized for the largest.
-    counts = np.zeros((len(nights), runs, layout.n_waves), dtype=np.int64)
-    deviation = np.zeros((len(nights), n_groups))
-    missile_z = np.zeros((len(nights), n_groups))
-    unmapped: dict[str, I64] = {
-        c: np.zeros(len(nights), dtype=np.int64) for c in MISSILE_THREAT_CLASSES
+    executor = executor or InProcess()
+    job = _NightsJob(job_token(), scenario, tuple(nights), runs, seed, tuple(groups))
+    chunks = _chunks(len(nights), executor.workers)
+    try:
+        parts = executor.map(_predict_chunk, job, chunks, weights=[b - a for a, b in chunks],
+                             progress=progress, stage=NIGHTS_STAGE)  # fmt: skip
+    finally:
+        forget(job.token)
+    share = np.concatenate([p.share for p in parts])
+    killed = np.concatenate([p.killed for p in parts])
+    m_neut: dict[str, F64] = {
+        c: np.concatenate([p.m_neut[c] for p in parts]) for c in MISSILE_THREAT_CLASSES
     }
-    for i, night in enumerate(nights):
-        rng = generator(seed, NIGHTS_NIGHT, night.night.toordinal())
-        deviation[i] = rng.standard_normal(n_groups)
-        missile_z[i] = rng.standard_normal(n_groups)
-        for g in range(n_groups):
-            alloc = _allocation(layout, groups[i].draws[g], scenario)
-            lay, lost = night_waves(layout, night, int(sizes[g]), rng, alloc, classes)
-            counts[i, first[g] : first[g] + sizes[g]] = lay
-        for c, n in lost.items():
-            unmapped[c][i] = n
-    raids = _RaidLadder(scenario, cat)
-    share = np.full((len(nights), runs), np.nan)
-    killed = np.full((len(nights), runs), np.nan)
-    m_neut: dict[str, F64] = {c: np.zeros((len(nights), runs)) for c in MISSILE_THREAT_CLASSES}
+    unmapped: dict[str, I64] = {
+        c: np.concatenate([p.unmapped[c] for p in parts]) for c in MISSILE_THREAT_CLASSES
+    }
     t_neut: dict[str, F64] = {}
-    for i, night in enumerate(nights):
-        try:
-            base = raids.raid_for(counts[i])
-        except InputError as exc:
-            raise InputError(f"the night of {night.night} ({night.drones:,} drones launched): "
-                             f"{exc.message}") from None  # fmt: skip
-        drone_types = np.flatnonzero(base.type_class == 0)
-        type_cls = [classes[t] for t in base.type_names]
-        engine_seed = child_seed(seed, NIGHTS_ENGINE, night.night.toordinal())
-        gv = groups[i]
-        for g in range(n_groups):
-            v = gv.draws[g]
-            if gv.fitted:
-                tau = float(np.exp(v.get("log_night_sd", -np.inf)))
-                lk = float(gv.level[g] + tau * deviation[i, g])
-                drawn = PostureValues.from_draw(
-                    v | {"log_frontline_capability": float(gv.front[g])}, log_capability=lk
-                )
-                values = dataclasses.replace(
-                    drawn,
-                    pk_factor={
-                        t: float(
-                            special.expit(
-                                special.logit(f)
-                                + np.exp(v.get(f"log_night_sd_{t}", -np.inf)) * missile_z[i, g]
-                            )
-                        )
-                        for t, f in drawn.pk_factor.items()
-                    },
-                )
-            else:
-                values = PostureValues()
-            raid = posture_raid(base, values, frontline)
-            rows = slice(first[g], first[g] + sizes[g])
-            res = simulate(
-                raid,
-                int(sizes[g]),
-                engine_seed,
-                wave_active=counts[i, rows],
-                rep0=int(first[g]),
-                per_threat=False,
-            )
-            fbt = res.fates_by_type  # (r, K, 4)
-            if night.drones > 0:
-                d = fbt[:, drone_types]
-                flown = d.sum(axis=(1, 2))
-                neut = d[:, :, KILLED] + d[:, :, LOST] + d[:, :, EXPIRED]
-                share[i, rows] = neut.sum(axis=1) / flown
-                killed[i, rows] = d[:, :, KILLED].sum(axis=1) / flown
-            for k, c in enumerate(type_cls):
-                if c in m_neut:
-                    neutralised = fbt[:, k, KILLED] + fbt[:, k, LOST] + fbt[:, k, EXPIRED]
-                    m_neut[c][i, rows] += neutralised
-                    name = base.type_names[k]
-                    if name not in t_neut:
-                        t_neut[name] = np.zeros((len(nights), runs))
-                    t_neut[name][i, rows] += neutralised
-        report(progress, i + 1, len(nights), NIGHTS_STAGE)
+    for name in dict.fromkeys(t for p in parts for t in p.t_neut):
+        t_neut[name] = np.concatenate([p.t_neut.get(name, np.zeros_like(p.share)) for p in parts])
     launched: dict[str, I64] = {
         c: np.array([n.missiles_by_class(classes)[c] for n in nights], dtype=np.int64)
         for c in MISSILE_THREAT_CLASSES

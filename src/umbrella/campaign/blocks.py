@@ -28,7 +28,7 @@ from umbrella.campaign.stocks import (
     simulate_prepared,
 )
 from umbrella.core.errors import InputError
-from umbrella.core.executor import Executor, job_token, worker_cache
+from umbrella.core.executor import Executor, forget, job_token, worker_cache
 from umbrella.core.progress import Progress
 from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
@@ -121,9 +121,11 @@ def simulate_blocks(
     ``progress(runs done, runs, "runs")`` is called as blocks finish.
     """
     job = CampaignJob(job_token(), campaign, defence, tempo, runs, seed)
-    job.prepared()
     blocks = plan_blocks(runs, max(1, executor.workers), block_runs)
-    parts = executor.map(
-        fly_block, job, blocks, weights=[n for _, n in blocks], progress=progress, stage=STAGE
-    )
+    try:
+        job.prepared()
+        parts = executor.map(fly_block, job, blocks, weights=[n for _, n in blocks],
+                             progress=progress, stage=STAGE)  # fmt: skip
+    finally:
+        forget(job.token)
     return concat_runs(parts)

@@ -47,6 +47,7 @@ __all__ = [
     "TaskFailed",
     "Where",
     "available_cores",
+    "forget",
     "open_executor",
     "worker_cache",
 ]
@@ -101,6 +102,14 @@ def worker_cache(key: Hashable, build: Callable[[], T]) -> T:
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return value
+
+
+def forget(token: str) -> None:
+    """Drop what this process keeps for the job ``token`` (its objects are no longer needed
+    once its tasks are done)."""
+    with _CACHE_LOCK:
+        for key in [k for k in _CACHE if isinstance(k, tuple) and k and k[0] == token]:
+            del _CACHE[key]
 
 
 def job_token() -> str:

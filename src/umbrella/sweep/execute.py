@@ -22,7 +22,14 @@ import numpy as np
 import numpy.typing as npt
 
 from umbrella.core.errors import InputError
-from umbrella.core.executor import Where, job_token, one_line, open_executor, worker_cache
+from umbrella.core.executor import (
+    Where,
+    forget,
+    job_token,
+    one_line,
+    open_executor,
+    worker_cache,
+)
 from umbrella.core.progress import Progress
 from umbrella.scenario.overrides import Override
 
@@ -153,9 +160,12 @@ def execute(
     where = Where(workers=workers, scheduler=scheduler)
     tasks = plan_tasks(len(points), runs, model.splittable, batch_runs)
     job = SweepJob(job_token(), model, tuple(tuple(p) for p in points), seed, tuple(outputs))
-    with open_executor(where, client=client) as ex:
-        results = ex.map(sweep_batch, job, tasks, weights=[t.n for t in tasks],
-                         progress=progress, stage=STAGE)  # fmt: skip
+    try:
+        with open_executor(where, client=client) as ex:
+            results = ex.map(sweep_batch, job, tasks, weights=[t.n for t in tasks],
+                             progress=progress, stage=STAGE)  # fmt: skip
+    finally:
+        forget(job.token)
     values = np.full((len(points), runs, len(outputs)), np.nan)
     errors: dict[int, str] = {}
     for task, result in zip(tasks, results, strict=True):
