@@ -67,6 +67,7 @@ from umbrella.calibration.likelihood import (
 from umbrella.calibration.night import Night, nights_in
 from umbrella.calibration.posture import PostureValues
 from umbrella.calibration.state import PostureState
+from umbrella.core.executor import Executor
 from umbrella.core.progress import Progress, report
 from umbrella.core.seeds import generator
 from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
@@ -163,18 +164,24 @@ class Assimilation:
     offsets: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
-    def prepare(cls, scenario: Scenario, seed: int, reports: pd.DataFrame) -> Assimilation:
+    def prepare(
+        cls,
+        scenario: Scenario,
+        seed: int,
+        reports: pd.DataFrame,
+        executor: Executor | None = None,
+    ) -> Assimilation:
         """Measure the emulators of a fitted posture (the engine, under common random numbers:
         a few seconds), take its state and the missile offsets (:meth:`class_offsets`, from
         the training nights of ``reports``, the
         :func:`~umbrella.calibration.night.night_table`). The emulators of the last few
         postures prepared in this process are kept (they depend only on the posture and the
-        seed)."""
+        seed, not on the ``executor`` they are flown on)."""
         from umbrella.scenario.model import scenario_hash
 
         key = (scenario_hash(scenario), seed)
         if key not in _PREPARED:
-            _PREPARED[key] = cls._measure(scenario, seed)
+            _PREPARED[key] = cls._measure(scenario, seed, executor)
             while len(_PREPARED) > 4:
                 _PREPARED.pop(next(iter(_PREPARED)))
         measured = _PREPARED[key]
@@ -220,12 +227,12 @@ class Assimilation:
         }
 
     @classmethod
-    def _measure(cls, scenario: Scenario, seed: int) -> Assimilation:
+    def _measure(cls, scenario: Scenario, seed: int, executor: Executor | None) -> Assimilation:
         start = PostureState.of(scenario)
         lam = float(np.mean(start.value("log_ew_scale")))
         vul = float(np.mean(start.value("logit_shahed_ew", float(special.logit(0.3)))))
         grid = DroneGrid(ew_scale=(float(np.exp(lam)),), shahed_ew=(float(special.expit(vul)),))
-        drones = measure_drones(scenario, seed, grid)
+        drones = measure_drones(scenario, seed, grid, executor=executor)
         mean_front = float(np.mean(start.front))
         values = PostureValues(
             capability=float(np.exp(np.mean(start.level))),
@@ -233,7 +240,7 @@ class Assimilation:
             ew_scale=float(np.exp(lam)),
             shahed_ew=float(special.expit(vul)),
         )
-        missiles = measure_missiles(scenario, values, seed)
+        missiles = measure_missiles(scenario, values, seed, executor=executor)
         cat = scenario.resolved_catalogue()
         classes = {t: str(cat.threats[t].threat_class) for t in cat.threats}
         return cls(

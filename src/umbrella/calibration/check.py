@@ -16,6 +16,7 @@ from umbrella.calibration.scores import (
     scored_nights,
     share_scores,
 )
+from umbrella.core.executor import Executor
 from umbrella.core.progress import Progress
 from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
 from umbrella.scenario.model import Scenario
@@ -63,6 +64,7 @@ def check_fit(
     *,
     min_drones: int = DEFAULT_MIN_DRONES,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Scenario:
     """Fly the fitted posture on its training nights and put the scores in its record.
 
@@ -85,7 +87,7 @@ def check_fit(
         if progress is not None:
             progress(done, total, CHECK_STAGE)
 
-    pred = predict_nights(scenario, nights, runs, seed, progress=checking)
+    pred = predict_nights(scenario, nights, runs, seed, progress=checking, executor=executor)
     metrics = fit_metrics(night_rows(pred), min_drones)
     record = scenario.calibration.model_copy(update={"fit": metrics, "runs": runs})
     return scenario.replace(calibration=record)

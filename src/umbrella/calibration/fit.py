@@ -74,6 +74,7 @@ from umbrella.calibration.night import nights_in
 from umbrella.calibration.posterior import Parameter, Posterior, fit_posterior
 from umbrella.calibration.posture import PostureValues, posture_scenario
 from umbrella.calibration.training import drone_nights, missile_nights, training_window
+from umbrella.core.executor import Executor
 from umbrella.core.progress import Progress, report
 from umbrella.core.seeds import check_seed, generator
 from umbrella.scenario.model import Scenario
@@ -350,6 +351,7 @@ def calibrate(
     seed: int = 0,
     settings: CalibrationSettings | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Calibration:
     """Fit a posture to the nightly reports up to ``train_end``.
 
@@ -370,6 +372,9 @@ def calibrate(
         ``progress(done, total, stage)`` (:mod:`umbrella.core.progress`), through the stages
         ``emulator grid`` (the drone grid flown), ``missile emulator`` and ``fit`` (the drone
         posterior, then the missile one).
+    executor
+        Where the engine's runs go (:mod:`umbrella.core.executor`; default this process): the
+        same fit anywhere.
 
     Raises
     ------
@@ -385,7 +390,7 @@ def calibrate(
     nights = drone_nights(window)
     layout = WaveLayout.from_scenario(posture)
 
-    response = measure_drones(posture, seed, settings.grid, progress=progress)
+    response = measure_drones(posture, seed, settings.grid, progress=progress, executor=executor)
     report(progress, 0, 2, FIT_STAGE)
     drones = fit_drones(response, nights, layout)
     report(progress, 1, 2, FIT_STAGE)
@@ -395,7 +400,7 @@ def calibrate(
         log_capability=drones.value(f"log_capability@{months[-1]}"),
     )
     missile_response = measure_missiles(
-        posture, at_mode, seed, runs=settings.missile_runs, progress=progress
+        posture, at_mode, seed, runs=settings.missile_runs, progress=progress, executor=executor
     )
     cat = posture.resolved_catalogue()
     prior_factor = {t: cat.threats[t].p_kill_factor for t in missile_response.types}
@@ -428,7 +433,7 @@ def calibrate(
     )
     fitted = posture_scenario(posture, values).replace(calibration=record)
     fitted, _ = match_missile_classes(
-        fitted, nights_in(table, start, train_end), seed, progress=progress
+        fitted, nights_in(table, start, train_end), seed, progress=progress, executor=executor
     )
     return Calibration(
         scenario=fitted,

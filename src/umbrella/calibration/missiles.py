@@ -30,6 +30,7 @@ from umbrella.calibration.night import Night
 from umbrella.calibration.posture import PostureValues, posture_scenario
 from umbrella.calibration.predict import NightPredictions, predict_nights
 from umbrella.calibration.state import with_class_levels
+from umbrella.core.executor import Executor
 from umbrella.core.progress import Progress, report
 from umbrella.core.vocabulary import MISSILE_THREAT_CLASSES
 from umbrella.scenario.model import Scenario
@@ -118,6 +119,7 @@ def match_missile_classes(
     *,
     runs: int = RUNS,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> tuple[Scenario, dict[str, ClassMatch]]:
     """The fitted posture with each missile class's level set to match the reports pooled over
     ``nights`` (its training nights), and the match of each class (see the module docstring)."""
@@ -128,7 +130,7 @@ def match_missile_classes(
     current = scenario
     for step in range(PASSES):
         current = _shifted(scenario, levels)
-        pred = predict_nights(current, nights, runs, seed)
+        pred = predict_nights(current, nights, runs, seed, executor=executor)
         report(progress, step + 1, PASSES, STAGE)
         done = True
         for c, (n, p, r) in pooled_by_class(pred).items():

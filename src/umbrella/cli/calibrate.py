@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from umbrella.cli.nights import ClassesOption, DataOption
-from umbrella.cli.options import ForceFlag, check_cli_seed, command_line_error, parse_cli_date
+from umbrella.cli.options import (
+    ForceFlag,
+    SchedulerOption,
+    WorkersOption,
+    check_cli_seed,
+    check_where,
+    command_line_error,
+    parse_cli_date,
+)
 from umbrella.cli.progress import progress_shown
 from umbrella.cli.terminal import console, emit_json, lit, say
 
@@ -58,6 +66,8 @@ def calibrate_command(
     ] = False,
     classes: ClassesOption = None,
     force: ForceFlag = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Fit the posture's uncertain parameters to the nightly reports up to --train-end and write
     the fitted scenario (valid for `umbrella validate`, `run`, `nights` and campaigns); or,
@@ -69,6 +79,7 @@ def calibrate_command(
     from umbrella.jobs.calibrate import GRIDS, MAX_WINDOW_DAYS, MIN_WINDOW_DAYS
 
     seed = check_cli_seed(seed)
+    check_where(workers, scheduler)
     if update is not None:
         if train_end is not None:
             raise command_line_error("give --train-end to fit, or --update to update", "--update")
@@ -77,7 +88,8 @@ def calibrate_command(
         with progress_shown(f"update {update}", quiet=as_json) as progress:
             updated = update_posture(update, data=data, through=last, seed=seed,
                                      classes=classes, out=out, force=force,
-                                     progress=progress)  # fmt: skip
+                                     progress=progress, workers=workers,
+                                     scheduler=scheduler)  # fmt: skip
         if as_json:
             emit_json(updated.summary())
             return
@@ -103,6 +115,7 @@ def calibrate_command(
         result = run_calibration(
             scenario, data=data, train_end=end, runs=runs, seed=seed, window_days=window_days,
             grid=grid, classes=classes, out=out, force=force, progress=progress,
+            workers=workers, scheduler=scheduler,
         )  # fmt: skip
     if as_json:
         emit_json(result.summary())

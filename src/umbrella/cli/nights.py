@@ -9,8 +9,11 @@ import typer
 
 from umbrella.cli.options import (
     ForceFlag,
+    SchedulerOption,
+    WorkersOption,
     check_cli_seed,
     check_force,
+    check_where,
     command_line_error,
     parse_cli_date,
 )
@@ -82,6 +85,8 @@ def nights(
         ),
     ] = False,
     force: ForceFlag = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Predict every national night with a launch from --start to --end through the raid engine
     on the posture: drones neutralised (mean, 95% CI of the mean and per-run spread) and
@@ -91,6 +96,7 @@ def nights(
 
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
+    check_where(workers, scheduler)
     if min_drones is not None and min_drones < 0:
         raise command_line_error("must be zero or more", "--min-drones")
     first, last = parse_cli_date(start, "--start"), parse_cli_date(end, "--end")
@@ -101,7 +107,8 @@ def nights(
     with progress_shown(scenario, quiet=as_json) as progress:
         result = run_nights(
             scenario, data=data, start=first, end=last, runs=runs, seed=seed, classes=classes,
-            assimilate=assimilate, out=out, force=force, progress=progress, **options,
+            assimilate=assimilate, out=out, force=force, progress=progress, workers=workers,
+            scheduler=scheduler, **options,
         )  # fmt: skip
     if as_json:
         emit_json(result.summary())

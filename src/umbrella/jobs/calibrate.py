@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from umbrella.core.errors import InputError
+from umbrella.core.executor import Where, open_executor
 from umbrella.core.progress import Progress
 from umbrella.jobs.data import as_date, class_map, report_files, reports_provenance
 from umbrella.jobs.pipeline import Job, execute
@@ -66,6 +67,8 @@ def run_calibration(
     force: bool = False,
     history: bool = True,
     progress: Progress | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> CalibrationResult:
     """Fit a posture to the nightly reports up to ``train_end`` and check the fit in sample:
     what ``umbrella calibrate`` does, from Python (see :mod:`umbrella.calibration.fit`).
@@ -98,6 +101,9 @@ def run_calibration(
     progress
         ``progress(done, total, stage)`` (:mod:`umbrella.core.progress`) through the stages
         ``emulator grid``, ``missile emulator``, ``fit`` and ``in-sample check``.
+    workers, scheduler
+        Fly the engine's runs on this many local worker processes, or on the Dask cluster of
+        this scheduler (``tcp://HOST:PORT``): the same fit as in this process.
 
     Returns
     -------
@@ -134,13 +140,15 @@ def run_calibration(
             key="window_days",
         )
     settings = CalibrationSettings(window_days=window_days, grid=_grid(grid))
+    where = Where(workers=workers, scheduler=scheduler)
     spec, source = resolve_scenario(posture)
 
     def run(report_to: Progress | None) -> CalibrationResult:
         reports = night_table(read_data_dir(data), class_map(classes))
-        cal = calibrate(spec, reports, fitted_to, seed=seed, settings=settings,
-                        progress=report_to)  # fmt: skip
-        fitted = check_fit(cal, reports, runs, seed, progress=report_to)
+        with open_executor(where) as ex:
+            cal = calibrate(spec, reports, fitted_to, seed=seed, settings=settings,
+                            progress=report_to, executor=ex)  # fmt: skip
+            fitted = check_fit(cal, reports, runs, seed, progress=report_to, executor=ex)
         return CalibrationResult(scenario=fitted, calibration=cal, source=source, runs=runs,
                                  window_days=window_days)  # fmt: skip
 
@@ -168,6 +176,8 @@ def update_posture(
     force: bool = False,
     history: bool = True,
     progress: Progress | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> CalibrationResult:
     """Bring a fitted posture up to date with the reports since its fit: what ``umbrella
     calibrate --update`` does, from Python (see :mod:`umbrella.calibration.update`).
@@ -191,7 +201,7 @@ def update_posture(
     out
         Write the updated posture's file here (TOML), refused before any work as for
         :func:`run_calibration`.
-    history, progress
+    history, progress, workers, scheduler
         As :func:`run_calibration` (progress stage ``assimilation``).
 
     Raises
@@ -212,6 +222,7 @@ def update_posture(
     from umbrella.scenario.bundled import resolve_scenario
 
     seed = check_seed(seed)
+    where = Where(workers=workers, scheduler=scheduler)
     last = None if through is None else as_date(through, "through")
     spec, source = resolve_scenario(posture)
     start = PostureState.of(spec)  # refused here when the posture was never fitted
@@ -226,7 +237,8 @@ def update_posture(
     def run(report_to: Progress | None) -> CalibrationResult:
         reports = night_table(read_data_dir(data), class_map(classes))
         end = last or reports.index.max().date()
-        assimilation = Assimilation.prepare(spec, seed, reports)
+        with open_executor(where) as ex:
+            assimilation = Assimilation.prepare(spec, seed, reports, executor=ex)
         state = assimilation.through(reports, end, progress=report_to)
         state = dataclasses.replace(state, as_of=max(state.as_of, end))
         seen = [n for n in nights_in(reports, start.as_of, end) if n.night > start.as_of]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from umbrella.calibration.scores import DEFAULT_MIN_DRONES
 from umbrella.calibration.state import PostureState, state_date, warn_if_stale
 from umbrella.core.errors import InputError
+from umbrella.core.executor import Executor, Where, open_executor
 from umbrella.core.progress import Progress
 from umbrella.jobs.data import as_date, class_map, report_files, reports_provenance
 from umbrella.jobs.pipeline import Job, execute
@@ -45,6 +46,8 @@ def run_nights(
     force: bool = False,
     history: bool = True,
     progress: Progress | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> NightsResult:
     """Predict every national night with a launch from ``start`` to ``end`` through the raid
     engine on ``posture``, beside the reports: what ``umbrella nights`` does, from Python.
@@ -79,6 +82,9 @@ def run_nights(
         Record the run in the run history (``umbrella history``).
     progress
         ``progress(done, total, "nights")`` (:mod:`umbrella.core.progress`).
+    workers, scheduler
+        Fly the nights on this many local worker processes, or on the Dask cluster of this
+        scheduler (``tcp://HOST:PORT``): the same numbers as in this process.
 
     Returns
     -------
@@ -110,8 +116,13 @@ def run_nights(
         raise InputError(f"must be a whole number, zero or more (got {min_drones!r})",
                          key="min_drones")  # fmt: skip
     spec, source = resolve_scenario(posture)
+    where = Where(workers=workers, scheduler=scheduler)
 
     def run(report_to: Progress | None) -> NightsResult:
+        with open_executor(where) as ex:
+            return predict(report_to, ex)
+
+    def predict(report_to: Progress | None, ex: Executor) -> NightsResult:
         reports = night_table(read_data_dir(data), class_map(classes))
         warn_if_stale(spec, reports.index.max().date() if len(reports) else None)
         window = nights_in(reports, first, last)
@@ -122,11 +133,12 @@ def run_nights(
             from umbrella.calibration.assimilate import Assimilation
             from umbrella.calibration.predict import GROUPS, assimilated_groups
 
-            assimilation = Assimilation.prepare(spec, seed, reports)
+            assimilation = Assimilation.prepare(spec, seed, reports, executor=ex)
             groups = assimilated_groups(
                 assimilation, reports, window, min(GROUPS, runs), seed, progress=report_to
             )
-        pred = predict_nights(spec, window, runs, seed, groups=groups, progress=report_to)
+        pred = predict_nights(spec, window, runs, seed, groups=groups, progress=report_to,
+                              executor=ex)  # fmt: skip
         pred = dataclasses.replace(pred, assimilated=assimilate)
         return NightsResult.from_predictions(
             pred, reports, start=first, end=last, min_drones=min_drones,
