@@ -6,12 +6,8 @@ failing point is reported."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +22,8 @@ from umbrella.scenario import load_scenario
 from umbrella.scenario.compile import compile_raid
 from umbrella.scenario.overrides import apply_to_scenario, parse_override
 from umbrella.sweep import load_sweep, perform_experiments, simulate_sweep
+
+from ..cluster import dask_cluster_at
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "engine" / "fixtures" / "small_layered.toml"
@@ -114,79 +112,11 @@ def test_a_failing_point_is_reported_with_its_parameters(
 
 
 # ---------------------------------------------------------------------------- a real cluster
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-
-
 @pytest.fixture
 def dask_cluster(tmp_path: Path) -> Iterator[str]:
-    """A Dask cluster as a user starts one: ``dask scheduler`` and ``dask worker`` processes
-    (two single-threaded workers) on this machine; yields the scheduler's address."""
-    if not DASK.exists() or shutil.which(str(DASK)) is None:
-        pytest.skip(f"no `dask` command beside {sys.executable}: install dask[distributed]")
-    info = tmp_path / "scheduler.json"
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    logs = [open(tmp_path / f"{n}.log", "wb") for n in ("scheduler", "worker")]  # noqa: SIM115
-    procs = [
-        subprocess.Popen(
-            [
-                str(DASK),
-                "scheduler",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--no-dashboard",
-                "--scheduler-file",
-                str(info),
-            ],
-            stdout=logs[0],
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    ]
-    try:
-        deadline = time.monotonic() + 60
-        while not info.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(info.read_text())["address"]
-        procs.append(
-            subprocess.Popen(
-                [
-                    str(DASK),
-                    "worker",
-                    address,
-                    "--nworkers",
-                    "2",
-                    "--nthreads",
-                    "1",
-                    "--no-dashboard",
-                    "--host",
-                    "127.0.0.1",
-                ],
-                stdout=logs[1],
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        )
-        waiter = (
-            "import sys; from distributed import Client; "
-            "c = Client(sys.argv[1], timeout=60); c.wait_for_workers(2, timeout=90); c.close()"
-        )
-        subprocess.run([sys.executable, "-c", waiter, address], check=True, timeout=120,
-                       capture_output=True, env=env)  # fmt: skip
+    """A Dask cluster as a user starts one (two single-threaded workers)."""
+    with dask_cluster_at(tmp_path) as address:
         yield address
-    finally:
-        for proc in reversed(procs):
-            _stop(proc)
-        for log in logs:
-            log.close()
 
 
 def _sweep_outputs(out_dir: Path) -> tuple[pd.DataFrame, Any]:

@@ -245,7 +245,7 @@ class OnDask:
             return []
         token = job_token()
         # Dask names a task by the words of its key before the token: umbrella-sweep-batch.
-        name = getattr(fn, "__name__", "task").replace("_", "-")
+        name = getattr(fn, "__name__", "task").strip("_").replace("_", "-")
         [shared_f] = self.client.scatter([shared], broadcast=True, hash=False)  # type: ignore[no-untyped-call]
         futures: dict[Any, int] = {}
         for i, item in enumerate(items):
