@@ -192,7 +192,7 @@
         if (T.fate[i] === LEAKED) { leaks[T.who[i]]++; hits[T.who[i]] += hitOf[i]; }
         var age = t - to;
         if (missile && age < keep) {
-          line(track(i, tl, to), { cls: "track", stroke: colour, lw: 2, op: 0.7 });
+          line(track(i, tl, to), { cls: "track missile", stroke: colour, lw: 2, op: 0.7 });
         }
         if (age < (missile ? keep : FADE_S)) { endMark(i, null, 1); }
         continue;
@@ -200,8 +200,8 @@
       flying++;
       var here = position(i, t);
       line(track(i, missile ? tl : Math.max(tl, t - TRACK_S), t),
-           { cls: "track", stroke: colour, lw: missile ? 2 : 1, op: missile ? 0.7 : 0.4 });
-      if (missile) { dot(here, 4.5, { cls: "threat", fill: colour, stroke: "#1d232b", lw: 1 }); }
+           { cls: missile ? "track missile" : "track", stroke: colour, lw: missile ? 2 : 1, op: missile ? 0.7 : 0.4 });
+      if (missile) { dot(here, 4.5, { cls: "threat missile", fill: colour, stroke: "#1d232b", lw: 1 }); }
       else { dot(here, 2.2, { cls: "threat", fill: colour }); }
       var q = px(here);
       hover.push({ x: q[0], y: q[1], r: 6, text: nameOf(R.types[ty]) + " (" + R.types[ty]["class"] +
