@@ -27,7 +27,9 @@
   var KEEP_WALL_S = 2.5;  // a missile's track and end stay at least this long on screen, wall s
   var SPEEDS = [1, 10, 60, 300, 1200];  // playback speeds offered, raid s per wall s
 
-  function nameOf(x) { return typeof x === "string" ? x : (x.name || x.id); }
+  // What a reader sees for a type (or a site of a type): its display name; its key in a replay
+  // written before display names were recorded.
+  function nameOf(x) { return typeof x === "string" ? x : (x.name || x.type || x.id); }
   function colourOf(list, k) { return list[k % list.length]; }
   var unitTypes = [];
   R.units.forEach(function (u) { if (unitTypes.indexOf(u.type) < 0) { unitTypes.push(u.type); } });
