@@ -200,19 +200,38 @@ def _replay_section(replay: Mapping[str, Any]) -> str:
     return (
         f'<p class="lead">{esc(which)}</p>'
         '<p class="note">Geography is the scenario\'s, to scale (km; notional positions). '
-        "Threats in flight at the time on the slider are drawn with their last ten minutes of "
-        "track; a line joins a fire unit to its intercept for two minutes, and a cross marks a "
-        "kill, a circle a miss, in the colour of the fire unit, for ten minutes; assets turn "
-        "red once hit. Zoom with the mouse wheel, pan by dragging.</p>"
-        '<div class="replay-bar"><button type="button" id="replay-play">Play</button>'
-        '<input type="range" id="replay-time" min="0" max="1" step="1" value="0" '
-        'aria-label="time after the raid\'s start">'
+        "Drones in flight are drawn with their last ten minutes of track; a missile keeps its "
+        "whole track, and its track and end stay on screen at least a few seconds at any speed. "
+        "A line joins a fire unit to its intercept for two minutes; a cross marks a kill (in the "
+        "colour of the fire unit), a small circle a miss or a loss to EW, a red dot an arrival at "
+        "a target; assets turn red once a threat arrived. The event buttons step the clock to the "
+        "previous or next intercept, leak (any arrival at a target, decoys too) or hit (an "
+        "arrival that does damage). <b>All of the raid</b> draws every track at once, "
+        "coloured by how it ended. Zoom with the mouse wheel, pan by dragging; the pointer names "
+        "what it rests on.</p>"
+        '<div class="replay-bar"><button type="button" id="replay-play" aria-pressed="false">'
+        'Play</button><input type="range" id="replay-time" min="0" max="1" step="any" '
+        'value="0" aria-label="raid clock: time after the raid\'s start">'
         '<span id="replay-clock"></span></div>'
+        '<div class="replay-bar"><span>Speed</span>'
+        '<span id="replay-speeds" role="group" aria-label="playback speed"></span></div>'
+        '<div class="replay-bar" role="group" aria-label="step to an event">'
+        + "".join(
+            f'<button type="button" id="replay-{d}-{k}">{w} {k}</button>'
+            for k in ("intercept", "leak", "hit")
+            for d, w in (("prev", "previous"), ("next", "next"))
+        )
+        + '<span id="replay-event" aria-live="polite"></span></div>'
         '<div class="replay-bar"><button type="button" id="replay-view-defended">Defended area'
         '</button><button type="button" id="replay-view-whole">Whole raid</button>'
+        '<button type="button" id="replay-all" aria-pressed="false">All of the raid</button>'
+        '<button type="button" id="replay-rings" aria-pressed="false">Rings</button>'
+        '<button type="button" id="replay-png">Save PNG</button>'
+        '<button type="button" id="replay-svg">Save SVG</button>'
         '<span id="replay-counts"></span></div>'
-        '<canvas id="replay-canvas" width="1000" height="700">The replay needs a browser with '
-        "canvas and script.</canvas>"
+        '<div class="replay-stage"><canvas id="replay-canvas" width="1000" height="700">The '
+        "replay needs a browser with canvas and script.</canvas>"
+        '<div id="replay-tip" class="replay-tip" hidden></div></div>'
         '<ul class="legend" id="replay-legend"></ul>'
         f'<script type="application/json" id="replay-data">{script_json(replay)}</script>'
     )
