@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from umbrella.campaign.checks import check_campaign, check_memory
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
 from umbrella.campaign.stocks import (
@@ -29,7 +30,9 @@ from umbrella.campaign.stocks import (
 )
 from umbrella.core.errors import InputError
 from umbrella.core.executor import Executor, forget, job_token, worker_cache
+from umbrella.core.limits import check_runs
 from umbrella.core.progress import Progress
+from umbrella.core.seeds import check_seed
 from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
 
@@ -116,14 +119,23 @@ def simulate_blocks(
     """The campaign flown in blocks of runs on ``executor``: the same numbers as
     :func:`~umbrella.campaign.simulate_prepared` on the whole (see the module docstring).
 
-    The campaign is prepared here first, so bad input is refused in one line before any work
-    is sent (in process, the blocks then fly from this preparation), and
-    ``progress(runs done, runs, "runs")`` is called as blocks finish.
+    The campaign is checked here first (runs, seed, references, supply plan, memory), so bad
+    input is refused in one line before any work is sent; each worker then prepares it once
+    (an error found there, such as raids drawn over the engine's limit, comes back as the same
+    one-line error), and ``progress(runs done, runs, "runs")`` is called as blocks finish.
     """
+    check_runs(runs)
+    check_seed(seed)
+    try:
+        check_campaign(campaign, defence)
+        check_memory(campaign, defence, runs)
+    except InputError as exc:
+        if exc.source is not None:
+            raise
+        raise InputError(exc.message, source=campaign.source, key=exc.key) from None
     job = CampaignJob(job_token(), campaign, defence, tempo, runs, seed)
     blocks = plan_blocks(runs, max(1, executor.workers), block_runs)
     try:
-        job.prepared()
         parts = executor.map(fly_block, job, blocks, weights=[n for _, n in blocks],
                              progress=progress, stage=STAGE)  # fmt: skip
     finally:
