@@ -80,11 +80,72 @@ def test_nights_are_the_same_anywhere(cli: Invoke, cluster: str, reports: Path) 
     _same_everywhere(cli, args, cluster)
 
 
-def test_a_checkpoint_is_refused_with_workers(cli: Invoke, tmp_path: Path) -> None:
-    code, out, err = cli(["campaign", str(CAMPAIGN), "--runs", "4", "--workers", "2",
-                          "--checkpoint", str(tmp_path / "c.npz")])  # fmt: skip
-    assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "--checkpoint" in err and "in this process only" in err
+def test_interrupted_on_workers_resumes_to_the_uninterrupted_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cluster: str
+) -> None:
+    """Stopped as the first blocks come back from two local workers, the finished blocks are
+    kept; resumed on the cluster (another number of workers, another cut into blocks) it ends
+    with the campaign flown in one piece here; resumed in one process it is refused."""
+    from umbrella.core.errors import CampaignInterrupted, InputError
+    from umbrella.jobs import run_campaign
+
+    monkeypatch.chdir(tmp_path)
+    whole = run_campaign(CAMPAIGN, runs=24, seed=6, history=False, checkpoint=False)
+    seen: list[tuple[int, int, str]] = []
+
+    def stop(done: int, total: int, stage: str) -> None:
+        seen.append((done, total, stage))
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    ck = tmp_path / "ck.npz"
+    with pytest.raises(CampaignInterrupted) as err:
+        run_campaign(CAMPAIGN, runs=24, seed=6, history=False, checkpoint=ck, workers=2,
+                     progress=stop)  # fmt: skip
+    kept = err.value
+    assert kept.unit == "runs" and kept.nights == 24 and 0 < kept.done < 24
+    assert str(kept) == f"{kept.done} of 24 runs kept in {ck}"
+    assert seen[0][1:] == (24, "runs") and ck.is_file()
+    with pytest.raises(InputError, match=r"kept by a run on workers .* resume it with --work"):
+        run_campaign(CAMPAIGN, runs=24, seed=6, history=False, checkpoint=ck, resume=True)
+    seen.clear()
+    resumed = run_campaign(CAMPAIGN, runs=24, seed=6, history=False, checkpoint=ck,
+                           resume=True, scheduler=cluster,
+                           progress=lambda *a: seen.append(a))  # fmt: skip
+    assert seen[0][0] > kept.done  # the kept runs count as done from the start
+    assert not ck.exists()
+    for key in ("stock", "fired", "leaked", "damage", "defender_cost", "asset_damage",
+                "asset_leaked"):  # fmt: skip
+        np.testing.assert_array_equal(getattr(resumed, key), getattr(whole, key), err_msg=key)
+
+
+def test_every_block_kept_resumes_to_the_same_result(tmp_path: Path) -> None:
+    """Interrupted after the last block came back (the checkpoint holds every run), the
+    resumed run flies one block again and gives the same campaign."""
+    from umbrella.campaign import load_campaign
+    from umbrella.campaign.blocks import simulate_blocks
+    from umbrella.campaign.checkpoint import FileCheckpoint
+    from umbrella.campaign.inputs import load_defence
+    from umbrella.core.executor import InProcess
+
+    camp = load_campaign(CAMPAIGN)
+    defence = load_defence(camp)
+    here = simulate_blocks(InProcess(), camp, defence, 12, 3, block_runs=12)
+    store = FileCheckpoint(tmp_path / "ck.npz")
+
+    def stop_at_end(done: int, total: int, stage: str) -> None:
+        if done == total:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        simulate_blocks(InProcess(), camp, defence, 12, 3, block_runs=5, checkpoint=store,
+                        progress=stop_at_end)  # fmt: skip
+    assert store.peek() is not None and store.peek()[1] == 12  # type: ignore[index]
+    again = simulate_blocks(InProcess(), camp, defence, 12, 3, block_runs=3, checkpoint=store,
+                            resume=True)  # fmt: skip
+    for key in ("stock", "leaked", "damage", "asset_leaked"):
+        np.testing.assert_array_equal(getattr(again, key), getattr(here, key), err_msg=key)
+    assert store.peek() is None
 
 
 @pytest.mark.slow

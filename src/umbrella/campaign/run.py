@@ -59,8 +59,8 @@ def simulate_campaign(
         on an executor, ``progress(runs done, runs, "runs")`` as blocks of runs finish.
     executor
         Fly the runs in blocks there (:mod:`umbrella.core.executor`: local worker processes
-        or a Dask cluster): the same numbers as in one piece here. A checkpoint is kept only
-        in one piece here.
+        or a Dask cluster): the same numbers as in one piece here. The checkpoint then keeps
+        the blocks finished.
     block_runs
         Runs per block on an executor (default: about four blocks per worker).
 
@@ -75,11 +75,10 @@ def simulate_campaign(
     if tempo is None:
         tempo = load_raid_tempo(campaign, data_dir)
     if executor is not None:
-        from umbrella.campaign.blocks import checkpoint_refused, simulate_blocks
+        from umbrella.campaign.blocks import simulate_blocks
 
-        if checkpoint is not None or resume:
-            raise checkpoint_refused()
         return simulate_blocks(executor, campaign, defence, runs, seed, tempo=tempo,
-                               block_runs=block_runs, progress=progress)  # fmt: skip
+                               block_runs=block_runs, progress=progress, checkpoint=checkpoint,
+                               resume=resume)  # fmt: skip
     prep = prepare_campaign(campaign, defence, runs, seed, tempo=tempo)
     return simulate_prepared(prep, checkpoint=checkpoint, resume=resume, progress=progress)

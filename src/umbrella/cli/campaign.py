@@ -75,7 +75,7 @@ def campaign(
     `umbrella campaign FILE` runs one campaign; `umbrella campaign compare FILE FILE...` runs
     each with the same seed (common random numbers) and reports differences against the first.
     With --workers or --scheduler the runs are flown in blocks on worker processes or a Dask
-    cluster (the same numbers; no checkpoint is kept then).
+    cluster (the same numbers; the checkpoint then keeps the finished blocks).
     """
     from umbrella.core.limits import check_runs
     from umbrella.scenario.overrides import parse_override
@@ -83,14 +83,6 @@ def campaign(
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
     check_where(workers, scheduler)
-    if workers is not None or scheduler is not None:
-        for flag, given in (("--resume", resume), ("--checkpoint", checkpoint is not None)):
-            if given:
-                raise command_line_error(
-                    f"{flag}: a checkpoint is kept for a campaign flown in this process only; "
-                    "leave out --workers/--scheduler",
-                    flag,
-                )
     overrides = [parse_override(text) for text in sets or []]
     if files and str(files[0]) == "compare":
         for flag, given in (("--resume", resume), ("--checkpoint", checkpoint is not None)):
@@ -119,7 +111,7 @@ def campaign(
         if stop.checkpoint is None:
             raise Interrupted("no night finished; nothing kept") from None
         raise Interrupted(
-            f"{stop.done} of {stop.nights} nights kept in {stop.checkpoint}; run the same "
+            f"{stop.done} of {stop.nights} {stop.unit} kept in {stop.checkpoint}; run the same "
             "command with --resume to carry on"
         ) from None
     if as_json:

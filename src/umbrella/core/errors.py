@@ -132,11 +132,16 @@ class UmbrellaDeprecationWarning(FutureWarning):
 class CampaignInterrupted(KeyboardInterrupt):
     """A campaign stopped by Ctrl-C or SIGTERM (still a :class:`KeyboardInterrupt`), saying what
     it kept: ``done`` of its ``nights`` nights in the checkpoint file ``checkpoint`` (None, and
-    ``done`` 0, when nothing was kept). Run it again with ``resume`` to carry on from there."""
+    ``done`` 0, when nothing was kept); for a campaign flown in blocks on workers, ``done`` of
+    ``nights`` counts runs and ``unit`` is ``"runs"``. Run it again with ``resume`` to carry on
+    from there."""
 
-    def __init__(self, *, done: int, nights: int, checkpoint: Path | None) -> None:
+    def __init__(
+        self, *, done: int, nights: int, checkpoint: Path | None, unit: str = "nights"
+    ) -> None:
         self.done = done
         self.nights = nights
         self.checkpoint = checkpoint
-        kept = f"{done} of {nights} nights kept in {checkpoint}" if checkpoint else "nothing kept"
+        self.unit = unit
+        kept = f"{done} of {nights} {unit} kept in {checkpoint}" if checkpoint else "nothing kept"
         super().__init__(kept)

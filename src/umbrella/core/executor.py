@@ -140,11 +140,13 @@ class Executor(Protocol):
         stage: str = "",
         done0: int = 0,
         total: int | None = None,
+        on_result: Callable[[int, R], None] | None = None,
     ) -> list[R]:
         """``[fn(shared, item) for item in items]``, the items spread over the workers.
 
         ``progress(done0 + weight done, total, stage)`` after each task (``weights`` default to
-        one per item, ``total`` to ``done0`` plus their sum).
+        one per item, ``total`` to ``done0`` plus their sum), and ``on_result(i, result)`` as
+        each result comes back (before its progress), in this process: to keep finished work.
         """
         ...
 
@@ -177,12 +179,15 @@ class InProcess:
         stage: str = "",
         done0: int = 0,
         total: int | None = None,
+        on_result: Callable[[int, R], None] | None = None,
     ) -> list[R]:
         w, tot = _progress_plan(items, weights, done0, total)
         out = []
         done = done0
-        for item, k in zip(items, w, strict=True):
+        for i, (item, k) in enumerate(zip(items, w, strict=True)):
             out.append(fn(shared, item))
+            if on_result is not None:
+                on_result(i, out[-1])
             done += k
             report(progress, done, tot, stage)
         return out
@@ -237,6 +242,7 @@ class OnDask:
         stage: str = "",
         done0: int = 0,
         total: int | None = None,
+        on_result: Callable[[int, R], None] | None = None,
     ) -> list[R]:
         from distributed import as_completed
 
@@ -266,6 +272,8 @@ class OnDask:
                                      f"cluster: {one_line(exc)}")  # fmt: skip
                 out[i] = f.result()
                 f.release()
+                if on_result is not None:
+                    on_result(i, out[i])
                 done += w[i]
                 report(progress, done, tot, stage)
         finally:

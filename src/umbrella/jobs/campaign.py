@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from umbrella.campaign.blocks import BLOCKS
 from umbrella.campaign.checkpoint import FileCheckpoint
 from umbrella.campaign.result import CampaignResult
 from umbrella.campaign.spec import Campaign
@@ -137,6 +138,7 @@ def _checkpoint(
     given: str | Path | Literal[False] | None,
     resume: bool,
     force: bool,
+    where: Where,
 ) -> tuple[FileCheckpoint | None, bool]:
     """The checkpoint store of a run and whether a checkpoint is there; refused where it would
     overwrite an input or the progress of an interrupted run (unless ``resume`` carries on from
@@ -154,13 +156,21 @@ def _checkpoint(
                              source=path, key="checkpoint")  # fmt: skip
     store = FileCheckpoint(path)
     found = store.peek()  # a file there that is not a checkpoint is refused here
+    in_blocks = found is not None and found[0].endswith(BLOCKS)
+    done = "" if found is None else f"{found[1]} {'runs' if in_blocks else 'nights'} done"
     if found is not None and not resume and not force:
         raise InputError(
-            f"a checkpoint of an interrupted run is here ({found[1]} nights done): resume to "
-            "carry on from it (--resume), or force to start over (--force)",
+            f"a checkpoint of an interrupted run is here ({done}): resume to carry on from it "
+            "(--resume), or force to start over (--force)",
             source=path,
             key="checkpoint",
         )
+    if found is not None and resume and in_blocks == where.in_process:
+        kept = "on workers" if in_blocks else "in one process"
+        again = ("with --workers or --scheduler" if in_blocks
+                 else "without --workers or --scheduler")  # fmt: skip
+        raise InputError(f"the checkpoint here was kept by a run {kept} ({done}): resume it "
+                         f"{again}", source=path, key="checkpoint")  # fmt: skip
     if resume and found is None:
         warnings.warn("no checkpoint to resume from; starting at the first night",
                       UmbrellaWarning, stacklevel=3)  # fmt: skip
@@ -220,8 +230,9 @@ def run_campaign(
         seed); without one, start at the first night with a warning.
     workers, scheduler
         Fly the runs in blocks on this many local worker processes, or on the Dask cluster of
-        this scheduler (``tcp://HOST:PORT``): the same numbers as in this process. No
-        checkpoint is kept then (``checkpoint`` and ``resume`` are refused).
+        this scheduler (``tcp://HOST:PORT``): the same numbers as in this process. The
+        checkpoint then keeps the finished blocks (a run interrupted on workers resumes on
+        workers, any number of them).
 
     Returns
     -------
@@ -244,14 +255,9 @@ def run_campaign(
     runs = check_runs(runs)
     seed = check_seed(seed)
     where = Where(workers=workers, scheduler=scheduler)
-    if not where.in_process:
-        from umbrella.campaign.blocks import checkpoint_refused
-
-        if resume or checkpoint not in (None, False):
-            raise checkpoint_refused()
-        checkpoint = False
     read = read_campaign(campaign, sets, data)
-    store, found = _checkpoint(read, runs, seed, checkpoint, resume, force)
+    store, found = _checkpoint(read, runs, seed, checkpoint, resume, force, where)
+    unit = "nights" if where.in_process else "runs"
     if force and out is None and not found:
         raise InputError(
             "force applies to an output folder, or to a checkpoint to start over; neither was "
@@ -268,13 +274,16 @@ def run_campaign(
         try:
             if not where.in_process:
                 with open_executor(where) as ex:
-                    return read.simulate(runs, seed, progress=report, executor=ex)
+                    return read.simulate(runs, seed, checkpoint=store, resume=resume,
+                                         progress=report, executor=ex)  # fmt: skip
             return read.simulate(runs, seed, checkpoint=store, resume=resume, progress=report)
         except KeyboardInterrupt:
             kept = store.peek() if store is not None else None
+            of = nights if where.in_process else runs
             if store is None or kept is None or kept[1] == 0:
-                raise CampaignInterrupted(done=0, nights=nights, checkpoint=None) from None
-            raise CampaignInterrupted(done=kept[1], nights=nights, checkpoint=store.path) from None
+                raise CampaignInterrupted(done=0, nights=of, checkpoint=None, unit=unit) from None
+            raise CampaignInterrupted(done=kept[1], nights=of, checkpoint=store.path,
+                                      unit=unit) from None  # fmt: skip
 
     def headline(result: CampaignResult) -> str:
         leaked = result.summary()["totals"]["leaked"]["p50"]
