@@ -84,6 +84,11 @@ def test_a_task_that_keeps_failing_is_one_line_naming_it(threads_cluster: Any) -
         OnDask(threads_cluster, "test").map(_crash, None, [0, 1, 2])
     text = str(err.value)
     assert text == "task 2 of 3 (crash) failed on the cluster: ZeroDivisionError: division by zero"
+    # ... or gives what ``failed`` makes of it, the other tasks' results kept.
+    out = OnDask(threads_cluster, "test").map(
+        _crash, None, [0, 1, 2], failed=lambda i, exc: -10 * i - len(str(exc))
+    )
+    assert out == [0, -10 - len("division by zero"), 2]
 
 
 def test_the_worker_cache_builds_once_per_job_and_forgets_it() -> None:

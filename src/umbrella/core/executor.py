@@ -141,12 +141,15 @@ class Executor(Protocol):
         done0: int = 0,
         total: int | None = None,
         on_result: Callable[[int, R], None] | None = None,
+        failed: Callable[[int, BaseException], R] | None = None,
     ) -> list[R]:
         """``[fn(shared, item) for item in items]``, the items spread over the workers.
 
         ``progress(done0 + weight done, total, stage)`` after each task (``weights`` default to
         one per item, ``total`` to ``done0`` plus their sum), and ``on_result(i, result)`` as
         each result comes back (before its progress), in this process: to keep finished work.
+        A task that fails on a cluster after its retries raises :class:`TaskFailed`, or gives
+        ``failed(i, exception)`` as its result when ``failed`` is given.
         """
         ...
 
@@ -180,6 +183,7 @@ class InProcess:
         done0: int = 0,
         total: int | None = None,
         on_result: Callable[[int, R], None] | None = None,
+        failed: Callable[[int, BaseException], R] | None = None,
     ) -> list[R]:
         w, tot = _progress_plan(items, weights, done0, total)
         out = []
@@ -243,6 +247,7 @@ class OnDask:
         done0: int = 0,
         total: int | None = None,
         on_result: Callable[[int, R], None] | None = None,
+        failed: Callable[[int, BaseException], R] | None = None,
     ) -> list[R]:
         from distributed import as_completed
 
@@ -268,9 +273,12 @@ class OnDask:
                     exc = f.exception()
                     if isinstance(exc, InputError | KeyboardInterrupt):
                         raise exc
-                    raise TaskFailed(f"task {i + 1} of {len(items)} ({name}) failed on the "
-                                     f"cluster: {one_line(exc)}")  # fmt: skip
-                out[i] = f.result()
+                    if failed is None:
+                        raise TaskFailed(f"task {i + 1} of {len(items)} ({name}) failed on the "
+                                         f"cluster: {one_line(exc)}")  # fmt: skip
+                    out[i] = failed(i, exc)
+                else:
+                    out[i] = f.result()
                 f.release()
                 if on_result is not None:
                     on_result(i, out[i])

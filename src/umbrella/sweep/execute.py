@@ -8,8 +8,8 @@ together in replication order and the numbers are the same whatever the executor
 (:mod:`umbrella.core.executor`: this process, local worker processes or a Dask cluster), the
 number of workers or the batch size.
 
-A point that fails (its overrides are refused) is recorded with its error, and the rest of the
-sweep goes on.
+A point that fails (its overrides are refused, or one of its batches is lost on the cluster) is
+recorded with its error, and the rest of the sweep goes on.
 """
 
 from __future__ import annotations
@@ -98,6 +98,11 @@ def build_point(model: SweepModel, overrides: Sequence[Override]) -> Any:
         return Failure(one_line(exc))
 
 
+def _lost(i: int, exc: BaseException) -> Failure:
+    """A batch lost on the cluster (its worker died too often, say): its point fails."""
+    return Failure(f"the task failed on the cluster: {one_line(exc)}")
+
+
 def sweep_batch(job: SweepJob, task: Task) -> F64 | Failure:
     """Task: (n, O) outputs of a batch of replications, or a :class:`Failure`."""
     built = worker_cache(
@@ -163,7 +168,7 @@ def execute(
     try:
         with open_executor(where, client=client) as ex:
             results = ex.map(sweep_batch, job, tasks, weights=[t.n for t in tasks],
-                             progress=progress, stage=STAGE)  # fmt: skip
+                             progress=progress, stage=STAGE, failed=_lost)  # fmt: skip
     finally:
         forget(job.token)
     values = np.full((len(points), runs, len(outputs)), np.nan)
