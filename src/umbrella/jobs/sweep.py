@@ -51,8 +51,8 @@ def run_sweep(
         The attack-report folder of a campaign whose raids come from the raid-tempo model
         (instead of the campaign's ``raids.data_dir``).
     workers, scheduler, batch_runs
-        Where the runs go: local worker processes (default: the cores; 1 runs in this process)
-        or the address of a running Dask scheduler, in tasks of ``batch_runs`` replications
+        Where the runs go: this process (default), local worker processes, or the address of
+        a running Dask scheduler, in tasks of ``batch_runs`` replications
         (see :func:`umbrella.sweep.execute.execute`). The numbers do not depend on them.
     out
         Write the output folder here (tables, the netCDF dataset, charts, ``summary.json``,

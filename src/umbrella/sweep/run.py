@@ -373,7 +373,7 @@ def perform_experiments(
     data_dir
         A campaign's attack-report folder (for its raid-tempo model).
     workers, scheduler, client, batch_runs, progress
-        Where the runs go (default: local worker processes, one per core); see
+        Where the runs go (default: this process); see
         :func:`umbrella.sweep.execute.execute`. The numbers do not depend on them.
 
     Examples
