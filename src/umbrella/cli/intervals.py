@@ -91,12 +91,13 @@ def median_cell(e: Mapping[str, Any], fmt: str = ",.0f", sign: str = "", scale: 
     return f"{number(e['p50'] / scale, fmt, sign)} ({spread_range(e, fmt, sign, scale)})"
 
 
-def plus_minus(mean: float, lo: float | None, hi: float | None, fmt: str = ".1f") -> str:
+def plus_minus(e: Mapping[str, Any], fmt: str = ".1f") -> str:
     """``mean ±half``: the mean and the half-width of its 95% CI (the header or title names
     the interval)."""
+    lo, hi = e["ci95"]
     if lo is None or hi is None:
-        return f"{mean:{fmt}}"
-    return f"{mean:{fmt}} ±{(hi - lo) / 2:{fmt}}"
+        return f"{e['mean']:{fmt}}"
+    return f"{e['mean']:{fmt}} ±{(hi - lo) / 2:{fmt}}"
 
 
 def mean_ci_header(what: str = "") -> str:

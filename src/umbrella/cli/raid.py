@@ -40,7 +40,7 @@ def run(
     scenario: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[SCENARIO | compare A B]",
+            metavar="SCENARIO",
             help="Scenario file or bundled name (reference, national, ...); default: reference. "
             "`compare A B` flies two scenarios on the same runs and seed and compares them.",
         ),
@@ -135,7 +135,7 @@ def _print_summary(result: RaidResult) -> None:
     for f in fates:
         t.add_column(metric(f).label, right=True)
     for row in doc["threats"].values():
-        cells = [plus_minus(row[f]["mean"], *row[f]["ci95"]) for f in fates]  # type: ignore[literal-required]
+        cells = [plus_minus(row[f]) for f in fates]  # type: ignore[literal-required]
         t.add_row(row["display_name"], f"{row['launched']['mean']:,.0f}", *cells)
     out = console()
     show(t, out)
@@ -145,7 +145,7 @@ def _print_summary(result: RaidResult) -> None:
     it.add_column("cost USD (mean)", right=True)
     for use in doc["interceptors"].values():
         fired = use["fired"]
-        it.add_row(use["display_name"], plus_minus(fired["mean"], *fired["ci95"]),
+        it.add_row(use["display_name"], plus_minus(fired),
                    f"{use['cost_usd']['mean']:,.0f}")  # fmt: skip
     show(it, out)
     tot = Table("totals per raid")
