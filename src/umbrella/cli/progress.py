@@ -61,7 +61,12 @@ class StageBars:
         if stage not in self.tasks:
             text = f"{self.label}: {escape_control(stage)}" if stage else self.label
             self.tasks[stage] = int(self.bar.add_task(text, total=of))
-        self.bar.update(self.tasks[stage], completed=done, total=of)  # type: ignore[arg-type]
+        task = self.tasks[stage]
+        self.bar.update(task, completed=done, total=of)  # type: ignore[arg-type]
+        if of is None:  # rich's update reads total=None as "unchanged": an unknown total
+            for shown in self.bar.tasks:
+                if shown.id == task:
+                    shown.total = None
 
 
 @contextmanager

@@ -153,7 +153,7 @@ def column_widths(table: Table, width: int, *, edges: bool = True) -> list[int] 
 
 def show(table: Table, con: Console | None = None) -> None:
     """Print ``table`` on stdout (or on ``con``), as the module docstring describes."""
-    from umbrella.cli.terminal import console, is_terminal, say
+    from umbrella.cli.terminal import console, is_terminal, lit
 
     con = con if con is not None else console()
     if not is_terminal(con):
@@ -165,13 +165,11 @@ def show(table: Table, con: Console | None = None) -> None:
         widths = column_widths(table, con.width, edges=False)
     if widths is not None:
         con.print(_rich(table, widths, edges=edges))
+        lines = []
     else:
-        if table.title:
-            say(con, table.title)
-        for line in record_lines(table):
-            say(con, line)
-    for note in table.notes:
-        say(con, note)
+        lines = ([table.title] if table.title else []) + record_lines(table)
+    for line in lines + table.notes:  # wrapped between words at the terminal's width
+        con.print(lit(line))
 
 
 def _show_plain(table: Table, con: Console) -> None:
