@@ -134,7 +134,7 @@ def test_a_raid_against_itself_changes_nothing(cli: Any) -> None:
     [
         (["run", "compare", "reference"], "compare needs two scenarios"),
         (["run", "compare", "a", "b", "c"], "compare needs two scenarios"),
-        (["run", "reference", "national"], "give one scenario"),
+        (["run", "reference", "national"], "unexpected extra argument 'national'"),
         (["run", "compare", "reference", "no-such"], "no-such"),
     ],
 )

@@ -84,7 +84,10 @@ def run(
         _compare(given[1], given[2], runs, seed, as_json, out_dir, force, overrides)
         return
     if len(given) > 1:
-        raise command_line_error("give one scenario (or: compare A B)", "SCENARIO")
+        raise command_line_error(
+            f"unexpected extra argument {given[1]!r}: give one scenario (or: compare A B)",
+            "SCENARIO",
+        )
     from umbrella.jobs import run_raid
 
     name = given[0] if given else REFERENCE
