@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml constraints.txt src/umbrella/core/version.py
 
 install: $(STAMP)
 
+# The reference raid, its tables and report.html in out/demo (the command prints the page's
+# path). Run again, it replaces its own earlier output there; a file of yours in out/demo makes
+# it stop with one line, and nothing is removed.
 demo: $(STAMP)
-	$(BIN)/umbrella run --runs 2000 --seed 7
+	$(BIN)/umbrella run --runs 2000 --seed 7 --out out/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks docs/hooks examples/gallery

@@ -20,7 +20,7 @@ def test_every_visible_command_and_subcommand_has_a_section() -> None:
 def test_options_with_type_default_and_help() -> None:
     text = cli_reference()
     run = text.split("\n## umbrella run\n")[1].split("\n## ")[0]
-    assert "umbrella run [OPTIONS] [scenario]" in run
+    assert "umbrella run [OPTIONS] [SCENARIO]..." in run
     assert "| `--runs`, `-n` | int | `1000` | Replications (>= 2). |" in run
     assert "| `--json` | flag |  | Print one JSON document only. |" in run
     assert "| `--set` |" in run and "repeatable" in run

@@ -57,7 +57,7 @@ def test_run_table_and_out_dir(tmp_path: Path, cli: Any) -> None:
     out_dir = tmp_path / "result"
     code, out, _ = cli(["run", "--runs", "10", "--seed", "1", "--out", str(out_dir)])
     assert code == 0
-    assert "shahed" in out and "leaked" in out
+    assert "Shahed-136/Geran-2" in out and "leakers (threats)" in out  # display names
     names = {p.name for p in out_dir.iterdir()}
     assert {
         "fates.parquet",

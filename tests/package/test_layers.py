@@ -50,6 +50,7 @@ LAYERS = (
     {"optimise", "sweep"},
     {"jobs"},
     {"cli"},
+    {"__main__"},  # ``python -m umbrella``: the command line
 )
 #: Packages the engine (the hot path) must never import.
 NOT_IN_ENGINE = {"pydantic", "pandas", "matplotlib", "typer", "rich", "pyarrow", "umbrella.cli"}

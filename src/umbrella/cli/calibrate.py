@@ -18,7 +18,8 @@ from umbrella.cli.options import (
     parse_cli_date,
 )
 from umbrella.cli.progress import progress_shown
-from umbrella.cli.terminal import console, emit_json, lit, say
+from umbrella.cli.tables import Table, show
+from umbrella.cli.terminal import console, emit_json, say
 
 if TYPE_CHECKING:
     from umbrella.calibration.result import CalibrationResult
@@ -125,27 +126,18 @@ def calibrate_command(
 
 
 def _print(result: CalibrationResult) -> None:
-    from rich.table import Table
-
     doc = result.summary()
-    out = console(min_width=110)
-    t = Table(
-        title=lit(
-            f"{doc['scenario']} fitted to {doc['nights']} nights, {doc['train_start']} to "
-            f"{doc['train_end']} (posterior mean [90% interval]; capability and EW scale "
-            "relative to the file)"
-        )
-    )
+    out = console()
+    t = Table(f"{doc['scenario']} fitted to {doc['nights']} nights, {doc['train_start']} to "
+              f"{doc['train_end']} (capability and EW scale relative to the file)")  # fmt: skip
     t.add_column("parameter")
-    t.add_column("value", justify="right")
+    t.add_column("posterior mean (posterior p05-p95, a 90% credible interval)", right=True)
     for name, s in doc["parameters"].items():
-        t.add_row(lit(name), f"{s['mean']:.3g} [{s['p05']:.3g}, {s['p95']:.3g}]")
-    out.print(t)
-    f = Table(
-        title=f"In-sample: the fitted posture through the engine ({doc['runs']} runs a night)"
-    )
+        t.add_row(name, f"{s['mean']:.3g} ({s['p05']:.3g} to {s['p95']:.3g})")
+    show(t, out)
+    f = Table(f"In-sample: the fitted posture through the engine ({doc['runs']} runs a night)")
     f.add_column("score")
-    f.add_column("value", justify="right")
+    f.add_column("value", right=True)
     for k, v in doc["fit"].items():
-        f.add_row(lit(k), "–" if v is None else (f"{v:.0f}" if k == "nights" else f"{v:.3f}"))
-    out.print(f)
+        f.add_row(k, "–" if v is None else (f"{v:.0f}" if k == "nights" else f"{v:.3f}"))
+    show(f, out)

@@ -9,6 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from umbrella.cli.intervals import (
+    CI,
+    SPREAD,
+    mean_cell,
+    mean_ci_header,
+    median_cell,
+    spread_header,
+)
 from umbrella.cli.options import (
     ForceFlag,
     SchedulerOption,
@@ -19,7 +27,8 @@ from umbrella.cli.options import (
     command_line_error,
 )
 from umbrella.cli.progress import progress_shown
-from umbrella.cli.terminal import console, emit_json, lit, say, wrote
+from umbrella.cli.tables import Table, show
+from umbrella.cli.terminal import console, emit_json, say, wrote
 
 if TYPE_CHECKING:
     from umbrella.campaign.compare import ComparisonResult
@@ -33,10 +42,6 @@ MAX_GROUP_ROWS = 10
 _OPTIONS = {"force": "--force", "checkpoint": "--checkpoint", "resume": "--resume",
             "data": "--data", "campaigns": "FILE", "--workers": "--workers",
             "--scheduler": "--scheduler"}  # fmt: skip
-#: Columns of a terminal's tables when the output is piped.
-WIDTH = 120
-SPREAD = "per-run spread p05-p95"
-CI = "95% CI of the mean"
 
 
 def campaign(
@@ -163,44 +168,30 @@ def _compare(
 
 
 # ---------------------------------------------------------------------------- one campaign
-def _spread(e: Mapping[str, Any], fmt: str = ",.0f", sign: str = "") -> str:
-    """``p50 (p05 to p95)`` of an estimate: the median run and the per-run spread."""
-    return f"{e['p50']:{sign}{fmt}} ({e['p05']:{sign}{fmt}} to {e['p95']:{sign}{fmt}})"
-
-
-def _mean(e: Mapping[str, Any], fmt: str = ",.0f", sign: str = "") -> str:
-    """``mean [lo, hi]`` of an estimate: the mean and its 95% CI."""
-    lo, hi = e["ci95"]
-    ci = "" if lo is None or hi is None else f" [{lo:{sign}{fmt}}, {hi:{sign}{fmt}}]"
-    return f"{e['mean']:{sign}{fmt}}{ci}"
-
-
 def _print_campaign(result: CampaignResult) -> None:
-    from rich.table import Table
-
     from umbrella.core.metrics import metric
 
     s = result.summary()
-    out = console(min_width=WIDTH)
-    t = Table(title=lit(f"{s['campaign']}: {s['start']} to {s['end']}, {s['runs']} runs, seed "
-                        f"{s['seed']}: interceptor stocks"))  # fmt: skip
-    for col in ("interceptor", "stock at the start", f"end stock: p50 ({SPREAD})",
-                f"fired: p50 ({SPREAD})", f"P(stock-out by the end): mean [{CI}]",
+    out = console()
+    t = Table(f"{s['campaign']}: {s['start']} to {s['end']}, {s['runs']} runs, seed "
+              f"{s['seed']}: interceptor stocks")  # fmt: skip
+    for col in ("interceptor", "stock at the start", spread_header("end stock"),
+                spread_header("fired"), mean_ci_header("P(stock-out by the end)"),
                 "first stock-out (median run)"):  # fmt: skip
-        t.add_column(col, no_wrap=col in ("interceptor",))
+        t.add_column(col, right=col != "interceptor")
     for row in s["interceptors"].values():
         if row["tracked"]:
-            t.add_row(lit(row["display_name"]), f"{row['stock_start']:,}",
-                      _spread(row["stock_end"]), _spread(row["fired"]),
-                      _mean(row["stockout_by_end"], ".2f"),
+            t.add_row(row["display_name"], f"{row['stock_start']:,}",
+                      median_cell(row["stock_end"]), median_cell(row["fired"]),
+                      mean_cell(row["stockout_by_end"], ".2f"),
                       row["first_stockout"] or "-")  # fmt: skip
-    out.print(t)
-    totals = Table(title=f"season totals: p50 ({SPREAD}) and mean [{CI}]")
-    for col in ("quantity", f"p50 ({SPREAD})", f"mean [{CI}]"):
-        totals.add_column(col, no_wrap=col == "quantity")
+    show(t, out)
+    totals = Table("season totals")
+    for col in ("quantity", mean_ci_header(), spread_header()):
+        totals.add_column(col, right=col != "quantity")
     for key, e in s["totals"].items():
-        totals.add_row(metric(key).axis(), _spread(e), _mean(e))  # type: ignore[arg-type]
-    out.print(totals)
+        totals.add_row(metric(key).axis(), mean_cell(e), median_cell(e))  # type: ignore[arg-type]
+    show(totals, out)
     _print_groups(s["assets"]["by_group"])
 
 
@@ -208,53 +199,45 @@ def _print_groups(by_group: Mapping[str, Any]) -> None:
     """Damage and leakers per group (city): the groups with the most damage first."""
     if not by_group:
         return
-    from rich.table import Table
-
     order = sorted(by_group, key=lambda g: -by_group[g]["damage"]["mean"])
-    t = Table(title=f"per city (asset group), season totals: mean [{CI}] and {SPREAD}")
-    for col in ("group", f"damage: mean [{CI}]", f"damage: {SPREAD}", f"leaked: mean [{CI}]",
-                f"leaked: {SPREAD}"):  # fmt: skip
-        t.add_column(col, no_wrap=col == "group")
+    t = Table("per city (asset group), season totals")
+    for col in ("group", mean_ci_header("damage"), spread_header("damage"),
+                mean_ci_header("leaked"), spread_header("leaked")):  # fmt: skip
+        t.add_column(col, right=col != "group")
     for group in order[:MAX_GROUP_ROWS]:
         row = by_group[group]
-        t.add_row(lit(group), _mean(row["damage"]), _range(row["damage"]), _mean(row["leaked"]),
-                  _range(row["leaked"]))  # fmt: skip
-    out = console(min_width=WIDTH)
-    out.print(t)
+        t.add_row(group, mean_cell(row["damage"]), median_cell(row["damage"]),
+                  mean_cell(row["leaked"]), median_cell(row["leaked"]))  # fmt: skip
+    out = console()
+    show(t, out)
     if len(order) > MAX_GROUP_ROWS:
         say(out, f"{len(order) - MAX_GROUP_ROWS} more groups in --json and --out (assets)")
 
 
-def _range(e: Mapping[str, Any], fmt: str = ",.0f", sign: str = "") -> str:
-    return f"{e['p05']:{sign}{fmt}} to {e['p95']:{sign}{fmt}}"
-
-
 # ---------------------------------------------------------------------------- comparison
 def _change(e: Mapping[str, Any], fmt: str = ",.0f", scale: float = 1.0) -> str:
-    """``mean [lo, hi]; runs p05 to p95`` of a paired difference, signed."""
-    lo, hi = e["ci95"]
-    scaled = {
-        "mean": e["mean"] / scale, "p05": e["p05"] / scale, "p95": e["p95"] / scale,
-        "ci95": [None if lo is None else lo / scale, None if hi is None else hi / scale],
-    }  # fmt: skip
-    return f"{_mean(scaled, fmt, '+')}; runs {_range(scaled, fmt, '+')}"
+    """``mean (lo to hi); per run median (p05 to p95)`` of a paired difference, signed (the
+    table's title names the intervals)."""
+    return f"{mean_cell(e, fmt, '+', scale)}; per run {median_cell(e, fmt, '+', scale)}"
+
+
+#: What a cell of a change says, as every comparison table's title gives it.
+CHANGE_CELL = f"each cell: mean ({CI}); per run median ({SPREAD})"
 
 
 def _print_comparison(result: ComparisonResult) -> None:
-    from rich.table import Table
-
     from umbrella.core.metrics import metric
 
     doc = result.summary()
     alts = doc["alternatives"]
     names = [Path(label).stem for label in alts]
-    out = console(min_width=WIDTH)
-    t = Table(title=lit(f"change from {Path(doc['baseline']).name} (alternative minus baseline) "
-                        f"over {doc['runs']} runs, seed {doc['seed']}, common random numbers: "
-                        f"mean [{CI}]; runs: {SPREAD}"))  # fmt: skip
-    t.add_column("season total", no_wrap=True)
+    out = console()
+    t = Table(f"change from {Path(doc['baseline']).name} (alternative minus baseline) over "
+              f"{doc['runs']} runs, seed {doc['seed']}, common random numbers; "
+              f"{CHANGE_CELL}")  # fmt: skip
+    t.add_column("season total")
     for name in names:
-        t.add_column(lit(name))
+        t.add_column(name, right=True)
     for key, level in doc["campaigns"][0]["totals"].items():
         # Spend in USD million once the baseline's is in millions.
         usd = key.endswith("_usd") and abs(level["mean"]) >= 1e6  # type: ignore[index]
@@ -262,13 +245,11 @@ def _print_comparison(result: ComparisonResult) -> None:
         cells = [_change(alt["totals"][key], ",.1f" if usd else ",.0f", 1e6 if usd else 1.0)  # type: ignore[literal-required]
                  for alt in alts.values()]  # fmt: skip
         t.add_row(label, *cells)
-    out.print(t)
-    st = Table(
-        title=f"change in P(stock-out by the end) and in the end stock (rounds): mean [{CI}]"
-    )
-    st.add_column("interceptor", no_wrap=True)
+    show(t, out)
+    st = Table(f"change in P(stock-out by the end) and in the end stock (rounds): mean ({CI})")
+    st.add_column("interceptor")
     for name in names:
-        st.add_column(lit(name))
+        st.add_column(name, right=True)
     base = result.baseline
     for name in base.tracked:
         cells = []
@@ -277,17 +258,15 @@ def _print_comparison(result: ComparisonResult) -> None:
             if r is None or not r["tracked"]:
                 cells.append("-")
             else:
-                cells.append(f"P(out) {_mean(r['stockout_by_end'], '.2f', '+')}; end stock "
-                             f"{_mean(r['stock_end'], ',.0f', '+')}")  # fmt: skip
-        st.add_row(lit(base.label(name)), *cells)
-    out.print(st)
+                cells.append(f"P(out) {mean_cell(r['stockout_by_end'], '.2f', '+')}; end stock "
+                             f"{mean_cell(r['stock_end'], ',.0f', '+')}")  # fmt: skip
+        st.add_row(base.label(name), *cells)
+    show(st, out)
     _print_group_changes(result)
 
 
 def _print_group_changes(result: ComparisonResult) -> None:
     """Change in damage per group (city), the groups the alternatives move most first."""
-    from rich.table import Table
-
     alts = result.summary()["alternatives"]
     moved: dict[str, float] = {}
     for alt in alts.values():
@@ -296,17 +275,17 @@ def _print_group_changes(result: ComparisonResult) -> None:
     if not moved:
         return
     order = sorted(moved, key=lambda g: -moved[g])
-    t = Table(title=f"change in damage per city (asset group): mean [{CI}]; runs: {SPREAD}")
-    t.add_column("group", no_wrap=True)
+    t = Table(f"change in damage per city (asset group); {CHANGE_CELL}")
+    t.add_column("group")
     for label in alts:
-        t.add_column(lit(Path(label).stem))
+        t.add_column(Path(label).stem, right=True)
     for group in order[:MAX_GROUP_ROWS]:
         cells = []
         for alt in alts.values():
             r = alt["assets"]["by_group"].get(group)
             cells.append("-" if r is None else _change(r["damage"]))
-        t.add_row(lit(group), *cells)
-    out = console(min_width=WIDTH)
-    out.print(t)
+        t.add_row(group, *cells)
+    out = console()
+    show(t, out)
     if len(order) > MAX_GROUP_ROWS:
         say(out, f"{len(order) - MAX_GROUP_ROWS} more groups in --json and --out (assets)")

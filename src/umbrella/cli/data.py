@@ -17,7 +17,9 @@ from umbrella.cli.options import (
     parse_cli_date,
 )
 from umbrella.cli.progress import progress_shown
-from umbrella.cli.terminal import console, emit_json, lit, say, wrote
+from umbrella.cli.tables import Table, show
+from umbrella.cli.terminal import console, emit_json, say, wrote
+from umbrella.core.metrics import SPREAD_LABEL
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,8 +53,8 @@ SHORT_NAMES = {
 
 
 def _console() -> Console:
-    """A console at least 110 columns wide, so tables stay legible when piped."""
-    return console(min_width=110)
+    """The console the tables go to (stdout)."""
+    return console()
 
 
 def _check_window(start: date, end: date, runs: int) -> None:
@@ -82,20 +84,18 @@ def _fmt(value: float | None, quantity: str = "") -> str:
 @app.command("classes")
 def classes_command(classes: ClassesOption = None) -> None:
     """Show the model-name → weapon-class table (after any --classes override)."""
-    from rich.table import Table
-
     from umbrella.core.vocabulary import REPORT_CLASSES
     from umbrella.jobs.data import class_map
 
-    table = Table(title="Weapon model → class (models not listed are 'other')")
+    table = Table("Weapon model → class (models not listed are 'other')")
     table.add_column("model")
     table.add_column("class")
     mapping = class_map(classes)
     for cls in REPORT_CLASSES:
         for model, c in mapping.items():
             if c == cls:
-                table.add_row(lit(model), cls)
-    _console().print(table)
+                table.add_row(model, cls)
+    show(table, _console())
 
 
 @app.command("summary")
@@ -126,8 +126,6 @@ def summary_command(
 def _print_summary(result: DataSummaryResult, months: int) -> None:
     import math
 
-    from rich.table import Table
-
     from umbrella.attacks.nights import BREAK_DATE, NATIONAL_ACCOUNTS
     from umbrella.core.vocabulary import DATA_CREDIT, DRONE, REPORT_MISSILE_CLASSES
 
@@ -139,14 +137,17 @@ def _print_summary(result: DataSummaryResult, months: int) -> None:
         ].itertuples(index=False)
     }
     table = Table(
-        title=f"National reports by month (night = date of the morning report; "
+        f"National reports by month (night = date of the morning report; "
         f"neutralised = shot down + lost, comparable across the {BREAK_DATE} break)"
     )
-    table.caption = "each class: launched / neutralised share; nights: with 300+ / 500+ drones"
-    table.add_column("month", no_wrap=True)
+    table.notes.append(
+        "each class: launched / neutralised share (aeroball.: aeroballistic; guided: guided "
+        "air-to-surface); nights: with 300+ / 500+ drones"
+    )
+    table.add_column("month")
     for cls in (DRONE, *REPORT_MISSILE_CLASSES):
-        table.add_column(SHORT_NAMES[cls], justify="right", no_wrap=True)
-    table.add_column("nights", justify="right", no_wrap=True)
+        table.add_column(SHORT_NAMES[cls], right=True)
+    table.add_column("nights", right=True)
     for rec in result.by_month.tail(months).itertuples(index=False):
         cells = [str(rec.month)]
         for cls in (DRONE, *REPORT_MISSILE_CLASSES):
@@ -155,15 +156,15 @@ def _print_summary(result: DataSummaryResult, months: int) -> None:
             cells.append(f"{launched:,} / {pct}")
         cells.append(f"{rec.nights_300_plus} / {rec.nights_500_plus}")
         table.add_row(*cells)
-    out.print(table)
-    largest = Table(title="Largest nights (one-way attack drones, decoys included)")
+    show(table, out)
+    largest = Table("Largest nights (one-way attack drones, decoys included)")
     for col in ("night", "drones", "missiles", "drones neutralised"):
-        largest.add_column(col, justify="right")
+        largest.add_column(col, right=True)
     for night, drones, missiles, top_share in result.largest.itertuples(index=False):
         value = float(top_share)
         pct = f"{value:.0%}" if math.isfinite(value) else "–"
         largest.add_row(str(night), f"{int(drones):,}", f"{int(missiles):,}", pct)
-    out.print(largest)
+    show(largest, out)
     say(out, f"National accounts: {', '.join(NATIONAL_ACCOUNTS)}. {DATA_CREDIT}")
 
 
@@ -208,29 +209,24 @@ def forecast_command(
 
 
 def _print_forecast(result: ForecastResult) -> None:
-    from rich.table import Table
-
     from umbrella.core.vocabulary import DATA_CREDIT
     from umbrella.tempo.forecast import QUANTITIES
 
-    table = Table(
-        title=lit(f"Forecast {result.start} to {result.end} ({result.n_nights} nights), trained "
-                  f"to {result.train_end}, {result.runs} runs, seed {result.seed}")
-    )  # fmt: skip
-    for col in ("quantity", "mean", "p05", "p50", "p95", "observed"):
-        table.add_column(col, justify="right" if col != "quantity" else "left")
+    table = Table(f"Forecast {result.start} to {result.end} ({result.n_nights} nights), trained "
+                  f"to {result.train_end}, {result.runs} runs, seed {result.seed}")  # fmt: skip
+    for col in ("quantity", "mean", "p05 (per run)", "median", "p95 (per run)", "observed"):
+        table.add_column(col, right=col != "quantity")
     estimates = result.estimates()
     for q in QUANTITIES:
         e = estimates[q]
         obs = "–" if result.observed is None else _fmt(result.observed[q], q)
         cells = ["–"] * 4 if e is None else [_fmt(e[k], q) for k in ("mean", "p05", "p50", "p95")]
         table.add_row(q, *cells, obs)
-    out = _console()
-    out.print(table)
-    out.print("p05-p95: the per-run spread (the forecast's 90% predictive interval).")
+    table.notes.append(f"p05-p95: the {SPREAD_LABEL} (the forecast's 90% predictive interval).")
     if result.observed is None:
-        out.print("The data do not cover the whole window: no observed values.")
-    out.print(DATA_CREDIT)
+        table.notes.append("The data do not cover the whole window: no observed values.")
+    table.notes.append(DATA_CREDIT)
+    show(table, _console())
 
 
 @app.command("fit")
@@ -291,15 +287,11 @@ def backtest_command(
 
 
 def _print_backtest(result: BacktestResult) -> None:
-    from rich.table import Table
-
-    table = Table(
-        title=f"Rolling-origin backtest, {result.runs} runs per forecast, seed {result.seed}"
-    )
+    table = Table(f"Rolling-origin backtest, {result.runs} runs per forecast, seed {result.seed}")
     columns = ("h", "quantity", "origins", "cover90", "below/above", "med.err", "width/p50",
-               "CRPS", "vs persist.", "IS90", "vs persist.")  # fmt: skip
+               "CRPS", "CRPS persist.", "IS90", "IS90 persist.")  # fmt: skip
     for col in columns:
-        table.add_column(col, justify="left" if col == "quantity" else "right", no_wrap=True)
+        table.add_column(col, right=col != "quantity")
     for s in result.summary()["scores"]:
         table.add_row(
             f"{s['horizon_months']}m", s["quantity"], str(s["origins"]),
@@ -308,18 +300,16 @@ def _print_backtest(result: BacktestResult) -> None:
             _num(s["relative_width"], 2), _num(s["crps"], 3), _num(s["crps_persistence"], 3),
             _num(s["interval_score"], 2), _num(s["interval_score_persistence"], 2),
         )  # fmt: skip
-    out = _console()
-    out.print(table)
     origins = result.origins
-    say(
-        out,
+    table.notes.append(
         "h: horizon in months; cover90: share of outcomes inside the 90% interval (the "
-        "forecast's per-run spread p05-p95); med.err: mean |log((p50+1)/(obs+1))| for counts, "
-        "mean |p50 - obs| for the share; width/p50: mean (p95 - p05) / p50; CRPS and IS90 (90% "
-        "interval score): proper scores on log(1 + count) or share points, lower is better, "
-        f"beside the persistence forecast's. Origins: month ends from {origins[0]} to "
-        f"{origins[-1]}.",
+        f"forecast's {SPREAD_LABEL}); below/above: shares below p05 and above p95; med.err: "
+        "mean |log((p50+1)/(obs+1))| for counts, mean |p50 - obs| for the share; width/p50: "
+        "mean (p95 - p05) / p50; CRPS and IS90 (90% interval score): proper scores on "
+        "log(1 + count) or share points, lower is better, beside the persistence forecast's "
+        f"(persist.). Origins: month ends from {origins[0]} to {origins[-1]}."
     )
+    show(table, _console())
 
 
 def _num(value: float | None, digits: int) -> str:

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from umbrella.cli.terminal import console, emit_json, lit
+from umbrella.cli.tables import Table
+from umbrella.cli.tables import show as show_table
+from umbrella.cli.terminal import console, emit_json, say
 from umbrella.core.errors import escape_control
 
 if TYPE_CHECKING:
@@ -95,8 +97,6 @@ def list_runs(
     ] = None,
 ) -> None:
     """List recorded runs, oldest first (the latest N)."""
-    from rich.table import Table
-
     rows = _rows(kind)
     if limit > 0:
         rows = rows[-limit:]
@@ -107,15 +107,15 @@ def list_runs(
     if as_json:
         emit_json(_strict({"home": str(_store().home), "runs": brief}))
         return
-    t = Table(title=lit(f"run history ({_store().path})"))
+    t = Table(f"run history ({_store().path})")
     for col in ("id", "created (UTC)", "kind", "seed", "runs", "summary", "command"):
-        t.add_column(col, no_wrap=col in ("id", "created (UTC)"))
+        t.add_column(col, right=col in ("seed", "runs"))
     for r in brief:
         t.add_row(
-            lit(r["id"]), lit(str(r["created"]).replace("T", " ")[:19]), lit(r["kind"]),
-            lit(r["seed"]), lit(r["runs"]), lit(r["headline"] or ""), lit(r["command"] or ""),
+            r["id"], str(r["created"]).replace("T", " ")[:19], r["kind"], r["seed"], r["runs"],
+            r["headline"] or "", r["command"] or "",
         )  # fmt: skip
-    console().print(t)
+    show_table(t)
 
 
 @app.command("show")
@@ -124,30 +124,28 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document only.")] = False,
 ) -> None:
     """Show one run: provenance, parameters and summary."""
-    from rich.table import Table
-
     row = _get(ref)
     if as_json:
         emit_json(_strict(row))
         return
-    t = Table(title=lit(f"run {row['id']}"), show_header=False)
-    t.add_column("field", no_wrap=True)
+    t = Table(f"run {row['id']}")
+    t.add_column("field")
     t.add_column("value")
     fields = (
         "kind", "created", "command", "cwd", "seed", "runs", "version", "git_commit",
         "git_dirty", "python", "catalogue_hash", "data_hash", "out_dir", "headline",
     )  # fmt: skip
     for key in fields:
-        t.add_row(key, lit(row.get(key)))
+        t.add_row(key, row.get(key))
     for path, digest in (row.get("inputs") or {}).items():
-        t.add_row("input", lit(f"{path}  sha256 {digest}"))
+        t.add_row("input", f"{path}  sha256 {digest}")
     for key, value in ((row.get("parameters") or {}).get("set") or {}).items():
-        t.add_row("--set", lit(f"{key}={json.dumps(value)}"))
+        t.add_row("--set", f"{key}={json.dumps(value)}")
     deps = ", ".join(f"{k} {v}" for k, v in (row.get("dependencies") or {}).items())
-    t.add_row("dependencies", lit(deps))
+    t.add_row("dependencies", deps)
     out = console()
-    out.print(t)
-    out.print("summary:", highlight=False)
+    show_table(t, out)
+    say(out, "summary:")
     text = json.dumps(_strict(row.get("summary")), indent=2, allow_nan=False)
     sys.stdout.write(escape_control(text).replace("\\x0a", "\n") + "\n")
 

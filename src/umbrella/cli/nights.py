@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from umbrella.cli.intervals import SPREAD
 from umbrella.cli.options import (
     ForceFlag,
     SchedulerOption,
@@ -18,7 +19,8 @@ from umbrella.cli.options import (
     parse_cli_date,
 )
 from umbrella.cli.progress import progress_shown
-from umbrella.cli.terminal import console, emit_json, lit, wrote
+from umbrella.cli.tables import Table, show
+from umbrella.cli.terminal import console, emit_json, say, wrote
 
 if TYPE_CHECKING:
     from umbrella.calibration.result import NightsResult
@@ -121,31 +123,33 @@ def nights(
         wrote(out)
 
 
-def _print(result: NightsResult) -> None:
-    from rich.table import Table
+#: The column of the share of nights whose reported value fell inside the predicted spread.
+INSIDE = f"inside {SPREAD}"
 
+
+def _print(result: NightsResult) -> None:
     doc = result.summary()
-    out = console(min_width=110)
-    t = Table(
-        title=lit(f"{result.scenario}: {len(result.nights)} nights, {result.runs} runs each, "
-                  f"seed {result.seed} (scores over nights with {result.min_drones}+ drones, "
-                  "share points)")
-    )  # fmt: skip
-    for col in ("half-year", "nights", "MAE", "bias", "correlation", "inside p05-p95"):
-        t.add_column(col, justify="right")
+    out = console()
+    t = Table(f"{result.scenario}: {len(result.nights)} nights, {result.runs} runs each, seed "
+              f"{result.seed} (scores over nights with {result.min_drones}+ drones, share "
+              "points)")  # fmt: skip
+    for col in ("half-year", "nights", "MAE", "bias", "correlation", INSIDE):
+        t.add_column(col, right=True)
     for half, s in doc["summary"].items():
         corr = s["correlation"]
         t.add_row(
             half, str(s["nights"]), share_points(s["mae"]), share_points(s["bias"]),
             "–" if corr is None else f"{corr:+.2f}", share_points(s["coverage90"]) + "%",
         )  # fmt: skip
-    out.print(t)
+    t.notes.append(f"{INSIDE}: the share of nights whose reported value fell inside the "
+                   "predicted per-run spread p05-p95 (90% of runs)")  # fmt: skip
+    show(t, out)
     predictors = ("posture", "previous_half", "previous_10", "own_mean")
     if doc["baselines"]:
-        b = Table(title="Beside simple predictors (MAE / bias, share points)")
+        b = Table("Beside simple predictors (MAE / bias, share points)")
         b.add_column("half-year")
         for p in predictors:
-            b.add_column(p.replace("_", " "), justify="right")
+            b.add_column(p.replace("_", " "), right=True)
         for half, by in doc["baselines"].items():
             cells = [
                 "–" if p not in by else
@@ -153,59 +157,60 @@ def _print(result: NightsResult) -> None:
                 for p in predictors
             ]  # fmt: skip
             b.add_row(half, *cells)
-        out.print(b)
+        show(b, out)
     big = sorted(doc["nights"], key=lambda n: -n["drones_launched"])[:10]
-    n = Table(
-        title="Largest nights: drones neutralised, predicted mean [per-run spread p05-p95] "
-        "and reported (share points)"
-    )
-    for col in ("night", "drones", "predicted", "reported"):
-        n.add_column(col, justify="right")
+    n = Table("Largest nights: drones neutralised, predicted and reported (share points)")
+    for col in ("night", "drones", f"predicted: mean ({SPREAD})", "reported"):
+        n.add_column(col, right=True)
     for night in sorted(big, key=lambda n: n["night"]):
         e = night["drones_neutralised_share"]
         predicted = (
             "–"
             if e is None
-            else f"{share_points(e['mean'])} [{share_points(e['p05'])}, {share_points(e['p95'])}]"
+            else f"{share_points(e['mean'])} ({share_points(e['p05'])} to {share_points(e['p95'])})"
         )
         n.add_row(night["night"], f"{night['drones_launched']:,}", predicted,
                   share_points(night["reported_drones_neutralised_share"]))  # fmt: skip
-    out.print(n)
-    out.print(lit(doc["data_credit"]))
+    show(n, out)
+    say(out, doc["data_credit"])
+
+
+def _type_label(key: str) -> str:
+    """A threat type's display name (its key when the catalogue has none)."""
+    from umbrella.catalogue import load_catalogue
+
+    found = load_catalogue().threats.get(key)
+    return found.display_name if found is not None and found.display_name else key
 
 
 def _print_missiles(result: NightsResult) -> None:
-    from rich.table import Table
-
     doc = result.summary()["missiles"]
     if not doc["by_class"]:
         return
-    out = console(min_width=100)
-    t = Table(title="Missiles, pooled over the window: neutralised share, predicted (mean over "
-                    "runs) and reported (share points)")  # fmt: skip
+    out = console()
+    t = Table("Missiles, pooled over the window: neutralised share, predicted (mean over runs) "
+              "and reported (share points)")  # fmt: skip
     for col in ("class or type", "missiles", "predicted", "reported", "difference"):
-        t.add_column(col, justify="left" if col == "class or type" else "right")
+        t.add_column(col, right=col != "class or type")
     for cls, c in doc["by_class"].items():
         t.add_row(cls, f"{c['launched']:,}", share_points(c["predicted_share"]),
                   share_points(c["reported_share"]),
                   f"{100 * (c['predicted_share'] - c['reported_share']):+.1f}")  # fmt: skip
     for name, ty in doc["by_type"].items():
-        t.add_row(lit(f"  {name} (rows naming it alone)"), f"{ty['assessed']:,}",
+        t.add_row(f"{_type_label(name)} (rows naming it alone)", f"{ty['assessed']:,}",
                   share_points(ty["predicted_share"]), share_points(ty["reported_share"]),
                   f"{100 * (ty['predicted_share'] - ty['reported_share']):+.1f}")  # fmt: skip
-    out.print(t)
+    show(t, out)
 
 
 def _print_scores(result: NightsResult) -> None:
-    from rich.table import Table
-
     scores = result.summary()["scores"]
-    out = console(min_width=100)
+    out = console()
     how = "assimilated night by night" if result.predictions.assimilated else "as fitted"
-    t = Table(title=lit(f"Posture ({how}) beside persistence predictors, the same nights with "
-                        f"{result.min_drones}+ drones (share points)"))  # fmt: skip
-    for col in ("predictor", "nights", "MAE", "bias", "correlation", "inside p05-p95"):
-        t.add_column(col, justify="left" if col == "predictor" else "right")
+    t = Table(f"Posture ({how}) beside persistence predictors, the same nights with "
+              f"{result.min_drones}+ drones (share points)")  # fmt: skip
+    for col in ("predictor", "nights", "MAE", "bias", "correlation", INSIDE):
+        t.add_column(col, right=col != "predictor")
     names = {"posture": "posture", "previous_10": "mean of the previous 10 nights",
              "pooled_30": "pooled share, last 30 days",
              "pooled_90": "pooled share, last 90 days"}  # fmt: skip
@@ -218,4 +223,4 @@ def _print_scores(result: NightsResult) -> None:
         t.add_row(label, str(s["nights"]), share_points(s["mae"]), share_points(s["bias"]),
                   "–" if corr is None else f"{corr:+.2f}",
                   "–" if cover is None else share_points(cover) + "%")  # fmt: skip
-    out.print(t)
+    show(t, out)

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from umbrella.cli.intervals import mean_cell, mean_ci_header, with_ci
 from umbrella.cli.options import ForceFlag, check_cli_seed, check_force, check_seconds
 from umbrella.cli.progress import progress_shown
-from umbrella.cli.terminal import console, emit_json, lit, say, wrote
+from umbrella.cli.tables import Table, show
+from umbrella.cli.terminal import console, emit_json, say, wrote
 
 if TYPE_CHECKING:
-    from umbrella.core.documents import Estimate
     from umbrella.optimise.result import OptimisationResult
 
 __all__ = ["optimise_command"]
@@ -77,44 +78,37 @@ def optimise_command(
         wrote(out_dir)
 
 
-def _ci(x: Estimate, k: float = 1.0, fmt: str = ",.0f") -> str:
-    lo, hi = x["ci95"]
-    ends = ", ".join("-" if v is None else f"{v / k:{fmt}}" for v in (lo, hi))
-    return f"{x['mean'] / k:{fmt}} [{ends}]"
-
-
 def _print(result: OptimisationResult) -> None:
-    from rich.table import Table
-
     out = console()
     summary = result.summary()
     spec, obj = result.spec, objective_label(result)
     det = summary["details"]
     say(out, f"{spec.name}: budget ${spec.budget_usd / 1e6:,.0f}M, objective: expected total "
-        f"{obj} (mean [95% CI of the mean]); {det['method']}, {det['buys_evaluated']} buys "
-        f"evaluated on {result.runs} runs each, seed {result.seed}")  # fmt: skip
+        f"{obj}; {det['method']}, {det['buys_evaluated']} buys evaluated on {result.runs} runs "
+        f"each, seed {result.seed}")  # fmt: skip
     best = summary["best"]
     say(out, f"best buy: {result.buy_text(result.best)} for ${best['cost_usd'] / 1e6:,.0f}M")
-    say(out, f"  {obj} {_ci(best['objective'])} vs {_ci(summary['baseline']['objective'])} "
-        f"with nothing bought (independent replications)")  # fmt: skip
+    say(out, f"  {obj} {with_ci(best['objective'])} vs "
+        f"{with_ci(summary['baseline']['objective'])} with nothing bought (independent "
+        "replications)")  # fmt: skip
     gap = best["gap"]
-    say(out, f"  reduction {_ci(best['reduction'])} (paired, independent replications); "
+    say(out, f"  reduction {with_ci(best['reduction'])} (paired, independent replications); "
         f"optimality gap {gap['estimate']:,.1f}, upper 95% bound "
         f"{gap['ci95_upper']:,.1f}")  # fmt: skip
-    t = Table(title=lit("frontier: cost against the objective (selection replications)"))
-    for col in ("buy", "cost $M", f"{obj} mean [95% CI of the mean]"):
-        t.add_column(lit(col))
+    t = Table("frontier: cost against the objective (selection replications)")
+    t.add_column("buy")
+    t.add_column("cost $M", right=True)
+    t.add_column(mean_ci_header(obj), right=True)
     for row in summary["frontier"]:
         label = ", ".join(f"{k} x{v}" for k, v in row["buy"].items()) or "nothing"
-        t.add_row(lit(label), f"{row['cost_usd'] / 1e6:,.0f}", _ci(row["objective"]))
-    out.print(t)
-    m = Table(title=lit(f"first unit of each option: {obj} reduction per $1M "
-                        "(mean [95% CI of the mean])"))  # fmt: skip
+        t.add_row(label, f"{row['cost_usd'] / 1e6:,.0f}", mean_cell(row["objective"]))
+    show(t, out)
+    m = Table(f"first unit of each option: {obj} reduction per $1M")
     m.add_column("option")
-    m.add_column("per $1M")
+    m.add_column(mean_ci_header("per $1M"), right=True)
     for oid, est in summary["marginal"].items():
-        m.add_row(lit(oid), _ci(est, fmt=",.2f"))
-    out.print(m)
+        m.add_row(oid, mean_cell(est, ",.2f"))
+    show(m, out)
     for oid, why in det["idle_options"].items():
         say(out, "not bought: ", oid, ": ", why)
 

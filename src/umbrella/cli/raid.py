@@ -8,15 +8,25 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from umbrella.cli.options import ForceFlag, check_cli_seed, check_force
+from umbrella.cli.intervals import (
+    CI,
+    mean_cell,
+    mean_ci_header,
+    median_cell,
+    number,
+    plus_minus,
+    spread_header,
+)
+from umbrella.cli.options import ForceFlag, check_cli_seed, check_force, command_line_error
 from umbrella.cli.progress import progress_shown
-from umbrella.cli.terminal import console, emit_json, lit, say, wrote
+from umbrella.cli.tables import Table, show
+from umbrella.cli.terminal import console, emit_json, say, wrote
 
 if TYPE_CHECKING:
-    from rich.text import Text
-
     from umbrella.catalogue.types import Sourced
     from umbrella.engine import RaidResult
+    from umbrella.jobs.raid_compare import RaidComparisonResult
+    from umbrella.scenario.overrides import Override
 
 #: The bundled scenario ``umbrella run`` flies when given none.
 REFERENCE = "reference"
@@ -28,9 +38,11 @@ __all__ = ["catalog", "catalogue", "example", "run", "validate"]
 
 def run(
     scenario: Annotated[
-        str | None,
+        list[str] | None,
         typer.Argument(
-            help="Scenario file or bundled name (reference, national, ...); default: reference."
+            metavar="SCENARIO",
+            help="Scenario file or bundled name (reference, national, ...); default: reference. "
+            "`compare A B` flies two scenarios on the same runs and seed and compares them.",
         ),
     ] = None,
     runs: Annotated[int, typer.Option("--runs", "-n", help="Replications (>= 2).")] = 1000,
@@ -46,25 +58,42 @@ def run(
         typer.Option(
             "--set",
             metavar="KEY=VALUE",
-            help="Change the scenario at a key path, e.g. threats[0].count=1000 (repeatable).",
+            help="Change the scenario at a key path, e.g. threats[0].count=1000 (repeatable; "
+            "both scenarios of a compare).",
         ),
     ] = None,
 ) -> None:
     """Simulate a raid: fates, interceptors fired, damage and costs, each with its 95% CI of the
-    mean and its per-run spread."""
+    mean and its per-run spread.
+
+    `umbrella run compare A B` flies scenarios A (the baseline) and B with the same runs and
+    seed (common random numbers) and reports the per-run paired differences B minus A of
+    leakers, damage and defender spend.
+    """
     from umbrella.core.limits import check_runs
-    from umbrella.jobs import run_raid
     from umbrella.scenario.overrides import parse_override
 
     runs = check_runs(runs, key="--runs", source="command line")
     seed = check_cli_seed(seed)
     check_force(force, out_dir)
     overrides = [parse_override(text) for text in sets or []]
-    with progress_shown(scenario or REFERENCE, quiet=as_json) as progress:
-        result = run_raid(
-            scenario or REFERENCE, runs=runs, seed=seed, sets=overrides, out=out_dir,
-            force=force, progress=progress,
-        )  # fmt: skip
+    given = list(scenario or [])
+    if given and given[0] == "compare":
+        if len(given) != 3:
+            raise command_line_error("compare needs two scenarios: compare A B", "SCENARIO")
+        _compare(given[1], given[2], runs, seed, as_json, out_dir, force, overrides)
+        return
+    if len(given) > 1:
+        raise command_line_error(
+            f"unexpected extra argument {given[1]!r}: give one scenario (or: compare A B)",
+            "SCENARIO",
+        )
+    from umbrella.jobs import run_raid
+
+    name = given[0] if given else REFERENCE
+    with progress_shown(name, quiet=as_json) as progress:
+        result = run_raid(name, runs=runs, seed=seed, sets=overrides, out=out_dir, force=force,
+                          progress=progress)  # fmt: skip
     if as_json:
         emit_json(result.summary())
         return
@@ -73,56 +102,93 @@ def run(
         wrote(out_dir)
 
 
+def _compare(
+    baseline: str, alternative: str, runs: int, seed: int, as_json: bool, out_dir: Path | None,
+    force: bool, overrides: list[Override],
+) -> None:  # fmt: skip
+    from umbrella.jobs import run_raid_comparison
+
+    with progress_shown("compare", quiet=as_json) as progress:
+        result = run_raid_comparison(
+            baseline, alternative, runs=runs, seed=seed, sets=overrides, out=out_dir,
+            force=force, progress=progress,
+        )  # fmt: skip
+    if as_json:
+        emit_json(result.summary())
+        return
+    _print_comparison(result)
+    if out_dir is not None:
+        wrote(out_dir)
+
+
+#: How each total per raid is shown: (key, decimals).
+_TOTALS = (("leaked", ".1f"), ("damage", ".1f"), ("defender_cost_usd", ",.0f"),
+           ("attacker_cost_usd", ",.0f"))  # fmt: skip
+
+
 def _print_summary(result: RaidResult) -> None:
-    from rich.table import Table
+    from umbrella.core.metrics import metric
 
-    out = console()
-    fates = result.fates_table()
-    name = result.raid.scenario_name
-    t = Table(title=lit(f"{name}: {result.n_runs} runs, seed {result.seed} (mean ±95% CI)"))
+    doc = result.summary()
+    fates = ("killed", "lost", "leaked", "expired")
+    t = Table(f"{doc['scenario']}: {doc['runs']} runs, seed {doc['seed']}: fates per raid "
+              f"(mean ±half-width of its {CI})")  # fmt: skip
     t.add_column("threat type")
-    for col in ("launched", "killed", "lost", "leaked", "expired"):
-        t.add_column(col, justify="right")
-    for _, row in fates.iterrows():
-        cells = [f"{row['launched']:.0f}"]
-        for f in ("killed", "lost", "leaked", "expired"):
-            half = (row[f + "_ci95_hi"] - row[f + "_ci95_lo"]) / 2
-            cells.append(f"{row[f]:.1f} ±{half:.1f}")
-        t.add_row(lit(row["threat_type"]), *cells)
-    out.print(t)
-    it = Table(title="interceptors fired per raid")
+    t.add_column("launched", right=True)
+    for f in fates:
+        t.add_column(metric(f).label, right=True)
+    for row in doc["threats"].values():
+        cells = [plus_minus(row[f]) for f in fates]  # type: ignore[literal-required]
+        t.add_row(row["display_name"], f"{row['launched']['mean']:,.0f}", *cells)
+    out = console()
+    show(t, out)
+    it = Table(f"interceptors fired per raid (mean ±half-width of its {CI})")
     it.add_column("interceptor")
-    it.add_column("fired", justify="right")
-    it.add_column("cost (USD)", justify="right")
-    for _, row in result.interceptors_table().iterrows():
-        it.add_row(
-            lit(row["interceptor"]),
-            f"{row['fired']:.1f} ±{(row['fired_ci95_hi'] - row['fired_ci95_lo']) / 2:.1f}",
-            f"{row['cost_usd']:,.0f}",
-        )
-    out.print(it)
-    tot = result.summary()["totals"]
-    lk, dmg = tot["leaked"], tot["damage"]
-    say(
-        out,
-        f"leaked {lk['mean']:.1f} [{_n(lk['ci95'][0])}, {_n(lk['ci95'][1])}] (mean [95% CI of "
-        f"the mean]; per-run spread p05-p95 {lk['p05']:.0f} to {lk['p95']:.0f})",
-    )
-    say(
-        out,
-        f"damage {dmg['mean']:.1f} [{_n(dmg['ci95'][0])}, {_n(dmg['ci95'][1])}] value units   "
-        f"defender spend ${tot['defender_cost_usd']['mean']:,.0f}   "
-        f"attacker spend ${tot['attacker_cost_usd']['mean']:,.0f} (means per raid)",
-    )
+    it.add_column("fired", right=True)
+    it.add_column("cost USD (mean)", right=True)
+    for use in doc["interceptors"].values():
+        fired = use["fired"]
+        it.add_row(use["display_name"], plus_minus(fired),
+                   f"{use['cost_usd']['mean']:,.0f}")  # fmt: skip
+    show(it, out)
+    tot = Table("totals per raid")
+    tot.add_column("quantity")
+    tot.add_column(mean_ci_header(), right=True)
+    tot.add_column(spread_header(), right=True)
+    for key, fmt in _TOTALS:
+        e = doc["totals"][key]  # type: ignore[literal-required]
+        tot.add_row(metric(key).axis(), mean_cell(e, fmt), median_cell(e, ",.0f"))
+    show(tot, out)
 
 
-def _n(x: float | None) -> str:
-    return "-" if x is None else f"{x:.1f}"
+def _print_comparison(result: RaidComparisonResult) -> None:
+    from umbrella.core.metrics import metric
+
+    doc = result.summary()
+    base, alt = doc["scenarios"]
+    t = Table(f"{doc['alternative']} against {doc['baseline']}: {doc['runs']} runs, seed "
+              f"{doc['seed']}, common random numbers; change per raid = alternative minus "
+              "baseline, paired by run")  # fmt: skip
+    t.add_column("quantity")
+    t.add_column("baseline: mean", right=True)
+    t.add_column("alternative: mean", right=True)
+    t.add_column(mean_ci_header("change"), right=True)
+    t.add_column(spread_header("change"), right=True)
+    for key, fmt in _TOTALS[:3]:
+        change = doc["difference"][key]
+        t.add_row(metric(key).axis(), number(base["totals"][key]["mean"], fmt),
+                  number(alt["totals"][key]["mean"], fmt), mean_cell(change, fmt, "+"),
+                  median_cell(change, fmt, "+"))  # fmt: skip
+    show(t)
 
 
 def validate(
     file: Annotated[
-        Path, typer.Argument(help="Scenario, campaign, optimisation or sweep TOML to check.")
+        Path,
+        typer.Argument(
+            help="Scenario, campaign, optimisation or sweep TOML to check, or a bundled "
+            "scenario name (reference, national, ...)."
+        ),
     ],
     kind: Annotated[
         str | None,
@@ -154,75 +220,75 @@ def example(
     sys.stdout.write(bundled_text(name))
 
 
-def _named(name: str, entry: Sourced) -> Text:
-    """A catalogue key with its display name under it (when it has one of its own)."""
+def _named(name: str, entry: Sourced) -> str:
+    """A catalogue key (as files write it) with its display name after it, when it has one of
+    its own."""
     shown = entry.display_name
     if not shown or shown == name:
-        return lit(name)
-    from rich.text import Text
-
-    return Text("\n").join([lit(name), lit(shown, style="dim")])
+        return name
+    return f"{name} ({shown})"
 
 
 def catalogue(
     scenario: Annotated[
-        Path | None, typer.Argument(help="Show the catalogue as this scenario changes it.")
+        str | None,
+        typer.Argument(
+            help="Show the catalogue as this scenario (a file or a bundled name) changes it."
+        ),
     ] = None,
 ) -> None:
     """List the catalogue of threat, interceptor, fire-unit and sensor types with sources."""
-
-    from rich.table import Table
-
     from umbrella.catalogue import load_catalogue
     from umbrella.core.vocabulary import THREAT_CLASSES
-    from umbrella.scenario.model import load_scenario
+    from umbrella.scenario.bundled import resolve_scenario
 
-    cat = load_scenario(scenario).resolved_catalogue() if scenario else load_catalogue()
+    cat = resolve_scenario(scenario)[0].resolved_catalogue() if scenario else load_catalogue()
     out = console()
-    t = Table(title="threats")
-    for col in ("type", "class", "speed km/h", "alt m", "range km", "cost USD", "source (date)"):
-        t.add_column(col, no_wrap=col == "type")
+    t = Table("threats")
+    for col in ("type (name)", "class", "speed km/h", "alt m", "range km", "cost USD",
+                "source (date)"):  # fmt: skip
+        t.add_column(col, right=col in ("speed km/h", "alt m", "range km", "cost USD"))
     for name, tt in cat.threats.items():
         cls = tt.threat_class + (" (decoy)" if tt.is_decoy else "")
         t.add_row(
             _named(name, tt), cls, f"{tt.speed_kmh:.0f}", f"{tt.altitude_m:.0f}",
-            f"{tt.range_km:.0f}", f"{tt.unit_cost_usd:,.0f}", lit(f"{tt.source} ({tt.date})"),
+            f"{tt.range_km:.0f}", f"{tt.unit_cost_usd:,.0f}", f"{tt.source} ({tt.date})",
         )  # fmt: skip
-    out.print(t)
-    t = Table(title="interceptors")
-    for col in ("type", *(f"Pk {c}" for c in THREAT_CLASSES), "cost USD", "source (date)"):
-        t.add_column(col, no_wrap=col == "type")
+    show(t, out)
+    t = Table("interceptors: probability of kill per shot (Pk) by threat class")
+    t.add_column("type (name)")
+    for c in THREAT_CLASSES:
+        t.add_column(f"Pk {c}", right=True)
+    t.add_column("cost USD", right=True)
+    t.add_column("source (date)")
     for name, it in cat.interceptors.items():
         pks = [f"{it.p_kill.get(c, 0.0):.2f}" for c in THREAT_CLASSES]
-        t.add_row(_named(name, it), *pks, f"{it.unit_cost_usd:,.0f}",
-                  lit(f"{it.source} ({it.date})"))  # fmt: skip
-    out.print(t)
-    t = Table(title="fire units")
-    for col in ("type", "kind", "channels", "magazine", "range km", "alt m", "source (date)"):
-        t.add_column(col, no_wrap=col == "type")
+        t.add_row(_named(name, it), *pks, f"{it.unit_cost_usd:,.0f}", f"{it.source} ({it.date})")
+    show(t, out)
+    t = Table("fire units")
+    for col in ("type (name)", "kind", "channels", "magazine", "range km", "alt m",
+                "source (date)"):  # fmt: skip
+        t.add_column(col, right=col in ("channels", "range km", "alt m"))
     for name, ft in cat.fire_units.items():
         mag = ", ".join(f"{k} {v}" for k, v in ft.magazine.items())
         t.add_row(
-            _named(name, ft), ft.kind, str(ft.channels), lit(mag),
+            _named(name, ft), ft.kind, str(ft.channels), mag,
             f"{ft.min_range_km:g}-{ft.max_range_km:g}",
-            f"{ft.min_altitude_m:g}-{ft.max_altitude_m:g}",
-            lit(f"{ft.source} ({ft.date})"),
+            f"{ft.min_altitude_m:g}-{ft.max_altitude_m:g}", f"{ft.source} ({ft.date})",
         )  # fmt: skip
-    out.print(t)
-    t = Table(title="sensors")
-    for col in ("type", "kind", "range km", "p_detect", "source (date)"):
-        t.add_column(col, no_wrap=col == "type")
+    show(t, out)
+    t = Table("sensors")
+    for col in ("type (name)", "kind", "range km", "p_detect", "source (date)"):
+        t.add_column(col, right=col in ("range km", "p_detect"))
     for name, st in cat.sensors.items():
-        t.add_row(
-            _named(name, st), st.kind, f"{st.range_km:g}", f"{st.p_detect:.2f}",
-            lit(f"{st.source} ({st.date})"),
-        )  # fmt: skip
-    out.print(t)
+        t.add_row(_named(name, st), st.kind, f"{st.range_km:g}", f"{st.p_detect:.2f}",
+                  f"{st.source} ({st.date})")  # fmt: skip
+    show(t, out)
 
 
 def catalog(
     scenario: Annotated[
-        Path | None, typer.Argument(help="Show the catalogue as this scenario changes it.")
+        str | None, typer.Argument(help="Show the catalogue as this scenario changes it.")
     ] = None,
 ) -> None:
     """The old name of `umbrella catalogue` (read until umbrella 0.4)."""

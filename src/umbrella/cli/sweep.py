@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from umbrella.cli.intervals import CI
 from umbrella.cli.options import (
     ForceFlag,
     SchedulerOption,
@@ -17,7 +18,8 @@ from umbrella.cli.options import (
     command_line_error,
 )
 from umbrella.cli.progress import progress_shown
-from umbrella.cli.terminal import console, emit_json, lit, say, wrote
+from umbrella.cli.tables import Table, show
+from umbrella.cli.terminal import console, emit_json, say, wrote
 
 if TYPE_CHECKING:
     from umbrella.core.documents import Estimate
@@ -158,43 +160,36 @@ def _value(v: object) -> str:
 
 
 def _print(result: SweepResult) -> None:
-    from rich.table import Table
-
-    out = console(min_width=min(240, 16 * (len(result.keys) + len(result.outputs))))
-    t = Table(
-        title=lit(
-            f"{result.name}: {result.design.kind}, {result.n_points} points x {result.runs} "
-            f"runs, seed {result.seed} (mean ±95% CI of the mean)"
-        )
-    )
+    out = console()
+    t = Table(f"{result.name}: {result.design.kind}, {result.n_points} points x {result.runs} "
+              f"runs, seed {result.seed}; each output: mean ±half-width of its {CI}")  # fmt: skip
     for k in result.keys:
-        t.add_column(lit(k))
+        t.add_column(k)
     for o in result.outputs:
-        t.add_column(lit(o), justify="right")
+        t.add_column(o, right=True)
     for p, params in enumerate(result.points[:MAX_ROWS]):
         cells = [_cell(result.point_summary(p, o)) for o in result.outputs]
-        t.add_row(*(lit(_value(params[k])) for k in result.keys), *cells)
-    out.print(t)
+        t.add_row(*(_value(params[k]) for k in result.keys), *cells)
+    show(t, out)
     if result.n_points > MAX_ROWS:
         say(out, f"... {result.n_points - MAX_ROWS} more points (--json or --out for all)")
     if result.sensitivity is None:
         return
-    st = Table(title="Sobol' indices (95% bootstrap interval)")
+    st = Table("Sobol' indices: index (95% bootstrap interval of the index)")
     st.add_column("output")
     st.add_column("parameter")
-    st.add_column("S1 (first order)", justify="right")
-    st.add_column("ST (total)", justify="right")
+    st.add_column("S1 (first order)", right=True)
+    st.add_column("ST (total)", right=True)
 
     def fmt(v: float | None, ci: list[float | None]) -> str:
         if v is None:
             return "-"
-        return f"{v:.3f} [{_n3(ci[0])}, {_n3(ci[1])}]"
+        return f"{v:.3f} ({_n3(ci[0])} to {_n3(ci[1])})"
 
     for output, by_key in result.sensitivity.items():
         for key, s in by_key.items():
-            st.add_row(lit(output), lit(key), fmt(s["S1"], s["S1_ci95"]),
-                       fmt(s["ST"], s["ST_ci95"]))  # fmt: skip
-    out.print(st)
+            st.add_row(output, key, fmt(s["S1"], s["S1_ci95"]), fmt(s["ST"], s["ST_ci95"]))
+    show(st, out)
 
 
 def _n3(v: float | None) -> str:

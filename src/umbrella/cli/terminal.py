@@ -13,7 +13,7 @@ from rich.text import Text
 
 from umbrella.core.errors import escape_control
 
-__all__ = ["console", "emit_json", "lit", "say", "wrote"]
+__all__ = ["console", "emit_json", "is_terminal", "lit", "say", "stream_is_terminal", "wrote"]
 
 
 def lit(value: object, style: str = "") -> Text:
@@ -21,12 +21,37 @@ def lit(value: object, style: str = "") -> Text:
     return Text(escape_control(str(value)), style=style)
 
 
-def console(*, stderr: bool = False, min_width: int = 0) -> Console:
-    """A console (stdout unless ``stderr``), at least ``min_width`` columns when piped."""
-    con = Console(stderr=stderr, emoji=False, highlight=False)
-    if min_width and con.width < min_width:
-        con = Console(stderr=stderr, emoji=False, highlight=False, width=min_width)
-    return con
+def stream_is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal: ``TTY_COMPATIBLE=1`` (or ``0``) in the environment says
+    so (as rich reads it), otherwise the stream's ``isatty()``. ``FORCE_COLOR`` asks for colour,
+    not for a terminal's layout, and is not read here."""
+    import os
+
+    said = os.environ.get("TTY_COMPATIBLE", "")
+    if said in ("0", "1"):
+        return said == "1"
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty is not None and isatty())
+    except (OSError, ValueError):
+        return False
+
+
+def is_terminal(con: Console) -> bool:
+    """Whether ``con`` writes to a terminal (see :func:`stream_is_terminal`)."""
+    return stream_is_terminal(con.file)
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A console on stdout (stderr if ``stderr``): styled on a terminal, plain text (no styles,
+    no escape codes) when piped."""
+    import sys
+
+    tty = stream_is_terminal(sys.stderr if stderr else sys.stdout)
+    if tty:
+        return Console(stderr=stderr, emoji=False, highlight=False, force_terminal=True)
+    return Console(stderr=stderr, emoji=False, highlight=False, force_terminal=False,
+                   color_system=None)  # fmt: skip
 
 
 def say(con: Console, *parts: object) -> None:

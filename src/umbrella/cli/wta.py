@@ -13,7 +13,8 @@ import typer
 
 from umbrella.cli.options import ForceFlag, check_cli_seed, check_force, check_seconds
 from umbrella.cli.progress import progress_shown
-from umbrella.cli.terminal import console, emit_json, lit, wrote
+from umbrella.cli.tables import Table, show
+from umbrella.cli.terminal import emit_json, wrote
 
 app = typer.Typer(
     help="Weapon-target assignment: solve benchmark and user instances.", no_args_is_help=True
@@ -54,8 +55,6 @@ def solve(
     force: ForceFlag = False,
 ) -> None:
     """Solve a weapon-target assignment instance and print the result."""
-    from rich.table import Table
-
     from umbrella.jobs import run_wta
 
     if method not in METHOD_CHOICES:
@@ -71,16 +70,14 @@ def solve(
     if as_json:
         emit_json(result.summary())
         return
-    table = Table(
-        title=lit(f"{file.name}: {result.x.shape[0]} weapons x {result.x.shape[1]} targets")
-    )
-    table.add_column("objective", justify="right")
-    table.add_column("bound", justify="right")
-    table.add_column("gap %", justify="right")
+    table = Table(f"{file.name}: {result.x.shape[0]} weapons x {result.x.shape[1]} targets")
+    table.add_column("objective", right=True)
+    table.add_column("bound", right=True)
+    table.add_column("gap %", right=True)
     table.add_column("status")
     table.add_column("method")
-    table.add_column("rounds used", justify="right")
-    table.add_column("seconds", justify="right")
+    table.add_column("rounds used", right=True)
+    table.add_column("seconds", right=True)
     gap = result.gap
     table.add_row(
         f"{result.objective:.6f}",
@@ -91,6 +88,6 @@ def solve(
         str(int(result.x.sum())),
         f"{result.seconds:.2f}",
     )
-    console().print(table)
+    show(table)
     if out is not None:
         wrote(out)

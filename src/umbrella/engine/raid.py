@@ -114,6 +114,15 @@ class Raid:
         """Number of threats launched."""
         return int(self.threat_type.shape[0])
 
+    def __repr__(self) -> str:
+        # One line: the arrays would run to tens of thousands of characters.
+        return (
+            f"Raid({self.scenario_name!r}: {self.n_threats} threats of "
+            f"{len(self.type_names)} types, {len(self.unit_ids)} fire units, "
+            f"{len(self.interceptor_names)} interceptor types: "
+            f"{', '.join(self.interceptor_labels)})"
+        )
+
     @property
     def n_opportunities(self) -> int:
         """Mean engagement opportunities per threat times threats (a size measure)."""

@@ -28,12 +28,14 @@ if TYPE_CHECKING:
     from umbrella.jobs.nights import run_nights as run_nights
     from umbrella.jobs.optimise import run_optimisation as run_optimisation
     from umbrella.jobs.raid import run_raid as run_raid
+    from umbrella.jobs.raid_compare import run_raid_comparison as run_raid_comparison
     from umbrella.jobs.sweep import run_sweep as run_sweep
     from umbrella.jobs.wta import run_wta as run_wta
 
 #: Job -> the module that holds it (imported on first use, so ``import umbrella.jobs`` is light).
 _HOME = {
     "run_raid": "umbrella.jobs.raid",
+    "run_raid_comparison": "umbrella.jobs.raid_compare",
     "run_campaign": "umbrella.jobs.campaign",
     "run_comparison": "umbrella.jobs.compare",
     "run_optimisation": "umbrella.jobs.optimise",

@@ -43,10 +43,10 @@ class SpecKind:
 
 
 def _check_scenario(path: Path, data_dir: Path | None) -> str:
+    from umbrella.scenario.bundled import resolve_scenario
     from umbrella.scenario.compile import compile_raid
-    from umbrella.scenario.model import load_scenario
 
-    spec = load_scenario(path)
+    spec, _ = resolve_scenario(path)  # a file, or a bundled name as `umbrella run` reads it
     raid = compile_raid(spec)
     return (
         f"scenario {spec.name}: {raid.n_threats} threats in {len(spec.threats)} waves, "
@@ -171,14 +171,18 @@ def check_spec_file(
     Parameters
     ----------
     path
-        The file.
+        The file, or the name of a bundled scenario (``national``).
     kind
         Its kind, or None to recognise it from the content.
     data_dir
         The attack-report folder, overriding a campaign's ``raids.data_dir``.
     """
+    from umbrella.scenario.bundled import bundled_names
+
     path = Path(path)
-    if kind is None:
+    if not path.exists() and str(path) in bundled_names() and kind in (None, "scenario"):
+        found = next(k for k in KINDS if k.name == "scenario")  # a bundled scenario's name
+    elif kind is None:
         found = detect_kind(path)
     else:
         match = [k for k in KINDS if k.name == kind]

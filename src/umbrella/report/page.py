@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from umbrella.core.errors import InputError
 from umbrella.core.manifest import MANIFEST, read_kind
 from umbrella.report.html import esc, png_figure, script_json
+from umbrella.report.raid_compare import raid_compare_sections, raid_compare_title
 from umbrella.report.sections import (
     backtest_sections,
     calibration_sections,
@@ -55,6 +56,7 @@ KINDS = (
     "forecast",
     "backtest",
     "wta",
+    "raid-compare",
 )
 
 _RUN_TABLES = ("totals", "fates", "replications", "interceptors", "assets", "units")
@@ -159,6 +161,7 @@ _PAGES: dict[
     "wta": (wta_sections, _wta_title, "Weapon-target assignment"),
     "optimise": (optimise_sections, "name", "Optimisation"),
     "sweep": (sweep_sections, "name", "Sweep"),
+    "raid-compare": (raid_compare_sections, raid_compare_title, "Raid comparison"),
 }
 
 
