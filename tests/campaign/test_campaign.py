@@ -133,7 +133,7 @@ def test_cli_json_contract_and_out_dir(tmp_path: Path, cli: Any, monkeypatch: An
     assert code == 0, err
     doc = json.loads(out)
     assert list(doc) == ["kind", "campaign", "scenario", "start", "end", "nights", "runs", "seed",
-                         "version", "totals", "interceptors", "assets"]  # fmt: skip
+                         "version", "totals", "interceptors", "assets", "distribution"]  # fmt: skip
     assert (doc["kind"], doc["campaign"], doc["scenario"]) == ("campaign", "small-campaign",
                                                                "small-layered")  # fmt: skip
     assert doc["nights"] == 20 and doc["start"] == "2026-01-01" and doc["end"] == "2026-01-20"

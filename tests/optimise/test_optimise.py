@@ -198,7 +198,7 @@ def test_cli_contract_best_toml_confirmed_with_another_seed(tmp_path: Path, cli:
     doc = json.loads(out)
     assert set(doc) == {"kind", "name", "campaign", "version", "budget_usd", "objective",
                         "assets", "runs", "seed", "baseline", "best", "frontier", "marginal",
-                        "details"}  # fmt: skip
+                        "options", "details"}  # fmt: skip
     assert (doc["kind"], doc["name"], doc["objective"], doc["runs"], doc["seed"]) == (
         "optimise", "tiny-buy", "damage", RUNS, 4,
     )  # fmt: skip

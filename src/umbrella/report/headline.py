@@ -37,7 +37,7 @@ def _ci(q: Mapping[str, Any], digits: int = 1) -> tuple[str, str] | None:
 
 
 def _spread(q: Mapping[str, Any], digits: int = 1) -> str:
-    """"a median of 76 (58 to 94 in nine runs of ten, per-run p05–p95)"."""
+    """ "a median of 76 (58 to 94 in nine runs of ten, per-run p05–p95)"."""
     return (
         f"a median of {fmt(float(q['p50']), digits)} ({fmt(float(q['p05']), digits)} to "
         f"{fmt(float(q['p95']), digits)} in nine {{runs}} of ten, per-run p05–p95)"
@@ -88,12 +88,11 @@ def _run(doc: Doc) -> list[str]:
             f"{fmt(float(lost['mean']))} lost to electronic warfare."
         )
     if _has_spread(damage):
-        out.append(
-            f"Damage to the assets: {_spread(damage).format(runs='raids')} value units."
-        )
+        out.append(f"Damage to the assets: {_spread(damage).format(runs='raids')} value units.")
     threats = {k: v for k, v in _q(doc, "threats").items() if isinstance(v, Mapping)}
-    worst = max(threats.items(), key=lambda kv: _q(kv[1], "leaked").get("mean") or 0.0,
-                default=None)  # fmt: skip
+    worst = max(
+        threats.items(), key=lambda kv: _q(kv[1], "leaked").get("mean") or 0.0, default=None
+    )
     if worst and (_q(worst[1], "leaked").get("mean") or 0) > 0:
         name = display_name(worst[0], worst[1].get("display_name"))
         out.append(
@@ -127,20 +126,23 @@ def _campaign(doc: Doc) -> list[str]:
         )
     if _has_spread(damage):
         out.append(f"Damage to the assets: {_spread(damage).format(runs='seasons')} value units.")
-    itc = {k: v for k, v in _q(doc, "interceptors").items()
-           if isinstance(v, Mapping) and v.get("tracked", True)}  # fmt: skip
-    firsts = sorted((str(v["first_stockout"]), k) for k, v in itc.items()
-                    if v.get("first_stockout"))  # fmt: skip
+    itc = {
+        k: v
+        for k, v in _q(doc, "interceptors").items()
+        if isinstance(v, Mapping) and v.get("tracked", True)
+    }
+    firsts = sorted(
+        (str(v["first_stockout"]), k) for k, v in itc.items() if v.get("first_stockout")
+    )
     if firsts:
         day, key = firsts[0]
-        out.append(
-            f"The first stock-out in the median run: {esc(display_name(key, itc[key].get('display_name')))} "
-            f"on {esc(day)}."
-        )
+        who = esc(display_name(key, itc[key].get("display_name")))
+        out.append(f"The first stock-out in the median run: {who} on {esc(day)}.")
     elif itc:
         out.append("No carried stock ran out by the last night in the median run.")
-    likely = max(itc.items(), key=lambda kv: _q(kv[1], "stockout_by_end").get("mean") or 0.0,
-                 default=None)  # fmt: skip
+    likely = max(
+        itc.items(), key=lambda kv: _q(kv[1], "stockout_by_end").get("mean") or 0.0, default=None
+    )
     if likely and _num(_q(likely[1], "stockout_by_end").get("mean")):
         q = _q(likely[1], "stockout_by_end")
         out.append(
@@ -148,13 +150,11 @@ def _campaign(doc: Doc) -> list[str]:
             f"the end) = {_mean_ci(q, 2)}."
         )
     groups = {k: v for k, v in _q(doc, "assets", "by_group").items() if isinstance(v, Mapping)}
-    hit = max(groups.items(), key=lambda kv: _q(kv[1], "damage").get("mean") or 0.0,
-              default=None)  # fmt: skip
+    hit = max(groups.items(), key=lambda kv: _q(kv[1], "damage").get("mean") or 0.0, default=None)
     if hit and len(groups) > 1 and _has_spread(_q(hit[1], "damage")):
         q = _q(hit[1], "damage")
         out.append(
-            f"{esc(hit[0])} took the most damage: {_spread(q).format(runs='seasons')} value "
-            "units."
+            f"{esc(hit[0])} took the most damage: {_spread(q).format(runs='seasons')} value units."
         )
     return out
 
@@ -178,10 +178,16 @@ def _compare(doc: Doc) -> list[str]:
                 parts.append(f"{quantity_label(key)} by {_mean_ci(q)}, {_clear(q)}")
         if parts:
             out.append(f"{esc(name)} changes {'; '.join(parts)}.")
-        itc = {k: v for k, v in _q(alt, "interceptors").items()
-               if isinstance(v, Mapping) and v.get("tracked", True)}  # fmt: skip
-        moved = max(itc.items(), key=lambda kv: abs(_q(kv[1], "stockout_by_end").get("mean")
-                                                     or 0.0), default=None)  # fmt: skip
+        itc = {
+            k: v
+            for k, v in _q(alt, "interceptors").items()
+            if isinstance(v, Mapping) and v.get("tracked", True)
+        }
+        moved = max(
+            itc.items(),
+            key=lambda kv: abs(_q(kv[1], "stockout_by_end").get("mean") or 0.0),
+            default=None,
+        )
         if moved and _num(_q(moved[1], "stockout_by_end").get("mean")):
             q = _q(moved[1], "stockout_by_end")
             who = esc(display_name(moved[0], moved[1].get("display_name")))
@@ -212,9 +218,7 @@ def _optimise(doc: Doc) -> list[str]:
     if _num(cut.get("mean")):
         runs = _q(doc, "details", "confirmation").get("runs", doc.get("runs"))
         spread = (
-            f"; per-run p05–p95 {fmt(cut['p05'])} to {fmt(cut['p95'])}"
-            if _has_spread(cut)
-            else ""
+            f"; per-run p05–p95 {fmt(cut['p05'])} to {fmt(cut['p95'])}" if _has_spread(cut) else ""
         )
         ci = _ci(cut)
         ci_text = f" (95% CI of the mean {ci[0]} to {ci[1]}{spread})" if ci else ""
@@ -251,8 +255,11 @@ def _main_effects(doc: Doc, output: str) -> dict[str, float]:
     """Per parameter: the range of the output's mean over the parameter's values, each value's
     mean taken over the points that have it (the other parameters averaged)."""
     points = [p for p in doc.get("points") or [] if isinstance(p, Mapping)]
-    ok = [p for p in points if isinstance(p.get("outputs"), Mapping)
-          and _num(_q(p, "outputs", output).get("mean"))]  # fmt: skip
+    ok = [
+        p
+        for p in points
+        if isinstance(p.get("outputs"), Mapping) and _num(_q(p, "outputs", output).get("mean"))
+    ]
     effects: dict[str, float] = {}
     for key in dict.fromkeys(k for p in ok for k in _q(p, "params")):
         by: dict[str, list[float]] = {}
@@ -283,8 +290,11 @@ def _sweep(doc: Doc) -> list[str]:
         out.append(f"{failed} point{'s' if failed != 1 else ''} failed (listed below).")
     sens = _q(doc, "sensitivity")
     for output in outputs[:2]:
-        means = [float(_q(p, "outputs", output)["mean"]) for p in points
-                 if _num(_q(p, "outputs", output).get("mean"))]  # fmt: skip
+        means = [
+            float(_q(p, "outputs", output)["mean"])
+            for p in points
+            if _num(_q(p, "outputs", output).get("mean"))
+        ]
         if not means:
             continue
         label = esc(quantity_label(output))
@@ -293,8 +303,11 @@ def _sweep(doc: Doc) -> list[str]:
             "points."
         )
         by_key = _q(sens, output)
-        st = {k: float(v["ST"]) for k, v in by_key.items()
-              if isinstance(v, Mapping) and _num(v.get("ST"))}  # fmt: skip
+        st = {
+            k: float(v["ST"])
+            for k, v in by_key.items()
+            if isinstance(v, Mapping) and _num(v.get("ST"))
+        }
         if st:
             key = max(st, key=lambda k: st[k])
             out.append(
@@ -321,8 +334,14 @@ def _share(x: Any) -> str:
 def _nights(doc: Doc) -> list[str]:
     out = []
     if doc.get("start"):
-        how = {True: "assimilating each report before the night",
-               False: "frozen (no report seen after its state)"}.get(doc.get("assimilated"), "")  # fmt: skip
+        assimilated = doc.get("assimilated")
+        how = (
+            "assimilating each report before the night"
+            if assimilated is True
+            else "frozen (no report seen after its state)"
+            if assimilated is False
+            else ""
+        )
         out.append(
             f"Predicted nights from {esc(doc.get('start'))} to {esc(doc.get('end'))}, "
             f"{fmt(doc.get('runs'))} runs a night" + (f", {how}" if how else "") + "."
@@ -353,8 +372,11 @@ def _calibration(doc: Doc) -> list[str]:
     out = [
         f"The posture {esc(doc.get('scenario', ''))} fitted to "
         f"{fmt(doc.get('nights'))} nights of reports"
-        + (f" from {esc(doc['train_start'])} to {esc(doc['train_end'])}"
-           if doc.get("train_start") else "")  # fmt: skip
+        + (
+            f" from {esc(doc['train_start'])} to {esc(doc['train_end'])}"
+            if doc.get("train_start")
+            else ""
+        )
         + (f" ({esc(doc['method'])})." if doc.get("method") else ".")
     ]
     params = _q(doc, "parameters")
@@ -419,8 +441,13 @@ def _backtest(doc: Doc) -> list[str]:
                 f"{_share(max(cover))} of the outcomes fell inside the 90% interval "
                 "(per-run p05–p95)."
             )
-        better = sum(1 for s in scores if _num(s.get("crps")) and _num(s.get("crps_persistence"))
-                     and s["crps"] < s["crps_persistence"])  # fmt: skip
+        better = sum(
+            1
+            for s in scores
+            if _num(s.get("crps"))
+            and _num(s.get("crps_persistence"))
+            and s["crps"] < s["crps_persistence"]
+        )
         out.append(f"The model beats persistence on CRPS in {better} of {len(scores)} rows.")
     return out
 
@@ -437,16 +464,24 @@ def _wta(doc: Doc) -> list[str]:
             f"{float(doc['objective']):,.4f} in {fmt(doc.get('seconds'), 2)} s "
             f"(status {esc(doc.get('status', ''))})."
         )
-    if _num(gap):
+    if isinstance(gap, int | float) and not isinstance(gap, bool):
         out.append(f"Its proven gap to the lower bound is {100 * float(gap):.4f}%.")
     return out
 
 
 _KINDS: dict[str, Callable[[Doc], list[str]]] = {
-    "run": _run, "campaign": _campaign, "compare": _compare, "optimise": _optimise,
-    "sweep": _sweep, "nights": _nights, "calibration": _calibration,
-    "data-summary": _data_summary, "forecast": _forecast, "backtest": _backtest, "wta": _wta,
-}  # fmt: skip
+    "run": _run,
+    "campaign": _campaign,
+    "compare": _compare,
+    "optimise": _optimise,
+    "sweep": _sweep,
+    "nights": _nights,
+    "calibration": _calibration,
+    "data-summary": _data_summary,
+    "forecast": _forecast,
+    "backtest": _backtest,
+    "wta": _wta,
+}
 
 
 def headline(kind: str, doc: Doc) -> str:

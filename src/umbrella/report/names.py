@@ -49,12 +49,25 @@ def type_name(key: Any, given: Any = None) -> str:
 
 #: Unit suffixes of scenario keys (see the scenario files' naming rule), in words.
 _UNITS = (
-    ("_kmh", "km/h"), ("_km", "km"), ("_m", "m"), ("_h", "h"), ("_s", "s"), ("_usd", "USD"),
+    ("_kmh", "km/h"),
+    ("_km", "km"),
+    ("_m", "m"),
+    ("_h", "h"),
+    ("_s", "s"),
+    ("_usd", "USD"),
     ("_deg", "degrees"),
-)  # fmt: skip
-_SINGULAR = {"threats": "threat group", "fire_units": "fire unit", "sensors": "sensor",
-             "assets": "asset", "ew_zones": "EW zone", "launch_areas": "launch area",
-             "purchases": "purchase", "supply": "supply", "options": "option"}  # fmt: skip
+)
+_SINGULAR = {
+    "threats": "threat group",
+    "fire_units": "fire unit",
+    "sensors": "sensor",
+    "assets": "asset",
+    "ew_zones": "EW zone",
+    "launch_areas": "launch area",
+    "purchases": "purchase",
+    "supply": "supply",
+    "options": "option",
+}
 
 
 def _words(part: str) -> str:

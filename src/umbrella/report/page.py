@@ -254,9 +254,9 @@ def build_report(folder: str | Path, kind: str | None = None) -> Path:
 
     ``kind`` is the output's kind (default: the one the folder's manifest records). Reads
     ``summary.json``, ``meta.json``, the Parquet tables, ``replay.json`` when present, and embeds
-    every chart of the folder (its ``*.svg``, or its ``*.png``). Returns the page's path. The page is
-    written in place: call it on a staging folder (as every ``--out`` writer does) or through
-    :func:`umbrella.report.folder.rebuild_report`, which writes atomically.
+    every chart of the folder (its ``*.svg``, or its ``*.png``). Returns the page's path. The
+    page is written in place: call it on a staging folder (as every ``--out`` writer does) or
+    through :func:`umbrella.report.folder.rebuild_report`, which writes atomically.
 
     Raises
     ------
