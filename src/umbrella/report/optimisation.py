@@ -98,7 +98,7 @@ def _confirmation(doc: Mapping[str, Any], objective: str) -> tuple[str, str] | N
     assert isinstance(gap, Mapping)
     rows = [["reduction from no buy (no buy − chosen)", *interval_cells(best.get("reduction"))]]
     for alt in details.get("alternatives") or []:
-        if isinstance(alt, Mapping):
+        if isinstance(alt, Mapping) and alt.get("buy"):  # no buy: the row above
             rows.append(
                 [
                     f"chosen − {_buy_text(alt.get('buy'))} ({_musd(alt.get('cost_usd'))} $M)",
