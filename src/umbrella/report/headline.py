@@ -403,6 +403,10 @@ def _data_summary(doc: Doc) -> list[str]:
             f"{_share(drones.get('neutralised_share'))} of those whose outcome was reported "
             "were neutralised."
         )
+    out.append(
+        "Neutralised counts shot down and lost together; a share is over the launches whose "
+        "outcome was reported."
+    )
     largest = [n for n in doc.get("largest_nights") or [] if isinstance(n, Mapping)]
     if largest:
         n = max(largest, key=lambda n: float(n.get("drones") or 0))
@@ -424,6 +428,10 @@ def _forecast(doc: Doc) -> list[str]:
             f"Share of drones neutralised: a median of {_share(share['p50'])} "
             f"({_share(share['p05'])} to {_share(share['p95'])}, per-run p05–p95)."
         )
+    out.append(
+        "Each per-run p05–p95 is the forecast's 90% predictive interval: nine windows in ten "
+        "should fall inside it."
+    )
     return out
 
 

@@ -99,19 +99,14 @@ def sweep_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
         [fmt(p), *(_param_text((pt.get("params") or {}).get(k)) for k in keys)]
         for p, pt in enumerate(points[:SWEEP_ROWS])
     ]
-    names = "".join(f"<li>{esc(parameter_label(k))}: <code>{esc(k)}</code></li>" for k in keys)
     out.append(
         (
             "The design: points and parameter values",
             '<dl class="facts">'
             + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts if v is not None)
             + "</dl>"
-            + (
-                f'<p class="note">Parameters and the key each sets in the file:</p>'
-                f'<ul class="note">{names}</ul>'
-                if keys
-                else ""
-            )
+            + '<p class="note">Each parameter in words; the key it sets in the sweep file is in '
+            "<code>summary.json</code> and the folder's tables.</p>"
             + table(
                 ["point", *(parameter_label(k) for k in keys)], design_rows, names=1 + len(keys)
             )
