@@ -65,7 +65,8 @@ DOCS: dict[str, dict[str, Any]] = {
     "campaign": {
         "campaign": "c", "start": "2026-01-01", "end": "2026-01-20", "nights": 20, "runs": 4,
         "seed": 0, "totals": {"leaked": Q, "damage": Q}, "distribution": DIST,
-        "interceptors": {"pac3_mse": _stock("pac3_mse"), "gepard_35mm": _stock("gepard_35mm", "2026-01-09")},
+        "interceptors": {"pac3_mse": _stock("pac3_mse"),
+                         "gepard_35mm": _stock("gepard_35mm", "2026-01-09")},
     },
     "compare": {
         "baseline": "a.toml", "runs": 4, "seed": 0,

@@ -191,7 +191,7 @@ def _csp_hash(text: str) -> str:
 
 #: The elements of matplotlib's SVG charts, as an HTML parser names them.
 SVG_TAGS = {"svg", "g", "path", "defs", "use", "clippath", "rect", "image", "text", "tspan",
-            "line", "polyline", "polygon", "circle", "ellipse", "lineargradient", "stop"}  # fmt: skip
+            "line", "polyline", "polygon", "circle", "ellipse", "stop"}  # fmt: skip
 
 
 def _charts(folder: Path) -> list[str]:
