@@ -153,7 +153,8 @@ def test_cli_json_contract_and_out_dir(tmp_path: Path, cli: Any, monkeypatch: An
     assert burst["stock_end"]["mean"] == burst["stock_start"] and burst["first_stockout"] is None
     assert {"totals.parquet", "interceptors.parquet", "stocks.parquet", "nightly.parquet",
             "assets.parquet", "per_run.parquet", "stocks.png", "stocks.svg", "stockout.png",
-            "leakers.png", "groups.png", "meta.json", "summary.json",
+            "leakers.png", "groups.png", "exceedance.png", "exceedance.svg", "meta.json",
+            "summary.json",
             "report.html"} <= {p.name for p in out_dir.iterdir()}  # fmt: skip
     code, out, err = cli(["campaign", "compare", str(FIXTURE), str(FIXTURE), "--runs", "10",
                              "--json"])  # fmt: skip
