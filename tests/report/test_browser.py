@@ -68,8 +68,8 @@ def test_the_page_loads_cleanly_and_offline(opened: Opened) -> None:
     assert len(colours) > 20 and shot.std() > 10
     # Every chart is drawn, as inline SVG, at a readable size.
     boxes = page.eval_on_selector_all(
-        "figure svg", "els => els.map(e => [e.getBoundingClientRect().width, "
-        "e.getBoundingClientRect().height])"
+        "figure svg",
+        "els => els.map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])",
     )
     assert boxes and all(w > 300 and h > 100 for w, h in boxes)
     # The headline is the first thing under the title.
