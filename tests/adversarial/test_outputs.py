@@ -219,7 +219,7 @@ def test_compare_out_writes_tables_charts_and_meta(cli: Cli, seeds: Path) -> Non
     code, doc_text, err = cli([*args, "--json", "--out", str(out)])
     assert code == 0, err
     files = _complete(out)
-    charts = {f"{name}.{ext}" for name in ("differences", "groups", "stockout")
+    charts = {f"{name}.{ext}" for name in ("differences", "difference-spread", "groups", "stockout")
               for ext in ("png", "svg")}  # fmt: skip
     assert set(files) == {"summary.json", "meta.json", "differences.parquet",
                           "interceptors.parquet", "per_run.parquet", "stockout.parquet",

@@ -133,7 +133,7 @@ def test_cli_json_contract_and_out_dir(tmp_path: Path, cli: Any, monkeypatch: An
     assert code == 0, err
     doc = json.loads(out)
     assert list(doc) == ["kind", "campaign", "scenario", "start", "end", "nights", "runs", "seed",
-                         "version", "totals", "interceptors", "assets"]  # fmt: skip
+                         "version", "totals", "interceptors", "assets", "distribution"]  # fmt: skip
     assert (doc["kind"], doc["campaign"], doc["scenario"]) == ("campaign", "small-campaign",
                                                                "small-layered")  # fmt: skip
     assert doc["nights"] == 20 and doc["start"] == "2026-01-01" and doc["end"] == "2026-01-20"
@@ -153,7 +153,8 @@ def test_cli_json_contract_and_out_dir(tmp_path: Path, cli: Any, monkeypatch: An
     assert burst["stock_end"]["mean"] == burst["stock_start"] and burst["first_stockout"] is None
     assert {"totals.parquet", "interceptors.parquet", "stocks.parquet", "nightly.parquet",
             "assets.parquet", "per_run.parquet", "stocks.png", "stocks.svg", "stockout.png",
-            "leakers.png", "groups.png", "meta.json", "summary.json",
+            "leakers.png", "groups.png", "exceedance.png", "exceedance.svg", "meta.json",
+            "summary.json",
             "report.html"} <= {p.name for p in out_dir.iterdir()}  # fmt: skip
     code, out, err = cli(["campaign", "compare", str(FIXTURE), str(FIXTURE), "--runs", "10",
                              "--json"])  # fmt: skip

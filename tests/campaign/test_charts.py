@@ -131,7 +131,7 @@ def test_fates_chart_shares_labels_and_credit() -> None:
     scenario = load_scenario(REFERENCE / "reference.toml")
     raid = compile_raid(scenario, scenario.resolved_catalogue())
     res = simulate(raid, 6, 1)
-    fig = res.plot()
+    fig = res.figures()["fates"]
     drawn = texts(fig)
     assert "Iskander-M (ballistic)" in drawn
     assert all(label in drawn for label in FATE_LABELS.values())
@@ -144,5 +144,36 @@ def test_fates_chart_shares_labels_and_credit() -> None:
             widths[y] = widths.get(y, 0.0) + bar.get_width()
     assert widths and all(w == pytest.approx(1.0) for w in widths.values())  # shares per type
     credited = dataclasses.replace(res, raid=dataclasses.replace(raid, data_credit=DATA_CREDIT))
+    assert DATA_CREDIT in texts(credited.figures()["fates"])
     assert DATA_CREDIT in texts(credited.plot())
     assert "PAC-3 MSE" in raid.interceptor_labels
+
+
+def test_a_raid_overview_and_exceedance_curve_come_from_the_summary() -> None:
+    scenario = load_scenario(REFERENCE / "reference.toml")
+    raid = compile_raid(scenario, scenario.resolved_catalogue())
+    res = simulate(raid, 12, 2)
+    dist = res.summary()["distribution"]
+    # The quantiles of the per-run leakers, at the fixed probabilities, in order.
+    assert dist["p"][0] == 0.01 and dist["p"][-1] == 0.99 and len(dist["leaked"]) == len(dist["p"])
+    assert dist["leaked"] == sorted(dist["leaked"])
+    assert dist["leaked"][6] == pytest.approx(float(np.median(res.leaked)))
+    fig = res.plot()  # the overview: fates, and the exceedance of leakers and of damage
+    assert len(fig.axes) == 3
+    curve = fig.axes[1].lines[0]
+    assert list(curve.get_xdata()) == dist["leaked"]
+    assert list(curve.get_ydata()) == pytest.approx([1 - p for p in dist["p"]])
+    assert "leakers per raid (threats)" in texts(fig)
+    spread = res.figures()["exceedance"]
+    assert "share of runs above the value, P(X > x)" in texts(spread)
+
+
+def test_a_campaign_overview_shows_stocks_and_leakers(result: Any) -> None:
+    fig = result.plot()
+    stocks, leakers = fig.axes
+    assert [line.get_label() for line in stocks.lines] == [result.label(n) for n in result.tracked]
+    median = np.quantile(np.cumsum(result.leaked, axis=1), 0.5, axis=0)
+    assert list(leakers.lines[0].get_ydata()) == pytest.approx(list(median))
+    assert "leakers so far (threats)" in texts(fig)
+    dist = result.summary()["distribution"]
+    assert dist["damage"] == sorted(dist["damage"]) and len(dist["damage"]) == len(dist["p"])

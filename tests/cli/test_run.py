@@ -21,7 +21,7 @@ def test_run_json_contract(cli: Any) -> None:
     doc = json.loads(out)  # exactly one JSON document on stdout
     assert set(doc) == {
         "kind", "scenario", "runs", "seed", "version", "totals", "threats", "interceptors",
-        "assets",
+        "assets", "distribution",
     }  # fmt: skip
     assert doc["kind"] == "run" and doc["runs"] == 20 and doc["seed"] == 7
     totals = doc["totals"]

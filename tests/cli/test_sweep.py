@@ -95,7 +95,7 @@ def test_out_folder_tables_dataset_and_charts(write_sweep: Any, cli: Any, tmp_pa
     assert summary == doc | {"provenance": stable_provenance(meta)}
     page = (out_dir / "report.html").read_text()
     assert "<h1>Sweep: grid-test</h1>" in page
-    assert "leakers (threats): leaked at each point" in page and "95% CI of the mean" in page
+    assert "Results at each point" in page and "leakers (threats): 95% CI of the mean" in page
 
 
 def test_sobol_sweep_writes_indices(tmp_path: Path, cli: Any) -> None:

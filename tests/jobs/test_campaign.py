@@ -223,7 +223,7 @@ def test_the_comparison_document(tmp_path: Path) -> None:
     assert [c["label"] for c in doc["campaigns"]] == [str(FIXTURE), str(alt)]
     assert doc["campaigns"][1]["totals"] == result.results[1].summary()["totals"]
     change = doc["alternatives"][str(alt)]
-    assert list(change) == ["totals", "interceptors", "assets"]
+    assert list(change) == ["totals", "interceptors", "assets", "distribution"]
     base, more = result.results
     d = more.totals()["leaked"] - base.totals()["leaked"]
     assert change["totals"]["leaked"]["mean"] == pytest.approx(d.mean())

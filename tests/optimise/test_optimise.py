@@ -198,7 +198,7 @@ def test_cli_contract_best_toml_confirmed_with_another_seed(tmp_path: Path, cli:
     doc = json.loads(out)
     assert set(doc) == {"kind", "name", "campaign", "version", "budget_usd", "objective",
                         "assets", "runs", "seed", "baseline", "best", "frontier", "marginal",
-                        "details"}  # fmt: skip
+                        "options", "details"}  # fmt: skip
     assert (doc["kind"], doc["name"], doc["objective"], doc["runs"], doc["seed"]) == (
         "optimise", "tiny-buy", "damage", RUNS, 4,
     )  # fmt: skip
@@ -222,8 +222,19 @@ def test_cli_contract_best_toml_confirmed_with_another_seed(tmp_path: Path, cli:
     }
     page = (out_dir / "report.html").read_text()
     assert "<h1>Optimisation: tiny-buy</h1>" in page and "The buy chosen" in page
-    assert "Optimality gap: estimate" in page and "Reduction from no buy, paired per run" in page
+    assert "Optimality gap: estimate" in page and "reduction from no buy (no buy − chosen)" in page
     costs = [row["cost_usd"] for row in doc["frontier"]]
+    # Each buy of the frontier with its reduction from no buy, paired on the same runs.
+    base = doc["frontier"][0]
+    assert base["buy"] == {} and base["reduction"]["mean"] == 0.0
+    for row in doc["frontier"]:
+        cut = base["objective"]["mean"] - row["objective"]["mean"]
+        assert row["reduction"]["mean"] == pytest.approx(cut)
+    # The menu: what one unit is, its price and its arrival.
+    menu = {o["id"]: o for o in doc["options"]}
+    assert menu["missiles"]["contents"] == "10 rounds of missile"
+    assert (menu["missiles"]["price_usd"], menu["missiles"]["arrival"]) == (20e6, "2026-01-03")
+    assert menu["jammer"]["kind"] == "ew_zone" and menu["bursts"]["max_units"] == 2
     means = [row["objective"]["mean"] for row in doc["frontier"]]
     assert costs == sorted(costs) and means == sorted(means, reverse=True)
     # Same seed, same answer.

@@ -66,9 +66,15 @@ def test_the_page_loads_cleanly_and_offline(opened: Opened) -> None:
     shot = _pixels(page.screenshot())
     colours = np.unique(shot.reshape(-1, 3), axis=0)
     assert len(colours) > 20 and shot.std() > 10
-    # Every chart decoded (an image that failed to load has no natural width).
-    widths = page.eval_on_selector_all("img", "els => els.map(e => e.complete && e.naturalWidth)")
-    assert widths and all(w and w > 100 for w in widths)
+    # Every chart is drawn, as inline SVG, at a readable size.
+    boxes = page.eval_on_selector_all(
+        "figure svg",
+        "els => els.map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])",
+    )
+    assert boxes and all(w > 300 and h > 100 for w, h in boxes)
+    # The headline is the first thing under the title.
+    first = page.evaluate("document.querySelector('main > h1').nextElementSibling.className")
+    assert first == "headline" and page.locator("div.headline p").count() >= 3
 
 
 def _frame(page: Any) -> np.ndarray[Any, Any]:
@@ -395,3 +401,44 @@ def test_the_view_saves_as_png_and_svg(replay_page: tuple[Opened, dict[str, Any]
     assert page.evaluate("window.violations") == []
     assert all(u == opened.url or u.startswith(("data:", "blob:")) for u in opened.requests)
     assert opened.errors == []
+
+
+def _cells(page: Any, box: int) -> list[list[str]]:
+    return page.evaluate(
+        "i => Array.from(document.querySelectorAll('div.table-box table')[i].rows).map("
+        "r => Array.from(r.cells).map(c => c.textContent.replace(/\\s+/g, ' ').trim()))",
+        box,
+    )
+
+
+@pytest.mark.parametrize("kind", ["run", "compare", "optimise"])
+def test_download_csv_and_copy_give_the_tables_cells(
+    browser: Any, outputs: dict[str, Path], kind: str
+) -> None:
+    import csv
+
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto((outputs[kind] / "report.html").resolve().as_uri(), wait_until="load")
+        boxes = page.locator("div.table-box")
+        assert boxes.count() >= 3
+        for box in (0, boxes.count() - 1):
+            with page.expect_download() as info:
+                boxes.nth(box).locator("button.csv-table").click()
+            download = info.value
+            assert download.suggested_filename.endswith(f"-{box + 1}.csv")
+            text = Path(download.path()).read_text(encoding="utf-8")
+            # The header row and every row, cell for cell as the table shows them.
+            assert list(csv.reader(text.splitlines())) == _cells(page, box)
+        boxes.nth(0).locator("button.copy-table").click()
+        page.wait_for_timeout(200)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert [r.split("\t") for r in copied.splitlines()] == _cells(page, 0)
+        assert errors == []  # no script error, no policy violation
+    finally:
+        context.close()

@@ -53,6 +53,7 @@ ALLOWED_TAGS = {
     "span",
     "canvas",
     "ul",
+    "li",
     "script",
     "code",
 }
@@ -97,9 +98,11 @@ def _page(folder: Path, kind: str) -> str:
 def test_per_city_tables_show_when_the_assets_block_is_there(tmp_path: Path) -> None:
     page = _page(_campaign(tmp_path / "with", assets=True), "campaign")
     assert "By city (group of assets)" in page and "By asset" in page
-    assert "<td class=name>Harbour Town</td>" in page
-    # Each estimate with its intervals, labelled: mean, CI of the mean, p05-p95 spread.
-    assert "<td>3.5</td><td>[3.0, 4.0]</td><td>3.0</td><td>[1.0, 7.0]</td>" in page
+    # One wide row per city: its value, then damage and leakers side by side, each estimate
+    # with its intervals, labelled: mean, CI of the mean, median, p05-p95 spread.
+    cells = "<td>3.5</td><td>[3.0, 4.0]</td><td>3.0</td><td>[1.0, 7.0]</td>"
+    assert "<td class=name>Harbour Town</td><td>20.0</td>" + cells + cells in page
+    assert "damage: 95% CI of the mean" in page and "leakers: per-run spread p05–p95" in page
     for label in ("95% CI of the mean", "per-run spread p05–p95", "median (p50)"):
         assert label in page
     page = _page(_campaign(tmp_path / "without", assets=False), "campaign")
@@ -113,7 +116,7 @@ def test_a_campaign_shows_its_totals_stocks_and_rounds_fired(tmp_path: Path) -> 
     assert "<td class=name>leakers (threats)</td><td>3.5</td><td>[3.0, 4.0]</td>" in page
     assert "<td class=name>defender spend (USD)</td><td>4</td><td>[3, 4]</td>" in page
     # The stock-out with the 95% CI of its probability; only carried stocks have a stock row.
-    pac3 = "<td class=name>PAC-3 MSE <code>pac3_mse</code></td><td>220</td>"
+    pac3 = "<td class=name>PAC-3 MSE</td><td>220</td>"
     assert pac3 + "<td>4</td><td>[3, 4]</td><td>3</td><td>[1, 7]</td>" in page
     assert "<td>-1.25</td><td>[-1.50, -1.00]</td><td>2026-01-11</td>" in page
     assert "P(stock-out by the end): 95% CI of the mean" in page
@@ -155,15 +158,24 @@ def test_a_comparison_shows_paired_differences_per_city(tmp_path: Path) -> None:
     (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
     page = _page(folder, "compare")
     assert "<h1>Comparison: a.toml and alternatives</h1>" in page
-    assert "<td class=name>b.toml</td><td class=name>winter, paused (alternative)</td>" in page
-    assert "Alternative: b.toml" in page and "<td class=name>Capital</td>" in page
+    # The campaigns side by side, one row per quantity; each named with its campaign.
+    assert "b.toml (alternative): 95% CI of the mean" in page
+    assert "<li>b.toml: campaign winter, paused</li>" in page
+    assert "<td class=name>leakers (threats)</td><td>3.5</td><td>[3.0, 4.0]</td><td>[1.0, 7.0]" \
+        "</td><td>3.5</td>" in page  # fmt: skip
+    assert "Alternative: b.toml" in page
+    # One wide table of every alternative's change per city (not one long table each).
+    assert "b.toml: change in damage, 95% CI of the mean" in page
+    assert ("<td class=name>Capital</td><td>-1.2</td><td>[-1.5, -1.0]</td><td>-1.2</td>"
+            "<td>[-1.5, -1.0]</td>") in page  # fmt: skip
     assert "<td>-1.2</td><td>[-1.5, -1.0]</td><td>-1.0</td><td>[-3.0, 0.5]</td>" in page
     assert "change in P(stock-out by the end): 95% CI of the mean" in page
     # The change in the stock-out probability with its interval, under its one name.
-    amraam = "<td class=name>AIM-120 AMRAAM <code>amraam</code></td>"
+    amraam = "<td class=name>AMRAAM</td>"  # the document's own display name
     assert amraam + "<td>-1.25</td><td>[-1.50, -1.00]</td><td>-1</td><td>[-2, -1]</td>" in page
     assert "<td class=name>gun</td><td>– (stock not carried)</td>" in page
     assert "no interval given" not in page
+    assert "By asset" in page  # plant-1 is not a city of its own
     del doc["alternatives"]["b.toml"]["assets"]
     (folder / "summary.json").write_text(json.dumps(doc), encoding="utf-8")
     assert "By city" not in _page(folder, "compare")
@@ -177,38 +189,61 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
+#: The elements of matplotlib's SVG charts, as an HTML parser names them.
+SVG_TAGS = {"svg", "g", "path", "defs", "use", "clippath", "rect", "image", "text", "tspan",
+            "line", "polyline", "polygon", "circle", "ellipse", "stop"}  # fmt: skip
+
+
+def _charts(folder: Path) -> list[str]:
+    return sorted({p.stem for p in folder.glob("*.png")} | {p.stem for p in folder.glob("*.svg")})
+
+
 @pytest.mark.parametrize("kind", ["run", "campaign", "compare", "optimise"])
 def test_the_page_is_one_self_contained_file(outputs: dict[str, Path], kind: str) -> None:
     folder = outputs[kind]
     page = (folder / "report.html").read_text(encoding="utf-8")
-    # Every image is inline, one per PNG of the folder; nothing refers to another file or host.
-    pngs = sorted(p.name for p in folder.glob("*.png"))
-    assert pngs and page.count('<img src="data:image/png;base64,') == len(pngs)
+    # Every chart is inline, as vector SVG, one per chart of the folder (each kept there as
+    # SVG and 200-dpi PNG); nothing refers to another file or host.
+    charts = _charts(folder)
+    assert charts and all((folder / f"{c}.png").is_file() for c in charts)
+    assert all((folder / f"{c}.svg").is_file() for c in charts)
+    assert page.count("<svg ") == len(charts) and "data:image/png" not in page
     elements = tags(page)
     refs = [
         v or ""
         for _, attrs in elements
         for k, v in attrs.items()
-        if k in ("src", "href", "action", "srcset", "poster", "data", "background")
+        if k in ("src", "href", "xlink:href", "action", "srcset", "poster", "data", "background")
     ]
-    assert len(refs) == len(pngs) and all(r.startswith("data:image/png;base64,") for r in refs)
+    assert refs and all(r.startswith("#c") for r in refs)  # the charts' own glyphs and clips
     assert not [(t, k) for t, attrs in elements for k in attrs if k.startswith("on")]
-    assert {t for t, _ in elements} <= ALLOWED_TAGS
-    assert "url(" not in page and "@import" not in page
+    assert not [(t, k) for t, attrs in elements for k in attrs if k == "style"]
+    assert {t for t, _ in elements} <= ALLOWED_TAGS | SVG_TAGS
+    # Every id is the page's once: two charts never share a glyph's or a clip's id.
+    ids = [a["id"] for _, a in elements if "id" in a]
+    assert len(ids) == len(set(ids))
+    assert re.findall(r"url\(([^)]*)\)", page) and all(
+        u.startswith("#c") for u in re.findall(r"url\(([^)]*)\)", page)
+    )
+    assert "@import" not in page
     assert "http:" not in page.lower() and "https:" not in page.lower()
-    # The policy allows the page's own style and script, by hash, and data: images only.
+    # The policy allows the page's own style and scripts, by hash, and data: images only.
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
     assert csp is not None and "default-src 'none'" in csp.group(1)
     assert f"style-src {_csp_hash(_inline(page, 'style')[0])};" in csp.group(1)
+    assert "unsafe" not in csp.group(1)
     scripts = _inline(page, "script")
+    # The tables' Copy and Download CSV script on every page, the replay's on a raid's.
+    assert len(scripts) == (2 if kind == "run" else 1)
+    assert f"script-src {' '.join(_csp_hash(x) for x in scripts)};" in csp.group(1)
+    assert page.count('<button type="button" class="csv-table">Download CSV</button>') == (
+        page.count("<table>")
+    )
     if kind == "run":
-        assert len(scripts) == 1 and f"script-src {_csp_hash(scripts[0])};" in csp.group(1)
         data = re.search(r'<script type="application/json" id="replay-data">(.*?)</script>', page)
         assert data is not None
         replay = json.loads((folder / "replay.json").read_text(encoding="utf-8"))
         assert json.loads(data.group(1)) == replay
-    else:
-        assert scripts == [] and "script-src 'none'" in csp.group(1)
     assert (folder / "report.html").name in read_manifest(folder)
     assert is_own_file(folder, "report.html", read_manifest(folder))
 
@@ -220,11 +255,10 @@ def test_markup_in_names_is_written_as_text(outputs: dict[str, Path], kind: str)
     # The only elements that could run or load anything are the page's own.
     elements = tags(page)
     assert not [(t, k) for t, attrs in elements for k in attrs if k.startswith("on")]
-    assert [a.get("src", "")[:22] for t, a in elements if t == "img"] == [
-        "data:image/png;base64,"
-    ] * len(list(outputs[kind].glob("*.png")))
+    assert [t for t, _ in elements if t == "img"] == []
+    assert page.count("<svg ") == len(_charts(outputs[kind]))
     scripts = [a for t, a in elements if t == "script"]
-    assert scripts in ([], [{"type": "application/json", "id": "replay-data"}, {}])
+    assert scripts in ([{}], [{"type": "application/json", "id": "replay-data"}, {}, {}])
     if kind != "compare":
         assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page
     else:
@@ -237,6 +271,19 @@ def test_markup_in_names_is_written_as_text(outputs: dict[str, Path], kind: str)
         data = page.split('id="replay-data">', 1)[1].split("</script>", 1)[0]
         assert "<" not in data and ">" not in data and "&" not in data
         assert json.loads(data)["scenario"] == EVIL_SCRIPT
+
+
+def test_an_svg_that_holds_more_than_drawing_is_not_inlined() -> None:
+    from umbrella.report.html import svg_figure
+
+    ok = '<svg width="10pt" viewBox="0 0 10 10"><g id="a" style="fill: #fff; bogus: 1"/></svg>'
+    shown = svg_figure("c", ok, "c0")
+    assert shown is not None and 'id="c0-a"' in shown and 'fill="#fff"' in shown
+    assert "style=" not in shown and "bogus" not in shown
+    for bad in ('<svg><script>alert(1)</script></svg>', '<svg><g onload="x()"/></svg>',
+                '<svg><use href="https://example.org/x.svg#a"/></svg>',
+                "<svg><foreignObject><p>x</p></foreignObject></svg>"):  # fmt: skip
+        assert svg_figure("c", bad, "c0") is None, bad
 
 
 def test_script_json_cannot_close_its_element() -> None:
@@ -377,7 +424,7 @@ def test_a_nights_page_says_how_it_predicted_and_sets_persistence_and_missiles_b
     assert ("<td class=name>cruise</td><td>760</td><td>75.9%</td><td>77.9%</td><td>-2.0</td>"
             in page)  # fmt: skip
     assert "<td class=name>&lt;kh101&gt; (rows naming it alone)</td><td>278</td>" in page
-    assert "Iskander-M <code>iskander_m</code> (rows naming it alone)" in page
+    assert "Iskander-M (rows naming it alone)" in page
     frozen = _kind_folder(tmp_path / "f", "nights", {**base, "assimilated": False})
     assert "The posture as it was on 2025-06-30 (<b>frozen</b>)" in frozen
 
@@ -456,38 +503,46 @@ def test_types_are_shown_by_their_display_names() -> None:
 
     from umbrella.report.sections import campaign_sections, run_sections, type_name
 
-    assert type_name("pac3_mse") == "PAC-3 MSE <code>pac3_mse</code>"
+    assert type_name("pac3_mse") == "PAC-3 MSE"
     assert type_name("my<type>") == "my&lt;type&gt;"  # not in the catalogue: the key, escaped
     use = {
         "fired": {"mean": 2.0, "ci95": [1.0, 3.0]},
         "cost_usd": {"mean": 8e6, "ci95": [4e6, 12e6]},
     }
     html = "".join(h for _, h in run_sections({"interceptors": {"pac3_mse": use, "gun": use}}, {}))
-    assert "<td class=name>PAC-3 MSE <code>pac3_mse</code></td>" in html
+    assert "<td class=name>PAC-3 MSE</td>" in html
     assert "<td class=name>gun</td>" in html
     stock = {"tracked": True, "stock_start": 100, "stockout_by_end": Q, "first_stockout": None}
     html = "".join(h for _, h in campaign_sections({"interceptors": {"iris_t_slm": stock}}))
-    assert "IRIS-T SLM <code>iris_t_slm</code>" in html
+    assert "IRIS-T SLM" in html
 
 
 def _optimisation_doc() -> dict[str, Any]:
     buy = {"<b>lot</b>": 2}
+    cut = {"mean": 12.5, "ci95": [10.0, 15.0], "p05": 5.0, "p50": 12.0, "p95": 20.0}
+    zero = {"mean": 0.0, "ci95": [0.0, 0.0], "p05": 0.0, "p50": 0.0, "p95": 0.0}
     return {
         "kind": "optimise", "name": EVIL_SCRIPT, "campaign": "winter", "version": "0.2.0",
         "budget_usd": 100e6, "objective": "damage", "assets": ["<i>capital</i>"], "runs": 8,
-        "seed": 4, "baseline": {"objective": Q},
-        "best": {"buy": buy, "cost_usd": 40e6, "objective": Q, "reduction": D,
-                 "gap": {"estimate": 0.0, "ci95_upper": 1.5}},
-        "frontier": [{"buy": {}, "cost_usd": 0.0, "objective": Q},
-                     {"buy": buy, "cost_usd": 40e6, "objective": Q}],
+        "seed": 4, "baseline": {"objective": {**Q, "mean": 999.0}},
+        "best": {"buy": buy, "cost_usd": 40e6, "objective": {**Q, "mean": 888.0},
+                 "reduction": D, "gap": {"estimate": 0.0, "ci95_upper": 1.5}},
+        "frontier": [{"buy": {}, "cost_usd": 0.0, "objective": Q, "reduction": zero},
+                     {"buy": buy, "cost_usd": 40e6, "objective": Q, "reduction": cut}],
         "marginal": {"<b>lot</b>": D, "idle": {**Q, "mean": 0.0}},
+        "options": [{"id": "<b>lot</b>", "kind": "lot", "contents": "10 rounds of PAC-3 MSE",
+                     "price_usd": 20e6, "max_units": 3, "arrival": "2026-01-03",
+                     "description": ""},
+                    {"id": "idle", "kind": "ew_zone", "contents": "an EW zone", "price_usd": 5e6,
+                     "max_units": 1, "arrival": "2026-01-01", "description": ""}],
         "details": {"method": "exhaustive", "stopped_by_time_limit": True, "buys_evaluated": 3,
                     "selection": {"seed": 4, "runs": 8}, "confirmation": {"seed": 77, "runs": 8},
-                    "alternatives": [], "idle_options": {"idle": "<u>arrives late</u>"}},
+                    "alternatives": [{"buy": {}, "cost_usd": 0.0, "difference": D}],
+                    "idle_options": {"idle": "<u>arrives late</u>"}},
     }  # fmt: skip
 
 
-def test_an_optimisation_page_shows_the_buy_its_reduction_and_its_intervals(
+def test_an_optimisation_page_leads_with_the_paired_reduction_against_no_buy(
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "opt"
@@ -495,17 +550,27 @@ def test_an_optimisation_page_shows_the_buy_its_reduction_and_its_intervals(
     (folder / "summary.json").write_text(json.dumps(_optimisation_doc()), encoding="utf-8")
     page = _page(folder, "optimise")
     assert "<h1>Optimisation: &lt;script&gt;window.pwned=1&lt;/script&gt;</h1>" in page
-    assert "<td class=name>&lt;b&gt;lot&lt;/b&gt; × 2</td><td>40.0</td>" in page
-    assert "<td>3.5</td><td>[3.0, 4.0]</td><td>3.0</td><td>[1.0, 7.0]</td>" in page
-    assert "counted at the assets &lt;i&gt;capital&lt;/i&gt;" in page
-    assert (
-        "Reduction from no buy, paired per run: -1.2 (95% CI of the mean -1.5 to -1.0; per-run "
-        "spread p05–p95 -3.0 to 0.5)" in page
-    )
+    # The frontier leads, each buy with its paired reduction against no buy and its 95% CI of
+    # the mean; no buy is one row of the same run set, and has one value on the page.
+    assert page.index("Each buy against no buy: the frontier") < page.index("checked on indep")
+    assert "reduction: 95% CI of the mean (paired per run)" in page
+    assert ("<td class=name>&lt;b&gt;lot&lt;/b&gt; × 2</td><td>40.0</td><td>12.5</td>"
+            "<td>[10.0, 15.0]</td><td>[5.0, 20.0]</td><td>3.5</td><td>[1.0, 7.0]</td>"
+            "<td>chosen</td>") in page  # fmt: skip
+    assert "<td class=name>no buy</td><td>0.0</td><td>0.0</td>" in page
+    assert "999.0" not in page and "888.0" not in page  # no value from the other run set
+    assert "the same 8 selection replications (seed 4)" in page
+    # The check on independent runs: paired differences only; the gap; the headline says it.
+    assert ("<td class=name>reduction from no buy (no buy − chosen)</td><td>-1.2</td>"
+            "<td>[-1.5, -1.0]</td>") in page  # fmt: skip
     assert "(seed 77)" in page and "stopped by its time limit" in page
-    # The value of each option's first unit: an estimate with both intervals, labelled.
-    assert "damage reduction per $1M: 95% CI of the mean" in page
-    assert "<td>-1.25</td><td>[-1.50, -1.00]</td><td>-1.00</td><td>[-3.00, 0.50]</td>" in page
+    assert "95% upper bound 1.5" in page
+    assert "counted at the assets &lt;i&gt;capital&lt;/i&gt;" in page
+    # The menu: what one unit is, its price and arrival; the first unit's value, both named.
+    assert ("<td class=name>&lt;b&gt;lot&lt;/b&gt;</td><td class=name>10 rounds of PAC-3 MSE"
+            "</td><td>20.0</td><td>3</td><td>2026-01-03</td><td>-1.25</td>"
+            "<td>[-1.50, -1.00]</td>") in page  # fmt: skip
+    assert "per $1M: 95% CI of the mean (paired per run)" in page
     assert "<td>&lt;u&gt;arrives late&lt;/u&gt;</td>" in page
     assert "<b>lot</b>" not in page and "<u>" not in page
 
@@ -527,26 +592,30 @@ def _sweep_doc() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def test_a_sweep_page_shows_every_output_at_every_point(tmp_path: Path) -> None:
+def test_a_sweep_page_shows_its_results_and_design_in_words(tmp_path: Path) -> None:
     folder = tmp_path / "sweep"
     folder.mkdir()
     (folder / "summary.json").write_text(json.dumps(_sweep_doc()), encoding="utf-8")
     page = _page(folder, "sweep")
     assert "<h1>Sweep: &lt;b&gt;grid&lt;/b&gt;</h1>" in page
     assert "<dd>scenario:&lt;i&gt;small&lt;/i&gt;</dd>" in page
-    assert "<h2>leakers (threats): leaked at each point</h2>" in page
-    assert (
-        "<h2>rounds fired, &lt;b&gt;gun&lt;/b&gt; (rounds): fired.&lt;b&gt;gun&lt;/b&gt; at" in page
-    )
-    # Each point with its parameters and the estimate's labelled intervals; a failed point says so.
-    assert (
-        "<td class=name>0</td><td class=name>10</td><td class=name>true</td><td>3.5</td>"
-        "<td>[3.0, 4.0]</td><td>3.0</td><td>[1.0, 7.0]</td>" in page
-    )
-    assert "<td class=name>0.1235</td><td>failed</td>" in page
+    # One results table: every output at every point, both intervals named; a failed point.
+    assert page.index("Results at each point") < page.index("The design")
+    assert "leakers (threats): 95% CI of the mean" in page
+    assert "rounds fired, &lt;b&gt;gun&lt;/b&gt; (rounds): per-run spread p05–p95" in page
+    assert ("<td class=name>0</td><td>3.5</td><td>[3.0, 4.0]</td><td>[1.0, 7.0]</td>"
+            "<td>-1.2</td><td>[-1.5, -1.0]</td><td>[-3.0, 0.5]</td>") in page  # fmt: skip
+    assert "<td class=name>1</td><td>failed</td>" in page
+    # The design: parameters in words (the key path named once, beside them).
+    assert "<th class=name scope=col>threat group 1: count</th>" in page
+    assert "<td class=name>0</td><td class=name>10</td><td class=name>true</td>" in page
+    assert "<td class=name>1</td><td class=name>40</td><td class=name>0.1235</td>" in page
+    assert "threats[0]" not in page.split("<main>")[1]  # key paths stay in the files
     assert "<h2>Points that failed</h2>" in page and "&lt;script&gt;bad&lt;/script&gt;" in page
-    assert "95% CI of the mean" in page and "per-run spread p05–p95" in page
-    assert "<td>0.500</td><td>[0.250, 0.750]</td><td>0.750</td><td>–</td>" in page
+    assert ("<td class=name>leakers (threats)</td><td class=name>threat group 1: count</td>"
+            "<td>0.500</td><td>[0.250, 0.750]</td><td>0.750</td><td>–</td>") in page  # fmt: skip
+    # The headline names what matters most, in words.
+    assert "What matters most for leakers (threats) is threat group 1: count" in page
     assert "<b>grid</b>" not in page and "<script>bad" not in page
     # A folder of umbrella 0.1 (no list of outputs, old names) still has its page.
     old = _sweep_doc()
@@ -554,4 +623,4 @@ def test_a_sweep_page_shows_every_output_at_every_point(tmp_path: Path) -> None:
     old["points"][0]["outputs"] = {"leaked_total": Q}
     (folder / "summary.json").write_text(json.dumps(old), encoding="utf-8")
     page = _page(folder, "sweep")
-    assert "<h2>leaked_total at each point</h2>" in page
+    assert "leaked_total: 95% CI of the mean" in page

@@ -37,9 +37,12 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_GROUPS",
     "plot_cumulative_leakers",
+    "plot_difference_spreads",
     "plot_differences",
+    "plot_exceedance_of_season",
     "plot_group_differences",
     "plot_groups",
+    "plot_overview",
     "plot_stockout",
     "plot_stockout_comparison",
     "plot_stocks",
@@ -303,3 +306,65 @@ def plot_stockout_comparison(comparison: ComparisonResult) -> Figure:
                      fontsize=10)  # fmt: skip
         return finish(fig, source_line(base.runs, base.seed, "campaign model"),
                       comparison.data_credit)  # fmt: skip
+
+
+def plot_exceedance_of_season(result: CampaignResult) -> Figure:
+    """How season leakers and damage spread across runs: their exceedance curves P(X > x)."""
+    from umbrella.report.charts.distribution import plot_exceedance
+
+    fig = plot_exceedance(
+        result.summary()["distribution"],
+        title=f"{result.name}: season leakers and damage across {result.runs:,} runs",
+        per="over the season",
+        lines=_campaign_lines(result),
+    )
+    assert isinstance(fig, Figure)
+    return fig
+
+
+def plot_difference_spreads(comparison: ComparisonResult) -> Figure:
+    """Per alternative, how the per-run paired difference of season leakers and damage spreads
+    (exceedance curves of alternative - baseline)."""
+    from umbrella.report.charts.distribution import plot_difference_spread
+
+    doc = comparison.summary()
+    dists = {_name(k): a["distribution"] for k, a in doc["alternatives"].items()}
+    return plot_difference_spread(
+        dists,
+        title=f"Against {_name(comparison.labels[0])}: the change in each run "
+        f"({comparison.runs:,} runs)",
+        lines=_comparison_lines(comparison),
+    )
+
+
+def plot_overview(result: CampaignResult) -> Figure:
+    """A campaign at a glance: each tracked stock after each night (median, per-run spread
+    p05-p95) and the cumulative leakers (median, spread)."""
+    dates = _dates(result)
+    with rc_context(_LITERAL):
+        fig = Figure(figsize=(11, 4.2), dpi=100)
+        left, right = fig.subplots(1, 2)
+        colours = ("#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#6d597a")
+        for k, name in enumerate(result.tracked):
+            colour = colours[k % len(colours)]
+            q = np.quantile(result.stock[:, :, k], [0.05, 0.5, 0.95], axis=0)
+            left.fill_between(dates, q[0], q[2], alpha=0.15, color=colour, lw=0)
+            left.plot(dates, q[1], color=colour, label=result.label(name))
+        left.set_ylabel("rounds in stock (median; band: per-run spread p05-p95)")
+        left.set_ylim(bottom=0)
+        left.set_title("Interceptor stocks after each night", fontsize=9)
+        if result.tracked:
+            left.legend(frameon=False, fontsize=7)
+        cum = np.cumsum(result.leaked, axis=1)
+        q = np.quantile(cum, [0.05, 0.5, 0.95], axis=0)
+        right.fill_between(dates, q[0], q[2], alpha=0.25, color="#e76f51", lw=0,
+                           label=SPREAD_LABEL)  # fmt: skip
+        right.plot(dates, q[1], color="#e76f51", label="median")
+        right.set_ylabel("leakers so far (threats)")
+        right.set_ylim(bottom=0)
+        right.set_title("Threats that reached their targets, cumulative", fontsize=9)
+        right.legend(frameon=False, fontsize=7, loc="upper left")
+        for ax in (left, right):
+            ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+        fig.suptitle(f"{result.name}: {result.runs:,} runs")
+        return finish(fig, *_campaign_lines(result))

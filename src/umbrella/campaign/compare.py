@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from umbrella.campaign.result import SEASON_TOTALS, CampaignResult
 from umbrella.core.errors import InputError
-from umbrella.core.stats import estimate, paired_difference
+from umbrella.core.stats import (
+    DISTRIBUTION_P,
+    distribution_quantiles,
+    estimate,
+    paired_difference,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -156,12 +161,17 @@ class ComparisonResult:
         }
 
     def _against_baseline(self, res: CampaignResult) -> AlternativeChange:
-        alt = res.totals()
-        diff = {k: paired_difference(alt[k], x) for k, x in self.baseline.totals().items()}
+        alt, base = res.totals(), self.baseline.totals()
+        diff = {k: paired_difference(alt[k], x) for k, x in base.items()}
         return {
             "totals": _totals(diff),
             "interceptors": self.interceptor_changes(res),
             "assets": self.asset_changes(res),
+            "distribution": {
+                "p": list(DISTRIBUTION_P),
+                "leaked": distribution_quantiles(alt["leaked"] - base["leaked"]),
+                "damage": distribution_quantiles(alt["damage"] - base["damage"]),
+            },
         }
 
     def interceptor_changes(self, res: CampaignResult) -> dict[str, InterceptorChange]:
@@ -304,6 +314,7 @@ class ComparisonResult:
     def figures(self) -> dict[str, Figure]:
         """The charts by name (what ``--out`` writes as ``NAME.png`` and ``NAME.svg``)."""
         from umbrella.campaign.charts import (
+            plot_difference_spreads,
             plot_differences,
             plot_group_differences,
             plot_stockout_comparison,
@@ -311,6 +322,7 @@ class ComparisonResult:
 
         return {
             "differences": plot_differences(self),
+            "difference-spread": plot_difference_spreads(self),
             "groups": plot_group_differences(self),
             "stockout": plot_stockout_comparison(self),
         }

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from umbrella.core.stats import estimate
+from umbrella.core.stats import DISTRIBUTION_P, distribution_quantiles, estimate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -231,7 +231,8 @@ class CampaignResult:
         spread)."""
         from umbrella.core.version import __version__
 
-        t = {key: estimate(x) for key, x in self.totals().items()}
+        per_run = self.totals()
+        t = {key: estimate(x) for key, x in per_run.items()}
         totals: CampaignTotals = {
             "leaked": t["leaked"], "leaked_missiles": t["leaked_missiles"], "damage": t["damage"],
             "defender_cost_usd": t["defender_cost_usd"],
@@ -250,6 +251,11 @@ class CampaignResult:
             "totals": totals,
             "interceptors": self._interceptors(),
             "assets": self.assets_summary(),
+            "distribution": {
+                "p": list(DISTRIBUTION_P),
+                "leaked": distribution_quantiles(per_run["leaked"]),
+                "damage": distribution_quantiles(per_run["damage"]),
+            },
         }
 
     def _interceptors(self) -> dict[str, InterceptorStock]:
@@ -290,6 +296,7 @@ class CampaignResult:
         """The charts by name (what ``--out`` writes as ``NAME.png`` and ``NAME.svg``)."""
         from umbrella.campaign.charts import (
             plot_cumulative_leakers,
+            plot_exceedance_of_season,
             plot_groups,
             plot_stockout,
             plot_stocks,
@@ -300,14 +307,16 @@ class CampaignResult:
             "stockout": plot_stockout(self),
             "leakers": plot_cumulative_leakers(self),
             "groups": plot_groups(self),
+            "exceedance": plot_exceedance_of_season(self),
         }
 
     def plot(self) -> Figure:
-        """The campaign's chart: each tracked interceptor type's stock after each night, with
-        its deliveries and pauses (a matplotlib figure)."""
-        from umbrella.campaign.charts import plot_stocks
+        """A compact overview for a notebook (a matplotlib figure): each tracked interceptor
+        type's stock after each night, and the cumulative leakers, median with the per-run
+        spread p05-p95."""
+        from umbrella.campaign.charts import plot_overview
 
-        return plot_stocks(self)
+        return plot_overview(self)
 
     def write(
         self, out: str | Path, *, force: bool = False, inputs: Iterable[str | Path] = ()

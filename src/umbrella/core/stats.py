@@ -19,7 +19,9 @@ import numpy.typing as npt
 from umbrella.core.documents import Estimate
 
 __all__ = [
+    "DISTRIBUTION_P",
     "QUANTILES",
+    "distribution_quantiles",
     "estimate",
     "estimate_columns",
     "mean_ci",
@@ -30,6 +32,9 @@ __all__ = [
 
 #: The quantiles reported as a 90% predictive interval and the median.
 QUANTILES = (0.05, 0.5, 0.95)
+#: The probabilities at which a summary gives a quantity's per-run distribution (its
+#: quantiles): enough to draw its exceedance curve P(X > x) = 1 - p, few enough to stay small.
+DISTRIBUTION_P = (0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 
 
 def t_quantile(p: float, df: int) -> float:
@@ -65,6 +70,13 @@ def quantiles(x: npt.ArrayLike) -> dict[str, float]:
     """``{"p05", "p50", "p95"}`` of a sample: a 90% predictive interval and the median."""
     q = np.quantile(np.asarray(x, dtype=float), QUANTILES)
     return {"p05": float(q[0]), "p50": float(q[1]), "p95": float(q[2])}
+
+
+def distribution_quantiles(x: npt.ArrayLike) -> list[float]:
+    """The per-run quantiles of ``x`` at :data:`DISTRIBUTION_P` (linear interpolation): the
+    value ``q[i]`` that a share ``1 - DISTRIBUTION_P[i]`` of the runs exceed."""
+    q = np.quantile(np.asarray(x, dtype=float), DISTRIBUTION_P)
+    return [float(v) for v in q]
 
 
 def estimate(x: npt.ArrayLike) -> Estimate:

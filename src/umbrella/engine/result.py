@@ -252,7 +252,7 @@ class RaidResult:
         """The ``umbrella run --json`` document (a
         :class:`~umbrella.core.documents.raid.RaidSummary`): every quantity per replication as
         an estimate (mean, 95% CI of the mean, per-run spread)."""
-        from umbrella.core.stats import estimate
+        from umbrella.core.stats import DISTRIBUTION_P, distribution_quantiles, estimate
         from umbrella.core.version import __version__
 
         fbt = self.fates_by_type
@@ -295,21 +295,46 @@ class RaidResult:
                 aid: {"hits": estimate(self.hits[:, a]), "damage": estimate(self.damage[:, a])}
                 for a, aid in enumerate(raid.asset_ids)
             },
+            "distribution": {
+                "p": list(DISTRIBUTION_P),
+                "leaked": distribution_quantiles(self.leaked),
+                "damage": distribution_quantiles(self.damage.sum(axis=1)),
+            },
         }
 
     # ------------------------------------------------------------------ output
     def figures(self) -> dict[str, Figure]:
-        """The charts by name (what ``--out`` writes as ``NAME.png`` and ``NAME.svg``)."""
+        """The charts by name (what ``--out`` writes as ``NAME.png`` and ``NAME.svg``): how
+        each threat type's flights end (``fates``), and how leakers and damage spread across
+        runs (``exceedance``)."""
+        from matplotlib.figure import Figure
+
+        from umbrella.report.charts.distribution import plot_exceedance
         from umbrella.report.charts.raid import plot_fates
+        from umbrella.report.charts.style import source_line
 
         raid = self.raid
         fates = plot_fates(self.fates_table(), scenario=raid.scenario_name, runs=self.n_runs,
                            seed=self.seed, credit=raid.data_credit)  # fmt: skip
-        return {"fates": fates}
+        spread = plot_exceedance(
+            self.summary()["distribution"],
+            title=f"{raid.scenario_name}: leakers and damage across {self.n_runs:,} runs",
+            per="per raid",
+            lines=(source_line(self.n_runs, self.seed), raid.data_credit),
+        )
+        assert isinstance(spread, Figure)
+        return {"fates": fates, "exceedance": spread}
 
     def plot(self) -> Figure:
-        """The run's chart: how each threat type's flights end (a matplotlib figure)."""
-        return self.figures()["fates"]
+        """A compact overview for a notebook (a matplotlib figure): the share of each fate per
+        threat type, and the exceedance curves of leakers and damage per raid."""
+        from umbrella.report.charts.raid import plot_overview
+
+        raid = self.raid
+        return plot_overview(
+            self.fates_table(), self.summary()["distribution"], scenario=raid.scenario_name,
+            runs=self.n_runs, seed=self.seed, credit=raid.data_credit,
+        )  # fmt: skip
 
     def write(
         self, out: str | Path, *, force: bool = False, inputs: Iterable[str | Path] = ()

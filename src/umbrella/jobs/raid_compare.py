@@ -30,6 +30,7 @@ from umbrella.report.raid_compare import QUANTITIES
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 
     from umbrella.scenario.model import Scenario
     from umbrella.scenario.overrides import Override
@@ -139,7 +140,35 @@ class RaidComparisonResult:
             "version": __version__,
             "scenarios": scenarios,
             "difference": {key: estimate(d) for key, d in self.differences().items()},
+            "distribution": self.distribution(),
         }
+
+    def distribution(self) -> dict[str, Any]:
+        """The per-run paired differences' quantiles at ``p`` (1%, 5%, ..., 99%): ``leaked``
+        and ``damage`` (a share ``1 - p`` of the runs exceed each value)."""
+        from umbrella.core.stats import DISTRIBUTION_P, distribution_quantiles
+
+        diff = self.differences()
+        return {"p": list(DISTRIBUTION_P), "leaked": distribution_quantiles(diff["leaked"]),
+                "damage": distribution_quantiles(diff["damage"])}  # fmt: skip
+
+    def figures(self) -> dict[str, Figure]:
+        """The charts by name: ``difference-spread``, the exceedance of the per-run paired
+        differences of leakers and damage."""
+        from umbrella.report.charts.distribution import plot_difference_spread
+
+        name = self.labels[1]
+        return {
+            "difference-spread": plot_difference_spread(
+                {name: self.distribution()}, per="raid",
+                title=f"{name} against {self.labels[0]}: the change across runs",
+                lines=(f"{self.runs:,} runs, seed {self.seed}",),
+            )
+        }  # fmt: skip
+
+    def plot(self) -> Figure:
+        """The comparison's chart (``difference-spread``), for a notebook."""
+        return self.figures()["difference-spread"]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """``differences`` (one row per quantity: mean, 95% CI of the mean, per-run spread)
@@ -170,7 +199,8 @@ class RaidComparisonResult:
 
         meta = self.provenance or hand_provenance(self.kind, seed=self.seed, runs=self.runs)
         return write_output(out, kind=self.kind, summary=self.summary(), meta=meta,
-                            tables=self.tables(), force=force, inputs=inputs)  # fmt: skip
+                            tables=self.tables(), figures=self.figures(), force=force,
+                            inputs=inputs)  # fmt: skip
 
 
 def run_raid_comparison(

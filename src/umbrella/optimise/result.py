@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         Gap,
         OptimisationDetails,
         OptimisationSummary,
+        OptionSummary,
     )
 
 __all__ = ["BEST", "BEST_DEFENCE", "OptimisationResult", "data_credit"]
@@ -119,6 +120,46 @@ class OptimisationResult:
         """A buy in words: ``"pac3-20 x2, iris-40 x1"`` (``"nothing"`` for the empty buy)."""
         return ", ".join(f"{k} x{v}" for k, v in self.buy_doc(buy).items()) or "nothing"
 
+    def options_doc(self) -> list[OptionSummary]:
+        """The menu as a reader needs it: per option, what one unit is (in words, types by their
+        display names), its price, how many may be bought and when each arrives."""
+        cat = self.defence.resolved_catalogue()
+
+        def name(key: str | None) -> str:
+            for group in (cat.interceptors, cat.fire_units):
+                found = group.get(str(key))
+                if found is not None and found.display_name:
+                    return str(found.display_name)
+            return str(key)
+
+        out: list[OptionSummary] = []
+        for o in self.spec.options:
+            if o.kind == "lot":
+                what = f"{o.quantity:,} rounds of {name(o.interceptor)}"
+            elif o.kind == "fire_unit":
+                assert o.fire_unit is not None
+                where = "a ring of sites" if o.fire_unit.ring is not None else "one site"
+                what = f"a {name(o.fire_unit.type)} fire unit ({where})"
+            elif o.kind == "drone_team":
+                assert o.drone_team is not None
+                what = (f"a {name(o.drone_team.type)} interceptor-drone team, "
+                        f"{o.drone_team.operators_per_night:,} rounds a night more")  # fmt: skip
+            elif o.kind == "production":
+                assert o.production is not None
+                p = o.production
+                what = (f"a production line of {name(p.interceptor)}: {p.per_day:,g} rounds a "
+                        f"day, reached {p.ramp_days} days after it starts")  # fmt: skip
+            else:
+                assert o.ew_zone is not None
+                z = o.ew_zone
+                what = (f"an EW zone of {z.radius_km:,g} km radius at {list(z.centre_km)} km, "
+                        f"P(threat lost) {z.p_loss:g}, for the whole campaign")  # fmt: skip
+            arrival = o.arrival if o.arrival is not None else self.campaign.start
+            out.append({"id": o.id, "kind": o.kind, "contents": what,
+                        "price_usd": float(o.price_usd), "max_units": int(o.max_units),
+                        "arrival": arrival.isoformat(), "description": o.description})  # fmt: skip
+        return out
+
     def frontier(self) -> list[Buy]:
         """The buys evaluated that no cheaper (or as cheap) buy beats: the cost-objective
         Pareto front, cheapest first."""
@@ -200,9 +241,11 @@ class OptimisationResult:
         from umbrella.core.version import __version__
 
         spec = self.spec
+        base = self.evaluated[self.baseline]
         frontier: list[BuyEstimate] = [
             {"buy": self.buy_doc(b), "cost_usd": buy_cost(spec, b),
-             "objective": estimate(self.evaluated[b])}
+             "objective": estimate(self.evaluated[b]),
+             "reduction": paired_difference(base, self.evaluated[b])}
             for b in self.frontier()
         ]  # fmt: skip
         return {
@@ -225,6 +268,7 @@ class OptimisationResult:
             },
             "frontier": frontier,
             "marginal": self.marginal(),
+            "options": self.options_doc(),
             "details": self.details(),
         }
 

@@ -109,8 +109,10 @@ def write_output(
         for name, table in (tables or {}).items():
             table.to_parquet(tmp / f"{name}.parquet", index=False)
         for name, fig in (figures or {}).items():
-            fig.savefig(tmp / f"{name}.png", dpi=CHART_DPI)
-            fig.savefig(tmp / f"{name}.svg", metadata={"Date": None})
+            # bbox_inches="tight": nothing drawn (a label, the source line) falls off the edge.
+            fig.savefig(tmp / f"{name}.png", dpi=CHART_DPI, bbox_inches="tight", pad_inches=0.1)
+            fig.savefig(tmp / f"{name}.svg", metadata={"Date": None}, bbox_inches="tight",
+                        pad_inches=0.1)  # fmt: skip
         for name, value in (documents or {}).items():
             write_json(tmp / name, value)
         for name, text in (texts or {}).items():

@@ -12,6 +12,7 @@ import base64
 import html
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ __all__ = [
     "interval_cells",
     "png_figure",
     "script_json",
+    "svg_figure",
     "table",
 ]
 
@@ -71,9 +73,18 @@ def interval_cells(q: Mapping[str, Any] | None, digits: int = 1) -> list[str]:
     ]
 
 
+#: The buttons above every table: the page's script (``static/tables.js``) copies the table's
+#: cells as tab-separated text, or saves them as a CSV file.
+TABLE_TOOLS = (
+    '<div class="table-tools"><button type="button" class="copy-table">Copy</button>'
+    '<button type="button" class="csv-table">Download CSV</button></div>'
+)
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, names: int = 1) -> str:
-    """A table; ``headers`` are escaped here, row cells must come escaped (from :func:`esc`,
-    :func:`fmt` or :func:`interval_cells`). The first ``names`` columns are left-aligned."""
+    """A table, with its Copy and Download CSV buttons (:data:`TABLE_TOOLS`); ``headers`` are
+    escaped here, row cells must come escaped (from :func:`esc`, :func:`fmt` or
+    :func:`interval_cells`). The first ``names`` columns are left-aligned."""
     head = "".join(
         f"<th{' class=name' if k < names else ''} scope=col>{esc(h)}</th>"
         for k, h in enumerate(headers)
@@ -84,7 +95,10 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, names: int =
         + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        f'<div class="table-box">{TABLE_TOOLS}'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def script_json(obj: Any) -> str:
@@ -101,3 +115,63 @@ def png_figure(name: str, data: bytes) -> str:
         f'<figure><img src="{uri}" alt="chart {esc(name)}">'
         f"<figcaption>{esc(name)}</figcaption></figure>"
     )
+
+
+#: What a chart's SVG may not hold once inlined: script, foreign content, event handlers,
+#: links to anything but its own elements or an embedded PNG.
+_UNSAFE_SVG = re.compile(
+    r"<\s*(script|foreignobject|iframe|object|embed|a|animate|set)\b|\son\w+\s*=|javascript:",
+    re.IGNORECASE,
+)
+_PRESENTATION = {
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linejoin",
+    "stroke-linecap", "stroke-opacity", "stroke-dasharray", "stroke-dashoffset",
+    "stroke-miterlimit", "opacity", "clip-rule", "color", "font-family", "font-size",
+    "font-weight", "font-style", "text-anchor", "dominant-baseline", "visibility",
+}  # fmt: skip
+
+
+def _attributes(match: re.Match[str]) -> str:
+    """``style="fill: #fff; stroke: #000"`` as presentation attributes (``fill="#fff"
+    stroke="#000"``): a style attribute would need ``'unsafe-inline'`` in the page's policy."""
+    out = []
+    for decl in match.group(1).split(";"):
+        name, _, value = decl.partition(":")
+        name, value = name.strip().lower(), value.strip()
+        if name in _PRESENTATION and value and '"' not in value:
+            out.append(f'{name}="{value}"')
+    return " " + " ".join(out) if out else ""
+
+
+def svg_figure(name: str, svg: str, prefix: str) -> str | None:
+    """A ``<figure>`` holding matplotlib's SVG ``svg`` inline (vector), captioned with its name.
+
+    The SVG is made fit for a page whose policy allows no inline style: its ``style``
+    attributes become presentation attributes and its one ``<style>`` rule goes on the root;
+    the XML prologue, metadata and comments are dropped; every ``id`` (and every reference to
+    one) is prefixed with ``prefix``, so that two charts on the page never share one. Returns
+    None for an SVG that holds anything but drawing (script, event handlers, outside links).
+    """
+    text = re.sub(r"<!--.*?-->", "", svg, flags=re.S)  # matplotlib writes each text there
+    start = text.find("<svg")
+    if start < 0 or _UNSAFE_SVG.search(text):
+        return None
+    text = text[start:]
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r"<style[^>]*>.*?</style>", "", text, flags=re.S)
+    text = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text)
+    text = re.sub(r'\sstyle="([^"]*)"', _attributes, text)
+    text = text.replace("xlink:href=", "href=")
+    for href in re.findall(r'\shref="([^"]*)"', text):
+        if not (href.startswith("#") or href.startswith("data:image/png;base64,")):
+            return None
+    text = re.sub(r'\sid="([^"]+)"', rf' id="{prefix}-\1"', text)
+    text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
+    text = text.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="chart {esc(name)}" stroke-linejoin="round" '
+        'stroke-linecap="butt" ',
+        1,
+    )
+    return f"<figure>{text.strip()}<figcaption>{esc(name)}</figcaption></figure>"

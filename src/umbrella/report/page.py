@@ -1,9 +1,14 @@
 """``report.html``: one self-contained page built from the files of an output folder.
 
-The page is one file: its style and script are inline, its charts are the folder's PNGs as
-``data:`` URIs, its replay data is JSON in a ``<script type="application/json">`` element. It
-makes no network request of any kind (a Content-Security-Policy allows nothing but the page's
-own script and style, by hash, and ``data:`` images), so it opens from disk, offline.
+The page is one file: its style and scripts are inline, its charts are the folder's SVGs
+inline (vector; a chart with no SVG is its PNG as a ``data:`` URI), its replay data is JSON in
+a ``<script type="application/json">`` element. It makes no network request of any kind (a
+Content-Security-Policy allows nothing but the page's own scripts and style, by hash, and
+``data:`` images), so it opens from disk, offline.
+
+It opens with its headline (:mod:`umbrella.report.headline`), then the key table, then the
+rest; the provenance closes it. Every table has Copy and Download CSV buttons
+(``static/tables.js``; the CSV is a Blob the browser saves, nothing is fetched).
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from umbrella.core.errors import InputError
 from umbrella.core.manifest import MANIFEST, read_kind
-from umbrella.report.html import esc, png_figure, script_json
+from umbrella.report.headline import headline
+from umbrella.report.html import esc, png_figure, script_json, svg_figure
 from umbrella.report.raid_compare import raid_compare_sections, raid_compare_title
 from umbrella.report.sections import (
     backtest_sections,
@@ -240,14 +246,39 @@ def _replay_section(replay: Mapping[str, Any]) -> str:
     )
 
 
+def _charts(folder: Path) -> str:
+    """The folder's charts, each its SVG inline (its PNG where it has no usable SVG), with a
+    note naming both files."""
+    names = sorted({p.stem for p in folder.glob("*.png") if p.is_file()}
+                   | {p.stem for p in folder.glob("*.svg") if p.is_file()})  # fmt: skip
+    figures = []
+    for k, name in enumerate(names):
+        svg, png = folder / f"{name}.svg", folder / f"{name}.png"
+        shown = None
+        if svg.is_file() and svg.stat().st_size <= MAX_DOCUMENT_BYTES:
+            shown = svg_figure(name, svg.read_text(encoding="utf-8", errors="replace"), f"c{k}")
+        if shown is None and png.is_file():
+            shown = png_figure(png.name, png.read_bytes())
+        if shown is not None:
+            figures.append(shown)
+    if not figures:
+        return ""
+    return (
+        "<h2>Charts</h2>"
+        + "".join(figures)
+        + '<p class="note">Each chart is in this folder twice: <code>NAME.svg</code> (vector, '
+        "for print) and <code>NAME.png</code> (200 dpi).</p>"
+    )
+
+
 def build_report(folder: str | Path, kind: str | None = None) -> Path:
     """Write ``report.html`` into the output folder ``folder`` from the files it holds.
 
     ``kind`` is the output's kind (default: the one the folder's manifest records). Reads
     ``summary.json``, ``meta.json``, the Parquet tables, ``replay.json`` when present, and embeds
-    every ``*.png`` in the folder. Returns the page's path. The page is
-    written in place: call it on a staging folder (as every ``--out`` writer does) or through
-    :func:`umbrella.report.folder.rebuild_report`, which writes atomically.
+    every chart of the folder (its ``*.svg``, or its ``*.png``). Returns the page's path. The
+    page is written in place: call it on a staging folder (as every ``--out`` writer does) or
+    through :func:`umbrella.report.folder.rebuild_report`, which writes atomically.
 
     Raises
     ------
@@ -289,14 +320,15 @@ def build_report(folder: str | Path, kind: str | None = None) -> Path:
             ("scenario hash", meta.get("scenario_hash")),
         ]
     )
-    body = [f"<h1>{esc(what)}: {esc(title)}</h1>"]
+    body = [f"<h1>{esc(what)}: {esc(title)}</h1>", headline(kind, doc)]
     if description:
         body.append(f'<p class="lead">{esc(description)}</p>')
-    body.append(facts)
-    if replay is not None:
-        body.append(f"<h2>Replay of one raid</h2>{_replay_section(replay)}")
-    for heading, html in sections:
+    for k, (heading, html) in enumerate(sections):
         body.append(f"<h2>{esc(heading)}</h2>{html}")
+        if k == 0 and replay is not None:
+            body.append(f"<h2>Replay of one raid</h2>{_replay_section(replay)}")
+    if not sections and replay is not None:
+        body.append(f"<h2>Replay of one raid</h2>{_replay_section(replay)}")
     parquet = sorted(p.name for p in folder.glob("*.parquet") if p.is_file())
     if kind == "sweep" and parquet:
         body.append(
@@ -305,24 +337,22 @@ def build_report(folder: str | Path, kind: str | None = None) -> Path:
             + ", ".join(f"<code>{esc(n)}</code>" for n in parquet)
             + ", and in <code>summary.json</code>.</p>"
         )
-    charts = sorted(p for p in folder.glob("*.png") if p.is_file())
-    if charts:
-        body.append("<h2>Charts</h2>")
-        body.extend(png_figure(p.name, p.read_bytes()) for p in charts)
+    body.append(_charts(folder))
     credit = meta.get("data_credit") or doc.get("data_credit")
     if credit:
         body.append(f'<p class="note">{esc(credit)}</p>')
+    body.append(f"<h2>Provenance</h2>{facts}")
     body.append(
         '<p class="note">Written by umbrella from the files of this folder. Geography and '
         "defences are notional; parameters are public and illustrative (see the catalogue's "
         "sources).</p>"
     )
     style = _static("report.css")
-    script = _static("replay.js") if replay is not None else ""
+    scripts = [_static("tables.js")] + ([_static("replay.js")] if replay is not None else [])
     csp = (
         f"default-src 'none'; style-src {_sha256(style)}; img-src data:; "
-        + (f"script-src {_sha256(script)}; " if script else "script-src 'none'; ")
-        + "base-uri 'none'; form-action 'none'"
+        f"script-src {' '.join(_sha256(x) for x in scripts)}; "
+        "base-uri 'none'; form-action 'none'"
     )
     page = (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
@@ -330,7 +360,7 @@ def build_report(folder: str | Path, kind: str | None = None) -> Path:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(what)}: {esc(title)}</title><style>{style}</style></head>"
         f"<body><main>{''.join(body)}</main>"
-        + (f"<script>{script}</script>" if script else "")
+        + "".join(f"<script>{x}</script>" for x in scripts)
         + "</body></html>\n"
     )
     path = folder / REPORT

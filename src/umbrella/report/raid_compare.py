@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from umbrella.report.html import INTERVAL_HEADERS, esc, interval_cells, table
+from umbrella.report.outcomes import spread_section
 
 __all__ = ["raid_compare_sections", "raid_compare_title"]
 
@@ -50,6 +51,9 @@ def raid_compare_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
             "Change per raid (alternative − baseline, paired by run)",
             table(["quantity", *INTERVAL_HEADERS], rows) + _NOTE,
         ))  # fmt: skip
+    spread = spread_section(doc.get("distribution"), "per raid", paired=True)
+    if spread:
+        out.append(("The change across runs (per-run paired differences)", spread))
     scenarios = doc.get("scenarios")
     if isinstance(scenarios, list):
         both = []

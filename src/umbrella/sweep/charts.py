@@ -34,13 +34,29 @@ def _positions(values: list[Any]) -> tuple[np.ndarray[Any, Any], list[str] | Non
 
 
 def _label(output: str) -> str:
-    from umbrella.core.errors import InputError
-    from umbrella.core.metrics import axis_label
+    from umbrella.report.names import quantity_label
 
-    try:
-        return axis_label(output)
-    except InputError:  # a result made by hand may name its outputs as it likes
-        return output
+    return quantity_label(output)  # a result made by hand may name its outputs as it likes
+
+
+def _key(key: str) -> str:
+    from umbrella.report.names import parameter_label
+
+    return parameter_label(key)
+
+
+def _value_axis(ax: Any, output: str, values: Any, which: str = "y", suffix: str = "") -> None:
+    """Label ``ax``'s value axis with the output's name and unit; money of a million or more
+    in "USD m" (no bare ``1e7`` offset)."""
+    from umbrella.report.charts.style import money_axis
+
+    label = _label(output) + suffix
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if label.endswith("(USD)" + suffix) and finite.size and np.abs(finite).max() >= 1e6:
+        money_axis(ax, which)
+        label = label.replace("(USD)", "(USD m)")
+    (ax.set_ylabel if which == "y" else ax.set_xlabel)(label, fontsize=8 if suffix else None)
 
 
 def _finish(fig: Figure, result: SweepResult) -> Figure:
@@ -73,16 +89,19 @@ def _grid(result: SweepResult, output: str) -> Figure:
         data = result.values[np.array(idx)[order], :, o]
         m, lo, hi = mean_ci(data, axis=1)
         q05, q95 = np.quantile(data, (0.05, 0.95), axis=1)
-        name = ", ".join(f"{k}={v}" for k, v in zip(others, label, strict=True)) or output
+        name = "; ".join(f"{_key(k)} = {v}" for k, v in zip(others, label, strict=True))
+        name = name or _label(output)
         line = ax.errorbar(x[order], m, yerr=[m - lo, hi - m], marker="o", capsize=3,
                            label=name)  # fmt: skip
         ax.fill_between(x[order], q05, q95, alpha=0.15, color=line[0].get_color())
         if cats is not None:
             ax.set_xticks(range(len(cats)), cats)
         if n == 0:
-            ax.set_xlabel(xkey)
-    ax.set_ylabel(_label(output))
-    ax.set_title(f"{result.name}: {output} ({result.runs} runs per point, seed {result.seed})\n"
+            ax.set_xlabel(_key(xkey))
+    ok = [i for i in range(result.n_points) if i not in result.errors]
+    _value_axis(ax, output, result.values[ok, :, o] if ok else [])
+    ax.set_title(f"{result.name}: {_label(output)} ({result.runs} runs per point, seed "
+                 f"{result.seed})\n"
                  f"mean; bars: {CI_LABEL}; band: {SPREAD_LABEL}", fontsize=9)  # fmt: skip
     if len(groups) > 1 or others:
         ax.legend(frameon=False, fontsize=7)
@@ -107,11 +126,11 @@ def _scatter(result: SweepResult, output: str) -> Figure:
         ax.scatter(x, means, s=8, alpha=0.6)
         if cats is not None:
             ax.set_xticks(range(len(cats)), cats)
-        ax.set_xlabel(key, fontsize=8)
-        ax.set_ylabel(f"{_label(output)}, mean", fontsize=8)
+        ax.set_xlabel(_key(key), fontsize=8)
+        _value_axis(ax, output, means, suffix=", mean")
     for j in range(len(keys), rows * cols):
         axes[j // cols][j % cols].set_visible(False)
-    fig.suptitle(f"{result.name}: {output} at {len(ok)} points ({result.design.kind})")
+    fig.suptitle(f"{result.name}: {_label(output)} at {len(ok)} points ({result.design.kind})")
     return _finish(fig, result)
 
 
@@ -143,8 +162,8 @@ def plot_sensitivity(result: SweepResult) -> Figure:
                 lo.append(v - ci[0])
                 hi.append(ci[1] - v)
             ax.bar(x + shift, vals, width=0.36, yerr=[lo, hi], capsize=3, label=name)
-        ax.set_xticks(x, keys, fontsize=7, rotation=15, ha="right")
-        ax.set_ylabel(out, fontsize=8)
+        ax.set_xticks(x, [_key(k) for k in keys], fontsize=7, rotation=15, ha="right")
+        ax.set_ylabel("Sobol' index", fontsize=8)
         ax.set_title(_label(out), fontsize=8, loc="left")  # what the output measures
         ax.axhline(0, color="black", lw=0.5)
         if r == 0:

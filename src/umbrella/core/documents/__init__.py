@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-__all__ = ["Estimate", "Provenance"]
+__all__ = ["Distribution", "Estimate", "Provenance"]
 
 
 class Estimate(TypedDict):
@@ -23,6 +23,17 @@ class Estimate(TypedDict):
     p05: float
     p50: float
     p95: float
+
+
+class Distribution(TypedDict):
+    """The per-run distribution of leakers and damage: their quantiles at the probabilities
+    ``p`` (:data:`umbrella.core.stats.DISTRIBUTION_P`). A share ``1 - p[i]`` of the runs exceed
+    ``leaked[i]``: plotted as (``leaked``, ``1 - p``) it is the exceedance curve P(X > x). In a
+    comparison, the quantities are the per-run paired differences alternative - baseline."""
+
+    p: list[float]
+    leaked: list[float]
+    damage: list[float]
 
 
 class Provenance(TypedDict, total=False):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-from umbrella.core.documents import Estimate
+from umbrella.core.documents import Distribution, Estimate
 
 __all__ = [
     "AssetSeason",
@@ -89,3 +89,5 @@ class CampaignSummary(TypedDict):
     totals: CampaignTotals
     interceptors: dict[str, InterceptorStock]
     assets: CampaignAssets
+    #: Season leakers and damage, their per-run quantiles (the exceedance curve).
+    distribution: Distribution

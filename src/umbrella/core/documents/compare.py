@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-from umbrella.core.documents import Estimate
+from umbrella.core.documents import Distribution, Estimate
 from umbrella.core.documents.campaign import CampaignTotals
 
 __all__ = [
@@ -66,6 +66,8 @@ class AlternativeChange(TypedDict):
     totals: CampaignTotals
     interceptors: dict[str, InterceptorChange]
     assets: AssetsChange
+    #: The per-run paired differences of season leakers and damage, their quantiles.
+    distribution: Distribution
 
 
 class CompareSummary(TypedDict):

@@ -19,6 +19,7 @@ __all__ = [
     "Gap",
     "OptimisationDetails",
     "OptimisationSummary",
+    "OptionSummary",
     "Replications",
 ]
 
@@ -33,11 +34,28 @@ class Gap(TypedDict):
 
 
 class BuyEstimate(TypedDict):
-    """One buy: units per option bought, what it costs, and the objective with it."""
+    """One buy: units per option bought, what it costs, the objective with it and its
+    reduction of the objective from nothing bought (paired per run on the same replications:
+    positive, the buy helps)."""
 
     buy: dict[str, int]
     cost_usd: float
     objective: Estimate
+    reduction: Estimate
+
+
+class OptionSummary(TypedDict):
+    """One option of the menu: its kind, what one unit is (``contents``, in words), its price
+    per unit, the most units that may be bought and the date each unit arrives (ISO; the
+    campaign's start when the menu gives none)."""
+
+    id: str
+    kind: Literal["lot", "fire_unit", "drone_team", "production", "ew_zone"]
+    contents: str
+    price_usd: float
+    max_units: int
+    arrival: str
+    description: str
 
 
 class BestBuy(TypedDict):
@@ -89,7 +107,8 @@ class OptimisationSummary(TypedDict):
     """``umbrella optimise --json``.
 
     ``baseline`` and ``best`` are estimated on the independent (confirmation) replications,
-    ``frontier`` and ``marginal`` on the selection replications. ``marginal`` is, per option,
+    ``frontier`` (each buy with its paired reduction from nothing bought) and ``marginal`` on the
+    selection replications; ``options`` is the menu. ``marginal`` is, per option,
     the objective's reduction per $1M of its first unit against nothing bought, paired per run.
     """
 
@@ -106,4 +125,5 @@ class OptimisationSummary(TypedDict):
     best: BestBuy
     frontier: list[BuyEstimate]
     marginal: dict[str, Estimate]
+    options: list[OptionSummary]
     details: OptimisationDetails

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-from umbrella.core.documents import Estimate
+from umbrella.core.documents import Distribution, Estimate
 
 __all__ = ["AssetToll", "InterceptorUse", "RaidSummary", "RaidTotals", "ThreatFates"]
 
@@ -60,3 +60,5 @@ class RaidSummary(TypedDict):
     threats: dict[str, ThreatFates]
     interceptors: dict[str, InterceptorUse]
     assets: dict[str, AssetToll]
+    #: Leakers and damage per raid, their per-run quantiles (the exceedance curve).
+    distribution: Distribution

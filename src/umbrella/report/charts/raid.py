@@ -6,6 +6,9 @@ or backend is touched; display the figure in a notebook, or ``fig.savefig(path)`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib import rc_context
@@ -18,11 +21,12 @@ from umbrella.report.charts.style import (
 from umbrella.report.charts.style import (
     FATE_LABELS,
     LITERAL_TEXT,
+    finish,
     finish_right,
     source_line,
 )
 
-__all__ = ["plot_fates"]
+__all__ = ["plot_fates", "plot_overview"]
 
 
 def plot_fates(
@@ -68,3 +72,44 @@ def plot_fates(
         note = ("Leaked: mean per raid (CI = 95% CI of the mean; runs = per-run spread "
                 "p05-p95).")  # fmt: skip
         return finish_right(fig, note, source_line(runs, seed), credit)
+
+
+def plot_overview(
+    fates: pd.DataFrame,
+    distribution: Mapping[str, Any],
+    *,
+    scenario: str,
+    runs: int,
+    seed: int,
+    credit: str = "",
+) -> Figure:
+    """A raid run at a glance, for a notebook: the share of each fate per threat type (left,
+    from the run's fates table) and the exceedance curves of leakers and damage per raid (from
+    its summary's ``distribution``)."""
+    from umbrella.report.charts.distribution import draw_exceedance
+
+    order = fates[fates["launched"] > 0]
+    dist = distribution
+    with rc_context(LITERAL_TEXT):
+        fig = Figure(figsize=(12, 3.2 + 0.15 * max(len(order), 1)), dpi=100)
+        left, mid, right = fig.subplots(1, 3, gridspec_kw={"width_ratios": (1.3, 1, 1)})
+        y = np.arange(len(order))
+        start = np.zeros(len(order))
+        launched = order["launched"].to_numpy(dtype=float)
+        for fate in FATES:
+            share = order[fate].to_numpy(dtype=float) / launched
+            left.barh(y, share, left=start, color=_COLOURS[fate], label=FATE_LABELS[fate])
+            start += share
+        left.set_yticks(y, list(order["display_name"]), fontsize=8)
+        left.invert_yaxis()
+        left.set_xlim(0.0, 1.0)
+        left.set_xlabel("share of the threats launched (mean over runs)")
+        left.legend(frameon=False, fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.25),
+                    ncols=2)  # fmt: skip
+        for ax, key, label in ((mid, "leaked", "leakers per raid (threats)"),
+                               (right, "damage", "damage per raid (value units)")):  # fmt: skip
+            draw_exceedance(ax, dist["p"], dist[key])
+            ax.set_xlabel(label)
+        right.set_ylabel("")
+        fig.suptitle(f"{scenario}: {runs:,} runs, seed {seed}")
+        return finish(fig, source_line(runs, seed), credit)
