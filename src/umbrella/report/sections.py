@@ -820,6 +820,16 @@ def optimise_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
                 f"Method: {esc(details['method'])}; {fmt(details.get('buys_evaluated'))} buys "
                 "evaluated."
             )
+        racing = details.get("racing")
+        if isinstance(racing, Mapping) and racing.get("enabled"):
+            stages = racing.get("stages") if isinstance(racing.get("stages"), list) else []
+            dropped = racing.get("eliminated") if isinstance(racing.get("eliminated"), list) else []
+            lines.append(
+                f"Raced in stages of {', '.join(fmt(n) for n in stages)} runs (error rate "
+                f"{fmt(racing.get('alpha'), 2)} per race): {fmt(len(dropped))} candidates "
+                f"dropped early; {fmt(racing.get('runs_flown'))} of "
+                f"{fmt(racing.get('runs_without_racing'))} runs flown."
+            )
         out.append(
             (
                 "The buy chosen",
