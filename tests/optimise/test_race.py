@@ -34,9 +34,10 @@ def menu() -> tuple[Any, Any, Any]:
 
 
 def test_stages_and_blocks() -> None:
-    assert plan_stages(200) == [25, 50, 100, 200]
-    assert plan_stages(24) == [10, 20, 24]
-    assert plan_stages(8) == [8]  # too few runs to race
+    assert plan_stages(200) == [50, 200]
+    assert plan_stages(24) == [10, 24]
+    assert plan_stages(8) == [8] and plan_stages(10) == [10]  # too few runs to race
+    assert plan_stages(200, stages=4, first_share=0.125) == [25, 50, 100, 200]
     assert plan_grid([25, 50, 100], 1) == [(0, 25), (25, 25), (50, 50)]
     assert plan_grid([10, 20, 24], 3) == [(0, 3), (3, 4), (7, 3), (10, 3), (13, 4), (17, 3),
                                           (20, 1), (21, 2), (23, 1)]  # fmt: skip
@@ -71,7 +72,7 @@ def test_racing_chooses_the_buy_of_every_run_on_every_candidate(
     spec, camp, defence = menu
     raced = optimise(spec, camp, defence, 40, 4)
     full = optimise(spec, camp, defence, 40, 4, racing=False)
-    assert raced.racing is not None and raced.racing.enabled and raced.racing.stages == (10, 20, 40)
+    assert raced.racing is not None and raced.racing.enabled and raced.racing.stages == (10, 40)
     assert full.racing is not None and not full.racing.enabled
     assert "racing turned off" in full.summary()["details"]["racing"]["note"]
     # Every buy on every run without racing; the same answer, with fewer runs flown.

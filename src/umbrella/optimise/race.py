@@ -1,11 +1,12 @@
 """Racing: fly candidate buys on growing prefixes of the runs and drop those clearly beaten.
 
-A race flies its candidates in stages of growing run counts, ``n_1 < n_2 < ... < n_S = R``
-(doubling), under common random numbers: stage ``k`` flies runs ``[0, n_k)`` (the raids of all
-``R`` runs are drawn once; a stage flies only the runs a buy has not flown yet). After each stage
-but the last, the incumbent is the candidate of best mean statistic on the runs so far, and a
-candidate is dropped when its paired difference against the incumbent is significantly worse: the
-one-sided Student-t test of ``mean(s_b - s_inc) > 0`` rejects at the per-comparison level
+A race flies its candidates in stages of growing run counts, ``n_1 < n_2 < ... < n_S = R`` (by
+default two: a quarter of the runs, then all of them), under common random numbers: stage ``k``
+flies runs ``[0, n_k)`` (the raids of all ``R`` runs are drawn once; a stage flies only the runs a
+buy has not flown yet). After each stage but the last, the incumbent is the candidate of best
+mean statistic on the runs so far, and a candidate is dropped when its paired difference against
+the incumbent is significantly worse: the one-sided Student-t test of ``mean(s_b - s_inc) > 0``
+rejects at the per-comparison level
 
     alpha / ((C - 1) x (S - 1))
 
@@ -37,10 +38,12 @@ from umbrella.optimise.flights import Flights
 
 __all__ = [
     "ALPHA",
+    "FIRST_SHARE",
     "FIRST_STAGE_MIN",
     "STAGES",
     "Race",
     "Racing",
+    "Statistic",
     "comparison_level",
     "plan_stages",
     "race",
@@ -50,8 +53,13 @@ __all__ = [
 F64 = npt.NDArray[np.float64]
 #: Overall error rate of one race: the chance that its best candidate is dropped.
 ALPHA = 0.05
-#: Stages of a race at most (the first flies ``R / 2**(STAGES - 1)`` runs).
-STAGES = 4
+#: Stages of a race. Each stage a buy reaches is one more pass of the campaign for it, and a
+#: pass has a cost that does not shrink with its runs (the engine's work per night that does
+#: not depend on the runs: about 40% of a 200-run pass on the national posture at 25 runs), so
+#: few stages pay best: a first stage that drops the clearly beaten, then every run.
+STAGES = 2
+#: The first stage flies this share of the runs.
+FIRST_SHARE = 0.25
 #: Fewest runs of a first stage (fewer runs than this: one stage, no racing).
 FIRST_STAGE_MIN = 10
 
@@ -59,13 +67,19 @@ FIRST_STAGE_MIN = 10
 Statistic = Callable[[Buy, int], F64]
 
 
-def plan_stages(runs: int, stages: int = STAGES) -> list[int]:
-    """The run count of each stage: the first ``max(FIRST_STAGE_MIN, R / 2**(stages - 1))``,
-    doubling up to ``runs`` (one stage of ``runs`` when ``runs`` is small)."""
-    first = max(min(runs, FIRST_STAGE_MIN), math.ceil(runs / 2 ** (stages - 1)))
+def plan_stages(runs: int, stages: int = STAGES, first_share: float = FIRST_SHARE) -> list[int]:
+    """The run count of each stage: the first ``max(FIRST_STAGE_MIN, first_share x R)``, growing
+    geometrically to ``runs`` over ``stages`` stages (one stage of ``runs`` when ``runs`` is
+    small)."""
+    first = max(min(runs, FIRST_STAGE_MIN), math.ceil(first_share * runs))
+    if first >= runs or stages < 2:
+        return [runs]
+    ratio = (runs / first) ** (1.0 / (stages - 1))
     out = [first]
-    while out[-1] < runs:
-        out.append(min(runs, 2 * out[-1]))
+    for k in range(1, stages):
+        n = runs if k == stages - 1 else round(first * ratio**k)
+        if n > out[-1]:
+            out.append(n)
     return out
 
 
@@ -186,7 +200,7 @@ def racing_plan(runs: int, *, racing: bool, risk_weight: float) -> tuple[list[in
     stages = plan_stages(runs)
     if len(stages) == 1:
         return stages, (
-            f"too few runs to race (fewer than {2 * FIRST_STAGE_MIN}): every buy evaluated "
-            "flies every run"
+            f"too few runs to race ({FIRST_STAGE_MIN} or fewer): every buy evaluated flies "
+            "every run"
         )
     return stages, ""

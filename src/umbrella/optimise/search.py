@@ -23,7 +23,6 @@ import itertools
 import math
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +30,7 @@ import numpy.typing as npt
 from umbrella.optimise.buy import Buy
 from umbrella.optimise.evaluate import buy_cost, score
 from umbrella.optimise.flights import Flights
-from umbrella.optimise.race import ALPHA, Race, race
+from umbrella.optimise.race import ALPHA, Race, Statistic, race
 from umbrella.optimise.spec import Option
 
 __all__ = ["MAX_EXHAUSTIVE", "SearchResult", "affordable_buys", "rank_key", "search"]
@@ -54,10 +53,10 @@ class SearchResult:
     races: tuple[Race, ...] = ()
 
 
-def unit_caps(evaluator: Flights, idle: list[str]) -> Buy:
+def unit_caps(flights: Flights, idle: list[str]) -> Buy:
     """Most units of each option any affordable buy may hold (0 for options idle by
     construction)."""
-    spec = evaluator.spec
+    spec = flights.spec
 
     def cap(o: Option) -> int:
         # budget // price overflows for a tiny price: only compute it when it is below max_units
@@ -68,9 +67,9 @@ def unit_caps(evaluator: Flights, idle: list[str]) -> Buy:
     return tuple(0 if why else cap(o) for o, why in zip(spec.options, idle, strict=True))
 
 
-def affordable_buys(evaluator: Flights, caps: Buy, limit: int) -> list[Buy] | None:
+def affordable_buys(flights: Flights, caps: Buy, limit: int) -> list[Buy] | None:
     """Every buy within ``caps`` and the budget, or None if there are more than ``limit``."""
-    spec = evaluator.spec
+    spec = flights.spec
     if math.prod(c + 1 for c in caps) > 1_000_000:
         return None
     out = []
@@ -139,7 +138,7 @@ def search(
     def on_runs(buy: Buy, n: int) -> npt.NDArray[np.float64]:
         return flights.per_run(buy)[:n]
 
-    def run_race(candidates: list[Buy], step: str, statistic: Any = on_runs,
+    def run_race(candidates: list[Buy], step: str, statistic: Statistic = on_runs,
                  companions: tuple[Buy, ...] = ()) -> list[Buy]:  # fmt: skip
         alive, record = race(flights, candidates, statistic, step=step, tiebreak=tiebreak,
                              alpha=alpha, companions=companions, late=late)  # fmt: skip
@@ -201,8 +200,10 @@ def search(
             break
         current = best_next
 
-    # Local search: one unit more, one less, or one swapped, while a neighbour is better.
+    # Local search: one unit more, one less, or one swapped, while a neighbour is better (never
+    # back to a buy it left: races on different runs could otherwise go round in a circle).
     n_step = 0
+    visited = {current}
     while not late():
         n_step += 1
         neighbours = []
@@ -216,8 +217,9 @@ def search(
         if not alive:
             break
         best_nb = settle(alive)
-        if best_nb == current:
+        if best_nb in visited:
             break
         current = best_nb
+        visited.add(current)
     return SearchResult(best=current, method="greedy + local search", stopped=late(),
                         caps=caps, races=tuple(races))  # fmt: skip
