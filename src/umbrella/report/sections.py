@@ -822,8 +822,10 @@ def optimise_sections(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
             )
         racing = details.get("racing")
         if isinstance(racing, Mapping) and racing.get("enabled"):
-            stages = racing.get("stages") if isinstance(racing.get("stages"), list) else []
-            dropped = racing.get("eliminated") if isinstance(racing.get("eliminated"), list) else []
+            stages = racing.get("stages")
+            stages = stages if isinstance(stages, list) else []
+            dropped = racing.get("eliminated")
+            dropped = dropped if isinstance(dropped, list) else []
             lines.append(
                 f"Raced in stages of {', '.join(fmt(n) for n in stages)} runs (error rate "
                 f"{fmt(racing.get('alpha'), 2)} per race): {fmt(len(dropped))} candidates "
