@@ -15,12 +15,15 @@ import pytest
 
 from umbrella.campaign import load_campaign, prepare_campaign, simulate_prepared
 from umbrella.campaign.inputs import load_defence
+from umbrella.core.executor import InProcess
 from umbrella.core.manifest import MANIFEST
 from umbrella.core.results import Result
 from umbrella.core.stats import mean_ci
 from umbrella.optimise import Evaluator, apply_buy, load_optimisation, optimise, search
 from umbrella.optimise.buy import idle_options
 from umbrella.optimise.evaluate import buy_cost, score
+from umbrella.optimise.flights import Flights
+from umbrella.optimise.race import plan_stages
 from umbrella.optimise.search import rank_key
 from umbrella.optimise.spec import parse_optimisation
 from umbrella.report.folder import stable_provenance
@@ -58,6 +61,14 @@ def _setup(text: str, tmp_path: Path, runs: int = RUNS, seed: int = 4) -> tuple[
     camp = load_campaign(spec.campaign_path())
     defence = load_defence(camp)
     return spec, camp, defence, Evaluator(spec, camp, defence, None, runs, seed)
+
+
+def _flights(spec: Any, camp: Any, defence: Any, runs: int = RUNS, seed: int = 4, *,
+             racing: bool = False, progress: Any = None) -> Flights:  # fmt: skip
+    """Buys flown in this process, on every run (or raced in the default stages)."""
+    stages = plan_stages(runs) if racing else [runs]
+    return Flights(InProcess(), spec, camp, defence, None, runs, seed, stages=stages,
+                   progress=progress)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -109,15 +120,16 @@ def test_reused_evaluation_equals_a_full_campaign_run(tmp_path: Path) -> None:
 def test_exhaustive_and_greedy_agree_with_brute_force(menu: tuple[Any, Any, Any]) -> None:
     spec, camp, defence = menu
     ev = Evaluator(spec, camp, defence, None, RUNS, 4)
-    idle = idle_options(spec, camp, ev.tracked())
-    found = search(ev, idle)
+    flights = _flights(spec, camp, defence)
+    idle = idle_options(spec, camp, flights.tracked())
+    found = search(flights, idle)
     assert found.method == "exhaustive"
     # Brute force: every buy within max_units and the budget, ranked by mean then cost.
     every = [b for b in itertools.product(*(range(o.max_units + 1) for o in spec.options))
              if buy_cost(spec, b) <= spec.budget_usd]  # fmt: skip
     brute = min(every, key=lambda b: (round(float(ev.per_run(b).mean()), 9), buy_cost(spec, b)))
     assert found.best == brute
-    greedy = search(ev, idle, max_exhaustive=0)
+    greedy = search(flights, idle, max_exhaustive=0)
     assert greedy.method == "greedy + local search"
     assert greedy.best == brute
 
@@ -128,8 +140,10 @@ def test_dominated_option_not_chosen_while_cheaper_has_units_left(
 ) -> None:
     # "dear" is "cheap" at a higher price: same rounds, same day.
     text = _menu(60e6, _lot("dear", 25e6), _lot("cheap", 20e6))
-    spec, camp, _, ev = _setup(text, tmp_path)
-    best = search(ev, idle_options(spec, camp, ev.tracked()), max_exhaustive=exhaustive).best
+    spec, camp, defence, _ = _setup(text, tmp_path)
+    flights = _flights(spec, camp, defence)
+    best = search(flights, idle_options(spec, camp, flights.tracked()),
+                  max_exhaustive=exhaustive).best  # fmt: skip
     dear, cheap = best
     assert dear == 0 or cheap == 3
     assert cheap > 0  # the rounds are worth buying at all
@@ -178,7 +192,9 @@ def test_option_that_changes_nothing_is_not_bought(menu: tuple[Any, Any, Any]) -
     np.testing.assert_array_equal(ev.per_run((0, 1, 0, 0)), ev.per_run((0, 0, 0, 0)))
     res = optimise(spec, camp, defence, RUNS, 4)
     assert "sam" not in res.summary()["best"]["buy"]
-    assert rank_key(ev, (0, 0, 0, 0)) < rank_key(ev, (0, 1, 0, 0))
+    flights = _flights(spec, camp, defence)
+    flights.fly([(0, 0, 0, 0), (0, 1, 0, 0)], RUNS)
+    assert rank_key(flights, (0, 0, 0, 0)) < rank_key(flights, (0, 1, 0, 0))
 
 
 def test_risk_score_is_mean_plus_tail() -> None:
@@ -210,7 +226,11 @@ def test_cli_contract_best_toml_confirmed_with_another_seed(tmp_path: Path, cli:
     assert all(set(m) == estimate for m in doc["marginal"].values())
     assert set(doc["details"]) == {"method", "stopped_by_time_limit", "buys_evaluated",
                                    "selection", "confirmation", "alternatives",
-                                   "idle_options"}  # fmt: skip
+                                   "idle_options", "racing"}  # fmt: skip
+    assert set(doc["details"]["racing"]) == {"enabled", "note", "alpha", "stages", "runs_flown",
+                                             "runs_without_racing", "races",
+                                             "eliminated"}  # fmt: skip
+    assert doc["details"]["racing"]["stages"] == plan_stages(RUNS)
     assert all(set(a["difference"]) == estimate for a in doc["details"]["alternatives"])
     names = {"best.toml", "frontier.parquet", "frontier.png", "frontier.svg", "summary.json",
              "meta.json", "report.html", MANIFEST}  # fmt: skip
@@ -223,20 +243,18 @@ def test_cli_contract_best_toml_confirmed_with_another_seed(tmp_path: Path, cli:
     page = (out_dir / "report.html").read_text()
     assert "<h1>Optimisation: tiny-buy</h1>" in page and "The buy chosen" in page
     assert "Optimality gap: estimate" in page and "reduction from no buy (no buy − chosen)" in page
+    assert "Raced in stages of 10, 24 runs (error rate 0.05 per race)" in page
     costs = [row["cost_usd"] for row in doc["frontier"]]
-    # Each buy of the frontier with its reduction from no buy, paired on the same runs.
+    cuts = [row["reduction"]["mean"] for row in doc["frontier"]]  # paired, on each buy's runs
+    assert costs == sorted(costs) and cuts == sorted(cuts)
+    assert all(2 <= row["runs"] <= RUNS for row in doc["frontier"])
     base = doc["frontier"][0]
-    assert base["buy"] == {} and base["reduction"]["mean"] == 0.0
-    for row in doc["frontier"]:
-        cut = base["objective"]["mean"] - row["objective"]["mean"]
-        assert row["reduction"]["mean"] == pytest.approx(cut)
+    assert base["buy"] == {} and base["reduction"]["mean"] == 0.0 and base["runs"] == RUNS
     # The menu: what one unit is, its price and its arrival.
     menu = {o["id"]: o for o in doc["options"]}
     assert menu["missiles"]["contents"] == "10 rounds of missile"
     assert (menu["missiles"]["price_usd"], menu["missiles"]["arrival"]) == (20e6, "2026-01-03")
     assert menu["jammer"]["kind"] == "ew_zone" and menu["bursts"]["max_units"] == 2
-    means = [row["objective"]["mean"] for row in doc["frontier"]]
-    assert costs == sorted(costs) and means == sorted(means, reverse=True)
     # Same seed, same answer.
     code, again, err = cli(args)
     assert code == 0 and json.loads(again) == doc
@@ -292,29 +310,33 @@ def test_the_python_job_makes_the_folder_and_history_the_command_makes(
     assert rows[0]["headline"] == f"tiny-buy: best {res.buy_text(res.best)} for $" + (
         f"{res.summary()['best']['cost_usd'] / 1e6:,.0f}M"
     )
-    # Progress: every stage counts up to a known total, never past it, never "n of 0".
+    # Progress: every stage counts runs flown up to a known total, never past it, never
+    # "n of 0"; the search's count is every run flown with a buy.
+    from umbrella.optimise.run import CONFIRM_STAGE, FIRSTS_STAGE, SEARCH_STAGE
+
     stages = list(dict.fromkeys(stage for _, _, stage in seen))
-    assert stages == ["buys searched", "first unit of each option", "independent replications"]
+    assert stages[0] == SEARCH_STAGE and stages[-1] == CONFIRM_STAGE
+    assert set(stages) <= {SEARCH_STAGE, FIRSTS_STAGE, CONFIRM_STAGE}
     for stage in stages:
         mine = [(d, t) for d, t, s in seen if s == stage]
         assert all(1 <= d <= t for d, t in mine), mine
         assert [d for d, _ in mine] == sorted(d for d, _ in mine)
         assert mine[-1][0] == mine[-1][1]
-    assert seen[0][2] == "buys searched" and max(t for _, t, s in seen if s == stages[0]) == len(
-        res.evaluated
-    ) - sum(1 for b in res.evaluated if sum(b) == 1 and res.idle[b.index(1)])
+    firsts = max((d for d, _, s in seen if s == FIRSTS_STAGE), default=0)
+    flown = sum(x.size for x in res.evaluated.values())
+    assert [d for d, _, s in seen if s == SEARCH_STAGE][-1] == flown - firsts
+    assert [d for d, _, s in seen if s == CONFIRM_STAGE][-1] == 8 * len(res.confirm)
 
 
 def test_greedy_progress_totals_grow_with_the_steps(menu: tuple[Any, Any, Any]) -> None:
     spec, camp, defence = menu
-    ev = Evaluator(spec, camp, defence, None, 4, 1)
     seen: list[tuple[int, int, str]] = []
-    search(ev, idle_options(spec, camp, ev.tracked()), max_exhaustive=0,
-           progress=lambda *a: seen.append(a))  # fmt: skip
+    flights = _flights(spec, camp, defence, 4, 1, progress=lambda *a: seen.append(a))
+    search(flights, idle_options(spec, camp, flights.tracked()), max_exhaustive=0)
     assert seen and all(1 <= d <= t for d, t, _ in seen)
-    assert [d for d, _, _ in seen] == list(range(1, len(ev) + 1))
+    assert [d for d, _, _ in seen] == list(range(4, 4 * len(flights) + 1, 4))  # one buy a task
     totals = [t for _, t, _ in seen]
-    assert totals == sorted(totals) and totals[0] < totals[-1] == len(ev)
+    assert totals == sorted(totals) and totals[0] < totals[-1] == 4 * len(flights)
 
 
 def test_frontier_table_columns_name_the_objective(menu: tuple[Any, Any, Any]) -> None:
@@ -326,12 +348,13 @@ def test_frontier_table_columns_name_the_objective(menu: tuple[Any, Any, Any]) -
     est = [f"{k}{s}" for k in ("damage", "reduction")
            for s in ("", "_ci95_lo", "_ci95_hi", "_p05", "_p50", "_p95")]  # fmt: skip
     assert list(table.columns) == ["buy", *(f"units_{o.id}" for o in spec.options), "cost_usd",
-                                   *est, "on_frontier", "is_best"]  # fmt: skip
+                                   "runs", *est, "on_frontier", "is_best"]  # fmt: skip
     assert len(table) == len(res.evaluated) and table["is_best"].sum() == 1
     base = res.evaluated[res.baseline]
     for row in table.to_dict("records"):
         buy = tuple(int(row[f"units_{o.id}"]) for o in spec.options)
-        m, lo, hi = mean_ci(base - res.evaluated[buy])
+        assert row["runs"] == res.evaluated[buy].size
+        m, lo, hi = mean_ci(base[: row["runs"]] - res.evaluated[buy])
         assert row["reduction"] == pytest.approx(float(m))
         assert (row["reduction_ci95_lo"], row["reduction_ci95_hi"]) == pytest.approx((lo, hi))
         assert row["damage"] == pytest.approx(float(res.evaluated[buy].mean()))

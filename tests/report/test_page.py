@@ -527,8 +527,9 @@ def _optimisation_doc() -> dict[str, Any]:
         "seed": 4, "baseline": {"objective": {**Q, "mean": 999.0}},
         "best": {"buy": buy, "cost_usd": 40e6, "objective": {**Q, "mean": 888.0},
                  "reduction": D, "gap": {"estimate": 0.0, "ci95_upper": 1.5}},
-        "frontier": [{"buy": {}, "cost_usd": 0.0, "objective": Q, "reduction": zero},
-                     {"buy": buy, "cost_usd": 40e6, "objective": Q, "reduction": cut}],
+        "frontier": [{"buy": {}, "cost_usd": 0.0, "objective": Q, "reduction": zero, "runs": 8},
+                     {"buy": buy, "cost_usd": 40e6, "objective": Q, "reduction": cut,
+                      "runs": 4}],
         "marginal": {"<b>lot</b>": D, "idle": {**Q, "mean": 0.0}},
         "options": [{"id": "<b>lot</b>", "kind": "lot", "contents": "10 rounds of PAC-3 MSE",
                      "price_usd": 20e6, "max_units": 3, "arrival": "2026-01-03",
@@ -556,7 +557,7 @@ def test_an_optimisation_page_leads_with_the_paired_reduction_against_no_buy(
     assert "reduction: 95% CI of the mean (paired per run)" in page
     assert ("<td class=name>&lt;b&gt;lot&lt;/b&gt; × 2</td><td>40.0</td><td>12.5</td>"
             "<td>[10.0, 15.0]</td><td>[5.0, 20.0]</td><td>3.5</td><td>[1.0, 7.0]</td>"
-            "<td>chosen</td>") in page  # fmt: skip
+            "<td>4</td><td>chosen</td>") in page  # fmt: skip
     assert "<td class=name>no buy</td><td>0.0</td><td>0.0</td>" in page
     assert "999.0" not in page and "888.0" not in page  # no value from the other run set
     assert "the same 8 selection replications (seed 4)" in page

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from umbrella.cli.intervals import mean_cell, mean_ci_header, with_ci
-from umbrella.cli.options import ForceFlag, check_cli_seed, check_force, check_seconds
+from umbrella.cli.options import (
+    ForceFlag,
+    SchedulerOption,
+    WorkersOption,
+    check_cli_seed,
+    check_force,
+    check_seconds,
+    check_where,
+)
 from umbrella.cli.progress import progress_shown
 from umbrella.cli.tables import Table, show
 from umbrella.cli.terminal import console, emit_json, say, wrote
@@ -44,12 +52,17 @@ def optimise_command(
         Path | None,
         typer.Option("--data", help="Attack-report folder (overrides the campaign's data_dir)."),
     ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Search a menu of interceptor lots, fire units, drone teams, production lines and EW zones
     for the buy of least expected damage (or leakers) within a budget.
 
-    Every buy is flown through the campaign on the same replications (common random numbers);
-    the winner is re-estimated on independent replications, with an optimality-gap bound.
+    Every buy is flown through the campaign on the same replications (common random numbers),
+    each step's candidates raced on growing numbers of runs (those clearly beaten are dropped
+    early); the winner is re-estimated on independent replications, with an optimality-gap
+    bound. The buys can be flown on local worker processes (--workers) or a Dask cluster
+    (--scheduler); the numbers are the same as in this process.
     """
     from umbrella.core.limits import check_runs
     from umbrella.jobs.optimise import run_optimisation
@@ -58,10 +71,11 @@ def optimise_command(
     seed = check_cli_seed(seed)
     limit = None if time_limit is None else check_seconds(time_limit, "--time-limit")
     check_force(force, out_dir)
+    check_where(workers, scheduler)
     with progress_shown(file.stem, quiet=as_json) as progress:
         result = run_optimisation(
-            file, runs=runs, seed=seed, data=data, time_limit_s=limit, out=out_dir, force=force,
-            progress=progress,
+            file, runs=runs, seed=seed, data=data, time_limit_s=limit, workers=workers,
+            scheduler=scheduler, out=out_dir, force=force, progress=progress,
         )  # fmt: skip
     if result.stopped:
         say(
@@ -84,8 +98,14 @@ def _print(result: OptimisationResult) -> None:
     spec, obj = result.spec, objective_label(result)
     det = summary["details"]
     say(out, f"{spec.name}: budget ${spec.budget_usd / 1e6:,.0f}M, objective: expected total "
-        f"{obj}; {det['method']}, {det['buys_evaluated']} buys evaluated on {result.runs} runs "
-        f"each, seed {result.seed}")  # fmt: skip
+        f"{obj}; {det['method']}, {det['buys_evaluated']} buys evaluated on up to "
+        f"{result.runs} runs each, seed {result.seed}")  # fmt: skip
+    race = det["racing"]
+    if race["enabled"]:
+        say(out, f"raced in stages of {', '.join(str(n) for n in race['stages'])} runs "
+            f"(error rate {race['alpha']:g} per race): {len(race['eliminated'])} candidates "
+            f"dropped early; {race['runs_flown']:,} of {race['runs_without_racing']:,} runs "
+            "flown")  # fmt: skip
     best = summary["best"]
     say(out, f"best buy: {result.buy_text(result.best)} for ${best['cost_usd'] / 1e6:,.0f}M")
     say(out, f"  {obj} {with_ci(best['objective'])} vs "

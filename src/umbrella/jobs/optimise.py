@@ -25,6 +25,9 @@ def run_optimisation(
     seed: int = 0,
     data: str | Path | None = None,
     time_limit_s: float | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    racing: bool = True,
     out: str | Path | None = None,
     force: bool = False,
     history: bool = True,
@@ -45,6 +48,13 @@ def run_optimisation(
     time_limit_s
         Stop the search after this many seconds and report the best buy found so far, with its
         gap to the buys evaluated (the first units and the re-estimation are flown after it).
+    workers, scheduler
+        Fly the buys on this many local worker processes, or on the Dask cluster whose
+        scheduler is at this address (``tcp://HOST:PORT``); default: in this process. The
+        numbers are the same either way.
+    racing
+        Race each step's candidates on growing prefixes of the runs, dropping those clearly
+        beaten (:mod:`umbrella.optimise.race`); False flies every buy evaluated on every run.
     out
         Write the output folder here (``best.toml``, the frontier table and chart,
         ``summary.json``, ``meta.json``, ``report.html``), refused before any work where it
@@ -66,12 +76,14 @@ def run_optimisation(
     ------
     InputError
         A bad optimisation file or campaign, an option that names an unknown type or arrives
-        before the campaign, a missing data folder, a bad number of runs, seed or time limit, or
-        an output folder that cannot be written: nothing is run or written.
+        before the campaign, a missing data folder, a bad number of runs, seed, time limit or
+        workers, both workers and a scheduler, or an output folder that cannot be written:
+        nothing is run or written.
     """
     from umbrella.campaign.inputs import load_defence, load_raid_tempo
     from umbrella.campaign.spec import load_campaign
     from umbrella.core.errors import InputError
+    from umbrella.core.executor import Where, open_executor
     from umbrella.core.limits import check_runs
     from umbrella.core.seeds import check_seed
     from umbrella.optimise import check_options, load_optimisation, optimise
@@ -81,6 +93,9 @@ def run_optimisation(
     if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
         raise InputError(f"must be a number of seconds above 0 (got {time_limit_s})",
                          key="time_limit_s")  # fmt: skip
+    if workers is not None and scheduler is not None:
+        raise InputError("give workers or scheduler, not both", key="scheduler")
+    where = Where(workers=workers, scheduler=scheduler)
     if not isinstance(spec, OptimisationSpec):
         spec = load_optimisation(spec)
     campaign_path = spec.campaign_path()
@@ -96,8 +111,10 @@ def run_optimisation(
 
         warn_if_stale(defence, last_report(campaign.data_path(data)))
         tempo = load_raid_tempo(campaign, data)
-        return optimise(chosen, campaign, defence, runs, seed, tempo=tempo,
-                        time_limit_s=time_limit_s, progress=report)  # fmt: skip
+        with open_executor(where) as executor:
+            return optimise(chosen, campaign, defence, runs, seed, tempo=tempo,
+                            time_limit_s=time_limit_s, progress=report, executor=executor,
+                            racing=racing)  # fmt: skip
 
     def headline(result: OptimisationResult) -> str:
         cost = result.summary()["best"]["cost_usd"]
@@ -109,7 +126,13 @@ def run_optimisation(
         inputs=files + campaign_files(campaign, campaign_path, data),
         run=run,
         provenance=lambda result: optimisation_provenance(
-            result, chosen, campaign_path, defence=defence, data=data, time_limit_s=time_limit_s
+            result,
+            chosen,
+            campaign_path,
+            defence=defence,
+            data=data,
+            time_limit_s=time_limit_s,
+            racing=racing,
         ),
         headline=headline,
         spec={"optimisation": spec.model_dump(mode="json")},
@@ -148,10 +171,12 @@ def optimisation_provenance(
     defence: Scenario,
     data: str | Path | None = None,
     time_limit_s: float | None = None,
+    racing: bool = True,
 ) -> dict[str, Any]:
     """Provenance of an optimisation: the optimisation, where it came from, the files it read
     (optimisation file, campaign with every file it extends, defence), the attack reports the
-    raid-tempo model was fitted to, the time limit and the campaign's hash, and the fields of
+    raid-tempo model was fitted to, the time limit, whether the search raced, the campaign's hash,
+    and the fields of
     :func:`umbrella.jobs.provenance.provenance`."""
     from umbrella.campaign.spec import campaign_hash
     from umbrella.jobs.provenance import campaign_inputs, file_hash, provenance
@@ -171,6 +196,10 @@ def optimisation_provenance(
             runs=result.runs,
             catalogue=defence.resolved_catalogue(),
             data_dir=campaign.data_path(data),
-            parameters={"time_limit_s": time_limit_s, "campaign_hash": campaign_hash(campaign)},
+            parameters={
+                "time_limit_s": time_limit_s,
+                "racing": racing,
+                "campaign_hash": campaign_hash(campaign),
+            },
         ),
     }

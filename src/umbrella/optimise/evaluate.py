@@ -9,6 +9,12 @@ the same shots. EW zones change the compiled defence: one preparation per number
 The nights before the first thing bought arrives are the same for every buy (the same raids,
 shots and stocks): a buy resumes from the baseline's state at that night, as a campaign resumes
 from a checkpoint, and only flies the nights after it.
+
+An evaluator may hold a block of the runs only (``block=(rep0, n)``): the campaign is prepared
+for every run (the raids of all runs are drawn at once) and sliced with
+:func:`~umbrella.campaign.stocks.runs_block`, so the block's per-run objective is exactly that
+of those runs evaluated in one piece; the baseline whose nights a buy shares is flown on the
+block too. The evaluators of one worker share their preparations (``preparations``).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from umbrella.campaign.stocks import (
     SUM_FIELDS,
     PreparedCampaign,
     prepare_campaign,
+    runs_block,
     simulate_prepared,
 )
 from umbrella.campaign.supply import plan_supply
@@ -38,9 +45,19 @@ from umbrella.scenario.compile import site_positions
 from umbrella.scenario.model import Scenario
 from umbrella.tempo.model import TempoModel
 
-__all__ = ["Evaluator", "asset_columns", "buy_cost", "objective_per_run", "score"]
+__all__ = [
+    "Evaluator",
+    "Preparations",
+    "asset_columns",
+    "buy_cost",
+    "objective_per_run",
+    "score",
+]
 
 F64 = npt.NDArray[np.float64]
+#: Prepared superset campaigns of every run by EW key: the campaign, the site of each slot and
+#: the index of each site.
+Preparations = dict[tuple[int, ...], tuple[PreparedCampaign, npt.NDArray[np.int64], dict[str, int]]]
 
 
 def objective_per_run(
@@ -149,11 +166,18 @@ class Evaluator:
         written as distributions).
     runs, seed
         The replications every buy is evaluated on (common random numbers).
+    block
+        ``(rep0, n)``: evaluate runs ``rep0 .. rep0 + n - 1`` of the ``runs`` only (default:
+        all of them); the per-run objective is exactly those runs' of the whole.
+    preparations
+        Where the prepared campaigns of every run are kept, shared by the evaluators of the
+        blocks of one set of runs (default: this evaluator's own).
     """
 
     def __init__(
         self, spec: OptimisationSpec, campaign: Campaign, defence: Scenario,
-        tempo: TempoModel | None, runs: int, seed: int,
+        tempo: TempoModel | None, runs: int, seed: int, *,
+        block: tuple[int, int] | None = None, preparations: Preparations | None = None,
     ) -> None:  # fmt: skip
         self.spec = spec
         self.campaign = campaign
@@ -161,10 +185,13 @@ class Evaluator:
         self.tempo = tempo
         self.runs = runs
         self.seed = seed
+        self.block = block
+        self._full: Preparations = {} if preparations is None else preparations
         self._preps: dict[Buy, tuple[PreparedCampaign, npt.NDArray[np.int64]]] = {}
         self._cache: dict[Buy, F64] = {}
         self._base: dict[Buy, CampaignResult] = {}
         self._starts: dict[tuple[Buy, int], Checkpoint] = {}
+        self._site_index: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._cache)
@@ -182,6 +209,16 @@ class Evaluator:
         key = self._ew_key(buy)
         if key in self._preps:
             return self._preps[key]
+        if key not in self._full:
+            self._full[key] = self._prepare(key)
+        prep, slot_site, self._site_index = self._full[key]
+        if self.block is not None:
+            prep = runs_block(prep, *self.block)
+        self._preps[key] = (prep, slot_site)
+        return prep, slot_site
+
+    def _prepare(self, key: Buy) -> tuple[PreparedCampaign, npt.NDArray[np.int64], dict[str, int]]:
+        """The superset campaign of every run for EW key ``key``, prepared."""
         most = tuple(
             o.max_units if o.kind in ("fire_unit", "drone_team") else k
             for o, k in zip(self.spec.options, key, strict=True)
@@ -195,9 +232,7 @@ class Evaluator:
         raid = prep.raid
         slot_unit = np.repeat(np.arange(len(raid.unit_ids)), np.diff(raid.unit_slot_ptr))
         slot_site = unit_site[slot_unit]
-        self._preps[key] = (prep, slot_site)
-        self._site_index = {s.id: i for i, s in enumerate(sites)}
-        return prep, slot_site
+        return prep, slot_site, {s.id: i for i, s in enumerate(sites)}
 
     def prepared_for(self, buy: Buy) -> PreparedCampaign:
         """The prepared campaign of one buy: the superset with the units not bought absent."""
@@ -266,7 +301,8 @@ class Evaluator:
         return shared
 
     def per_run(self, buy: Buy) -> F64:
-        """(R,) the objective of each run with this buy (cached)."""
+        """(R,) the objective of each run with this buy (of the block's runs, with ``block``;
+        cached)."""
         buy = tuple(int(u) for u in buy)
         if buy not in self._cache:
             res = self.result(buy)

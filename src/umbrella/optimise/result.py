@@ -1,9 +1,11 @@
 """What an optimisation found: the buy chosen, the frontier, the gap, and the output folder.
 
 Randomness and estimates (see :mod:`umbrella.optimise.run`): every buy of the search is
-evaluated on the selection replications (``seed``); the winner, the baseline and the best
-alternatives are flown again on independent replications (``confirm_seed``), which the buy
-chosen, its objective, its reduction from the baseline and the gap are reported from.
+evaluated on a prefix of the selection replications (``seed``): every run for the baseline and
+the buys that survived their races, fewer for the buys a race dropped
+(:mod:`umbrella.optimise.race`). The winner, the baseline and the best alternatives are flown
+again on every independent replication (``confirm_seed``), which the buy chosen, its objective,
+its reduction from the baseline and the gap are reported from.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from umbrella.core.stats import estimate, estimate_columns, paired_difference, t
 from umbrella.core.userfiles import real_path
 from umbrella.optimise.buy import Buy
 from umbrella.optimise.evaluate import buy_cost
+from umbrella.optimise.race import Racing
 from umbrella.optimise.spec import OptimisationSpec
 from umbrella.scenario.model import Scenario
 
@@ -33,11 +36,12 @@ if TYPE_CHECKING:
 
     from umbrella.core.documents.optimise import (
         Alternative,
-        BuyEstimate,
+        FrontierBuy,
         Gap,
         OptimisationDetails,
         OptimisationSummary,
         OptionSummary,
+        RacingDetails,
     )
 
 __all__ = ["BEST", "BEST_DEFENCE", "OptimisationResult", "data_credit"]
@@ -77,13 +81,16 @@ class OptimisationResult:
     idle
         Per option, why it can change nothing or cannot be bought ('' where it may).
     evaluated
-        The per-run objective (R,) of every buy evaluated on the selection replications.
+        The per-run objective (n,) of every buy evaluated on the first ``n`` selection
+        replications (``n = runs`` for the baseline and the buys that survived their races).
     confirm
         The per-run objective (R,) of the buys re-flown on the independent replications.
     seconds
         How long the optimisation took.
     data_credit
         The attack reports' credit line when the raids or the posture come from them.
+    racing
+        How the search raced its candidates (None when not recorded).
     provenance
         How it was made (attached by :func:`umbrella.jobs.run_optimisation`; None when made by
         hand).
@@ -105,6 +112,7 @@ class OptimisationResult:
     confirm: dict[Buy, F64]
     seconds: float
     data_credit: str = ""
+    racing: Racing | None = None
     provenance: Mapping[str, Any] | None = None
 
     @property
@@ -160,15 +168,26 @@ class OptimisationResult:
                         "arrival": arrival.isoformat(), "description": o.description})  # fmt: skip
         return out
 
+    def paired_mean(self, buy: Buy) -> float:
+        """A buy's mean objective on the selection replications, paired with the baseline's
+        runs: ``mean(x - base)`` over the buy's runs plus the baseline's mean over every run (the
+        plain mean for a buy flown on every run)."""
+        x = self.evaluated[buy]
+        base = self.evaluated.get(self.baseline)
+        if base is None or base.size <= x.size:
+            return _mean(x)
+        return float((x - base[: x.size]).mean()) + _mean(base)
+
     def frontier(self) -> list[Buy]:
         """The buys evaluated that no cheaper (or as cheap) buy beats: the cost-objective
-        Pareto front, cheapest first."""
+        Pareto front, cheapest first (by :meth:`paired_mean`, so that buys a race dropped early
+        compare by their paired differences from the baseline)."""
         fits = [b for b in self.evaluated if buy_cost(self.spec, b) <= self.spec.budget_usd]
-        order = sorted(fits, key=lambda b: (buy_cost(self.spec, b), _mean(self.evaluated[b]), b))
+        order = sorted(fits, key=lambda b: (buy_cost(self.spec, b), self.paired_mean(b), b))
         out: list[Buy] = []
         best = np.inf
         for b in order:
-            m = _mean(self.evaluated[b])
+            m = self.paired_mean(b)
             if m < best:
                 out.append(b)
                 best = m
@@ -208,8 +227,8 @@ class OptimisationResult:
 
     def marginal(self) -> dict[str, Estimate]:
         """Per option: the objective's reduction per $1M of its first unit against the baseline,
-        paired per run on the selection replications; exactly 0 for options that cannot change
-        the campaign by construction."""
+        paired per run on the selection replications the first unit was flown on; exactly 0 for
+        options that cannot change the campaign by construction."""
         base = self.evaluated[self.baseline]
         out: dict[str, Estimate] = {}
         for k, opt in enumerate(self.spec.options):
@@ -217,7 +236,8 @@ class OptimisationResult:
             if one not in self.evaluated:
                 out[opt.id] = estimate(np.zeros_like(base))  # changes nothing
                 continue
-            out[opt.id] = estimate((base - self.evaluated[one]) / (opt.price_usd / 1e6))
+            x = self.evaluated[one]
+            out[opt.id] = estimate((base[: x.size] - x) / (opt.price_usd / 1e6))
         return out
 
     def details(self) -> OptimisationDetails:
@@ -233,7 +253,35 @@ class OptimisationResult:
             "idle_options": {
                 o.id: why for o, why in zip(self.spec.options, self.idle, strict=True) if why
             },
+            "racing": self.racing_details(),
         }
+
+    def racing_details(self) -> RacingDetails:
+        """How the search raced: the stages' run counts, the error rate of each race, the
+        candidates flown at each stage of each race and the buys dropped (with the stage at which
+        and the runs they had then), and the runs flown against those every buy evaluated would
+        have flown on every run."""
+        rec = self.racing or Racing(enabled=False, note="not recorded", alpha=0.0,
+                                    stages=(self.runs,))  # fmt: skip
+        stages = list(rec.stages)
+        return {
+            "enabled": rec.enabled,
+            "note": rec.note,
+            "alpha": rec.alpha,
+            "stages": stages,
+            "runs_flown": int(sum(x.size for x in self.evaluated.values())),
+            "runs_without_racing": len(self.evaluated) * self.runs,
+            "races": [
+                {"step": r.step, "buys": r.buys, "per_comparison_level": r.level,
+                 "survivors": list(r.survivors)}
+                for r in rec.races
+            ],
+            "eliminated": [
+                {"buy": self.buy_doc(b), "step": r.step, "stage": k, "runs": stages[k - 1]}
+                for r in rec.races
+                for b, k in r.dropped.items()
+            ],
+        }  # fmt: skip
 
     def summary(self) -> OptimisationSummary:
         """The ``umbrella optimise --json`` document (an
@@ -242,10 +290,10 @@ class OptimisationResult:
 
         spec = self.spec
         base = self.evaluated[self.baseline]
-        frontier: list[BuyEstimate] = [
+        frontier: list[FrontierBuy] = [
             {"buy": self.buy_doc(b), "cost_usd": buy_cost(spec, b),
-             "objective": estimate(self.evaluated[b]),
-             "reduction": paired_difference(base, self.evaluated[b])}
+             "objective": estimate(self.evaluated[b]), "runs": int(self.evaluated[b].size),
+             "reduction": paired_difference(base[: self.evaluated[b].size], self.evaluated[b])}
             for b in self.frontier()
         ]  # fmt: skip
         return {
@@ -275,22 +323,28 @@ class OptimisationResult:
     # ------------------------------------------------------------------ tables
     def frontier_table(self) -> pd.DataFrame:
         """One row per buy evaluated (selection replications): ``buy`` (JSON), units per option
-        (``units_<id>``), ``cost_usd``, the objective per run (its key, ``damage`` or
-        ``leaked``: the mean, ``_ci95_lo``/``_ci95_hi`` its 95% CI, ``_p05``/``_p50``/``_p95``
-        the per-run spread), ``reduction`` from the baseline (paired per run; the same columns),
-        ``on_frontier`` and ``is_best``; cheapest first."""
+        (``units_<id>``), ``cost_usd``, ``runs`` (the selection runs it was flown on: every one,
+        or fewer for a buy a race dropped), the objective per run on those runs (its key,
+        ``damage`` or ``leaked``: the mean, ``_ci95_lo``/``_ci95_hi`` its 95% CI,
+        ``_p05``/``_p50``/``_p95`` the per-run spread), ``reduction`` from the baseline (paired
+        per run on the same runs; the same columns), ``on_frontier`` and ``is_best``; cheapest
+        first."""
         import pandas as pd
 
         buys = list(self.evaluated)
-        x = np.column_stack([self.evaluated[b] for b in buys])  # (R, B)
-        base = self.evaluated[self.baseline][:, None]
+        base = self.evaluated[self.baseline]
         front = set(self.frontier())
         cols: dict[str, Any] = {"buy": [json.dumps(self.buy_doc(b), sort_keys=True) for b in buys]}
         for k, opt in enumerate(self.spec.options):
             cols[f"units_{opt.id}"] = np.array([b[k] for b in buys], dtype=np.int64)
         cols["cost_usd"] = np.array([buy_cost(self.spec, b) for b in buys], dtype=float)
-        cols |= estimate_columns(self.spec.objective, x)
-        cols |= estimate_columns("reduction", base - x)
+        cols["runs"] = np.array([self.evaluated[b].size for b in buys], dtype=np.int64)
+        for key, values in (
+            (self.spec.objective, [self.evaluated[b] for b in buys]),
+            ("reduction", [base[: self.evaluated[b].size] - self.evaluated[b] for b in buys]),
+        ):
+            each = [estimate_columns(key, v[:, None]) for v in values]
+            cols |= {c: np.concatenate([e[c] for e in each]) for c in each[0]}
         cols["on_frontier"] = np.array([b in front for b in buys], dtype=bool)
         cols["is_best"] = np.array([b == self.best for b in buys], dtype=bool)
         table = pd.DataFrame(cols)

@@ -1,11 +1,16 @@
 """Search the menu for the buy of least expected damage (or leakers) within the budget.
 
 - **Exhaustive** when the affordable buys number at most ``max_exhaustive``: every one is
-  evaluated on the same replications (common random numbers).
+  raced on the same replications (common random numbers).
 - **Greedy, then local search** otherwise: from the empty buy, add the unit of largest
   objective reduction per dollar among those that fit the budget and reduce the objective at
   all; then move to the best of the neighbours (one unit more, one unit less, one unit swapped
-  for another) while one is better, every neighbour evaluated on the same replications.
+  for another) while one is better, every neighbour raced on the same replications.
+
+Every step is a race (:mod:`umbrella.optimise.race`): its candidates are flown on growing
+prefixes of the runs, all at once on the executor, and those clearly beaten are dropped; the
+survivors fly every run and the step's rule chooses among them. With one stage (few runs, a risk
+objective, or racing turned off) every candidate flies every run.
 
 Ties (equal scores on the same replications, which under common random numbers is what an
 option that changes nothing gives) go to the cheaper buy, then to the one of fewer units. A buy
@@ -17,39 +22,41 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from umbrella.core.progress import Progress, report
+import numpy as np
+import numpy.typing as npt
+
 from umbrella.optimise.buy import Buy
-from umbrella.optimise.evaluate import Evaluator, buy_cost, score
+from umbrella.optimise.evaluate import buy_cost, score
+from umbrella.optimise.flights import Flights
+from umbrella.optimise.race import ALPHA, Race, Statistic, race
 from umbrella.optimise.spec import Option
 
-__all__ = ["MAX_EXHAUSTIVE", "STAGE", "SearchResult", "affordable_buys", "rank_key", "search"]
+__all__ = ["MAX_EXHAUSTIVE", "SearchResult", "affordable_buys", "rank_key", "search"]
 
 #: Most affordable buys evaluated one by one; above it, greedy and local search.
 MAX_EXHAUSTIVE = 64
 #: Relative difference of scores under which two buys tie.
 TIE = 1e-9
-#: The progress stage of the search (:mod:`umbrella.core.progress`).
-STAGE = "buys searched"
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """The buy chosen on the selection replications, how it was found and whether the search
-    was stopped by the time limit."""
+    """The buy chosen on the selection replications, how it was found, whether the search
+    was stopped by the time limit, and the races it ran."""
 
     best: Buy
     method: str
     stopped: bool
     caps: Buy  # most units of each option the search could take
+    races: tuple[Race, ...] = ()
 
 
-def unit_caps(evaluator: Evaluator, idle: list[str]) -> Buy:
+def unit_caps(flights: Flights, idle: list[str]) -> Buy:
     """Most units of each option any affordable buy may hold (0 for options idle by
     construction)."""
-    spec = evaluator.spec
+    spec = flights.spec
 
     def cap(o: Option) -> int:
         # budget // price overflows for a tiny price: only compute it when it is below max_units
@@ -60,9 +67,9 @@ def unit_caps(evaluator: Evaluator, idle: list[str]) -> Buy:
     return tuple(0 if why else cap(o) for o, why in zip(spec.options, idle, strict=True))
 
 
-def affordable_buys(evaluator: Evaluator, caps: Buy, limit: int) -> list[Buy] | None:
+def affordable_buys(flights: Flights, caps: Buy, limit: int) -> list[Buy] | None:
     """Every buy within ``caps`` and the budget, or None if there are more than ``limit``."""
-    spec = evaluator.spec
+    spec = flights.spec
     if math.prod(c + 1 for c in caps) > 1_000_000:
         return None
     out = []
@@ -74,76 +81,84 @@ def affordable_buys(evaluator: Evaluator, caps: Buy, limit: int) -> list[Buy] | 
     return out
 
 
-def rank_key(evaluator: Evaluator, buy: Buy) -> tuple[float, float, int, Buy]:
-    """Sort key of buys: score (rounded to ties), then cost, then units."""
-    s = score(evaluator.per_run(buy), evaluator.spec.risk)
+def rank_key(flights: Flights, buy: Buy, n: int | None = None) -> tuple[float, float, int, Buy]:
+    """Sort key of buys: score (rounded to ties), then cost, then units.
+
+    With ``n``, the score on runs ``[0, n)`` (buys compared on the same runs); without, on every
+    run flown, the mean paired with the baseline's runs (:meth:`Flights.paired_mean`) so that
+    buys flown on different numbers of runs compare fairly (a risk score is of the runs flown).
+    """
+    spec = flights.spec
+    if n is not None:
+        s = score(flights.per_run(buy)[:n], spec.risk)
+    elif spec.risk is not None and spec.risk.weight > 0.0:
+        s = score(flights.per_run(buy), spec.risk)
+    else:
+        s = flights.paired_mean(buy)
     scale = max(abs(s), 1.0) * TIE
-    return (round(s / scale) * scale, buy_cost(evaluator.spec, buy), sum(buy), buy)
-
-
-def _better(evaluator: Evaluator, a: Buy, b: Buy) -> bool:
-    return rank_key(evaluator, a) < rank_key(evaluator, b)
+    return (round(s / scale) * scale, buy_cost(spec, buy), sum(buy), buy)
 
 
 def search(
-    evaluator: Evaluator,
+    flights: Flights,
     idle: list[str],
     *,
     deadline: float | None = None,
     max_exhaustive: int = MAX_EXHAUSTIVE,
-    progress: Progress | None = None,
+    alpha: float = ALPHA,
 ) -> SearchResult:
-    """Find the best affordable buy on the evaluator's replications.
+    """Find the best affordable buy on the selection replications.
 
     Parameters
     ----------
-    evaluator
-        Evaluates buys under common random numbers.
+    flights
+        Flies buys on prefixes of the selection replications (common random numbers), in
+        ``flights.stages``; its progress counts the runs flown.
     idle
         Per option, why it can change nothing by construction ('' if it may): such options
         are never bought.
     deadline
-        ``time.monotonic()`` after which no more buys are evaluated (the best so far is kept).
+        ``time.monotonic()`` after which no more stages are flown (the best so far is kept).
     max_exhaustive
         Most affordable buys evaluated exhaustively.
-    progress
-        ``progress(done, total, "buys searched")`` after each buy flown: ``total`` is every
-        affordable buy for an exhaustive search; for greedy and local search, the buys evaluated
-        and those of the current step still to evaluate (it grows step by step).
+    alpha
+        Each race's overall error rate (:mod:`umbrella.optimise.race`).
     """
-    spec = evaluator.spec
-    caps = unit_caps(evaluator, idle)
+    spec = flights.spec
+    caps = unit_caps(flights, idle)
     empty = tuple(0 for _ in caps)
-    total = 1
+    races: list[Race] = []
 
     def late() -> bool:
         return deadline is not None and time.monotonic() > deadline
 
-    def plan(buys: Iterable[Buy]) -> None:
-        """The buys of the next step: the total grows by those not evaluated yet."""
-        nonlocal total
-        cached = evaluator.evaluated()
-        total = max(total, len(evaluator) + sum(1 for b in set(buys) if b not in cached))
+    def tiebreak(buy: Buy) -> tuple[float, int]:
+        return (buy_cost(spec, buy), sum(buy))
 
-    def look(buy: Buy) -> None:
-        before = len(evaluator)
-        evaluator.per_run(buy)
-        if len(evaluator) > before:  # a buy flown, not one taken from the cache
-            report(progress, len(evaluator), max(total, len(evaluator)), STAGE)
+    def on_runs(buy: Buy, n: int) -> npt.NDArray[np.float64]:
+        return flights.per_run(buy)[:n]
 
-    look(empty)
-    everything = affordable_buys(evaluator, caps, max_exhaustive)
+    def run_race(candidates: list[Buy], step: str, statistic: Statistic = on_runs,
+                 companions: tuple[Buy, ...] = ()) -> list[Buy]:  # fmt: skip
+        alive, record = race(flights, candidates, statistic, step=step, tiebreak=tiebreak,
+                             alpha=alpha, companions=companions, late=late)  # fmt: skip
+        races.append(record)
+        return alive
+
+    def settle(alive: list[Buy]) -> Buy:
+        """The best of a race's survivors, on the runs they all flew."""
+        n = min(flights.n(b) for b in alive)
+        return min(alive, key=lambda b: rank_key(flights, b, n))
+
+    # The baseline flies every run: every buy's paired difference is against it.
+    flights.plan([empty], flights.runs)
+    flights.fly([empty], flights.runs)
+    everything = affordable_buys(flights, caps, max_exhaustive)
     if everything is not None:
-        plan(everything)
-        stopped = False
-        for buy in everything:
-            if late():
-                stopped = True
-                break
-            look(buy)
-        done = [b for b in everything if b in evaluator.evaluated()]
-        best = min(done, key=lambda b: rank_key(evaluator, b))
-        return SearchResult(best=best, method="exhaustive", stopped=stopped, caps=caps)
+        alive = run_race(everything, "exhaustive")
+        best = settle(alive) if alive else empty
+        return SearchResult(best=best, method="exhaustive", stopped=late(), caps=caps,
+                            races=tuple(races))  # fmt: skip
 
     def fits(buy: Buy) -> bool:
         return all(0 <= u <= c for u, c in zip(buy, caps, strict=True)) and (
@@ -155,44 +170,56 @@ def search(
 
     # Greedy by marginal reduction per dollar.
     current = empty
+    n_step = 0
     while not late():
-        here = score(evaluator.per_run(current), spec.risk)
+        n_step += 1
+        price = {step(current, k, 1): o.price_usd for k, o in enumerate(spec.options)
+                 if k < len(caps) and fits(step(current, k, 1))}  # fmt: skip
+        if not price:
+            break
+        here_buy = current
+
+        def per_dollar(
+            buy: Buy, n: int, here_buy: Buy = here_buy, price: dict[Buy, float] = price
+        ) -> npt.NDArray[np.float64]:
+            gain = flights.per_run(here_buy)[:n] - flights.per_run(buy)[:n]
+            return np.asarray(-gain / price[buy], dtype=np.float64)
+
+        alive = run_race(list(price), f"greedy step {n_step}", per_dollar, (current,))
+        if not alive:
+            break
+        n = min(flights.n(b) for b in alive)
+        here = score(flights.per_run(current)[:n], spec.risk)
         best_ratio, best_next = 0.0, None
-        plan(step(current, k, 1) for k in range(len(caps)) if fits(step(current, k, 1)))
-        for k in range(len(caps)):
-            nxt = step(current, k, 1)
-            if not fits(nxt) or late():
-                continue
-            look(nxt)
-            gain = here - score(evaluator.per_run(nxt), spec.risk)
-            ratio = gain / spec.options[k].price_usd
+        for nxt in alive:
+            gain = here - score(flights.per_run(nxt)[:n], spec.risk)
+            ratio = gain / price[nxt]
             if gain > max(abs(here), 1.0) * TIE and ratio > best_ratio:
                 best_ratio, best_next = ratio, nxt
         if best_next is None:
             break
         current = best_next
 
-    # Local search: one unit more, one less, or one swapped, while a neighbour is better.
+    # Local search: one unit more, one less, or one swapped, while a neighbour is better (never
+    # back to a buy it left: races on different runs could otherwise go round in a circle).
+    n_step = 0
+    visited = {current}
     while not late():
+        n_step += 1
         neighbours = []
         for i in range(len(caps)):
             neighbours += [step(current, i, 1), step(current, i, -1)]
             for j in range(len(caps)):
                 if i != j:
                     neighbours.append(step(step(current, i, -1), j, 1))
-        moved = False
-        plan(n for n in neighbours if fits(n))
-        for nb in dict.fromkeys(n for n in neighbours if fits(n)):
-            if late():
-                break
-            look(nb)
-        best_nb = min(
-            (n for n in evaluator.evaluated() if fits(n)), key=lambda b: rank_key(evaluator, b)
-        )
-        if _better(evaluator, best_nb, current):
-            current, moved = best_nb, True
-        if not moved:
+        candidates = [current, *dict.fromkeys(n for n in neighbours if fits(n))]
+        alive = run_race(candidates, f"local step {n_step}")
+        if not alive:
             break
-    done = [b for b in evaluator.evaluated() if fits(b)]
-    best = min(done, key=lambda b: rank_key(evaluator, b))
-    return SearchResult(best=best, method="greedy + local search", stopped=late(), caps=caps)
+        best_nb = settle(alive)
+        if best_nb in visited:
+            break
+        current = best_nb
+        visited.add(current)
+    return SearchResult(best=current, method="greedy + local search", stopped=late(),
+                        caps=caps, races=tuple(races))  # fmt: skip

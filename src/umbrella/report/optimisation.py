@@ -49,6 +49,7 @@ def _frontier(doc: Mapping[str, Any], objective: str) -> tuple[str, str] | None:
                 cut[3],
                 obj[0],
                 obj[3],
+                fmt(f.get("runs")),
                 mark,
             ]
         )
@@ -70,6 +71,7 @@ def _frontier(doc: Mapping[str, Any], objective: str) -> tuple[str, str] | None:
         "reduction: per-run spread p05–p95",
         f"{objective} with the buy: mean",
         f"{objective}: per-run spread p05–p95",
+        "runs flown",
         "",
     ]
     return (
@@ -77,8 +79,9 @@ def _frontier(doc: Mapping[str, Any], objective: str) -> tuple[str, str] | None:
         table(heads, rows)
         + f'<p class="note">Every row, no buy included, is estimated on {which}, with common '
         "random numbers: the reduction is paired run by run with no buy (positive: the buy "
-        "helps). The frontier keeps the buys that no cheaper buy beats; every buy evaluated is "
-        "in <code>frontier.parquet</code>.</p>",
+        "helps), on the runs the buy flew (a buy dropped early by the race flew the first ones "
+        "only; no buy flew them all). The frontier keeps the buys that no cheaper buy beats; "
+        "every buy evaluated is in <code>frontier.parquet</code>.</p>",
     )
 
 
@@ -119,6 +122,17 @@ def _confirmation(doc: Mapping[str, Any], objective: str) -> tuple[str, str] | N
         lines.append(
             f"Method: {esc(details['method'])}; {fmt(details.get('buys_evaluated'))} buys "
             "evaluated."
+        )
+    racing = details.get("racing")
+    if isinstance(racing, Mapping) and racing.get("enabled"):
+        stages = racing.get("stages") if isinstance(racing.get("stages"), list) else []
+        dropped = racing.get("eliminated") if isinstance(racing.get("eliminated"), list) else []
+        assert isinstance(stages, list) and isinstance(dropped, list)
+        lines.append(
+            f"Raced in stages of {', '.join(fmt(n) for n in stages)} runs (error rate "
+            f"{fmt(racing.get('alpha'), 2)} per race): {fmt(len(dropped))} candidates dropped "
+            f"early; {fmt(racing.get('runs_flown'))} of {fmt(racing.get('runs_without_racing'))} "
+            "runs flown (see docs/optimise.md for the procedure and what its error rate covers)."
         )
     assets = doc.get("assets")
     if isinstance(assets, list) and assets:

@@ -16,10 +16,14 @@ __all__ = [
     "Alternative",
     "BestBuy",
     "BuyEstimate",
+    "Eliminated",
+    "FrontierBuy",
     "Gap",
     "OptimisationDetails",
     "OptimisationSummary",
     "OptionSummary",
+    "RaceRecord",
+    "RacingDetails",
     "Replications",
 ]
 
@@ -58,6 +62,13 @@ class OptionSummary(TypedDict):
     description: str
 
 
+class FrontierBuy(BuyEstimate):
+    """A buy of the frontier: its objective and its reduction from nothing bought (paired per
+    run) on the ``runs`` selection replications it was flown on."""
+
+    runs: int
+
+
 class BestBuy(TypedDict):
     """The buy chosen, on the independent replications: its objective, its reduction of the
     objective from nothing bought (paired per run), and its gap."""
@@ -91,6 +102,39 @@ class Replications(TypedDict):
     runs: int
 
 
+class RaceRecord(TypedDict):
+    """One race of the search: its candidates, the level of each of its tests, and the
+    candidates flown at each stage it reached."""
+
+    step: str
+    buys: int
+    per_comparison_level: float
+    survivors: list[int]
+
+
+class Eliminated(TypedDict):
+    """A buy a race dropped: the race, the stage (1-based) and the runs it was compared on
+    there (the stage's first runs)."""
+
+    buy: dict[str, int]
+    step: str
+    stage: int
+    runs: int
+
+
+class RacingDetails(TypedDict):
+    """How the search raced its candidates on growing prefixes of the selection runs."""
+
+    enabled: bool
+    note: str
+    alpha: float
+    stages: list[int]
+    runs_flown: int
+    runs_without_racing: int
+    races: list[RaceRecord]
+    eliminated: list[Eliminated]
+
+
 class OptimisationDetails(TypedDict):
     """How the buy was found and checked."""
 
@@ -101,6 +145,7 @@ class OptimisationDetails(TypedDict):
     confirmation: Replications
     alternatives: list[Alternative]
     idle_options: dict[str, str]
+    racing: RacingDetails
 
 
 class OptimisationSummary(TypedDict):
@@ -123,7 +168,7 @@ class OptimisationSummary(TypedDict):
     seed: int
     baseline: Baseline
     best: BestBuy
-    frontier: list[BuyEstimate]
+    frontier: list[FrontierBuy]
     marginal: dict[str, Estimate]
     options: list[OptionSummary]
     details: OptimisationDetails
