@@ -74,6 +74,15 @@ def test_a_campaign_comparison_is_the_same_anywhere(cli: Invoke, cluster: str) -
     _same_everywhere(cli, args, cluster)
 
 
+def test_an_optimisation_is_the_same_anywhere(cli: Invoke, cluster: str) -> None:
+    import json
+
+    menu = ROOT / "tests" / "optimise" / "fixtures" / "menu.toml"
+    doc = json.loads(_same_everywhere(cli, ["optimise", str(menu), "--runs", "20", "--seed", "2"],
+                                      cluster))  # fmt: skip
+    assert doc["details"]["racing"]["enabled"] and doc["details"]["racing"]["stages"] == [10, 20]
+
+
 def test_nights_are_the_same_anywhere(cli: Invoke, cluster: str, reports: Path) -> None:
     args = ["nights", TINY, "--data", str(reports), "--start", "2025-03-01", "--end",
             "2025-03-20", "--runs", "30", "--seed", "3"]  # fmt: skip

@@ -175,19 +175,6 @@ def test_the_best_is_dropped_rarely() -> None:
     assert alive == [(0,)] and record.dropped == {(1,): 1} and fake.flown == [(2, 10)]
 
 
-def test_the_command_gives_the_same_document_in_process_and_on_two_workers(
-    cli: Any, tmp_path: Path
-) -> None:
-    args = ["optimise", str(MENU), "--runs", "20", "--seed", "2", "--json"]
-    code, here, err = cli(args)
-    assert code == 0, err
-    code, there, err = cli([*args, "--workers", "2"])
-    assert code == 0, err
-    assert here == there
-    doc = json.loads(here)
-    assert doc["details"]["racing"]["enabled"] and doc["details"]["racing"]["stages"] == [10, 20]
-
-
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
