@@ -216,26 +216,28 @@ def test_bundled_national_posture_groups_its_cities() -> None:
 def test_terminal_tables_show_cities_and_both_intervals(cli: Any, tmp_path: Path) -> None:
     code, out, err = cli(["campaign", str(FIXTURE), "--runs", "6", "--seed", "2"])
     assert code == 0, err
-    # Every table's title says which interval its brackets hold (headers may wrap).
-    cities = "per city (asset group), season totals: mean [95% CI of the mean] and per-run spread"
-    assert f"{cities} p05-p95" in out
-    assert "season totals: p50 (per-run spread p05-p95) and mean [95% CI of the mean]" in out
-    assert "6 runs, seed 2: interceptor stocks" in out and "plant" in out
+    # Every table names the interval of each column: both for the season and per city.
+    assert "per city (asset group), season totals" in out and "6 runs, seed 2: interceptor" in out
+    for q in ("damage", "leaked"):
+        assert f"{q}: mean (95% CI of the mean)" in out
+        assert f"{q}: median (per-run p05-p95)" in out
+    assert "plant" in out and "sub" in out
     doc = json.loads(cli(["campaign", str(FIXTURE), "--runs", "6", "--seed", "2", "--json"])[1])
     leaked = doc["totals"]["leaked"]
     lo, hi = leaked["ci95"]
     row = (
+        f"{leaked['mean']:,.0f} ({lo:,.0f} to {hi:,.0f})",
         f"{leaked['p50']:,.0f} ({leaked['p05']:,.0f} to {leaked['p95']:,.0f})",
-        f"{leaked['mean']:,.0f} [{lo:,.0f}, {hi:,.0f}]",
     )
     line = next(text for text in out.splitlines() if "leakers (threats)" in text)
-    assert row[0] in line and row[1] in line
+    assert line.index(row[0]) < line.index(row[1])  # the mean first, then the median run
     code, out, err = cli(["campaign", "compare", str(FIXTURE), str(FIXTURE), "--runs", "6",
                           "--out", str(tmp_path / "cmp")])  # fmt: skip
     assert code == 0, err
     assert "change in damage per city" in out
-    assert "+0 [+0, +0]; runs +0 to +0" in out  # a campaign against itself
-    assert "P(out) +0.00 [+0.00, +0.00]; end stock +0 [+0, +0]" in out
+    assert "+0 (+0 to +0); per run +0 (+0 to +0)" in out  # a campaign against itself
+    assert "P(out) +0.00 (+0.00 to +0.00); end stock +0 (+0 to +0)" in out
+    assert "each cell: mean (95% CI of the mean); per run median (per-run p05-p95)" in out
     assert out.rstrip().endswith(f"wrote {tmp_path / 'cmp' / 'report.html'}")
     table = pd.read_parquet(tmp_path / "cmp" / "assets.parquet")
     assert set(table["id"]) == {"plant", "sub"} and set(table["level"]) == {"asset", "group"}
