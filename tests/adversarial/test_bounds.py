@@ -198,7 +198,7 @@ def test_a_sweeps_name_and_out_path_are_printed_literally(
     path = seeds / "sweep.toml"
     path.write_text(SWEEP.replace('name = "bounded"', 'name = "[link=https://x.invalid]n[/link]"'))
     out = seeds / "o[bold]ut\x1b[31m"
-    code, text, err = cli(["sweep", str(path), "-w", "1", "--out", str(out)])
+    code, text, err = cli(["sweep", str(path), "--out", str(out)])
     assert code == 0, err
     assert "[link=https://x.invalid]n[/link]: grid" in text
     assert "o[bold]ut\\x1b[31m" in text and "\x1b" not in text

@@ -75,7 +75,7 @@ def test_outputs_never_replace_inputs_or_files(
 
 
 def test_a_sweep_with_a_failed_point_prints_strict_json(cli: Cli, files: Path) -> None:
-    code, out, err = cli(["sweep", str(files / "sweep.toml"), "-w", "1", "--json"])
+    code, out, err = cli(["sweep", str(files / "sweep.toml"), "--json"])
     assert code == 1 and err.startswith("error: point 3 (") and err.count("\n") == 1, err
     doc = assert_finite_json(out)
     assert [p["outputs"] is None for p in doc["points"]] == [False, False, False, True]
@@ -87,10 +87,10 @@ def test_a_sobol_sweep_whose_output_never_varies_prints_strict_json(cli: Cli, fi
     sobol = sobol.replace("values = [25.0, 10.0]", "range = [25.0, 30.0]")
     sobol = sobol.replace('"fired.missile"', '"hits.nowhere"')
     (files / "sobol.toml").write_text(sobol)
-    code, _, err = cli(["sweep", str(files / "sobol.toml"), "-w", "1", "--json"])
+    code, _, err = cli(["sweep", str(files / "sobol.toml"), "--json"])
     assert code == 2 and "outputs[1]: unknown output 'hits.nowhere'" in err
     (files / "sobol.toml").write_text(sobol.replace('"hits.nowhere"', '"lost"'))
-    code, out, err = cli(["sweep", str(files / "sobol.toml"), "-w", "1", "--json"])
+    code, out, err = cli(["sweep", str(files / "sobol.toml"), "--json"])
     assert code == 0, err
     doc = assert_finite_json(out)
     # Under common random numbers the SAM's envelope never changes what EW defeats: the mean

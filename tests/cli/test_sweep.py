@@ -22,7 +22,7 @@ SMALL = ROOT / "tests" / "engine" / "fixtures" / "small_layered.toml"
 
 
 def test_json_contract(write_sweep: Any, cli: Any) -> None:
-    code, out, err = cli(["sweep", str(write_sweep()), "--workers", "1", "--json"])
+    code, out, err = cli(["sweep", str(write_sweep()), "--json"])
     assert code == 0 and err == "", err
     doc = json.loads(out)
     assert set(doc) == {"kind", "name", "model", "design", "samples", "runs", "seed", "version",
@@ -48,9 +48,9 @@ def test_json_contract(write_sweep: Any, cli: Any) -> None:
 
 def test_overrides_runs_and_seed_from_the_command_line(write_sweep: Any, cli: Any) -> None:
     path = str(write_sweep())
-    base = json.loads(cli(["sweep", path, "-w", "1", "--json", "--runs", "8"])[1])
+    base = json.loads(cli(["sweep", path, "--json", "--runs", "8"])[1])
     assert base["runs"] == 8
-    code, out, err = cli(["sweep", path, "-w", "1", "--json", "--runs", "8", "--seed", "9",
+    code, out, err = cli(["sweep", path, "--json", "--runs", "8", "--seed", "9",
                           "--set", "threats[1].count=0"])  # fmt: skip
     assert code == 0, err
     doc = json.loads(out)
@@ -60,7 +60,7 @@ def test_overrides_runs_and_seed_from_the_command_line(write_sweep: Any, cli: An
 
 def test_out_folder_tables_dataset_and_charts(write_sweep: Any, cli: Any, tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
-    code, out, err = cli(["sweep", str(write_sweep()), "-w", "1", "--json", "--out", str(out_dir)])
+    code, out, err = cli(["sweep", str(write_sweep()), "--json", "--out", str(out_dir)])
     assert code == 0, err
     names = {p.name for p in out_dir.iterdir()}
     charts = {f"{o}.{ext}" for o in ("leaked", "defender_cost_usd", "leaked.drone",
@@ -119,7 +119,7 @@ key = "threats[0].count"
 range = [5, 40]
 """)
     out_dir = tmp_path / "out"
-    code, out, err = cli(["sweep", str(path), "-w", "1", "--json", "--out", str(out_dir)])
+    code, out, err = cli(["sweep", str(path), "--json", "--out", str(out_dir)])
     assert code == 0, err
     doc = json.loads(out)
     assert len(doc["points"]) == 4 * (2 + 2)
@@ -158,7 +158,7 @@ def test_bad_sweep_files_exit_2_with_one_line(
     assert old in text
     path.write_text(text.replace(old, new, 1))
     out_dir = tmp_path / "out"
-    code, out, err = cli(["sweep", str(path), "-w", "1", "--json", "--out", str(out_dir)])
+    code, out, err = cli(["sweep", str(path), "--json", "--out", str(out_dir)])
     assert code == 2 and out == "" and not out_dir.exists()
     assert err.startswith(f"error: {path}") and err.count("\n") == 1, err
     assert needle in err, err
@@ -214,7 +214,7 @@ key = "defence.doctrine.shoot_look_shoot"
 values = [true, false]
 """
     path.write_text(text)
-    code, out, err = cli(["sweep", str(path), "-w", "1", "--json"])
+    code, out, err = cli(["sweep", str(path), "--json"])
     assert code == 0, err
     doc = json.loads(out)
     assert [p["params"]["stocks.missile"] for p in doc["points"]] == [5, 5, 40, 40]
@@ -222,14 +222,14 @@ values = [true, false]
         assert 0.0 <= p["outputs"]["stockout_by_end.missile"]["mean"] <= 1.0
     path.write_text(text.replace('key = "stocks.missile"', 'key = "raids.fraction"')
                     .replace("values = [5, 40]", "values = [0.5, 2.0]"))  # fmt: skip
-    code, out, err = cli(["sweep", str(path), "-w", "1", "--json"])
+    code, out, err = cli(["sweep", str(path), "--json"])
     assert code == 2 and "parameters[0] = 2.0: raids.fraction" in err, err
     path.write_text(text.replace('key = "stocks.missile"', 'key = "stocks.missil"'))
-    code, out, err = cli(["sweep", str(path), "-w", "1", "--json"])
+    code, out, err = cli(["sweep", str(path), "--json"])
     assert code == 2 and "parameters[0] = 5: stocks.missil: unknown interceptor" in err, err
     path.write_text(text.replace('key = "stocks.missile"', 'key = "raids.source"')
                     .replace("values = [5, 40]", 'values = ["tempo"]'))  # fmt: skip
-    code, out, err = cli(["sweep", str(path), "-w", "1", "--json"])
+    code, out, err = cli(["sweep", str(path), "--json"])
     assert code == 2 and "cannot vary raids.source" in err, err
 
 
@@ -249,7 +249,7 @@ values = [10, 40]
 
 def test_output_names_of_umbrella_0_1_are_read_with_a_warning(write_sweep: Any, cli: Any) -> None:
     old = write_sweep(OLD_NAMES, "old.toml")
-    code, out, err = cli(["sweep", str(old), "-w", "1", "--json"])
+    code, out, err = cli(["sweep", str(old), "--json"])
     assert code == 0, err
     lines = err.splitlines()
     assert lines == [
@@ -264,14 +264,14 @@ def test_output_names_of_umbrella_0_1_are_read_with_a_warning(write_sweep: Any, 
         OLD_NAMES.replace('"leaked_total", "defender_cost", "damage_total", "launched_total"',
                           '"leaked", "defender_cost_usd", "damage", "launched"'), "new.toml",
     )  # fmt: skip
-    code, again, err = cli(["sweep", str(new), "-w", "1", "--json"])
+    code, again, err = cli(["sweep", str(new), "--json"])
     assert code == 0 and err == "", err
     assert json.loads(again)["points"] == doc["points"]  # the same numbers under the new names
 
 
 def test_old_and_new_name_of_one_output_is_named_twice(write_sweep: Any, cli: Any) -> None:
     path = write_sweep(OLD_NAMES.replace('"damage_total"', '"leaked"'))
-    code, out, err = cli(["sweep", str(path), "-w", "1", "--json"])
+    code, out, err = cli(["sweep", str(path), "--json"])
     assert code == 2 and out == ""
     assert err.splitlines()[-1].startswith(f"error: {path}") and "named twice" in err
 
@@ -311,22 +311,22 @@ def test_a_folder_holding_a_users_file_is_refused_before_any_work(
         for name in ("plan_sweep", "fit_model", "prepare_points"):
             mp.setattr(sweep_run, name, no_work)
         mp.setattr(sweep_run.SweepPlan, "run", no_work)
-        code, out, err = cli(["sweep", str(path), "-w", "1", "--out", str(out_dir)])
+        code, out, err = cli(["sweep", str(path), "--out", str(out_dir)])
         assert code == 2 and out == "" and err.count("\n") == 1, err
         assert "notes.txt" in err and "--force" in err
         from umbrella.core.errors import InputError
         from umbrella.jobs import run_sweep
 
         with pytest.raises(InputError, match=r"notes\.txt"):
-            run_sweep(path, workers=1, out=out_dir, history=False)
+            run_sweep(path, out=out_dir, history=False)
     assert [p.name for p in out_dir.iterdir()] == ["notes.txt"]
-    code, out, err = cli(["sweep", str(path), "-w", "1", "--runs", "4", "--out", str(out_dir),
+    code, out, err = cli(["sweep", str(path), "--runs", "4", "--out", str(out_dir),
                           "--force"])  # fmt: skip
     assert code == 0, err
     assert (out_dir / "notes.txt").read_text() == "mine"
     assert {"sweep.parquet", "sweep.nc", "report.html"} <= {p.name for p in out_dir.iterdir()}
     assert out.splitlines()[-1] == f"wrote {out_dir / 'report.html'}"
-    code, out, err = cli(["sweep", str(path), "-w", "1", "--force"])
+    code, out, err = cli(["sweep", str(path), "--force"])
     assert code == 2 and out == "" and "--force applies to an --out folder" in err
 
 
@@ -340,7 +340,7 @@ def test_the_python_job_writes_the_folder_and_history_the_command_writes(
     set_command(None)  # as in a fresh Python: an earlier in-process command set it
     path = write_sweep()
     seen: list[tuple[int, int, str]] = []
-    res = run_sweep(path, runs=6, seed=2, sets=["threats[1].count=0"], workers=1,
+    res = run_sweep(path, runs=6, seed=2, sets=["threats[1].count=0"],
                     batch_runs=4, out=tmp_path / "py",
                     progress=lambda *a: seen.append(a))  # fmt: skip
     assert res.provenance is not None and res.provenance["command"] == (
@@ -348,7 +348,7 @@ def test_the_python_job_writes_the_folder_and_history_the_command_writes(
     )
     assert seen[-1] == (4 * 6, 4 * 6, "runs") and all(t == 24 for _, t, _ in seen)
     assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
-    code, out, err = cli(["sweep", str(path), "-w", "1", "--runs", "6", "--seed", "2", "--set",
+    code, out, err = cli(["sweep", str(path), "--runs", "6", "--seed", "2", "--set",
                           "threats[1].count=0", "--out", str(tmp_path / "cli"),
                           "--json"])  # fmt: skip
     assert code == 0, err
@@ -388,7 +388,7 @@ values = [25.0, 10.0]
 key = "description"
 values = ["[b]x[/b]"]
 """
-    code, out, err = cli(["sweep", str(write_sweep(failing)), "-w", "1"])
+    code, out, err = cli(["sweep", str(write_sweep(failing))])
     assert code == 1
     assert "[red]grid[/red]" in out and "[b]x[/b]" in out
     (line,) = err.splitlines()
@@ -412,7 +412,7 @@ def test_example_sweeps_check(path: Path) -> None:
 
 def test_data_dir_is_the_old_name_of_data(write_sweep: Any, cli: Any, tmp_path: Path) -> None:
     path = str(write_sweep())
-    code, out, err = cli(["sweep", path, "-w", "1", "--runs", "2", "--json", "--data-dir",
+    code, out, err = cli(["sweep", path, "--runs", "2", "--json", "--data-dir",
                           str(tmp_path)])  # fmt: skip
     assert code == 0 and json.loads(out)["runs"] == 2
     assert err == (

@@ -53,7 +53,7 @@ def test_one_row_per_command(
         ["run", str(SMALL), "--runs", "4", "--json"],
         ["campaign", str(CAMPAIGN), "--runs", "4", "--json"],
         ["campaign", "compare", str(CAMPAIGN), str(CAMPAIGN), "--runs", "4", "--json"],
-        ["sweep", str(sweep), "--workers", "1", "--json"],
+        ["sweep", str(sweep), "--json"],
     ]
     for args in commands:
         code, _, err = cli(args)

@@ -25,7 +25,7 @@ def _texts(fig: Any) -> list[str]:
 
 
 def test_response_chart_has_source_and_credit_only_with_data(write_sweep: Any) -> None:
-    res = simulate_sweep(load_sweep(write_sweep()), workers=1)
+    res = simulate_sweep(load_sweep(write_sweep()))
     assert res.data_credit == ""
     drawn = _texts(plot_response(res, res.outputs[0]))
     assert any(t.startswith("Source: umbrella") and "sweep of scenario:" in t for t in drawn)

@@ -34,7 +34,7 @@ Umbrella = WriteSweep = Any
 
 def test_each_point_is_the_engine_run_of_its_scenario(write_sweep: WriteSweep) -> None:
     spec = load_sweep(write_sweep())
-    res = simulate_sweep(spec, workers=1)
+    res = simulate_sweep(spec)
     base = load_scenario(SMALL)
     for p, params in enumerate(res.points):
         ovs = [parse_override(f"{k}={json.dumps(v)}") for k, v in params.items()]
@@ -48,8 +48,8 @@ def test_each_point_is_the_engine_run_of_its_scenario(write_sweep: WriteSweep) -
 
 def test_batch_size_does_not_change_the_numbers(write_sweep: WriteSweep) -> None:
     spec = load_sweep(write_sweep())
-    a = simulate_sweep(spec, workers=1)
-    b = simulate_sweep(spec, workers=1, batch_runs=7)  # 5 batches per point, the last of 2
+    a = simulate_sweep(spec)
+    b = simulate_sweep(spec, batch_runs=7)  # 5 batches per point, the last of 2
     np.testing.assert_array_equal(a.values, b.values)
     pd.testing.assert_frame_equal(a.table(), b.table(), check_exact=True)
 
@@ -58,7 +58,7 @@ def test_campaign_points_are_campaign_runs() -> None:
     camp = load_campaign(CAMPAIGN)
     res = perform_experiments(
         camp, {"stocks.missile": [5, 60]},
-        outputs=["stock_end.missile", "stockout_by_end.missile"], runs=6, seed=2, workers=1,
+        outputs=["stock_end.missile", "stockout_by_end.missile"], runs=6, seed=2,
     )  # fmt: skip
     for p, stock in enumerate((5, 60)):
         direct = simulate_campaign(
@@ -91,11 +91,11 @@ def test_a_failing_point_is_reported_with_its_parameters(
 ) -> None:
     # Each value alone is possible; min 20 km with max 10 km is not.
     path = write_sweep(FAILING)
-    res = simulate_sweep(load_sweep(path), workers=1)
+    res = simulate_sweep(load_sweep(path))
     assert list(res.errors) == [3] and "impossible envelope" in res.errors[3]
     assert np.isnan(res.values[3]).all() and not np.isnan(res.values[:3]).any()
     out_dir = tmp_path / "out"
-    code, stdout, stderr = cli(["sweep", str(path), "--workers", "1", "--json", "--out",
+    code, stdout, stderr = cli(["sweep", str(path), "--json", "--out",
                                 str(out_dir)])  # fmt: skip
     assert code == 1
     doc = json.loads(stdout)
@@ -156,7 +156,7 @@ def test_a_scheduler_gives_the_table_of_one_worker(
     path = write_sweep()
     runs = {}
     for label, args in {
-        "1 worker": ["--workers", "1"],
+        "1 worker": [],  # in this process
         "scheduler": ["--scheduler", scheduler_here.scheduler_address, "--batch-runs", "11"],
     }.items():
         out_dir = tmp_path / label.replace(" ", "-")
@@ -229,7 +229,7 @@ def test_campaign_sweep_on_two_local_workers_matches_one() -> None:
     camp = load_campaign(CAMPAIGN)
     kw: dict[str, Any] = dict(outputs=["leaked", "stockout_by_end.missile"], runs=5, seed=4)
     space = {"stocks.missile": [5, 30, 60]}
-    one = perform_experiments(camp, space, workers=1, **kw)
+    one = perform_experiments(camp, space, **kw)
     two = perform_experiments(camp, space, workers=2, **kw)
     np.testing.assert_array_equal(one.values, two.values)
     assert not one.errors and not two.errors

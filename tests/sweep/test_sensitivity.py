@@ -64,7 +64,7 @@ def test_ishigami_indices_match_their_closed_form() -> None:
     res = perform_experiments(
         Toy(ishigami, ("x1", "x2", "x3")),
         {"x1": (-pi, pi), "x2": (-pi, pi), "x3": (-pi, pi)},
-        design="sobol", samples=1024, outputs=["y"], runs=2, seed=3, workers=1,
+        design="sobol", samples=1024, outputs=["y"], runs=2, seed=3,
     )  # fmt: skip
     assert res.n_points == 1024 * 5 and not res.errors
     assert res.sensitivity is not None
@@ -86,7 +86,7 @@ def test_additive_model_shares_variance_by_squared_weights() -> None:
     res = perform_experiments(
         Toy(lambda x: sum(w * x[k] for k, w in weights.items()), tuple(weights)),
         {k: (0.0, 1.0) for k in weights},
-        design="sobol", samples=512, outputs=["y"], runs=2, seed=1, workers=1,
+        design="sobol", samples=512, outputs=["y"], runs=2, seed=1,
     )  # fmt: skip
     assert res.sensitivity is not None
     total = sum(w**2 for w in weights.values())
@@ -99,7 +99,7 @@ def test_additive_model_shares_variance_by_squared_weights() -> None:
 def test_an_output_that_does_not_vary_has_no_indices() -> None:
     res = perform_experiments(
         Toy(lambda x: 4.0, ("a", "b")), {"a": (0.0, 1.0), "b": (0.0, 1.0)},
-        design="sobol", samples=8, outputs=["y"], runs=2, seed=1, workers=1,
+        design="sobol", samples=8, outputs=["y"], runs=2, seed=1,
     )  # fmt: skip
     assert res.sensitivity == {
         "y": {
@@ -110,7 +110,7 @@ def test_an_output_that_does_not_vary_has_no_indices() -> None:
 
 
 def test_the_same_seed_gives_the_same_indices() -> None:
-    kw: dict[str, Any] = dict(design="sobol", samples=64, outputs=["y"], runs=2, workers=1)
+    kw: dict[str, Any] = dict(design="sobol", samples=64, outputs=["y"], runs=2)
     model = Toy(ishigami, ("x1", "x2", "x3"))
     space = {k: (-3.0, 3.0) for k in ("x1", "x2", "x3")}
     a = perform_experiments(model, space, seed=4, **kw).sensitivity
