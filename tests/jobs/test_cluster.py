@@ -1,6 +1,8 @@
 """Every heavy job gives the same ``--json`` wherever its runs go: in this process, on two local
 worker processes, and on a real Dask cluster (a ``dask scheduler`` and ``dask worker``
-processes started here); and a worker killed in the middle of a job changes nothing."""
+processes started here); and a worker killed in the middle of a job changes nothing. The
+campaign and the killed worker run in the default pass; the other jobs, and a run interrupted on
+workers and resumed on the cluster, under ``-m slow`` (``make test-slow``)."""
 
 from __future__ import annotations
 
@@ -68,12 +70,14 @@ def test_a_campaign_is_the_same_anywhere(cli: Invoke, cluster: str) -> None:
     _same_everywhere(cli, ["campaign", str(CAMPAIGN), "--runs", "23", "--seed", "5"], cluster)
 
 
+@pytest.mark.slow
 def test_a_campaign_comparison_is_the_same_anywhere(cli: Invoke, cluster: str) -> None:
     args = ["campaign", "compare", str(CAMPAIGN), str(CAMPAIGN), "--set", "stocks.missile=5",
             "--runs", "9", "--seed", "2"]  # fmt: skip
     _same_everywhere(cli, args, cluster)
 
 
+@pytest.mark.slow
 def test_an_optimisation_is_the_same_anywhere(cli: Invoke, cluster: str) -> None:
     import json
 
@@ -83,12 +87,14 @@ def test_an_optimisation_is_the_same_anywhere(cli: Invoke, cluster: str) -> None
     assert doc["details"]["racing"]["enabled"] and doc["details"]["racing"]["stages"] == [10, 20]
 
 
+@pytest.mark.slow
 def test_nights_are_the_same_anywhere(cli: Invoke, cluster: str, reports: Path) -> None:
     args = ["nights", TINY, "--data", str(reports), "--start", "2025-03-01", "--end",
             "2025-03-20", "--runs", "30", "--seed", "3"]  # fmt: skip
     _same_everywhere(cli, args, cluster)
 
 
+@pytest.mark.slow
 def test_interrupted_on_workers_resumes_to_the_uninterrupted_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cluster: str
 ) -> None:
