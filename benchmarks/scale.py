@@ -110,7 +110,7 @@ def optimise_job(menu: str, runs: int) -> Job:
     defence, tempo = load_defence(camp), load_raid_tempo(camp)
 
     def job(ex: Executor) -> str:
-        res = optimise(spec, camp, defence, runs, 0, tempo=tempo, executor=ex)  # type: ignore[call-arg]
+        res = optimise(spec, camp, defence, runs, 0, tempo=tempo, executor=ex)
         return f"buy {res.best}"
 
     return job
