@@ -52,7 +52,9 @@ __all__ = [
     "simulate_blocks",
 ]
 
-#: Blocks per worker: enough that a slow worker does not hold the others up at the end.
+#: Blocks per worker: enough that a worker given slower runs (larger raids) does not hold the
+#: others up at the end, few enough that the engine's work per night that does not depend on
+#: the runs stays small (measured with benchmarks/scale.py: 4 beat 1 on the national campaign).
 BLOCKS_PER_WORKER = 4
 #: The progress stage of a campaign flown in blocks.
 STAGE = "runs"
