@@ -151,6 +151,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1000, help="sweep and campaign runs")
     ap.add_argument("--optimise-runs", type=int, default=200)
     ap.add_argument("--grid", choices=("coarse", "standard"), default="coarse")
+    ap.add_argument(
+        "--in-process-only",
+        action="store_true",
+        help="time the jobs in this process only (no clusters, no speed-ups)",
+    )
     args = ap.parse_args()
     makers: dict[str, Callable[[], Job]] = {
         "sweep": lambda: sweep_job(args.runs),
@@ -171,6 +176,9 @@ def main() -> None:
         if n in warm:
             warm[n](InProcess())  # compiled once in this process too
         times[n]["in process"], digests[n]["in process"] = timed(job, InProcess())
+        print(f"{n}: {times[n]['in process']:.1f} s in process ({digests[n]['in process']})")
+    if args.in_process_only:
+        return
     for workers in (1, 2):
         with cluster(workers) as (ex, start):
             for w in warm.values():
