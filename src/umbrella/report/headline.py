@@ -250,7 +250,7 @@ def _optimise(doc: Doc) -> list[str]:
     gap = _q(best, "gap")
     if _num(gap.get("ci95_upper")):
         out.append(
-            "No buy re-flown beside it is better by more than "
+            "None of the runners-up re-flown beside it beats it by more than "
             f"{fmt(float(gap['ci95_upper']))} (the optimality gap's 95% upper bound; estimate "
             f"{fmt(float(gap.get('estimate') or 0.0))})."
         )
