@@ -81,6 +81,7 @@ def _nights(cli: Invoke, posture: Path, reports: Path, *extra: str) -> dict[str,
     return doc
 
 
+@pytest.mark.slow
 def test_the_state_follows_a_fall_the_frozen_posture_misses(
     fitted: tuple[Path, Path], cli: Invoke
 ) -> None:

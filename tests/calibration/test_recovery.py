@@ -83,6 +83,7 @@ def _reports(tiny: Scenario, folder: Path) -> Path:
     return write_rows(folder / "missile_attacks_daily.csv", rows)
 
 
+@pytest.mark.slow
 def test_calibration_recovers_known_values(tiny: Scenario, tmp_path: Path) -> None:
     table = night_table(read_reports(_reports(tiny, tmp_path)))
     settings = CalibrationSettings(

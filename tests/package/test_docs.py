@@ -156,7 +156,17 @@ def _why_not(block: Block) -> str | None:
 NOT_RUN = [b for blocks in PAGES.values() for b in blocks if _why_not(b)]
 
 
-@pytest.mark.parametrize("page", sorted(p for p, bs in PAGES.items() if any(map(_runs, bs))))
+#: Pages whose code flies campaigns and sweeps for tens of seconds: run under ``-m slow``.
+SLOW_PAGES = {"tutorials/winter-campaign.md", "campaign.md", "sweep.md"}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(p, marks=pytest.mark.slow) if p in SLOW_PAGES else p
+        for p in sorted(p for p, bs in PAGES.items() if any(map(_runs, bs)))
+    ],
+)
 def test_page_code_runs(page: str, scratch: Path, cli: Any) -> None:
     blocks = PAGES[page]
     namespace: dict[str, Any] = {"__name__": "__docs__"}

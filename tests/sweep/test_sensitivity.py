@@ -59,6 +59,7 @@ def _ishigami_indices(a: float = 7.0, b: float = 0.1) -> tuple[list[float], list
     return [v1 / v, v2 / v, 0.0], [(v1 + v13) / v, v2 / v, v13 / v]
 
 
+@pytest.mark.slow
 def test_ishigami_indices_match_their_closed_form() -> None:
     pi = float(np.pi)
     res = perform_experiments(
@@ -81,6 +82,7 @@ def test_ishigami_indices_match_their_closed_form() -> None:
     assert len(table) == 3 and set(table["parameter"]) == {"x1", "x2", "x3"}
 
 
+@pytest.mark.slow
 def test_additive_model_shares_variance_by_squared_weights() -> None:
     weights = {"a": 1.0, "b": 2.0, "c": 0.0}
     res = perform_experiments(
